@@ -1,0 +1,164 @@
+"""Settings: defaults in one frozen record, validation, the ``[tool.dedup]`` loader
+and the fingerprint saved with every report and index."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, Literal
+
+from dedup.errors import ConfigError
+
+KeepPolicy = Literal["complete", "first"]
+ArticlePolicy = Literal["strip", "drop", "keep"]
+Scope = Literal["corpus", "document"]
+Segmenter = Literal["jieba", "rjieba"]
+
+#: datasketch 2.0 changed the default permutation scheme; saying which one we use
+#: keeps signatures comparable across datasketch releases.
+HASH_SCHEME = "affine32"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Every setting that changes what dedup decides."""
+
+    #: words per shingle
+    shingle_size: int = 3
+    #: MinHash permutations
+    num_perm: int = 128
+    #: MinHash seed (permutations are drawn from it)
+    seed: int = 1
+    #: Jaccard estimate at which LSH proposes a candidate; candidates are verified exactly
+    lsh_threshold: float = 0.5
+    #: share of a paragraph that must occur in the other copy, both ways, for ``near``
+    near_threshold: float = 0.8
+    #: share of a paragraph that must occur elsewhere for ``fragment`` / ``splice``
+    cover_threshold: float = 0.9
+    #: longest run of characters found nowhere else that a removed paragraph may have
+    max_gap: int = 8
+    #: paragraphs whose key is shorter than this are only matched exactly
+    min_chars: int = 12
+    #: which copy survives: the most complete one, or the first one
+    keep: KeepPolicy = "complete"
+    #: what to do with an article that is a near-copy of an earlier one
+    duplicate_articles: ArticlePolicy = "strip"
+    #: share of an article's text found in one earlier article that makes it a near-copy
+    near_copy_threshold: float = 0.6
+    #: compare paragraphs across the documents of a run, or only within each document
+    scope: Scope = "corpus"
+    #: re-join paragraphs broken by the page layout
+    join_broken: bool = True
+    #: remove newspaper continuation markers
+    remove_markers: bool = True
+    #: word segmenter (``rjieba`` gives the same words as ``jieba`` without HMM, faster)
+    segmenter: Segmenter = "jieba"
+
+    def __post_init__(self) -> None:
+        _check(self.shingle_size >= 1, "shingle_size", "must be at least 1")
+        _check(16 <= self.num_perm <= 1024, "num_perm", "must be between 16 and 1024")
+        for name in ("lsh_threshold", "near_threshold", "cover_threshold", "near_copy_threshold"):
+            value = getattr(self, name)
+            _check(0.0 < value <= 1.0, name, f"must be in (0, 1], got {value}")
+        _check(self.min_chars >= 1, "min_chars", "must be at least 1")
+        _check(self.max_gap >= 0, "max_gap", "must not be negative")
+        _choice(self.keep, "keep", ("complete", "first"))
+        _choice(self.duplicate_articles, "duplicate_articles", ("strip", "drop", "keep"))
+        _choice(self.scope, "scope", ("corpus", "document"))
+        _choice(self.segmenter, "segmenter", ("jieba", "rjieba"))
+
+    def replace(self, **changes: Any) -> Config:
+        """A copy with some settings changed; ``None`` values are ignored."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def fingerprint(self) -> dict[str, str]:
+        """What a saved result depends on: settings, library versions, hashing scheme."""
+        from importlib.metadata import PackageNotFoundError, version
+
+        def _version(package: str) -> str:
+            try:
+                return version(package)
+            except PackageNotFoundError:
+                return "absent"
+
+        settings = json.dumps(self.as_dict(), sort_keys=True)
+        return {
+            "dedup": _version("dedup"),
+            "datasketch": _version("datasketch"),
+            "hash_scheme": HASH_SCHEME,
+            "segmenter": f"{self.segmenter}-{_version(self.segmenter)}-hmm-off",
+            "settings": hashlib.sha256(settings.encode()).hexdigest()[:16],
+        }
+
+
+def _check(ok: bool, key: str, why: str) -> None:
+    if not ok:
+        raise ConfigError(f"setting {key!r} {why}")
+
+
+def _choice(value: str, key: str, allowed: tuple[str, ...]) -> None:
+    _check(value in allowed, key, f"must be one of {', '.join(allowed)}, got {value!r}")
+
+
+def _key_name(raw: str) -> str:
+    return raw.replace("-", "_")
+
+
+def config_from_mapping(table: dict[str, Any], source: str, base: Config | None = None) -> Config:
+    """Build a Config from a ``[tool.dedup]``-style table; unknown keys are an error."""
+    known = {f.name: f for f in fields(Config)}
+    changes: dict[str, Any] = {}
+    for raw_key, value in table.items():
+        key = _key_name(raw_key)
+        if key not in known:
+            raise ConfigError(f"{source}: unknown setting {raw_key!r}")
+        expected = type(getattr(Config(), key))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise ConfigError(f"{source}: setting {raw_key!r} must be {expected.__name__}, got {value!r}")
+        changes[key] = value
+    try:
+        return dataclasses.replace(base or Config(), **changes)
+    except ConfigError as err:
+        raise ConfigError(f"{source}: {err}") from None
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest ``dedup.toml``, or ``pyproject.toml`` with a ``[tool.dedup]`` table."""
+    for directory in (start, *start.parents):
+        candidate = directory / "dedup.toml"
+        if candidate.is_file():
+            return candidate
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file() and "dedup" in _read_toml(candidate).get("tool", {}):
+            return candidate
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise ConfigError(f"{path}: cannot read configuration: {err}") from None
+
+
+def load_config(path: Path | None = None, start: Path | None = None) -> tuple[Config, Path | None]:
+    """Load settings from ``path`` or from the nearest config file above ``start``."""
+    if path is None:
+        path = find_config_file((start or Path.cwd()).resolve())
+    if path is None:
+        return Config(), None
+    data = _read_toml(path)
+    table = data.get("tool", {}).get("dedup", {}) if path.name == "pyproject.toml" else data
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.dedup] must be a table")
+    return config_from_mapping(table, str(path)), path

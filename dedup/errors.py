@@ -1,0 +1,23 @@
+"""Errors the library raises; the CLI turns each into a one-line message and an exit code."""
+
+from __future__ import annotations
+
+
+class DedupError(Exception):
+    """Base class of every error dedup raises on purpose."""
+
+
+class ConfigError(DedupError):
+    """A setting is unknown or out of range (exit code 2)."""
+
+
+class InputError(DedupError):
+    """An input cannot be read or parsed; the message names the file (and line)."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        where = path or "<input>"
+        if line is not None:
+            where = f"{where}:{line}"
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.line = line

@@ -1,0 +1,171 @@
+"""The records that flow between the stages.
+
+Every record is a frozen, slotted dataclass: stages hand each other data, never
+behaviour.  Offsets are Python ``str`` indices into the *original* text of a
+document, so a report can always be checked against the input it describes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+#: Why a span of text was removed.
+#:
+#: ``exact``        the same paragraph after normalisation
+#: ``near``         an edited copy (re-punctuated, re-spaced, a few characters or a phrase changed)
+#: ``fragment``     a piece of one other paragraph (prefix, suffix, middle)
+#: ``splice``       pieces of two or more other paragraphs glued together
+#: ``boilerplate``  a short line (source, editor, share buttons) already seen in an earlier article
+#: ``marker``       a newspaper continuation marker such as ``（上接第一版）``
+RemovalKind = Literal["exact", "near", "fragment", "splice", "boilerplate", "marker"]
+
+#: How the rest of a paragraph reads, decided from its shape (see ``repair.py``).
+Shape = Literal["heading", "body"]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One article as read from the input."""
+
+    id: str
+    text: str
+    path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of a document, with its place in the original text.
+
+    ``start``/``end`` delimit the paragraph with surrounding whitespace stripped;
+    ``content_start``/``content_end`` delimit what is left once continuation
+    markers at its edges are cut off (equal to ``start``/``end`` when there are none).
+    """
+
+    doc: int
+    index: int
+    start: int
+    end: int
+    content_start: int
+    content_end: int
+    shape: Shape
+    is_marker: bool = False
+
+    @property
+    def has_content(self) -> bool:
+        return self.content_end > self.content_start
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """Matching key of a paragraph: normalised text and, for each of its
+    characters, the offset of the character it came from in the document."""
+
+    text: str
+    origin: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Shingles:
+    """Word n-gram shingles of a key.
+
+    ``hashes[i]`` is the 32-bit hash of shingle ``i``; ``spans[i]`` is the half-open
+    range of key characters it covers.  ``tokens`` is how many words the key has.
+    """
+
+    hashes: tuple[int, ...]
+    spans: tuple[tuple[int, int], ...]
+    tokens: int
+
+    @property
+    def distinct(self) -> frozenset[int]:
+        return frozenset(self.hashes)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The region of another paragraph that a removed span repeats."""
+
+    id: str
+    paragraph: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A span of a document that the cleaned copy leaves out, and why."""
+
+    paragraph: int
+    start: int
+    end: int
+    kind: RemovalKind
+    score: float
+    matches: tuple[Match, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    """Two paragraphs that the page layout broke apart and the cleaned copy re-joins.
+
+    ``start``/``end`` is the text between the two halves (blank lines, markers)
+    that the join replaces; ``evidence`` names the signals that decided it.
+    """
+
+    head: int
+    tail: int
+    start: int
+    end: int
+    score: float
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """Something worth a look that the cleaner deliberately kept."""
+
+    paragraph: int
+    start: int
+    end: int
+    kind: Literal["orphan"]
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class NearCopy:
+    """This article repeats most of an earlier article of the same run."""
+
+    id: str
+    similarity: float
+    action: Literal["drop", "strip", "keep"]
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """Everything decided about one document: its cleaned text and the reasons."""
+
+    id: str
+    path: str | None
+    text: str
+    cleaned: str
+    paragraphs: int
+    removed: tuple[Removal, ...] = ()
+    joins: tuple[Join, ...] = ()
+    flags: tuple[Flag, ...] = ()
+    near_copy_of: NearCopy | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.cleaned != self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The results of one run, in input order, with the settings that made them."""
+
+    results: tuple[Result, ...]
+    fingerprint: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def duplicates_found(self) -> bool:
+        return any(r.removed or r.joins for r in self.results)
