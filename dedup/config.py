@@ -37,6 +37,8 @@ class Config:
     lsh_threshold: float = 0.5
     #: share of a paragraph that must occur in the other copy, both ways, for ``near``
     near_threshold: float = 0.8
+    #: character-level similarity (difflib ratio of the keys) of an edited copy
+    near_ratio: float = 0.85
     #: share of a paragraph that must occur elsewhere for ``fragment`` / ``splice``
     cover_threshold: float = 0.9
     #: longest run of characters found nowhere else that a removed paragraph may have
@@ -61,7 +63,7 @@ class Config:
     def __post_init__(self) -> None:
         _check(self.shingle_size >= 1, "shingle_size", "must be at least 1")
         _check(16 <= self.num_perm <= 1024, "num_perm", "must be between 16 and 1024")
-        for name in ("lsh_threshold", "near_threshold", "cover_threshold", "near_copy_threshold"):
+        for name in ("lsh_threshold", "near_threshold", "near_ratio", "cover_threshold", "near_copy_threshold"):
             value = getattr(self, name)
             _check(0.0 < value <= 1.0, name, f"must be in (0, 1], got {value}")
         _check(self.min_chars >= 1, "min_chars", "must be at least 1")

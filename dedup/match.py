@@ -37,6 +37,16 @@ class Item:
     distinct: frozenset[int]
     noise: int
     is_title: bool = False
+    #: no body paragraph comes before it: where titles, subtitles and bylines stand
+    in_title_zone: bool = False
+    #: starts or ends where no sentence does (a piece cut out of a longer text)
+    ragged: int = 0
+    #: clauses separated by commas or colons
+    clauses: int = 1
+    #: a line of text without any punctuation, digits or Latin letters (a name, a byline)
+    plain: bool = False
+    #: a list numeral standing alone (一, 二, 第三), waiting for its item
+    is_bare_numeral: bool = False
 
     @property
     def ref(self) -> Ref:
@@ -132,6 +142,66 @@ def _classify(p: Item, cover: _Cover, config: Config) -> tuple[RemovalKind, floa
     return "fragment", cover.coverage
 
 
+@dataclass(frozen=True, slots=True)
+class _Alignment:
+    ratio: float
+    share: float
+    longest_gap: int
+
+
+def _align(a: str, b: str, threshold: float) -> _Alignment | None:
+    """Character alignment of two keys, when they are similar enough to matter:
+    the share of ``a`` aligned with ``b`` and the longest unaligned run in either."""
+    from difflib import SequenceMatcher
+
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+        return None
+    blocks = matcher.get_matching_blocks()
+    gap = 0
+    pa = pb = 0
+    for block in blocks:
+        gap = max(gap, block.a - pa, block.b - pb)
+        pa, pb = block.a + block.size, block.b + block.size
+    matched = sum(block.size for block in blocks)
+    return _Alignment(2 * matched / (len(a) + len(b)), matched / len(a), gap)
+
+
+def _near_twin(p: Item, candidates: Sequence[Item], config: Config) -> tuple[Item, _Alignment] | None:
+    """The candidate that is an edited copy of ``p``: the two keys align
+    character by character (``near_ratio``), with edits scattered rather than
+    a piece missing (no unaligned run longer than ``max_gap``); the digits of
+    short lines must be identical."""
+    short = p.paragraph.shape == "heading" or p.size < config.min_chars
+    best: tuple[Item, _Alignment] | None = None
+    for q in candidates:
+        if not q.size or not 0.7 <= p.size / q.size <= 1.43:
+            continue
+        if short and (q.paragraph.shape != "heading" or _digits(p) != _digits(q) or p.size < 6):
+            continue
+        alignment = _align(p.key.text, q.key.text, config.near_ratio)
+        if alignment is None or alignment.ratio < config.near_ratio or alignment.longest_gap > config.max_gap:
+            continue
+        if best is None or alignment.ratio > best[1].ratio:
+            best = (q, alignment)
+    return best
+
+
+def _digits(item: Item) -> str:
+    return "".join(ch for ch in item.key.text if ch.isdigit())
+
+
+def _may_be_fragment(p: Item, config: Config) -> bool:
+    """Body paragraphs may be removed as pieces of others; so may heading-shaped
+    lines that read like a cut sentence (several clauses, or a dangling comma)
+    below the title zone.  Titles, subheadings and bylines never are."""
+    if p.size < config.min_chars:
+        return False
+    if p.paragraph.shape == "body":
+        return True
+    return not p.in_title_zone and p.size >= 16 and p.clauses >= 2
+
+
 def evaluate(p: Item, candidates: Sequence[Item], config: Config, cross_doc: bool) -> Decision | None:
     """Is ``p`` redundant given the (kept) ``candidates``?  ``None`` when it is not."""
     if not p.key.text:
@@ -139,9 +209,16 @@ def evaluate(p: Item, candidates: Sequence[Item], config: Config, cross_doc: boo
     twin = _exact_twin(p, candidates)
     if twin is not None:
         short_line = p.paragraph.shape == "heading" or p.size < config.min_chars
-        kind: RemovalKind = "boilerplate" if cross_doc and short_line and twin.doc_id != p.doc_id else "exact"
-        return Decision(p, kind, 1.0, (_region(twin, p),), 1.0, (twin,))
-    if p.paragraph.shape == "heading" or p.size < config.min_chars:
+        if cross_doc and short_line and twin.doc_id != p.doc_id:
+            if p.is_bare_numeral or (p.in_title_zone and p.plain):
+                return None
+            return Decision(p, "boilerplate", 1.0, (_region(twin, p),), 1.0, (twin,))
+        return Decision(p, "exact", 1.0, (_region(twin, p),), 1.0, (twin,))
+    near = _near_twin(p, candidates, config)
+    if near is not None:
+        q, alignment = near
+        return Decision(p, "near", round(alignment.ratio, 4), (_region(q, p),), alignment.share, (q,))
+    if not _may_be_fragment(p, config):
         return None
     usable = [q for q in candidates if q.size >= config.min_chars]
     if not usable:
@@ -163,7 +240,11 @@ def _priority(decision: Decision, removed_or_covered: set[int], config: Config) 
     if config.keep == "first":
         return (round(decision.coverage, 3), position)
     neighbours = sum(1 for i in (position - 1, position + 1) if i in removed_or_covered)
-    return (round(decision.coverage, 3), p.size, p.noise, neighbours, position)
+    # Of two paragraphs that cover each other, the one cut out of a longer text
+    # goes first, then the one with less text of its own (the less complete
+    # copy), then the larger (removing it leaves less text repeated).
+    unique = round(p.size * (1.0 - decision.coverage))
+    return (p.ragged, -(unique // 4), p.size, p.noise, neighbours, position)
 
 
 def resolve_document(

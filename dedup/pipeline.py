@@ -20,7 +20,7 @@ from dedup.index import NearIndex, ShingleIndex
 from dedup.match import Decision, Item, resolve_document
 from dedup.normalize import normalize
 from dedup.records import Document, Flag, Join, NearCopy, Paragraph, Removal, Result, Shingles
-from dedup.repair import decide_join
+from dedup.repair import BARE_NUMERAL, CLAUSE, NOT_OPENING, decide_join, ends_open
 from dedup.rewrite import rewrite
 from dedup.segment import split_paragraphs
 from dedup.shingle import shingles as make_shingles
@@ -74,13 +74,30 @@ class _Corpus:
 
     def _items(self, document: Document, paragraphs: list[Paragraph]) -> list[Item]:
         items: list[Item] = []
+        seen_body = False
         for p in paragraphs:
             if not p.has_content:
                 continue
             raw = document.text[p.content_start : p.content_end]
             key = normalize(raw, p.content_start)
             sh = self._shingles(key.text)
-            items.append(Item(document.id, p, key, sh, sh.distinct, _noise(raw), is_title=not items))
+            items.append(
+                Item(
+                    document.id,
+                    p,
+                    key,
+                    sh,
+                    sh.distinct,
+                    _noise(raw),
+                    is_title=not items,
+                    in_title_zone=not seen_body,
+                    ragged=int(ends_open(raw)) + int(raw[0] in NOT_OPENING),
+                    clauses=len(CLAUSE.split(raw.rstrip("，,、：:"))),
+                    plain=key.text == raw and not any(ch.isascii() for ch in raw),
+                    is_bare_numeral=bool(BARE_NUMERAL.fullmatch(raw)),
+                )
+            )
+            seen_body = seen_body or p.shape == "body"
         return items
 
     def _external(self, items: list[Item]) -> tuple[dict[int, list[Item]], list[object]]:

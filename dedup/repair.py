@@ -27,7 +27,7 @@ _OPENERS = "“‘「『（(【〔［[《〈"
 _PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "（": "）", "(": ")", "【": "】", "《": "》", "〔": "〕", "［": "］"}
 _LIST_NUMERAL = re.compile(r"[。！？；;]\s*([一二三四五六七八九十]{1,2}|[0-9]{1,2}|第[一二三四五六七八九十]{1,3})$")
 #: characters that rarely or never open a sentence in Chinese
-_NOT_OPENING = set("，、。；：？！,.;:?!）)」』”’》〉】的了着过地得和与及或而并但却也都就才又还吗呢吧啊么们")
+NOT_OPENING = set("，、。；：？！,.;:?!）)」』”’》〉】的了着过地得和与及或而并但却也都就才又还吗呢吧啊么们")
 
 #: headings are short; a longer line without final punctuation is body text
 HEADING_MAX_CHARS = 64
@@ -74,9 +74,9 @@ def ends_open(text: str) -> bool:
 
 
 _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、，．.]|[（(][一二三四五六七八九十0-9]{1,3}[）)]|[0-9]{1,2}[、．.])")
-_BARE_NUMERAL = re.compile(r"[一二三四五六七八九十]{1,2}|第[一二三四五六七八九十]{1,3}|[0-9]{1,2}")
+BARE_NUMERAL = re.compile(r"[一二三四五六七八九十]{1,2}|第[一二三四五六七八九十]{1,3}|[0-9]{1,2}")
 _NUMBER_GOES_ON = set("0123456789０１２３４５６７８９多余万亿千百年月日号%％个")
-_CLAUSE = re.compile(r"[，,、：:]")
+CLAUSE = re.compile(r"[，,、：:]")
 
 
 def decide_join(
@@ -105,7 +105,7 @@ def decide_join(
         evidence.append(why)
 
     numeral = _LIST_NUMERAL.search(head)
-    if _BARE_NUMERAL.fullmatch(head):
+    if BARE_NUMERAL.fullmatch(head):
         weigh(2.0, f"head is a bare list numeral {head!r}")
     elif numeral:
         weigh(2.0, f"head ends with list numeral {numeral.group(1)!r}")
@@ -117,11 +117,11 @@ def decide_join(
         weigh(1.5, "a word spans the joint")
     if head[-1].isdigit() and tail[0] in _NUMBER_GOES_ON:
         weigh(1.5, "a number spans the joint")
-    if tail[0] in _NOT_OPENING:
+    if tail[0] in NOT_OPENING:
         weigh(1.5, f"tail starts with {tail[0]!r}, which does not open a sentence")
     if _open_brackets(head):
         weigh(1.0, "head leaves a quote or bracket open")
-    clauses = _CLAUSE.split(head)
+    clauses = CLAUSE.split(head)
     if head_shape == "body":
         weigh(2.0, "head is body text")
     elif len(clauses) >= 3 and len(head) >= 30:
