@@ -41,6 +41,8 @@ class Config:
     near_ratio: float = 0.85
     #: share of a paragraph that must occur elsewhere for ``fragment`` / ``splice``
     cover_threshold: float = 0.9
+    #: coverage a paragraph pieced together from two or more others needs
+    splice_threshold: float = 0.95
     #: longest run of characters found nowhere else that a removed paragraph may have
     max_gap: int = 8
     #: paragraphs whose key is shorter than this are only matched exactly
@@ -63,7 +65,7 @@ class Config:
     def __post_init__(self) -> None:
         _check(self.shingle_size >= 1, "shingle_size", "must be at least 1")
         _check(16 <= self.num_perm <= 1024, "num_perm", "must be between 16 and 1024")
-        for name in ("lsh_threshold", "near_threshold", "near_ratio", "cover_threshold", "near_copy_threshold"):
+        for name in ("lsh_threshold", "near_threshold", "near_ratio", "splice_threshold", "cover_threshold", "near_copy_threshold"):
             value = getattr(self, name)
             _check(0.0 < value <= 1.0, name, f"must be in (0, 1], got {value}")
         _check(self.min_chars >= 1, "min_chars", "must be at least 1")

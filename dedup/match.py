@@ -45,6 +45,8 @@ class Item:
     clauses: int = 1
     #: a line of text without any punctuation, digits or Latin letters (a name, a byline)
     plain: bool = False
+    #: ends with a comma: the rest of its sentence is missing
+    dangling: bool = False
     #: a list numeral standing alone (一, 二, 第三), waiting for its item
     is_bare_numeral: bool = False
 
@@ -107,7 +109,7 @@ def _cover(p: Item, candidates: Sequence[Item], config: Config) -> _Cover:
     chosen: list[Item] = []
     masks: list[list[bool]] = []
     pool = list(candidates)
-    min_gain = max(4, n // 10)
+    min_gain = 4
     while pool:
         best_gain, best, best_mask = 0, None, None
         for q in pool:
@@ -123,6 +125,43 @@ def _cover(p: Item, candidates: Sequence[Item], config: Config) -> _Cover:
         pool.remove(best)
     total = sum(covered)
     return _Cover(total / n if n else 0.0, _longest_gap(covered), chosen, masks)
+
+
+def _longest_run(mask: Sequence[bool], bridge: int) -> tuple[int, int]:
+    """Span of the longest run of hits, bridging gaps of up to ``bridge`` misses."""
+    best = (0, 0)
+    start = last = -1
+    for i, hit in enumerate(mask):
+        if not hit:
+            continue
+        if start < 0 or i - last - 1 > bridge:
+            start = i
+        last = i
+        if last + 1 - start > best[1] - best[0]:
+            best = (start, last + 1)
+    return best
+
+
+def _contiguous(q: Item, p: Item, part: Sequence[bool]) -> bool:
+    """Whether the part of ``p`` that ``q`` covers is one piece of ``q``.
+
+    A real fragment is a contiguous stretch of its source, up to small edits; a
+    paraphrase shares words here and there with text in between.  The covered
+    part of ``p`` is aligned with ``q`` character by character: the stretch of
+    ``q`` it aligns with may be only slightly longer than what aligns.
+    """
+    from difflib import SequenceMatcher
+
+    start, end = _longest_run(part, bridge=3)
+    if end <= start:
+        return False
+    piece = p.key.text[start:end]
+    blocks = [b for b in SequenceMatcher(None, piece, q.key.text, autojunk=False).get_matching_blocks() if b.size]
+    if not blocks:
+        return False
+    matched = sum(b.size for b in blocks)
+    stretch = blocks[-1].b + blocks[-1].size - blocks[0].b
+    return matched >= 0.8 * len(piece) and stretch <= 1.15 * matched + 2
 
 
 def _exact_twin(p: Item, candidates: Sequence[Item]) -> Item | None:
@@ -147,6 +186,7 @@ class _Alignment:
     ratio: float
     share: float
     longest_gap: int
+    edge_gap: int
 
 
 def _align(a: str, b: str, threshold: float) -> _Alignment | None:
@@ -157,14 +197,20 @@ def _align(a: str, b: str, threshold: float) -> _Alignment | None:
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
         return None
-    blocks = matcher.get_matching_blocks()
+    blocks = [block for block in matcher.get_matching_blocks() if block.size]
+    if not blocks:
+        return None
     gap = 0
     pa = pb = 0
     for block in blocks:
         gap = max(gap, block.a - pa, block.b - pb)
         pa, pb = block.a + block.size, block.b + block.size
+    gap = max(gap, len(a) - pa, len(b) - pb)
+    # text missing at either edge is a cut, not an edit: allow only a short
+    # inserted phrase there (此外，/ 与此同时，)
+    edge = max(blocks[0].a, blocks[0].b, len(a) - pa, len(b) - pb)
     matched = sum(block.size for block in blocks)
-    return _Alignment(2 * matched / (len(a) + len(b)), matched / len(a), gap)
+    return _Alignment(2 * matched / (len(a) + len(b)), matched / len(a), gap, edge)
 
 
 def _near_twin(p: Item, candidates: Sequence[Item], config: Config) -> tuple[Item, _Alignment] | None:
@@ -180,7 +226,12 @@ def _near_twin(p: Item, candidates: Sequence[Item], config: Config) -> tuple[Ite
         if short and (q.paragraph.shape != "heading" or _digits(p) != _digits(q) or p.size < 6):
             continue
         alignment = _align(p.key.text, q.key.text, config.near_ratio)
-        if alignment is None or alignment.ratio < config.near_ratio or alignment.longest_gap > config.max_gap:
+        if (
+            alignment is None
+            or alignment.ratio < config.near_ratio
+            or alignment.longest_gap > config.max_gap
+            or alignment.edge_gap > config.max_gap // 2
+        ):
             continue
         if best is None or alignment.ratio > best[1].ratio:
             best = (q, alignment)
@@ -199,7 +250,7 @@ def _may_be_fragment(p: Item, config: Config) -> bool:
         return False
     if p.paragraph.shape == "body":
         return True
-    return not p.in_title_zone and p.size >= 16 and p.clauses >= 2
+    return not p.in_title_zone and p.size >= 16 and (p.clauses >= 2 or p.dangling)
 
 
 def evaluate(p: Item, candidates: Sequence[Item], config: Config, cross_doc: bool) -> Decision | None:
@@ -227,6 +278,10 @@ def evaluate(p: Item, candidates: Sequence[Item], config: Config, cross_doc: boo
     if not cover.chosen or cover.coverage < config.cover_threshold:
         return None
     if cover.longest_gap > config.max_gap:
+        return None
+    if len(cover.chosen) > 1 and cover.coverage < config.splice_threshold:
+        return None
+    if not all(_contiguous(q, p, mask) for q, mask in zip(cover.chosen, cover.masks, strict=True)):
         return None
     kind, score = _classify(p, cover, config)
     matches = tuple(_region(q, p) for q in cover.chosen)

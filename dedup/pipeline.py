@@ -94,6 +94,7 @@ class _Corpus:
                     ragged=int(ends_open(raw)) + int(raw[0] in NOT_OPENING),
                     clauses=len(CLAUSE.split(raw.rstrip("，,、：:"))),
                     plain=key.text == raw and not any(ch.isascii() for ch in raw),
+                    dangling=raw[-1] in "，,、",
                     is_bare_numeral=bool(BARE_NUMERAL.fullmatch(raw)),
                 )
             )
