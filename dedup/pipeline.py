@@ -46,10 +46,6 @@ def _noise(raw: str) -> int:
     return count
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
-
-
 @dataclass
 class _Corpus:
     config: Config
@@ -158,20 +154,21 @@ class _Corpus:
         kept = [p for p in paragraphs if p.index not in removed and p.has_content]
         joins: list[Join] = []
         seen_body = False
+        first_index = next((p.index for p in paragraphs if p.has_content), -1)
         for head, tail in zip(kept, kept[1:]):
             in_title_zone = not seen_body
             seen_body = seen_body or head.shape == "body"
             head_text = text[head.content_start : head.content_end]
             tail_text = text[tail.content_start : tail.content_end]
-            across = False
-            if head_text and tail_text and _is_cjk(head_text[-1]) and _is_cjk(tail_text[0]):
-                left, right = head_text[-4:], tail_text[:4]
-                position = 0
-                for word in tokenize(left + right, self.config.segmenter):
-                    if position < len(left) < position + len(word):
-                        across = True
-                    position += len(word)
-            verdict = decide_join(head_text, tail_text, head.shape, tail.shape, across, in_title_zone)
+            verdict = decide_join(
+                head_text,
+                tail_text,
+                head.shape,
+                tail.shape,
+                is_title=head is kept[0] and head.index == first_index,
+                in_title_zone=in_title_zone,
+                segmenter=self.config.segmenter,
+            )
             if verdict.join:
                 joins.append(
                     Join(
