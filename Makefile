@@ -1,0 +1,46 @@
+# Development tasks.  `make demo` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test check lint type fmt eval bench bench-check clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install  ## clean the bundled seed article and say what was removed and why
+	$(BIN)/dedup clean fixtures/seed/article.txt -o - --summary
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check dedup tests bench
+	$(BIN)/ruff format --check dedup tests bench
+
+type: install
+	$(BIN)/mypy dedup
+
+check: lint type test
+
+fmt: install
+	$(BIN)/ruff format dedup tests bench
+	$(BIN)/ruff check --fix dedup tests bench
+
+eval: install  ## dev-set scores (EVAL_INPUT / EVAL_GOLD to use another set)
+	$(BIN)/python bench/devset.py
+
+bench: install  ## throughput and memory on ../shared/eval/big (BENCH_LIMIT for a subset)
+	$(BIN)/python bench/throughput.py
+
+bench-check: install  ## pre-commit check latency against a 10,000-article corpus
+	$(BIN)/python bench/check_latency.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
