@@ -1,22 +1,31 @@
 """Candidate generation: which earlier paragraphs might a paragraph repeat?
 
-Two indexes, because two questions are asked:
+Two questions, two indexes:
 
-* ``NearIndex`` — datasketch ``MinHashLSH`` over MinHash signatures, for copies
-  (exact, edited).  Bands are weighted toward recall; every candidate is
+* copies (exact, edited): MinHash LSH.  ``BandIndex`` keeps one dict per band
+  from band key to paragraphs: compact and fast for a batch run, with band keys
+  computed in numpy next to the signatures (``band_keys``).  ``NearIndex`` is
+  datasketch's ``MinHashLSH`` itself, for incremental and shared indexes (it
+  can live in Redis).  Bands are weighted toward recall; every candidate is
   verified exactly afterwards, so a false candidate costs time, never a wrong
   removal.
-* ``ShingleIndex`` — an inverted index from shingle hash to paragraphs, for
-  containment (fragments, splices), which Jaccard-based LSH cannot find: a
-  fragment of a fifth of a paragraph has a Jaccard of at most 0.2 with it.
-  Shingles shared by very many paragraphs (stock phrases) are not followed.
+* containment (fragments, splices), which Jaccard-based LSH cannot find (a
+  fragment of a fifth of a paragraph has a Jaccard of at most 0.2 with it):
+  ``ShingleIndex``, an inverted index from shingle to paragraphs.  Across a
+  corpus it holds only *anchor* shingles (a fixed quarter of all hash values,
+  the same in every copy of a text), so memory stays small while any shared
+  piece of a dozen words still shares anchors.  Shingles in very many
+  paragraphs (stock phrases) are not followed.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Generic, TypeVar
+
+import numpy as np
 
 from dedup.config import Config
 
@@ -61,12 +70,67 @@ class ShingleIndex(Generic[Ref]):
         for h in set(hashes):
             self._postings.setdefault(h, []).append(ref)
 
-    def query(self, hashes: Iterable[int], min_shared: int = 1) -> list[Ref]:
-        """Paragraphs sharing at least ``min_shared`` distinct shingles, most shared first."""
-        shared: Counter[Ref] = Counter()
+    def query(self, hashes: Iterable[int], min_shared: int = 1, limit: int | None = None) -> list[Ref]:
+        """Paragraphs sharing at least ``min_shared`` distinct shingles, most shared
+        first (ties in insertion order)."""
+        shared: Counter[int] = Counter()
+        refs_by_id: dict[int, Ref] = {}
         for h in set(hashes):
             refs = self._postings.get(h)
             if refs is None or len(refs) > self._max_postings:
                 continue
-            shared.update(refs)
-        return [ref for ref, count in shared.most_common() if count >= min_shared]
+            for ref in refs:
+                refs_by_id.setdefault(id(ref), ref)
+                shared[id(ref)] += 1
+        ranked = [refs_by_id[i] for i, count in shared.most_common(limit) if count >= min_shared]
+        return ranked
+
+
+@lru_cache(maxsize=8)
+def band_layout(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows) for a Jaccard threshold, chosen by datasketch's own optimiser
+    with false negatives weighted nine times false positives."""
+    from datasketch.lsh import _optimal_param
+
+    bands, rows = _optimal_param(threshold, num_perm, 0.1, 0.9)
+    return int(bands), int(rows)
+
+
+def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """One 64-bit key per band and signature row: the band's values, mixed."""
+    if not len(signatures):
+        return np.zeros((0, bands), dtype=np.uint64)
+    values = signatures[:, : bands * rows].astype(np.uint64).reshape(len(signatures), bands, rows)
+    with np.errstate(over="ignore"):
+        key = np.full((len(signatures), bands), 0xCBF29CE484222325, dtype=np.uint64)
+        for r in range(rows):
+            key = (key ^ values[:, :, r]) * np.uint64(0x100000001B3)
+        key ^= key >> np.uint64(33)
+        key *= np.uint64(0xFF51AFD7ED558CCD)
+        key ^= key >> np.uint64(33)
+    # the band number goes into the key so one dict per band is not needed
+    return key ^ (np.arange(bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+
+
+class BandIndex(Generic[Ref]):
+    """LSH buckets: band key -> paragraphs with that band."""
+
+    def __init__(self) -> None:
+        self._buckets: dict[int, list[Ref]] = {}
+
+    def add(self, ref: Ref, keys: np.ndarray) -> None:
+        for key in keys.tolist():
+            self._buckets.setdefault(key, []).append(ref)
+
+    def query(self, keys: np.ndarray) -> list[Ref]:
+        """Paragraphs sharing at least one band, in insertion order, each once."""
+        found: dict[int, Ref] = {}
+        for key in keys.tolist():
+            for ref in self._buckets.get(key, ()):
+                found.setdefault(id(ref), ref)
+        return list(found.values())
+
+
+def anchors(distinct: np.ndarray, every: int = 4) -> np.ndarray:
+    """The anchor shingles of a paragraph: those whose hash is a multiple of ``every``."""
+    return distinct[distinct % np.uint32(every) == 0]

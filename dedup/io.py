@@ -176,10 +176,10 @@ def decode_text(data: bytes, path: str | None = None) -> tuple[str, str]:
     raise InputError("cannot decode: not UTF-8, and no other text encoding fits", path)
 
 
-def _open_binary(path: str) -> IO[bytes]:
+def _open_binary(path: str) -> IO[bytes] | gzip.GzipFile:
     if path.endswith(".gz"):
         return gzip.open(path, "rb")
-    return open(path, "rb")  # noqa: SIM115 (the caller closes it)
+    return open(path, "rb")
 
 
 def _read_bytes(path: str) -> bytes:
@@ -212,9 +212,7 @@ def _json_type(value: object) -> str:
     return _JSON_TYPES.get(type(value), "a number")
 
 
-def _parse_jsonl(
-    lines: Iterable[bytes], source: Source, text_field: str, id_field: str
-) -> Iterator[Record]:
+def _parse_jsonl(lines: Iterable[bytes], source: Source, text_field: str, id_field: str) -> Iterator[Record]:
     path = source.path
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
@@ -351,7 +349,7 @@ class AtomicFile:
         except OSError as err:
             raise DedupError(f"{self.path}: cannot write: {_reason(err)}") from None
         self._raw: IO[bytes] = os.fdopen(fd, "wb")
-        self.file: IO[bytes] = self._raw
+        self.file: IO[bytes] | gzip.GzipFile = self._raw
         if self._target.endswith(".gz"):
             self.file = gzip.GzipFile(filename=name[:-3], mode="wb", fileobj=self._raw, mtime=0)
         self._done = False
@@ -421,13 +419,18 @@ def stdout_bytes() -> IO[bytes]:
     return sys.stdout.buffer
 
 
-def json_line(obj: Mapping[str, Any]) -> bytes:
-    """One JSONL line, UTF-8, non-ASCII characters as they are.  Strings holding
-    lone surrogates (valid JSON escapes, but not UTF-8) are written escaped."""
+def json_bytes(obj: Any) -> bytes:
+    """``obj`` as UTF-8 JSON with non-ASCII characters as they are.  Strings
+    holding lone surrogates (valid JSON escapes, but not UTF-8) are escaped."""
     try:
-        return (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8")
+        return json.dumps(obj, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
-        return (json.dumps(obj) + "\n").encode("ascii")
+        return json.dumps(obj).encode("ascii")
+
+
+def json_line(obj: Mapping[str, Any]) -> bytes:
+    """One JSONL line (see :func:`json_bytes`)."""
+    return json_bytes(obj) + b"\n"
 
 
 class JsonlWriter:
@@ -503,7 +506,9 @@ def is_dropped(result: Result) -> bool:
     return result.near_copy_of is not None and result.near_copy_of.action == "drop"
 
 
-def cleaned_fields(record: Record, cleaned: str, text_field: str = "text", id_field: str = "id") -> dict[str, Any]:
+def cleaned_fields(
+    record: Record, cleaned: str, text_field: str = "text", id_field: str = "id"
+) -> dict[str, Any]:
     """The JSONL object of a cleaned article: the input object with its text
     replaced, every other field as it was; a text file becomes ``{id, text}``."""
     if record.fields is None:
@@ -518,7 +523,9 @@ def encode_text(record: Record, text: str) -> bytes:
     try:
         return text.encode(record.encoding)
     except UnicodeEncodeError as err:
-        raise DedupError(f"{record.source.path}: cannot write back as {record.encoding}: {err.reason}") from None
+        raise DedupError(
+            f"{record.source.path}: cannot write back as {record.encoding}: {err.reason}"
+        ) from None
 
 
 class CleanedOutput:

@@ -19,7 +19,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from dedup.config import Config
+from dedup.normalize import origin
 from dedup.records import Key, Match, Paragraph, RemovalKind, Shingles
 from dedup.shingle import covered_mask, jaccard
 
@@ -34,7 +37,7 @@ class Item:
     paragraph: Paragraph
     key: Key
     shingles: Shingles
-    distinct: frozenset[int]
+    distinct: np.ndarray
     noise: int
     is_title: bool = False
     #: no body paragraph comes before it: where titles, subtitles and bylines stand
@@ -49,6 +52,9 @@ class Item:
     dangling: bool = False
     #: a list numeral standing alone (一, 二, 第三), waiting for its item
     is_bare_numeral: bool = False
+    #: MinHash signature (uint32 row) and its LSH band keys, for paragraphs long enough to sign
+    signature: np.ndarray | None = None
+    bands: np.ndarray | None = None
 
     @property
     def ref(self) -> Ref:
@@ -76,73 +82,76 @@ class _Cover:
     coverage: float
     longest_gap: int
     chosen: list[Item]
-    masks: list[list[bool]]
+    #: what each chosen paragraph added to the cover
+    gains: list[np.ndarray]
 
 
 def _region(q: Item, p: Item) -> Match:
     """Where in ``q`` the text shared with ``p`` lies, as offsets into q's document."""
-    if q.key.text == p.key.text or not q.key.origin:
-        start, end = q.paragraph.content_start, q.paragraph.content_end
-    else:
-        mask = covered_mask(q.shingles, q.size, p.distinct)
-        hits = [i for i, hit in enumerate(mask) if hit]
-        if hits:
-            start, end = q.key.origin[hits[0]], q.key.origin[hits[-1]] + 1
-        else:
-            start, end = q.paragraph.content_start, q.paragraph.content_end
+    start, end = q.paragraph.content_start, q.paragraph.content_end
+    if q.key.text != p.key.text:
+        hits = np.flatnonzero(covered_mask(q.shingles, q.size, p.distinct))
+        positions = origin(q.key)
+        if len(hits) and len(positions) == q.size:
+            start, end = positions[hits[0]], positions[hits[-1]] + 1
     return Match(id=q.doc_id, paragraph=q.paragraph.index, start=start, end=end)
 
 
-def _longest_gap(mask: Sequence[bool]) -> int:
-    longest = run = 0
-    for hit in mask:
-        run = 0 if hit else run + 1
-        longest = max(longest, run)
-    return longest
+def _longest_gap(mask: np.ndarray) -> int:
+    """Longest run of ``False`` in a boolean array."""
+    if not len(mask):
+        return 0
+    edges = np.flatnonzero(np.diff(np.concatenate(([True], mask, [True])).astype(np.int8)))
+    # edges pair up as (start of a miss run, end of it)
+    return int((edges[1::2] - edges[::2]).max()) if len(edges) else 0
 
 
 def _cover(p: Item, candidates: Sequence[Item], config: Config) -> _Cover:
     """Greedy set cover of ``p`` by candidates: the best contributor first, then
     whichever adds most, while each adds a meaningful share."""
     n = p.size
-    covered = [False] * n
+    covered = np.zeros(n, dtype=bool)
     chosen: list[Item] = []
-    masks: list[list[bool]] = []
-    pool = list(candidates)
+    gains: list[np.ndarray] = []
+    pool = [(q, covered_mask(p.shingles, n, q.distinct)) for q in candidates]
     min_gain = 4
     while pool:
-        best_gain, best, best_mask = 0, None, None
-        for q in pool:
-            mask = covered_mask(p.shingles, n, q.distinct)
-            gain = sum(1 for a, b in zip(mask, covered, strict=True) if a and not b)
+        best_gain, best = 0, -1
+        for i, (_, mask) in enumerate(pool):
+            gain = int(np.count_nonzero(mask & ~covered))
             if gain > best_gain:
-                best_gain, best, best_mask = gain, q, mask
-        if best is None or best_mask is None or (chosen and best_gain < min_gain):
+                best_gain, best = gain, i
+        if best < 0 or (chosen and best_gain < min_gain):
             break
-        chosen.append(best)
-        masks.append(best_mask)
-        covered = [a or b for a, b in zip(covered, best_mask, strict=True)]
-        pool.remove(best)
-    total = sum(covered)
-    return _Cover(total / n if n else 0.0, _longest_gap(covered), chosen, masks)
+        q, mask = pool.pop(best)
+        chosen.append(q)
+        gains.append(mask & ~covered)
+        covered |= mask
+    total = int(np.count_nonzero(covered))
+    # A piece cut out of a longer text breaks the words at its edges, so a few
+    # uncovered characters there are the cut, not text of its own: forgiven at
+    # the start (a cut start cannot be told from a clean one) and at an open end.
+    lead = int(np.argmax(covered)) if total else n
+    trail = int(np.argmax(covered[::-1])) if total else n
+    forgiven = min(lead, 3) + (min(trail, 3) if p.ragged and trail < n else 0)
+    effective = total / (n - forgiven) if n > forgiven else 0.0
+    return _Cover(effective, _longest_gap(covered), chosen, gains)
 
 
-def _longest_run(mask: Sequence[bool], bridge: int) -> tuple[int, int]:
+def _longest_run(mask: np.ndarray, bridge: int) -> tuple[int, int]:
     """Span of the longest run of hits, bridging gaps of up to ``bridge`` misses."""
-    best = (0, 0)
-    start = last = -1
-    for i, hit in enumerate(mask):
-        if not hit:
-            continue
-        if start < 0 or i - last - 1 > bridge:
-            start = i
-        last = i
-        if last + 1 - start > best[1] - best[0]:
-            best = (start, last + 1)
-    return best
+    hits = np.flatnonzero(mask)
+    if not len(hits):
+        return (0, 0)
+    breaks = np.flatnonzero(np.diff(hits) > bridge + 1)
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(hits) - 1]))
+    widths = hits[ends] - hits[starts]
+    i = int(np.argmax(widths))
+    return int(hits[starts[i]]), int(hits[ends[i]]) + 1
 
 
-def _contiguous(q: Item, p: Item, part: Sequence[bool]) -> bool:
+def _contiguous(q: Item, p: Item, part: np.ndarray) -> bool:
     """Whether the part of ``p`` that ``q`` covers is one piece of ``q``.
 
     A real fragment is a contiguous stretch of its source, up to small edits; a
@@ -176,7 +185,7 @@ def _classify(p: Item, cover: _Cover, config: Config) -> tuple[RemovalKind, floa
         return "splice", cover.coverage
     q = cover.chosen[0]
     back = covered_mask(q.shingles, q.size, p.distinct)
-    if q.size and sum(back) / q.size >= config.near_threshold and _longest_gap(back) <= config.max_gap:
+    if q.size and np.count_nonzero(back) / q.size >= config.near_threshold and _longest_gap(back) <= config.max_gap:
         return "near", jaccard(p.distinct, q.distinct)
     return "fragment", cover.coverage
 
@@ -225,6 +234,9 @@ def _near_twin(p: Item, candidates: Sequence[Item], config: Config) -> tuple[Ite
             continue
         if short and (q.paragraph.shape != "heading" or _digits(p) != _digits(q) or p.size < 6):
             continue
+        if not short and _shared(p, q) < 0.4 * len(p.distinct):
+            # edits cost each copy only the few shingles around them
+            continue
         alignment = _align(p.key.text, q.key.text, config.near_ratio)
         if (
             alignment is None
@@ -236,6 +248,10 @@ def _near_twin(p: Item, candidates: Sequence[Item], config: Config) -> tuple[Ite
         if best is None or alignment.ratio > best[1].ratio:
             best = (q, alignment)
     return best
+
+
+def _shared(p: Item, q: Item) -> int:
+    return len(np.intersect1d(p.distinct, q.distinct, assume_unique=True))
 
 
 def _digits(item: Item) -> str:
@@ -271,7 +287,8 @@ def evaluate(p: Item, candidates: Sequence[Item], config: Config, cross_doc: boo
         return Decision(p, "near", round(alignment.ratio, 4), (_region(q, p),), alignment.share, (q,))
     if not _may_be_fragment(p, config):
         return None
-    usable = [q for q in candidates if q.size >= config.min_chars]
+    # a title or byline never stands in for part of a body paragraph
+    usable = [q for q in candidates if _may_be_fragment(q, config)]
     if not usable:
         return None
     cover = _cover(p, usable, config)
@@ -281,7 +298,7 @@ def evaluate(p: Item, candidates: Sequence[Item], config: Config, cross_doc: boo
         return None
     if len(cover.chosen) > 1 and cover.coverage < config.splice_threshold:
         return None
-    if not all(_contiguous(q, p, mask) for q, mask in zip(cover.chosen, cover.masks, strict=True)):
+    if not all(_contiguous(q, p, gain) for q, gain in zip(cover.chosen, cover.gains, strict=True)):
         return None
     kind, score = _classify(p, cover, config)
     matches = tuple(_region(q, p) for q in cover.chosen)
@@ -298,8 +315,64 @@ def _priority(decision: Decision, removed_or_covered: set[int], config: Config) 
     # Of two paragraphs that cover each other, the one cut out of a longer text
     # goes first, then the one with less text of its own (the less complete
     # copy), then the larger (removing it leaves less text repeated).
-    unique = round(p.size * (1.0 - decision.coverage))
-    return (p.ragged, -(unique // 4), p.size, p.noise, neighbours, position)
+    # (one character is the broken edge word of a fragment cut mid-word)
+    unique = max(0, round(p.size * (1.0 - decision.coverage)) - 1)
+    return (p.ragged, -unique, p.size, p.noise, neighbours, position)
+
+
+def _local_candidates(items: Sequence[Item]) -> dict[int, list[Item]]:
+    """For each paragraph, the other paragraphs of the same document sharing a shingle."""
+    local: dict[int, list[Item]] = {it.paragraph.index: [] for it in items}
+    if len(items) < 2:
+        return local
+    hashes = np.concatenate([it.distinct for it in items])
+    owners = np.concatenate([np.full(len(it.distinct), i, dtype=np.int32) for i, it in enumerate(items)])
+    order = np.argsort(hashes, kind="stable")
+    hashes, owners = hashes[order], owners[order]
+    repeated = np.flatnonzero(hashes[1:] == hashes[:-1])
+    if not len(repeated):
+        return local
+    pairs: set[tuple[int, int]] = set()
+    # walk each group of equal hashes; groups are small within one document
+    group_starts = repeated[np.concatenate(([True], np.diff(repeated) > 1))]
+    for first in group_starts:
+        last = first + 1
+        while last + 1 < len(hashes) and hashes[last + 1] == hashes[first]:
+            last += 1
+        members = sorted(set(owners[first : last + 1].tolist()))
+        for a in members:
+            for b in members:
+                if a != b:
+                    pairs.add((a, b))
+    for a, b in sorted(pairs):
+        local[items[a].paragraph.index].append(items[b])
+    return local
+
+
+def _final_evidence(
+    removed: dict[int, Decision],
+    alive: dict[int, Item],
+    local: dict[int, list[Item]],
+    external: dict[int, list[Item]],
+    config: Config,
+) -> dict[int, Decision]:
+    """Point every removal at paragraphs that are kept.
+
+    A paragraph removed early may have matched one removed later (two copies of
+    a fragment); its evidence is redone against what survived, so a report never
+    sends the reader to text that is gone.
+    """
+    final: dict[int, Decision] = {}
+    for index, decision in removed.items():
+        if all(q.doc_id != decision.item.doc_id or q.paragraph.index in alive for q in decision.cover):
+            final[index] = decision
+            continue
+        it = decision.item
+        kept = [q for q in local[index] if q.paragraph.index in alive]
+        outside = [] if it.is_title else external.get(index, [])
+        redone = evaluate(it, kept + outside, config, cross_doc=bool(outside))
+        final[index] = redone if redone is not None else decision
+    return final
 
 
 def resolve_document(
@@ -311,19 +384,7 @@ def resolve_document(
     paragraph index to kept paragraphs of earlier documents that may cover it.
     Returns the decisions by paragraph index.
     """
-    postings: dict[int, list[Item]] = {}
-    for it in items:
-        for h in it.distinct:
-            postings.setdefault(h, []).append(it)
-    local: dict[int, list[Item]] = {}
-    for it in items:
-        seen: dict[int, Item] = {}
-        for h in it.distinct:
-            for q in postings[h]:
-                if q is not it:
-                    seen[q.paragraph.index] = q
-        local[it.paragraph.index] = [seen[i] for i in sorted(seen)]
-
+    local = _local_candidates(items)
     alive = {it.paragraph.index: it for it in items}
     removed: dict[int, Decision] = {}
     cache: dict[int, Decision | None] = {}
@@ -331,13 +392,16 @@ def resolve_document(
         for index, it in alive.items():
             if index in cache:
                 continue
+            if not local[index] and index not in external:
+                cache[index] = None
+                continue
             kept_local = [q for q in local[index] if q.paragraph.index in alive]
             outside = [] if it.is_title else external.get(index, [])
             decision = evaluate(it, kept_local + outside, config, cross_doc=bool(outside))
             cache[index] = decision
         pending = {i: d for i, d in cache.items() if d is not None and i in alive}
         if not pending:
-            return removed
+            return _final_evidence(removed, alive, local, external, config)
         flagged = set(removed) | set(pending)
         best = max(pending.values(), key=lambda d: _priority(d, flagged, config))
         index = best.item.paragraph.index

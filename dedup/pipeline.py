@@ -1,23 +1,30 @@
 """The only module that chains the stages.
 
-Document -> paragraphs (segment) -> keys (normalize) -> words (tokenize) ->
-shingles -> MinHash signatures -> candidates (index) -> decisions (match) ->
-joins (repair) -> cleaned text (rewrite) -> Result.
+Per document, independently (in worker processes when there are several):
+paragraphs (segment) -> keys (normalize) -> words (tokenize) -> shingles ->
+MinHash signatures and LSH band keys (signature, index).
 
-Documents are processed in input order.  Cross-document redundancy is always
-relative to *earlier* documents: the kept paragraphs of each finished document
-enter the indexes, so the first copy seen in the corpus is the one kept.
+Then, in input order, in the main process: candidates from earlier documents
+(index) -> decisions (match) -> joins (repair) -> cleaned text (rewrite) ->
+Result.  Cross-document redundancy is always relative to *earlier* documents:
+the kept paragraphs of each finished document enter the indexes, so the first
+copy seen in the corpus is the one kept.  Because extraction depends on the
+document alone and resolution runs in order, the output is the same whatever
+the number of workers.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from itertools import islice
 
 from dedup.config import Config
-from dedup.index import NearIndex, ShingleIndex
-from dedup.match import Decision, Item, resolve_document
+from dedup.index import BandIndex, ShingleIndex, anchors, band_keys, band_layout
+from dedup.match import Decision, Item, evaluate, resolve_document
 from dedup.normalize import normalize
 from dedup.records import Document, Flag, Join, NearCopy, Paragraph, Removal, Result, Shingles
 from dedup.repair import BARE_NUMERAL, CLAUSE, NOT_OPENING, decide_join, ends_open
@@ -27,8 +34,10 @@ from dedup.shingle import shingles as make_shingles
 from dedup.signature import sign
 from dedup.tokenize import tokenize
 
-#: how many earlier paragraphs sharing shingles are checked per paragraph
+#: how many earlier paragraphs sharing anchors are checked per paragraph
 _MAX_EXTERNAL = 16
+#: documents handed to a worker at a time
+_CHUNK = 32
 
 
 def _noise(raw: str) -> int:
@@ -46,29 +55,35 @@ def _noise(raw: str) -> int:
     return count
 
 
-@dataclass
-class _Corpus:
-    config: Config
-    near: NearIndex[Item] | None = None
-    contain: ShingleIndex[Item] | None = None
-    docs: int = 0
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """What the workers compute for one document: its paragraphs and their features."""
 
-    def __post_init__(self) -> None:
-        self._tokens: dict[str, Shingles] = {}
-        self._ids: list[str] = []
-        if self.config.scope == "corpus":
-            self.near = NearIndex(self.config)
-            self.contain = ShingleIndex()
+    index: int
+    document: Document
+    paragraphs: list[Paragraph]
+    items: list[Item]
 
-    def _shingles(self, key: str) -> Shingles:
-        cached = self._tokens.get(key)
+
+class _Extractor:
+    """Per-process state of extraction: a cache of shingles by key, so exact
+    copies (boilerplate, syndicated text) are segmented once."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._shingles: dict[str, Shingles] = {}
+        self.bands, self.rows = band_layout(config.lsh_threshold, config.num_perm)
+
+    def shingles(self, key: str) -> Shingles:
+        cached = self._shingles.get(key)
         if cached is None:
             cached = make_shingles(tokenize(key, self.config.segmenter), self.config.shingle_size)
-            if len(self._tokens) < 200_000:
-                self._tokens[key] = cached
+            if len(self._shingles) < 100_000:
+                self._shingles[key] = cached
         return cached
 
-    def _items(self, document: Document, paragraphs: list[Paragraph]) -> list[Item]:
+    def __call__(self, index: int, document: Document) -> Extracted:
+        paragraphs = split_paragraphs(document.text, index)
         items: list[Item] = []
         seen_body = False
         for p in paragraphs:
@@ -76,7 +91,7 @@ class _Corpus:
                 continue
             raw = document.text[p.content_start : p.content_end]
             key = normalize(raw, p.content_start)
-            sh = self._shingles(key.text)
+            sh = self.shingles(key.text)
             items.append(
                 Item(
                     document.id,
@@ -95,38 +110,95 @@ class _Corpus:
                 )
             )
             seen_body = seen_body or p.shape == "body"
-        return items
+        if self.config.scope == "corpus":
+            signable = [it for it in items if it.size >= self.config.min_chars and len(it.distinct)]
+            signatures = sign([it.distinct for it in signable], self.config)
+            keys = band_keys(signatures, self.bands, self.rows)
+            for it, signature, row in zip(signable, signatures, keys, strict=True):
+                it.signature = signature
+                it.bands = row
+        return Extracted(index, document, paragraphs, items)
 
-    def _external(self, items: list[Item]) -> tuple[dict[int, list[Item]], list[object]]:
-        if self.near is None or self.contain is None:
-            return {}, []
-        signable = [it for it in items if it.size >= self.config.min_chars and it.distinct]
-        signatures = sign([sorted(it.distinct) for it in signable], self.config) if signable else []
-        by_index = {it.paragraph.index: s for it, s in zip(signable, signatures, strict=True)}
+
+_worker: _Extractor | None = None
+
+
+def _start_worker(config: Config) -> None:
+    global _worker
+    _worker = _Extractor(config)
+    tokenize("预热", config.segmenter)  # load the dictionary once, before the first chunk
+
+
+def _extract_chunk(chunk: list[tuple[int, Document]]) -> list[Extracted]:
+    assert _worker is not None
+    return [_worker(index, document) for index, document in chunk]
+
+
+def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[tuple[int, Document]]]:
+    numbered = enumerate(documents)
+    while chunk := list(islice(numbered, size)):
+        yield chunk
+
+
+def extract_all(documents: Iterable[Document], config: Config, workers: int = 1) -> Iterator[Extracted]:
+    """Features of every document, in input order, computed by ``workers`` processes."""
+    if workers <= 1:
+        extractor = _Extractor(config)
+        for index, document in enumerate(documents):
+            yield extractor(index, document)
+        return
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with context.Pool(workers, initializer=_start_worker, initargs=(config,)) as pool:
+        # imap keeps input order; a bounded look-ahead keeps memory flat
+        for chunk in pool.imap(_extract_chunk, _chunks(documents, _CHUNK), chunksize=1):
+            yield from chunk
+
+
+class _Corpus:
+    """What the run has kept so far, indexed for the documents still to come."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        # exact copies, however short, are found by their key alone
+        self.exact: dict[str, Item] = {}
+        self.near: BandIndex[Item] = BandIndex()
+        self.contain: ShingleIndex[Item] = ShingleIndex()
+        self._order: dict[str, int] = {}
+        self._extractor = _Extractor(config)
+
+    def _external(self, items: Sequence[Item]) -> dict[int, list[Item]]:
+        if self.config.scope != "corpus":
+            return {}
         external: dict[int, list[Item]] = {}
         for it in items:
-            found: dict[tuple[int, int], Item] = {}
-            signature = by_index.get(it.paragraph.index)
-            if signature is not None and len(self.near):
-                for q in self.near.query(signature):
-                    found[q.ref] = q
-            for q in self.contain.query(it.distinct)[:_MAX_EXTERNAL]:
-                found.setdefault(q.ref, q)
+            found: dict[int, Item] = {}
+            twin = self.exact.get(it.key.text)
+            if twin is not None:
+                found[id(twin)] = twin
+            if it.bands is not None:
+                for q in self.near.query(it.bands):
+                    found[id(q)] = q
+            for q in self.contain.query(anchors(it.distinct).tolist(), limit=_MAX_EXTERNAL):
+                found.setdefault(id(q), q)
             if found:
-                external[it.paragraph.index] = [found[r] for r in sorted(found)]
-        return external, [by_index.get(it.paragraph.index) for it in items]
+                external[it.paragraph.index] = sorted(found.values(), key=lambda q: q.ref)
+        return external
 
-    def _remember(self, items: list[Item], signatures: list[object], removed: dict[int, Decision]) -> None:
-        if self.near is None or self.contain is None:
+    def _remember(self, items: Sequence[Item], removed: dict[int, Decision]) -> None:
+        if self.config.scope != "corpus":
             return
-        for it, signature in zip(items, signatures, strict=True):
+        for it in items:
             if it.paragraph.index in removed:
                 continue
-            if signature is not None:
-                self.near.add(it, signature)  # type: ignore[arg-type]
-            self.contain.add(it, it.distinct)
+            self.exact.setdefault(it.key.text, it)
+            if it.bands is not None:
+                self.near.add(it, it.bands)
+            self.contain.add(it, anchors(it.distinct).tolist())
+            # the signature was only needed to find candidates
+            it.signature = None
+            it.bands = None
 
-    def _near_copy(self, items: list[Item], decisions: dict[int, Decision]) -> NearCopy | None:
+    def _near_copy(self, items: Sequence[Item], decisions: dict[int, Decision]) -> NearCopy | None:
         body = [it for it in items if not it.is_title]
         total = sum(it.size for it in body)
         if not total:
@@ -136,21 +208,19 @@ class _Corpus:
             decision = decisions.get(it.paragraph.index)
             if decision is None:
                 continue
-            sources = {q.doc_id for q in decision.cover if q.doc_id != it.doc_id}
-            for source in sources:
+            for source in {q.doc_id for q in decision.cover if q.doc_id != it.doc_id}:
                 shared[source] += round(it.size * decision.coverage)
         if not shared:
             return None
-        source, chars = max(shared.items(), key=lambda kv: (kv[1], -self._ids.index(kv[0])))
+        source, chars = max(shared.items(), key=lambda kv: (kv[1], -self._order.get(kv[0], 0)))
         similarity = min(1.0, chars / total)
         if similarity < self.config.near_copy_threshold:
             return None
         return NearCopy(id=source, similarity=round(similarity, 4), action=self.config.duplicate_articles)
 
-    def _joins(self, document: Document, paragraphs: list[Paragraph], removed: set[int]) -> list[Join]:
+    def _joins(self, text: str, paragraphs: list[Paragraph], removed: set[int]) -> list[Join]:
         if not self.config.join_broken:
             return []
-        text = document.text
         kept = [p for p in paragraphs if p.index not in removed and p.has_content]
         joins: list[Join] = []
         seen_body = False
@@ -158,14 +228,12 @@ class _Corpus:
         for head, tail in zip(kept, kept[1:]):
             in_title_zone = not seen_body
             seen_body = seen_body or head.shape == "body"
-            head_text = text[head.content_start : head.content_end]
-            tail_text = text[tail.content_start : tail.content_end]
             verdict = decide_join(
-                head_text,
-                tail_text,
+                text[head.content_start : head.content_end],
+                text[tail.content_start : tail.content_end],
                 head.shape,
                 tail.shape,
-                is_title=head is kept[0] and head.index == first_index,
+                is_title=head.index == first_index,
                 in_title_zone=in_title_zone,
                 segmenter=self.config.segmenter,
             )
@@ -182,18 +250,62 @@ class _Corpus:
                 )
         return joins
 
-    def process(self, document: Document) -> Result:
-        doc_index = self.docs
-        self.docs += 1
-        self._ids.append(document.id)
-        paragraphs = split_paragraphs(document.text, doc_index)
-        items = self._items(document, paragraphs)
-        external, signatures = self._external(items)
+    def _repeated_joins(
+        self,
+        document: Document,
+        paragraphs: list[Paragraph],
+        items: Sequence[Item],
+        joins: list[Join],
+        removed: set[int],
+        external: dict[int, list[Item]],
+    ) -> list[Decision]:
+        """Decisions removing the halves of joined paragraphs whose joined text is
+        redundant with a paragraph that is kept."""
+        if not joins:
+            return []
+        by_index = {it.paragraph.index: it for it in items}
+        chains: list[list[int]] = []
+        for join in joins:
+            if chains and chains[-1][-1] == join.head:
+                chains[-1].append(join.tail)
+            else:
+                chains.append([join.head, join.tail])
+        found: list[Decision] = []
+        for chain in chains:
+            parts = [by_index[i] for i in chain if i in by_index]
+            if len(parts) != len(chain):
+                continue
+            head, tail = parts[0].paragraph, parts[-1].paragraph
+            text = "".join(document.text[it.paragraph.content_start : it.paragraph.content_end] for it in parts)
+            key = normalize(text, head.content_start)
+            shingled = self._extractor.shingles(key.text)
+            joined = Item(
+                document.id,
+                replace(head, end=tail.end, content_end=tail.content_end, shape="body"),
+                key,
+                shingled,
+                shingled.distinct,
+                0,
+            )
+            others = [it for it in items if it.paragraph.index not in removed and it.paragraph.index not in chain]
+            outside = [q for i in chain for q in external.get(i, [])]
+            decision = evaluate(joined, others + outside, self.config, cross_doc=bool(outside))
+            if decision is None:
+                continue
+            for it in parts:
+                found.append(
+                    Decision(it, "fragment", decision.score, decision.matches, decision.coverage, decision.cover)
+                )
+        return found
+
+    def resolve(self, extracted: Extracted) -> Result:
+        document, paragraphs, items = extracted.document, extracted.paragraphs, extracted.items
+        self._order.setdefault(document.id, extracted.index)
+        external = self._external(items)
         decisions = resolve_document(items, external, self.config)
         near_copy = self._near_copy(items, decisions) if external else None
         if near_copy is not None and near_copy.action == "keep":
             decisions = resolve_document(items, {}, self.config)
-        self._remember(items, signatures, decisions)
 
         removals: list[Removal] = []
         for p in paragraphs:
@@ -209,8 +321,11 @@ class _Corpus:
                     removals.append(Removal(p.index, p.start, p.content_start, "marker", 1.0))
                 if p.content_end < p.end:
                     removals.append(Removal(p.index, p.content_end, p.end, "marker", 1.0))
-        whole = {r.paragraph for r in removals if (r.start, r.end) == (paragraphs[r.paragraph].start, paragraphs[r.paragraph].end)}
-        if near_copy is not None and near_copy.action == "drop":
+        spans = {p.index: (p.start, p.end) for p in paragraphs}
+        whole = {r.paragraph for r in removals if (r.start, r.end) == spans[r.paragraph]}
+        dropped = near_copy is not None and near_copy.action == "drop"
+        if dropped:
+            assert near_copy is not None
             for p in paragraphs:
                 if p.index not in whole:
                     removals.append(Removal(p.index, p.start, p.end, "near", near_copy.similarity))
@@ -218,12 +333,25 @@ class _Corpus:
             removals.sort(key=lambda r: (r.start, r.end))
         if not self.config.remove_markers:
             paragraphs = [
-                _untrimmed(p) for p in paragraphs
+                replace(p, content_start=p.start, content_end=p.end, is_marker=False) for p in paragraphs
             ]
-        joins = self._joins(document, paragraphs, whole)
-        cleaned = rewrite(document.text, paragraphs, whole, {(j.head, j.tail) for j in joins})
-        if near_copy is not None and near_copy.action == "drop":
-            cleaned = ""
+        joins = self._joins(document.text, paragraphs, whole)
+        # a re-joined paragraph may itself repeat a kept one (both halves were
+        # pieces of it): then the halves go instead, and the joins are redone
+        for _ in range(3):
+            repeated = self._repeated_joins(document, paragraphs, items, joins, whole, external)
+            if not repeated:
+                break
+            for decision in repeated:
+                p = decision.item.paragraph
+                decisions[p.index] = decision
+                removals.append(Removal(p.index, p.start, p.end, decision.kind, decision.score, decision.matches))
+                whole.add(p.index)
+            removals.sort(key=lambda r: (r.start, r.end))
+            joins = self._joins(document.text, paragraphs, whole)
+        self._remember(items, decisions)
+        pairs = {(j.head, j.tail) for j in joins}
+        cleaned = "" if dropped else rewrite(document.text, paragraphs, whole, pairs)
         return Result(
             id=document.id,
             path=document.path,
@@ -235,12 +363,6 @@ class _Corpus:
             flags=tuple(_orphans(document.text, paragraphs, whole, joins)),
             near_copy_of=near_copy,
         )
-
-
-def _untrimmed(p: Paragraph) -> Paragraph:
-    from dataclasses import replace
-
-    return replace(p, content_start=p.start, content_end=p.end, is_marker=False)
 
 
 def _orphans(text: str, paragraphs: list[Paragraph], removed: set[int], joins: list[Join]) -> Iterator[Flag]:
@@ -263,8 +385,18 @@ def _orphans(text: str, paragraphs: list[Paragraph], removed: set[int], joins: l
             )
 
 
-def run(documents: Iterable[Document], config: Config | None = None) -> Iterator[Result]:
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def run(documents: Iterable[Document], config: Config | None = None, workers: int = 1) -> Iterator[Result]:
     """Clean documents in order, each against itself and the documents before it."""
-    corpus = _Corpus(config or Config())
-    for document in documents:
-        yield corpus.process(document)
+    config = config or Config()
+    corpus = _Corpus(config)
+    for extracted in extract_all(documents, config, workers):
+        yield corpus.resolve(extracted)
+
+
+__all__ = ["Extracted", "default_workers", "extract_all", "run"]
+
+

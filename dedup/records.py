@@ -8,7 +8,10 @@ document, so a report can always be checked against the input it describes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: Why a span of text was removed.
 #:
@@ -58,28 +61,32 @@ class Paragraph:
 
 @dataclass(frozen=True, slots=True)
 class Key:
-    """Matching key of a paragraph: normalised text and, for each of its
-    characters, the offset of the character it came from in the document."""
+    """Matching key of a paragraph: the normalised ``text``, made from ``source``,
+    which starts at ``offset`` in its document."""
 
     text: str
-    origin: tuple[int, ...]
+    source: str
+    offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Shingles:
     """Word n-gram shingles of a key.
 
-    ``hashes[i]`` is the 32-bit hash of shingle ``i``; ``spans[i]`` is the half-open
-    range of key characters it covers.  ``tokens`` is how many words the key has.
+    ``hashes[i]`` (uint32) is the hash of shingle ``i``; ``spans[i]`` (int32 pair)
+    is the half-open range of key characters it covers.  ``tokens`` is how many
+    words the key has.
     """
 
-    hashes: tuple[int, ...]
-    spans: tuple[tuple[int, int], ...]
+    hashes: np.ndarray
+    spans: np.ndarray
     tokens: int
 
     @property
-    def distinct(self) -> frozenset[int]:
-        return frozenset(self.hashes)
+    def distinct(self) -> np.ndarray:
+        import numpy
+
+        return numpy.unique(self.hashes)
 
 
 @dataclass(frozen=True, slots=True)

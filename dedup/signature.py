@@ -1,36 +1,69 @@
-"""MinHash signatures of shingle sets, with datasketch.
+"""MinHash signatures of shingle sets, bit-identical to datasketch's.
 
 The permutation scheme is pinned (``config.HASH_SCHEME``): datasketch 2.0
 changed its default, and signatures made under two schemes must never meet.
-Shingles are already 32-bit xxh32 values, so the hash function is the identity
-and ``MinHash.bulk`` signs a whole batch without per-shingle Python hashing.
+The permutations are datasketch's own (taken from a ``MinHash`` built with our
+seed and scheme); applying them is done here in numpy over a whole batch of
+paragraphs at once, which gives the same values as ``MinHash.update_batch``
+with an identity hash function (tested) at several times the speed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
 
 from dedup.config import HASH_SCHEME, Config
 
-if TYPE_CHECKING:
+_U32 = np.uint32
+
+
+@lru_cache(maxsize=8)
+def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine permutations ``(a, b)`` for ``num_perm`` and ``seed``."""
+    from datasketch import MinHash
+
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=HASH_SCHEME).permutations
+    return np.asarray(a, dtype=_U32), np.asarray(b, dtype=_U32)
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    # datasketch pre-mixes every input hash with the MurmurHash3 finalizer
+    h = h ^ (h >> _U32(16))
+    h = h * _U32(0x85EBCA6B)
+    h = h ^ (h >> _U32(13))
+    h = h * _U32(0xC2B2AE35)
+    return h ^ (h >> _U32(16))
+
+
+def sign(shingle_sets: Sequence[np.ndarray], config: Config) -> np.ndarray:
+    """One signature row (uint32, ``num_perm`` wide) per non-empty shingle set."""
+    a, b = permutations(config.num_perm, config.seed)
+    if not shingle_sets:
+        return np.zeros((0, config.num_perm), dtype=_U32)
+    lengths = np.array([len(s) for s in shingle_sets])
+    if (lengths == 0).any():
+        raise ValueError("cannot sign an empty shingle set")
+    flat = np.concatenate(shingle_sets).astype(_U32, copy=False)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    out = np.empty((len(shingle_sets), config.num_perm), dtype=_U32)
+    # bounded blocks keep the (shingles x permutations) matrix small
+    block = max(1, 65536 // config.num_perm)
+    with np.errstate(over="ignore"):
+        mixed = _fmix32(flat)
+        for first in range(0, len(shingle_sets), block):
+            last = min(len(shingle_sets), first + block)
+            lo = starts[first]
+            hi = starts[last - 1] + lengths[last - 1]
+            values = mixed[lo:hi, None] * a[None, :] + b[None, :]
+            out[first:last] = np.minimum.reduceat(values, starts[first:last] - lo, axis=0)
+    return out
+
+
+def to_datasketch(signature: np.ndarray, config: Config):  # type: ignore[no-untyped-def]
+    """The same signature as a datasketch ``LeanMinHash`` (for datasketch's LSH and storage)."""
     from datasketch import LeanMinHash
 
-
-def _identity(value: int) -> int:
-    return value
-
-
-def sign(shingle_sets: Iterable[Sequence[int]], config: Config) -> list[LeanMinHash]:
-    """One signature per shingle set, in order."""
-    from datasketch import LeanMinHash, MinHash
-
-    batch = [sorted(set(s)) for s in shingle_sets]
-    signatures = MinHash.bulk(
-        batch,
-        num_perm=config.num_perm,
-        seed=config.seed,
-        hashfunc=_identity,
-        scheme=HASH_SCHEME,
-    )
-    return [LeanMinHash(m) for m in signatures]
+    return LeanMinHash(seed=config.seed, hashvalues=signature, scheme=HASH_SCHEME)

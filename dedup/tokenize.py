@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 
 Cut = Callable[[str], list[str]]
 
 
-@lru_cache(maxsize=None)
-def segmenter(name: str = "jieba") -> Cut:
+@cache
+def segmenter(name: str = "auto") -> Cut:
     """The word segmenter called ``name``, loaded once per process."""
+    from dedup.config import resolved_segmenter
+
+    name = resolved_segmenter(name)
     if name == "rjieba":
         try:
             import rjieba
@@ -44,7 +47,7 @@ def segmenter(name: str = "jieba") -> Cut:
     return cut_jieba
 
 
-def tokenize(key: str, name: str = "jieba") -> list[str]:
+def tokenize(key: str, name: str = "auto") -> list[str]:
     """Words of a (normalised) key, in order; their lengths add up to ``len(key)``."""
     if not key:
         return []

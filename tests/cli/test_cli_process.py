@@ -1,0 +1,50 @@
+"""The real entry point, ``python -m dedup``, in its own process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_clean_seed_through_pipes(dedup_process, fixtures_dir: Path) -> None:
+    article = (fixtures_dir / "seed" / "article.txt").read_bytes()
+    run = dedup_process("clean", "-", "-o", "-", "--summary", stdin=article)
+    assert run.code == 1
+    assert run.out == (fixtures_dir / "seed" / "expected.txt").read_bytes()
+    assert "removed ¶" in run.err and "joined ¶" in run.err
+    assert "Traceback" not in run.err
+
+
+def test_scan_json_and_errors(dedup_process, articles, tmp_path: Path) -> None:
+    rows = [{"id": "a", "text": articles.first}, {"id": "b", "text": articles.second}]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows) + "[]\n", "utf-8")
+    run = dedup_process("scan", "in.jsonl", "--json")
+    assert run.code == 123
+    assert run.err == "dedup: error: in.jsonl:3: expected a JSON object, got an array\n"
+
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    run = dedup_process("scan", "in.jsonl", "--json")
+    assert run.code == 1
+    assert [r["id"] for r in json.loads(run.out)["results"]] == ["a", "b"]
+
+    (tmp_path / "dedup.toml").write_text("no_such_setting = true\n", "utf-8")
+    run = dedup_process("scan", "in.jsonl")
+    assert run.code == 2
+    assert run.err.startswith("dedup: error: ") and run.err.count("\n") == 1
+
+
+def test_help_does_not_load_the_pipeline() -> None:
+    code = (
+        "import sys\n"
+        "from dedup.cli import main\n"
+        "assert main(['--help']) == 0\n"
+        "assert main(['clean', '--help']) == 0\n"
+        "heavy = [m for m in ('jieba', 'datasketch', 'dedup.pipeline') if m in sys.modules]\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert "HEAVY []" in done.stderr
