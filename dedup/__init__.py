@@ -50,15 +50,19 @@ def _as_documents(documents: Iterable[Document | str]) -> Iterator[Document]:
         yield doc if isinstance(doc, Document) else Document(id=str(number), text=doc)
 
 
-def clean(documents: Iterable[Document | str], config: Config | None = None) -> Iterator[Result]:
+def clean(
+    documents: Iterable[Document | str], config: Config | None = None, workers: int = 1
+) -> Iterator[Result]:
     """Clean documents in order, streaming one Result per document.
 
     Each document is compared with itself and with the documents before it;
-    plain strings get their position as id.
+    plain strings get their position as id.  ``workers`` processes share the
+    per-document work (segmentation, signatures); the results are the same
+    for any number of workers.
     """
     from dedup.pipeline import run
 
-    return run(_as_documents(documents), config)
+    return run(_as_documents(documents), config, workers)
 
 
 def clean_text(text: str, config: Config | None = None) -> Result:
@@ -68,7 +72,9 @@ def clean_text(text: str, config: Config | None = None) -> Result:
     return next(run([Document(id="0", text=text)], config))
 
 
-def find_duplicates(documents: Iterable[Document | str], config: Config | None = None) -> Report:
+def find_duplicates(
+    documents: Iterable[Document | str], config: Config | None = None, workers: int = 1
+) -> Report:
     """Every finding of a run, with the settings fingerprint that produced it."""
     config = config or Config()
-    return Report(results=tuple(clean(documents, config)), fingerprint=config.fingerprint())
+    return Report(results=tuple(clean(documents, config, workers)), fingerprint=config.fingerprint())

@@ -145,7 +145,14 @@ InputFormatOption = Annotated[
     ),
 ]
 WorkersOption = Annotated[
-    int, typer.Option("--workers", min=1, metavar="N", help="Worker processes (reserved: work runs in one).")
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        metavar="N",
+        help="Worker processes for segmentation and signatures (default: all cores). "
+        "The output is the same for any N.",
+    ),
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 SummaryOption = Annotated[
@@ -192,7 +199,9 @@ def _sources(paths: Sequence[str], input_format: InputFormat) -> list[dio.Source
     return dio.discover(paths, input_format)
 
 
-def _results(records: Iterable[Record], config: Config) -> Iterator[tuple[Record, Result]]:
+def _results(
+    records: Iterable[Record], config: Config, workers: int | None
+) -> Iterator[tuple[Record, Result]]:
     """Each record with its result (``dedup.clean`` streams them in input order)."""
     pending: deque[Record] = deque()
 
@@ -201,7 +210,11 @@ def _results(records: Iterable[Record], config: Config) -> Iterator[tuple[Record
             pending.append(record)
             yield record.document
 
-    for result in dedup.clean(documents(), config):
+    if workers is None:
+        from dedup.pipeline import default_workers
+
+        workers = default_workers()
+    for result in dedup.clean(documents(), config, workers):
         yield pending.popleft(), result
 
 
@@ -379,7 +392,7 @@ def scan(
     id_field: IdFieldOption = "id",
     input_format: InputFormatOption = "auto",
     segmenter: SegmenterOption = None,
-    workers: WorkersOption = 1,
+    workers: WorkersOption = None,
 ) -> int:
     """Report what clean would remove or join, changing nothing.
 
@@ -406,7 +419,7 @@ def scan(
     stdout = dio.stdout_bytes() if json_out and not quiet else None
     if stdout is not None:
         stdout.write(b'{"fingerprint": ' + dio.json_bytes(config.fingerprint()) + b', "results": [')
-    for _, result in _results(records, config):
+    for _, result in _results(records, config, workers):
         if stdout is not None:
             stdout.write((b", " if tally.articles else b"") + dio.json_bytes(dio.result_to_json(result)))
         tally.add(result)
@@ -528,7 +541,7 @@ def clean(
     id_field: IdFieldOption = "id",
     input_format: InputFormatOption = "auto",
     segmenter: SegmenterOption = None,
-    workers: WorkersOption = 1,
+    workers: WorkersOption = None,
 ) -> int:
     """Write cleaned copies: repeated paragraphs removed, broken paragraphs re-joined.
 
@@ -561,7 +574,8 @@ def clean(
     tally = _Tally()
     try:
         reporter = dio.JsonlWriter(report) if report is not None else None
-        for record, result in _results(dio.read_records(sources, text_field, id_field, input_format), config):
+        records = dio.read_records(sources, text_field, id_field, input_format)
+        for record, result in _results(records, config, workers):
             out.write(record, result)
             if reporter is not None:
                 reporter.write(dio.result_to_json(result))

@@ -72,9 +72,14 @@ class Decision:
     item: Item
     kind: RemovalKind
     score: float
-    matches: tuple[Match, ...]
     coverage: float
     cover: tuple[Item, ...] = field(default=())
+
+    @property
+    def matches(self) -> tuple[Match, ...]:
+        """Where the covering paragraphs hold this one's text (computed on demand:
+        only final decisions are ever reported)."""
+        return tuple(_region(q, self.item) for q in self.cover)
 
 
 @dataclass(slots=True)
@@ -106,14 +111,29 @@ def _longest_gap(mask: np.ndarray) -> int:
     return int((edges[1::2] - edges[::2]).max()) if len(edges) else 0
 
 
-def _cover(p: Item, candidates: Sequence[Item], config: Config) -> _Cover:
+Masks = dict[tuple[int, int], np.ndarray]
+
+
+def _mask(p: Item, q: Item, memo: Masks | None) -> np.ndarray:
+    """Characters of ``p`` covered by shingles of ``q`` (memoised per pair: the
+    greedy loop asks again after every removal)."""
+    if memo is None:
+        return covered_mask(p.shingles, p.size, q.distinct)
+    pair = (id(p), id(q))
+    mask = memo.get(pair)
+    if mask is None:
+        mask = memo[pair] = covered_mask(p.shingles, p.size, q.distinct)
+    return mask
+
+
+def _cover(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | None = None) -> _Cover:
     """Greedy set cover of ``p`` by candidates: the best contributor first, then
     whichever adds most, while each adds a meaningful share."""
     n = p.size
     covered = np.zeros(n, dtype=bool)
     chosen: list[Item] = []
     gains: list[np.ndarray] = []
-    pool = [(q, covered_mask(p.shingles, n, q.distinct)) for q in candidates]
+    pool = [(q, _mask(p, q, memo)) for q in candidates]
     min_gain = 4
     while pool:
         best_gain, best = 0, -1
@@ -269,7 +289,9 @@ def _may_be_fragment(p: Item, config: Config) -> bool:
     return not p.in_title_zone and p.size >= 16 and (p.clauses >= 2 or p.dangling)
 
 
-def evaluate(p: Item, candidates: Sequence[Item], config: Config, cross_doc: bool) -> Decision | None:
+def evaluate(
+    p: Item, candidates: Sequence[Item], config: Config, cross_doc: bool, memo: Masks | None = None
+) -> Decision | None:
     """Is ``p`` redundant given the (kept) ``candidates``?  ``None`` when it is not."""
     if not p.key.text:
         return None
@@ -279,19 +301,19 @@ def evaluate(p: Item, candidates: Sequence[Item], config: Config, cross_doc: boo
         if cross_doc and short_line and twin.doc_id != p.doc_id:
             if p.is_bare_numeral or (p.in_title_zone and p.plain):
                 return None
-            return Decision(p, "boilerplate", 1.0, (_region(twin, p),), 1.0, (twin,))
-        return Decision(p, "exact", 1.0, (_region(twin, p),), 1.0, (twin,))
+            return Decision(p, "boilerplate", 1.0, 1.0, (twin,))
+        return Decision(p, "exact", 1.0, 1.0, (twin,))
     near = _near_twin(p, candidates, config)
     if near is not None:
         q, alignment = near
-        return Decision(p, "near", round(alignment.ratio, 4), (_region(q, p),), alignment.share, (q,))
+        return Decision(p, "near", round(alignment.ratio, 4), alignment.share, (q,))
     if not _may_be_fragment(p, config):
         return None
     # a title or byline never stands in for part of a body paragraph
     usable = [q for q in candidates if _may_be_fragment(q, config)]
     if not usable:
         return None
-    cover = _cover(p, usable, config)
+    cover = _cover(p, usable, config, memo)
     if not cover.chosen or cover.coverage < config.cover_threshold:
         return None
     if cover.longest_gap > config.max_gap:
@@ -301,8 +323,7 @@ def evaluate(p: Item, candidates: Sequence[Item], config: Config, cross_doc: boo
     if not all(_contiguous(q, p, gain) for q, gain in zip(cover.chosen, cover.gains, strict=True)):
         return None
     kind, score = _classify(p, cover, config)
-    matches = tuple(_region(q, p) for q in cover.chosen)
-    return Decision(p, kind, round(score, 4), matches, cover.coverage, tuple(cover.chosen))
+    return Decision(p, kind, round(score, 4), cover.coverage, tuple(cover.chosen))
 
 
 def _priority(decision: Decision, removed_or_covered: set[int], config: Config) -> tuple[float, ...]:
@@ -388,6 +409,7 @@ def resolve_document(
     alive = {it.paragraph.index: it for it in items}
     removed: dict[int, Decision] = {}
     cache: dict[int, Decision | None] = {}
+    memo: Masks = {}
     while True:
         for index, it in alive.items():
             if index in cache:
@@ -397,7 +419,7 @@ def resolve_document(
                 continue
             kept_local = [q for q in local[index] if q.paragraph.index in alive]
             outside = [] if it.is_title else external.get(index, [])
-            decision = evaluate(it, kept_local + outside, config, cross_doc=bool(outside))
+            decision = evaluate(it, kept_local + outside, config, cross_doc=bool(outside), memo=memo)
             cache[index] = decision
         pending = {i: d for i, d in cache.items() if d is not None and i in alive}
         if not pending:

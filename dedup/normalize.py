@@ -17,6 +17,8 @@ import sys
 import unicodedata
 from functools import lru_cache
 
+import numpy as np
+
 from dedup.records import Key
 
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
@@ -60,8 +62,29 @@ def normalize(text: str, offset: int = 0) -> Key:
     return Key(fold(text), text, offset)
 
 
+@lru_cache(maxsize=1)
+def _kept() -> tuple[np.ndarray, bool]:
+    """Per BMP code point: does it survive folding as exactly one character?"""
+    table = _table()
+    kept = np.ones(0x10000, dtype=bool)
+    for code, folded in table.items():
+        kept[code] = folded is not None and len(folded) == 1
+    expanding = any(folded is not None and len(folded) > 1 for folded in table.values())
+    return kept, expanding
+
+
 def origin(key: Key) -> tuple[int, ...]:
     """For each character of ``key.text``, the document offset of the character it came from."""
+    kept, _ = _kept()
+    codes = np.frombuffer(key.source.encode("utf-32-le"), dtype=np.uint32)
+    if len(codes) and int(codes.max()) < 0x10000:
+        positions = np.flatnonzero(kept[codes]) + key.offset
+        if len(positions) == len(key.text):
+            return tuple(positions.tolist())
+    return _origin_slow(key)
+
+
+def _origin_slow(key: Key) -> tuple[int, ...]:
     positions: list[int] = []
     table = _table()
     for i, ch in enumerate(key.source):

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from itertools import islice
+from itertools import chain, islice
+from multiprocessing.pool import AsyncResult
 
 from dedup.config import Config
 from dedup.index import BandIndex, ShingleIndex, anchors, band_keys, band_layout
@@ -142,16 +143,28 @@ def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[tuple[int
 
 def extract_all(documents: Iterable[Document], config: Config, workers: int = 1) -> Iterator[Extracted]:
     """Features of every document, in input order, computed by ``workers`` processes."""
-    if workers <= 1:
+    chunks = _chunks(documents, _CHUNK)
+    first = next(chunks, [])
+    second = next(chunks, None) if workers > 1 else None
+    if second is None:
+        # one process: no pool to start, nothing to pickle
         extractor = _Extractor(config)
-        for index, document in enumerate(documents):
-            yield extractor(index, document)
+        for chunk in chain([first], chunks):
+            for index, document in chunk:
+                yield extractor(index, document)
         return
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with context.Pool(workers, initializer=_start_worker, initargs=(config,)) as pool:
-        # imap keeps input order; a bounded look-ahead keeps memory flat
-        for chunk in pool.imap(_extract_chunk, _chunks(documents, _CHUNK), chunksize=1):
-            yield from chunk
+        # Results are taken in submission order (the output does not depend on
+        # which worker finishes first) and only a few chunks are in flight, so
+        # the input is read as fast as it is consumed, never all at once.
+        in_flight: deque[AsyncResult[list[Extracted]]] = deque()
+        for chunk in chain([first, second], chunks):
+            in_flight.append(pool.apply_async(_extract_chunk, (chunk,)))
+            if len(in_flight) > 2 * workers:
+                yield from in_flight.popleft().get()
+        while in_flight:
+            yield from in_flight.popleft().get()
 
 
 class _Corpus:
@@ -294,7 +307,7 @@ class _Corpus:
                 continue
             for it in parts:
                 found.append(
-                    Decision(it, "fragment", decision.score, decision.matches, decision.coverage, decision.cover)
+                    Decision(it, "fragment", decision.score, decision.coverage, decision.cover)
                 )
         return found
 
