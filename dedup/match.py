@@ -274,6 +274,16 @@ def _shared(p: Item, q: Item) -> int:
     return len(np.intersect1d(p.distinct, q.distinct, assume_unique=True))
 
 
+def _shared_memo(p: Item, q: Item, memo: Masks | None) -> int:
+    if memo is None:
+        return _shared(p, q)
+    pair = (id(p), ~id(q))
+    count = memo.get(pair)
+    if count is None:
+        count = memo[pair] = np.array(_shared(p, q))
+    return int(count)
+
+
 def _digits(item: Item) -> str:
     return "".join(ch for ch in item.key.text if ch.isdigit())
 
@@ -303,6 +313,15 @@ def evaluate(
                 return None
             return Decision(p, "boilerplate", 1.0, 1.0, (twin,))
         return Decision(p, "exact", 1.0, 1.0, (twin,))
+    short = p.paragraph.shape == "heading" or p.size < config.min_chars
+    if not short:
+        # Every way to be redundant needs a good share of p's shingles found in
+        # the candidates (an edited copy keeps all but those around its edits):
+        # most candidates of a big corpus fail this cheap count.
+        shared = {id(q): _shared_memo(p, q, memo) for q in candidates}
+        if sum(shared.values()) < 0.4 * len(p.distinct):
+            return None
+        candidates = [q for q in candidates if shared[id(q)]]
     near = _near_twin(p, candidates, config)
     if near is not None:
         q, alignment = near
