@@ -73,7 +73,14 @@ class Config:
     def __post_init__(self) -> None:
         _check(self.shingle_size >= 1, "shingle_size", "must be at least 1")
         _check(16 <= self.num_perm <= 1024, "num_perm", "must be between 16 and 1024")
-        for name in ("lsh_threshold", "near_threshold", "near_ratio", "splice_threshold", "cover_threshold", "near_copy_threshold"):
+        for name in (
+            "lsh_threshold",
+            "near_threshold",
+            "near_ratio",
+            "splice_threshold",
+            "cover_threshold",
+            "near_copy_threshold",
+        ):
             value = getattr(self, name)
             _check(0.0 < value <= 1.0, name, f"must be in (0, 1], got {value}")
         _check(self.min_chars >= 1, "min_chars", "must be at least 1")
@@ -104,11 +111,12 @@ class Config:
                 return "absent"
 
         settings = json.dumps(self.as_dict(), sort_keys=True)
+        segmenter = resolved_segmenter(self.segmenter)
         return {
             "dedup": _version("dedup"),
             "datasketch": _version("datasketch"),
             "hash_scheme": HASH_SCHEME,
-            "segmenter": f"{resolved_segmenter(self.segmenter)}-{_version(resolved_segmenter(self.segmenter))}-hmm-off",
+            "segmenter": f"{segmenter}-{_version(segmenter)}-hmm-off",
             "settings": hashlib.sha256(settings.encode()).hexdigest()[:16],
         }
 

@@ -140,4 +140,4 @@ class BandIndex(Generic[Ref]):
 
 def anchors(distinct: np.ndarray, every: int = 4) -> np.ndarray:
     """The anchor shingles of a paragraph: those whose hash is a multiple of ``every``."""
-    return distinct[distinct % np.uint32(every) == 0]
+    return np.asarray(distinct[distinct % np.uint32(every) == 0])

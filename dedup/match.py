@@ -185,7 +185,9 @@ def _contiguous(q: Item, p: Item, part: np.ndarray) -> bool:
     if end <= start:
         return False
     piece = p.key.text[start:end]
-    blocks = [b for b in SequenceMatcher(None, piece, q.key.text, autojunk=False).get_matching_blocks() if b.size]
+    blocks = [
+        b for b in SequenceMatcher(None, piece, q.key.text, autojunk=False).get_matching_blocks() if b.size
+    ]
     if not blocks:
         return False
     matched = sum(b.size for b in blocks)
@@ -205,7 +207,11 @@ def _classify(p: Item, cover: _Cover, config: Config) -> tuple[RemovalKind, floa
         return "splice", cover.coverage
     q = cover.chosen[0]
     back = covered_mask(q.shingles, q.size, p.distinct)
-    if q.size and np.count_nonzero(back) / q.size >= config.near_threshold and _longest_gap(back) <= config.max_gap:
+    if (
+        q.size
+        and np.count_nonzero(back) / q.size >= config.near_threshold
+        and _longest_gap(back) <= config.max_gap
+    ):
         return "near", jaccard(p.distinct, q.distinct)
     return "fragment", cover.coverage
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from dedup.records import Key
 
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _dropped(ch: str) -> bool:

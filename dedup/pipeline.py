@@ -20,7 +20,7 @@ import os
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from itertools import chain, islice
+from itertools import chain, islice, pairwise
 from multiprocessing.pool import AsyncResult
 
 from dedup.config import Config
@@ -238,7 +238,7 @@ class _Corpus:
         joins: list[Join] = []
         seen_body = False
         first_index = next((p.index for p in paragraphs if p.has_content), -1)
-        for head, tail in zip(kept, kept[1:]):
+        for head, tail in pairwise(kept):
             in_title_zone = not seen_body
             seen_body = seen_body or head.shape == "body"
             verdict = decide_join(
@@ -284,12 +284,14 @@ class _Corpus:
             else:
                 chains.append([join.head, join.tail])
         found: list[Decision] = []
-        for chain in chains:
-            parts = [by_index[i] for i in chain if i in by_index]
-            if len(parts) != len(chain):
+        for run in chains:
+            parts = [by_index[i] for i in run if i in by_index]
+            if len(parts) != len(run):
                 continue
             head, tail = parts[0].paragraph, parts[-1].paragraph
-            text = "".join(document.text[it.paragraph.content_start : it.paragraph.content_end] for it in parts)
+            text = "".join(
+                document.text[it.paragraph.content_start : it.paragraph.content_end] for it in parts
+            )
             key = normalize(text, head.content_start)
             shingled = self._extractor.shingles(key.text)
             joined = Item(
@@ -300,15 +302,15 @@ class _Corpus:
                 shingled.distinct,
                 0,
             )
-            others = [it for it in items if it.paragraph.index not in removed and it.paragraph.index not in chain]
-            outside = [q for i in chain for q in external.get(i, [])]
+            others = [
+                it for it in items if it.paragraph.index not in removed and it.paragraph.index not in run
+            ]
+            outside = [q for i in run for q in external.get(i, [])]
             decision = evaluate(joined, others + outside, self.config, cross_doc=bool(outside))
             if decision is None:
                 continue
             for it in parts:
-                found.append(
-                    Decision(it, "fragment", decision.score, decision.coverage, decision.cover)
-                )
+                found.append(Decision(it, "fragment", decision.score, decision.coverage, decision.cover))
         return found
 
     def resolve(self, extracted: Extracted) -> Result:
@@ -358,7 +360,9 @@ class _Corpus:
             for decision in repeated:
                 p = decision.item.paragraph
                 decisions[p.index] = decision
-                removals.append(Removal(p.index, p.start, p.end, decision.kind, decision.score, decision.matches))
+                removals.append(
+                    Removal(p.index, p.start, p.end, decision.kind, decision.score, decision.matches)
+                )
                 whole.add(p.index)
             removals.sort(key=lambda r: (r.start, r.end))
             joins = self._joins(document.text, paragraphs, whole)
@@ -411,5 +415,3 @@ def run(documents: Iterable[Document], config: Config | None = None, workers: in
 
 
 __all__ = ["Extracted", "default_workers", "extract_all", "run"]
-
-

@@ -42,7 +42,7 @@ def rewrite(
     if not kept:
         return ""
     out = [_indentation(text, kept[0].content_start)]
-    for current, following in zip(kept, [*kept[1:], None]):
+    for current, following in zip(kept, [*kept[1:], None], strict=True):
         out.append(text[current.content_start : current.content_end])
         if following is None:
             break

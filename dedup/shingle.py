@@ -29,12 +29,13 @@ def word_hash(word: str) -> int:
     return xxhash.xxh32_intdigest(word.encode("utf-8"))
 
 
-def _fmix32(h: np.ndarray) -> np.ndarray:
+def fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, element-wise (wrapping multiplication intended)."""
     h = h ^ (h >> _U32(16))
     h = h * _U32(0x85EBCA6B)
     h = h ^ (h >> _U32(13))
     h = h * _U32(0xC2B2AE35)
-    return h ^ (h >> _U32(16))
+    return np.asarray(h ^ (h >> _U32(16)), dtype=_U32)
 
 
 def shingles(tokens: Sequence[str], size: int) -> Shingles:
@@ -50,7 +51,7 @@ def shingles(tokens: Sequence[str], size: int) -> Shingles:
         combined = np.full(count, width, dtype=_U32)
         for offset in range(width):
             combined = (combined * _MIX[offset % len(_MIX)]) ^ words[offset : offset + count]
-        hashes = _fmix32(combined)
+        hashes = fmix32(combined)
     spans = np.stack([bounds[:count], bounds[width : width + count]], axis=1)
     return Shingles(hashes, spans, len(tokens))
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from dedup.config import HASH_SCHEME, Config
+from dedup.shingle import fmix32
 
 _U32 = np.uint32
 
@@ -27,15 +28,6 @@ def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
     a, b = MinHash(num_perm=num_perm, seed=seed, scheme=HASH_SCHEME).permutations
     return np.asarray(a, dtype=_U32), np.asarray(b, dtype=_U32)
-
-
-def _fmix32(h: np.ndarray) -> np.ndarray:
-    # datasketch pre-mixes every input hash with the MurmurHash3 finalizer
-    h = h ^ (h >> _U32(16))
-    h = h * _U32(0x85EBCA6B)
-    h = h ^ (h >> _U32(13))
-    h = h * _U32(0xC2B2AE35)
-    return h ^ (h >> _U32(16))
 
 
 def sign(shingle_sets: Sequence[np.ndarray], config: Config) -> np.ndarray:
@@ -52,7 +44,8 @@ def sign(shingle_sets: Sequence[np.ndarray], config: Config) -> np.ndarray:
     # bounded blocks keep the (shingles x permutations) matrix small
     block = max(1, 65536 // config.num_perm)
     with np.errstate(over="ignore"):
-        mixed = _fmix32(flat)
+        # datasketch pre-mixes every input hash with the MurmurHash3 finalizer
+        mixed = fmix32(flat)
         for first in range(0, len(shingle_sets), block):
             last = min(len(shingle_sets), first + block)
             lo = starts[first]

@@ -855,7 +855,9 @@ class RedisStore(Store):
         self.config = config
         self._params, prefix = redis_settings(url)
         self._prefix = prefix + ":"
-        self._redis = redis.Redis(**self._params, socket_timeout=30)
+        # no CLIENT SETINFO: it costs a package-metadata lookup per connection
+        self._params.update(lib_name=None, lib_version=None, socket_timeout=30)
+        self._redis = redis.Redis(**self._params)
         self._redis_errors: tuple[type[BaseException], ...] = (redis.RedisError,)
         self._lsh_cache: MinHashLSH | None = None
         with self._guard():
@@ -967,10 +969,12 @@ class RedisStore(Store):
         from dedup.signature import to_datasketch
 
         entries = self._file_entries()
+        dropped: list[int] = []
+        inserted: list[tuple[int, ParagraphRecord]] = []
         with self._guard():
             for path in removed:
                 if path in entries:
-                    self._drop(path, entries[path]["ids"])
+                    dropped.extend(self._drop(path, entries[path]["ids"]))
             for state in touched:
                 entry = entries.get(state.path)
                 if entry is not None and entry["sha"] == state.sha:
@@ -982,10 +986,11 @@ class RedisStore(Store):
                     self._redis.hset(self._k("files"), state.path, _file_json(state, entry["ids"]))
                     continue
                 if entry is not None:
-                    self._drop(state.path, entry["ids"])
+                    dropped.extend(self._drop(state.path, entry["ids"]))
                 count = len(record.paragraphs)
                 last = int(self._redis.incrby(self._k("next"), count)) if count else 0
                 ids = list(range(last - count + 1, last + 1))
+                # the file's own records in one transaction: readers see all of it or none
                 pipe = self._redis.pipeline(transaction=True)
                 for p, pid in zip(record.paragraphs, ids, strict=True):
                     pipe.hset(self._k("para"), str(pid), _pack_record(state.path, p))
@@ -993,33 +998,39 @@ class RedisStore(Store):
                     if signable(p, self.config):
                         for h in _anchors(p.hashes):
                             pipe.sadd(self._k("anchor", h), pid)
+                        inserted.append((pid, p))
                 pipe.hset(self._k("files"), state.path, _file_json(state, ids))
                 pipe.execute()
-                chosen = [(p, pid) for p, pid in zip(record.paragraphs, ids, strict=True) if signable(p, self.config)]
-                if chosen:
-                    signatures = _signatures([p for p, _ in chosen], self.config)
-                    with self._lsh.insertion_session() as session:
-                        for (_, pid), signature in zip(chosen, signatures, strict=True):
-                            session.insert(str(pid).encode(), to_datasketch(signature, self.config))
+            # datasketch's LSH storage, in buffered sessions (one round trip per few thousand commands)
+            lsh_keys = [str(pid).encode() for pid in dropped]
+            present = [key for key in lsh_keys if key in self._lsh]
+            if present:
+                with self._lsh.deletion_session() as deleting:
+                    for key in present:
+                        deleting.remove(key)
+            if inserted:
+                signatures = _signatures([p for _, p in inserted], self.config)
+                with self._lsh.insertion_session() as session:
+                    for (pid, _), signature in zip(inserted, signatures, strict=True):
+                        session.insert(str(pid).encode(), to_datasketch(signature, self.config), check_duplication=False)
 
-    def _drop(self, path: str, ids: Sequence[int]) -> None:
+    def _drop(self, path: str, ids: Sequence[int]) -> list[int]:
+        """Remove a file's records; returns the ids that have LSH entries."""
         stored = self._fetch_many(ids)
         pipe = self._redis.pipeline(transaction=True)
+        signed: list[int] = []
         for pid in ids:
             s = stored.get(pid)
             if s is not None:
                 pipe.srem(self._k("key", s.record.key_hash), pid)
                 if signable(s.record, self.config):
+                    signed.append(pid)
                     for h in _anchors(s.record.hashes):
                         pipe.srem(self._k("anchor", h), pid)
             pipe.hdel(self._k("para"), str(pid))
         pipe.hdel(self._k("files"), path)
         pipe.execute()
-        for pid in ids:
-            s = stored.get(pid)
-            key = str(pid).encode()
-            if s is not None and signable(s.record, self.config) and key in self._lsh:
-                self._lsh.remove(key)
+        return signed
 
     def _fetch_many(self, ids: Iterable[int]) -> dict[int, StoredParagraph]:
         wanted = sorted(set(ids))
