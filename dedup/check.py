@@ -841,7 +841,7 @@ def verify(repo: Repository, config: Config, location: str | None = None) -> Ver
             known = store.files()
         except IndexDamaged as err:
             return Verification(store.location, (*problems, str(err)), ())
-        corpus = set(corpus_paths(repo, config, store.location))
+        corpus = {p for p in corpus_paths(repo, config, store.location) if (repo.root / p).is_file()}
         stale: list[str] = []
         for path, entry in sorted(known.items()):
             full = repo.root / path

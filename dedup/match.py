@@ -277,7 +277,12 @@ def _near_twin(p: Item, candidates: Sequence[Item], config: Config) -> tuple[Ite
 
 
 def _shared(p: Item, q: Item) -> int:
-    return len(np.intersect1d(p.distinct, q.distinct, assume_unique=True))
+    """How many distinct shingles two paragraphs share (both arrays are sorted)."""
+    a, b = p.distinct, q.distinct
+    if not len(a) or not len(b):
+        return 0
+    at = np.searchsorted(b, a)
+    return int(np.count_nonzero(b[np.minimum(at, len(b) - 1)] == a))
 
 
 def _shared_memo(p: Item, q: Item, memo: Masks | None) -> int:
@@ -366,7 +371,7 @@ def _priority(decision: Decision, removed_or_covered: set[int], config: Config) 
     return (p.ragged, -unique, p.size, p.noise, neighbours, position)
 
 
-def _local_candidates(items: Sequence[Item]) -> dict[int, list[Item]]:
+def local_candidates(items: Sequence[Item]) -> dict[int, list[Item]]:
     """For each paragraph, the other paragraphs of the same document sharing a shingle."""
     local: dict[int, list[Item]] = {it.paragraph.index: [] for it in items}
     if len(items) < 2:
@@ -422,15 +427,20 @@ def _final_evidence(
 
 
 def resolve_document(
-    items: Sequence[Item], external: dict[int, list[Item]], config: Config
+    items: Sequence[Item],
+    external: dict[int, list[Item]],
+    config: Config,
+    local: dict[int, list[Item]] | None = None,
 ) -> dict[int, Decision]:
     """Decide which paragraphs of one document are redundant.
 
     ``items`` are the document's paragraphs with content; ``external`` maps a
-    paragraph index to kept paragraphs of earlier documents that may cover it.
-    Returns the decisions by paragraph index.
+    paragraph index to kept paragraphs of earlier documents that may cover it;
+    ``local`` (computed when not given) to the document's own paragraphs that
+    share a shingle with it.  Returns the decisions by paragraph index.
     """
-    local = _local_candidates(items)
+    if local is None:
+        local = local_candidates(items)
     alive = {it.paragraph.index: it for it in items}
     removed: dict[int, Decision] = {}
     cache: dict[int, Decision | None] = {}
@@ -455,5 +465,10 @@ def resolve_document(
         removed[index] = best
         del alive[index]
         del cache[index]
+        # Fewer kept paragraphs never make a paragraph redundant, and a decision
+        # whose cover is still kept still holds: only those that leaned on the
+        # removed paragraph are decided again.
         for other in local[index]:
-            cache.pop(other.paragraph.index, None)
+            decided = cache.get(other.paragraph.index)
+            if decided is not None and any(q is best.item for q in decided.cover):
+                del cache[other.paragraph.index]

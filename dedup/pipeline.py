@@ -25,7 +25,7 @@ from multiprocessing.pool import AsyncResult
 
 from dedup.config import Config
 from dedup.index import BandIndex, ShingleIndex, anchors, band_keys, band_layout
-from dedup.match import Decision, Item, evaluate, resolve_document
+from dedup.match import Decision, Item, evaluate, local_candidates, resolve_document
 from dedup.normalize import normalize
 from dedup.records import Document, Flag, Join, NearCopy, Paragraph, Removal, Result, Shingles
 from dedup.repair import BARE_NUMERAL, CLAUSE, NOT_OPENING, decide_join, ends_open
@@ -64,6 +64,8 @@ class Extracted:
     document: Document
     paragraphs: list[Paragraph]
     items: list[Item]
+    #: paragraph index -> indices of the paragraphs of the same document sharing a shingle
+    local: dict[int, list[int]]
 
 
 class _Extractor:
@@ -118,7 +120,8 @@ class _Extractor:
             for it, signature, row in zip(signable, signatures, keys, strict=True):
                 it.signature = signature
                 it.bands = row
-        return Extracted(index, document, paragraphs, items)
+        local = {i: [q.paragraph.index for q in qs] for i, qs in local_candidates(items).items()}
+        return Extracted(index, document, paragraphs, items, local)
 
 
 _worker: _Extractor | None = None
@@ -132,7 +135,15 @@ def _start_worker(config: Config) -> None:
 
 def _extract_chunk(chunk: list[tuple[int, Document]]) -> list[Extracted]:
     assert _worker is not None
-    return [_worker(index, document) for index, document in chunk]
+    # the text goes back to the main process only once (it still holds it) and
+    # signatures not at all (their band keys are what it needs): less to unpickle
+    done = []
+    for index, document in chunk:
+        extracted = _worker(index, document)
+        for it in extracted.items:
+            it.signature = None
+        done.append(replace(extracted, document=Document(document.id, "", document.path)))
+    return done
 
 
 def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[tuple[int, Document]]]:
@@ -154,17 +165,25 @@ def extract_all(documents: Iterable[Document], config: Config, workers: int = 1)
                 yield extractor(index, document)
         return
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with context.Pool(workers, initializer=_start_worker, initargs=(config,)) as pool:
+    # The main process resolves documents while the others extract: N workers
+    # means N processes busy in all, so N - 1 of them extract.
+    with context.Pool(workers - 1, initializer=_start_worker, initargs=(config,)) as pool:
         # Results are taken in submission order (the output does not depend on
         # which worker finishes first) and only a few chunks are in flight, so
         # the input is read as fast as it is consumed, never all at once.
-        in_flight: deque[AsyncResult[list[Extracted]]] = deque()
+        in_flight: deque[tuple[list[tuple[int, Document]], AsyncResult[list[Extracted]]]] = deque()
+
+        def finished() -> Iterator[Extracted]:
+            chunk, result = in_flight.popleft()
+            for (_, document), extracted in zip(chunk, result.get(), strict=True):
+                yield replace(extracted, document=document)
+
         for chunk in chain([first, second], chunks):
-            in_flight.append(pool.apply_async(_extract_chunk, (chunk,)))
-            if len(in_flight) > 2 * workers:
-                yield from in_flight.popleft().get()
+            in_flight.append((chunk, pool.apply_async(_extract_chunk, (chunk,))))
+            if len(in_flight) > 2 * workers + 2:
+                yield from finished()
         while in_flight:
-            yield from in_flight.popleft().get()
+            yield from finished()
 
 
 class _Corpus:
@@ -184,8 +203,12 @@ class _Corpus:
             return {}
         external: dict[int, list[Item]] = {}
         for it in items:
-            found: dict[int, Item] = {}
             twin = self.exact.get(it.key.text)
+            if twin is not None and not it.is_title:
+                # nothing beats an exact copy: no need to look further
+                external[it.paragraph.index] = [twin]
+                continue
+            found: dict[int, Item] = {}
             if twin is not None:
                 found[id(twin)] = twin
             if it.bands is not None:
@@ -317,10 +340,12 @@ class _Corpus:
         document, paragraphs, items = extracted.document, extracted.paragraphs, extracted.items
         self._order.setdefault(document.id, extracted.index)
         external = self._external(items)
-        decisions = resolve_document(items, external, self.config)
+        by_index = {it.paragraph.index: it for it in items}
+        local = {i: [by_index[j] for j in js] for i, js in extracted.local.items()}
+        decisions = resolve_document(items, external, self.config, local)
         near_copy = self._near_copy(items, decisions) if external else None
         if near_copy is not None and near_copy.action == "keep":
-            decisions = resolve_document(items, {}, self.config)
+            decisions = resolve_document(items, {}, self.config, local)
 
         removals: list[Removal] = []
         for p in paragraphs:

@@ -855,8 +855,7 @@ class RedisStore(Store):
         self.config = config
         self._params, prefix = redis_settings(url)
         self._prefix = prefix + ":"
-        # no CLIENT SETINFO: it costs a package-metadata lookup per connection
-        self._params.update(lib_name=None, lib_version=None, socket_timeout=30)
+        self._params["socket_timeout"] = 30
         self._redis = redis.Redis(**self._params)
         self._redis_errors: tuple[type[BaseException], ...] = (redis.RedisError,)
         self._lsh_cache: MinHashLSH | None = None
