@@ -89,6 +89,8 @@ class _Cover:
     chosen: list[Item]
     #: what each chosen paragraph added to the cover
     gains: list[np.ndarray]
+    #: the largest share of a later contributor's cover that earlier ones already had
+    overlap: float = 0.0
 
 
 def _region(q: Item, p: Item) -> Match:
@@ -135,6 +137,7 @@ def _cover(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | No
     gains: list[np.ndarray] = []
     pool = [(q, _mask(p, q, memo)) for q in candidates]
     min_gain = 4
+    overlap = 0.0
     while pool:
         best_gain, best = 0, -1
         for i, (_, mask) in enumerate(pool):
@@ -144,6 +147,10 @@ def _cover(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | No
         if best < 0 or (chosen and best_gain < min_gain):
             break
         q, mask = pool.pop(best)
+        if chosen:
+            overlap = max(
+                overlap, float(np.count_nonzero(mask & covered)) / max(1, int(np.count_nonzero(mask)))
+            )
         chosen.append(q)
         gains.append(mask & ~covered)
         covered |= mask
@@ -155,7 +162,7 @@ def _cover(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | No
     trail = int(np.argmax(covered[::-1])) if total else n
     forgiven = min(lead, 3) + (min(trail, 3) if p.ragged and trail < n else 0)
     effective = total / (n - forgiven) if n > forgiven else 0.0
-    return _Cover(effective, _longest_gap(covered), chosen, gains)
+    return _Cover(effective, _longest_gap(covered), chosen, gains, overlap)
 
 
 def _longest_run(mask: np.ndarray, bridge: int) -> tuple[int, int]:
@@ -303,11 +310,12 @@ def _may_be_fragment(p: Item, config: Config) -> bool:
     """Body paragraphs may be removed as pieces of others; so may heading-shaped
     lines that read like a cut sentence (several clauses, or a dangling comma)
     below the title zone.  Titles, subheadings and bylines never are."""
-    if p.size < config.min_chars:
-        return False
     if p.paragraph.shape == "body":
-        return True
-    return not p.in_title_zone and p.size >= 16 and (p.clauses >= 2 or p.dangling)
+        return p.size >= config.min_chars
+    if p.in_title_zone:
+        return False
+    # a line that stops on a comma is a cut sentence, however short
+    return (p.dangling and p.size >= 6) or (p.size >= 16 and p.clauses >= 2)
 
 
 def evaluate(
@@ -333,10 +341,25 @@ def evaluate(
         if sum(shared.values()) < 0.4 * len(p.distinct):
             return None
         candidates = [q for q in candidates if shared[id(q)]]
-    near = _near_twin(p, candidates, config)
-    if near is not None:
-        q, alignment = near
-        return Decision(p, "near", round(alignment.ratio, 4), alignment.share, (q,))
+    near_twin = _near_twin(p, candidates, config)
+    near = None
+    if near_twin is not None:
+        q, alignment = near_twin
+        near = Decision(p, "near", round(alignment.ratio, 4), alignment.share, (q,))
+        if alignment.share >= 1.0:
+            return near
+    # an edited copy may leave text of p's own that other paragraphs hold: the
+    # explanation covering more of p wins
+    covered = _covered_by(p, candidates, config, memo)
+    if covered is not None and (near is None or covered.coverage > near.coverage):
+        return covered
+    return near
+
+
+def _covered_by(
+    p: Item, candidates: Sequence[Item], config: Config, memo: Masks | None
+) -> Decision | None:
+    """p as a fragment of one kept paragraph or a splice of several."""
     if not _may_be_fragment(p, config):
         return None
     # a title or byline never stands in for part of a body paragraph
@@ -349,6 +372,9 @@ def evaluate(
     if cover.longest_gap > config.max_gap:
         return None
     if len(cover.chosen) > 1 and cover.coverage < config.splice_threshold:
+        return None
+    if cover.overlap > 0.5:
+        # its pieces repeat each other: they are fragments of it, not it of them
         return None
     if not all(_contiguous(q, p, gain) for q, gain in zip(cover.chosen, cover.gains, strict=True)):
         return None

@@ -28,7 +28,7 @@ from dedup.index import BandIndex, ShingleIndex, anchors, band_keys, band_layout
 from dedup.match import Decision, Item, evaluate, local_candidates, resolve_document
 from dedup.normalize import normalize
 from dedup.records import Document, Flag, Join, NearCopy, Paragraph, Removal, Result, Shingles
-from dedup.repair import BARE_NUMERAL, CLAUSE, NOT_OPENING, decide_join, ends_open
+from dedup.repair import BARE_NUMERAL, CLAUSE, NOT_OPENING, decide_join, ends_open, shape_of
 from dedup.rewrite import rewrite
 from dedup.segment import split_paragraphs
 from dedup.shingle import shingles as make_shingles
@@ -255,25 +255,39 @@ class _Corpus:
         return NearCopy(id=source, similarity=round(similarity, 4), action=self.config.duplicate_articles)
 
     def _joins(self, text: str, paragraphs: list[Paragraph], removed: set[int]) -> list[Join]:
+        """Joins between consecutive kept paragraphs (whatever was removed between
+        them, so that cleaning the cleaned text joins nothing more).  Decided from
+        the last pair back to the first: a tail that is itself joined to what
+        follows is judged as the whole paragraph it becomes."""
         if not self.config.join_broken:
             return []
         kept = [p for p in paragraphs if p.index not in removed and p.has_content]
-        joins: list[Join] = []
-        seen_body = False
         first_index = next((p.index for p in paragraphs if p.has_content), -1)
-        for head, tail in pairwise(kept):
-            in_title_zone = not seen_body
-            seen_body = seen_body or head.shape == "body"
+        in_title_zone: dict[int, bool] = {}
+        seen_body = False
+        for p in kept:
+            in_title_zone[p.index] = not seen_body
+            seen_body = seen_body or p.shape == "body"
+        whole = {p.index: text[p.content_start : p.content_end] for p in kept}
+        joins: list[Join] = []
+        for head, tail in reversed(list(pairwise(kept))):
+            tail_text = whole[tail.index]
+            tail_shape = (
+                shape_of(tail_text)
+                if tail_text != text[tail.content_start : tail.content_end]
+                else tail.shape
+            )
             verdict = decide_join(
-                text[head.content_start : head.content_end],
-                text[tail.content_start : tail.content_end],
+                whole[head.index],
+                tail_text,
                 head.shape,
-                tail.shape,
+                tail_shape,
                 is_title=head.index == first_index,
-                in_title_zone=in_title_zone,
+                in_title_zone=in_title_zone[head.index],
                 segmenter=self.config.segmenter,
             )
             if verdict.join:
+                whole[head.index] += tail_text
                 joins.append(
                     Join(
                         head=head.index,
@@ -284,7 +298,7 @@ class _Corpus:
                         evidence=verdict.evidence,
                     )
                 )
-        return joins
+        return joins[::-1]
 
     def _repeated_joins(
         self,
