@@ -32,10 +32,11 @@ import shutil
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import xxhash
@@ -48,6 +49,7 @@ from dedup.store import (
     FileRecord,
     FileState,
     IndexDamaged,
+    IndexStats,
     ParagraphRecord,
     Probe,
     SQLiteStore,
@@ -64,6 +66,8 @@ MAX_SHARED = 16
 _BATCH = 256
 #: files indexed by worker processes only when there are at least this many
 _PARALLEL_FROM = 400
+#: candidate files whose items are kept in memory during one run
+_CACHED_FILES = 2048
 #: a file changed this recently may change again within the same clock tick
 _RACY_NS = 2_000_000_000
 
@@ -207,7 +211,9 @@ def corpus_paths(repo: Repository, config: Config, location: str | None = None) 
     if repo.git:
         done = repo._git("ls-files", "-z", "--cached")
         if done.returncode != 0:
-            raise DedupError(f"{repo.root}: git ls-files failed: {done.stderr.decode(errors='replace').strip()}")
+            raise DedupError(
+                f"{repo.root}: git ls-files failed: {done.stderr.decode(errors='replace').strip()}"
+            )
         names = [n for n in done.stdout.decode("utf-8", errors="surrogateescape").split("\0") if n]
     else:
         names = []
@@ -305,14 +311,16 @@ def _records(text: str, items: Sequence[Item]) -> tuple[ParagraphRecord, ...]:
 
 
 @lru_cache(maxsize=1)
-def _known_extractor() -> type:
+def _known_extractor() -> type[Any]:
     from dedup.pipeline import _Extractor
 
-    class Known(_Extractor):  # type: ignore[misc]
+    class Known(_Extractor):
         """The cleaner's own feature extraction, fed with shingles from the index
         where it has them (by key hash), so indexed files are not segmented again."""
 
-        known: dict[int, Shingles] = {}  # noqa: RUF012 - set per instance
+        def __init__(self, config: Config, known: dict[int, Shingles]) -> None:
+            super().__init__(config)
+            self.known = known
 
         def shingles(self, key: str) -> Shingles:
             found = self.known.get(key_hash(key))
@@ -322,9 +330,8 @@ def _known_extractor() -> type:
 
 
 def _items(document: Document, number: int, config: Config, known: dict[int, Shingles]) -> list[Item]:
-    extractor = _known_extractor()(config)
-    extractor.known = known
-    return list(extractor(number, document).items)
+    """The items of a document exactly as the cleaner makes them."""
+    return list(_known_extractor()(config, known)(number, document).items)
 
 
 class _Corpus:
@@ -367,6 +374,10 @@ class _Corpus:
 
     def item(self, path: str, index: int) -> Item | None:
         if path not in self._docs:
+            if len(self._docs) >= _CACHED_FILES:
+                # checking a whole corpus: keep memory bounded
+                self._docs.pop(next(iter(self._docs)))
+                self.texts.clear()
             items = self.items(path)
             self._docs[path] = None if items is None else {it.paragraph.index: it for it in items}
         doc = self._docs[path]
@@ -412,11 +423,14 @@ def open_index(
         reason = f"built with other settings ({describe_mismatch(stored, wanted)})"
         say(f"index {store.location} was {reason}; rebuilding it")
     if reason is not None:
-        store.reset()
+        # a run that started at the same time may have reset it a moment ago
+        store.reset(force=rebuild)
     return store, reason
 
 
-def _replace_damaged(location: str, repo: Repository, config: Config, err: IndexDamaged, say: Progress) -> Store:
+def _replace_damaged(
+    location: str, repo: Repository, config: Config, err: IndexDamaged, say: Progress
+) -> Store:
     if location.startswith(("redis://", "rediss://", "unix://")):
         say(f"{err}; clearing it and rebuilding")
         store = open_store(location, repo.root, config)
@@ -517,7 +531,9 @@ def sync(
     )
 
 
-def _index(store: Store, pending: Sequence[tuple[FileState, str]], config: Config, workers: int, say: Progress) -> int:
+def _index(
+    store: Store, pending: Sequence[tuple[FileState, str]], config: Config, workers: int, say: Progress
+) -> int:
     from dedup.pipeline import extract_all
 
     if not pending:
@@ -575,7 +591,9 @@ class _Order:
                     text = ""
                 for p in split_paragraphs(text):
                     if p.has_content:
-                        keys.add(key_hash(normalize(text[p.content_start : p.content_end], p.content_start).text))
+                        keys.add(
+                            key_hash(normalize(text[p.content_start : p.content_end], p.content_start).text)
+                        )
             self._head[path] = frozenset(keys)
         return self._head[path]
 
@@ -624,7 +642,9 @@ class _Checker:
                 if q is not None and key_hash(q.key.text) == place.key_hash:
                     found[(place.path, place.index)] = q
             if found:
-                ranked = sorted(found.items(), key=lambda kv: self.order.key(kv[0][0], kv[0][1], key_hash(kv[1].key.text)))
+                ranked = sorted(
+                    found.items(), key=lambda kv: self.order.key(kv[0][0], kv[0][1], key_hash(kv[1].key.text))
+                )
                 external[it.paragraph.index] = [q for _, q in ranked]
         return external
 
@@ -694,7 +714,9 @@ class _Checker:
             p = decision.item.paragraph
             line, col = _line_col(starts, p.start)
             matches = tuple(self.corpus.location(m.id, m.start) for m in decision.matches)
-            out.append(Finding(path, line, col, decision.kind, decision.score, matches, p.index, p.start, p.end))
+            out.append(
+                Finding(path, line, col, decision.kind, decision.score, matches, p.index, p.start, p.end)
+            )
         return tuple(out)
 
     def _rewrite(self, path: str, removed: set[int]) -> None:
@@ -719,7 +741,11 @@ class _Checker:
 
 
 def select(
-    paths: Iterable[str], repo: Repository, config: Config, location: str | None = None, cwd: Path | None = None
+    paths: Iterable[str],
+    repo: Repository,
+    config: Config,
+    location: str | None = None,
+    cwd: Path | None = None,
 ) -> tuple[list[str], list[str]]:
     """The corpus files among ``paths`` as repo-relative paths (a directory stands
     for the files under it that the ``files`` setting selects), and the paths
@@ -762,8 +788,9 @@ def check(
     say = progress or (lambda message: None)
     location = location or config.index
     tracked = corpus_paths(repo, config, location)
+    ignored: list[str] = []
     if paths is None:
-        targets, ignored = tracked, []
+        targets = tracked
     else:
         targets, ignored = select(paths, repo, config, location, cwd)
     changed = changed_paths(repo)
@@ -774,11 +801,22 @@ def check(
         store, rebuilt = open_index(repo, config, location, say)
         try:
             index = sync(
-                store, repo, config, extra=targets, corpus=tracked, workers=workers, progress=say, rebuilt=rebuilt
+                store,
+                repo,
+                config,
+                extra=targets,
+                corpus=tracked,
+                workers=workers,
+                progress=say,
+                rebuilt=rebuilt,
             )
-            checker = _Checker(store, repo, config, _Order(repo, changed), _Corpus(store, repo, config), targets, tracked)
+            checker = _Checker(
+                store, repo, config, _Order(repo, changed), _Corpus(store, repo, config), targets, tracked
+            )
             files = tuple(checker.check_file(path, fix) for path in targets)
-            return CheckReport(files=files, index=index, fingerprint=store.wanted_fingerprint(), ignored=tuple(ignored))
+            return CheckReport(
+                files=files, index=index, fingerprint=store.wanted_fingerprint(), ignored=tuple(ignored)
+            )
         except IndexDamaged as err:
             if attempt == 2 or not isinstance(store, SQLiteStore):
                 raise
@@ -856,11 +894,10 @@ def verify(repo: Repository, config: Config, location: str | None = None) -> Ver
         store.close()
 
 
-def stats(repo: Repository, config: Config, location: str | None = None) -> dict[str, object]:
+def stats(repo: Repository, config: Config, location: str | None = None) -> IndexStats:
     """Counts, size and fingerprint of the index."""
     store = open_store(location or config.index, repo.root, config)
     try:
-        s = store.stats()
+        return store.stats()
     finally:
         store.close()
-    return dataclasses.asdict(s)

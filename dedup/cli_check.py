@@ -15,6 +15,7 @@ JSON; progress and summaries go to stderr.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -169,15 +170,15 @@ def _summary(report: Any) -> str:
     if not report.duplicates_found:
         return f"no duplicates: {checked} checked {against}"
     flagged = sum(1 for f in report.files if f.findings)
-    text = f"{_count(report.findings, 'duplicate')} in {_count(flagged, 'file')} ({checked} checked {against})"
+    text = (
+        f"{_count(report.findings, 'duplicate')} in {_count(flagged, 'file')} ({checked} checked {against})"
+    )
     if report.fixed:
         text += f"; fixed {_count(report.fixed, 'file')}"
     return text
 
 
 def _report_json(report: Any, root: Path) -> dict[str, Any]:
-    import dataclasses
-
     return {
         "files": [
             {
@@ -232,7 +233,9 @@ def index_build(
     from dedup.check import build, find_repository
 
     config, _ = _settings(config_file, index, segmenter)
-    report = build(find_repository(), config, rebuild=True, workers=_workers(workers), progress=None if quiet else _say)
+    report = build(
+        find_repository(), config, rebuild=True, workers=_workers(workers), progress=None if quiet else _say
+    )
     if not quiet:
         _report_skipped(report)
         _say(_sync_summary(report))
@@ -255,7 +258,9 @@ def index_update(
     from dedup.check import build, find_repository
 
     config, _ = _settings(config_file, index, segmenter)
-    report = build(find_repository(), config, rehash=rehash, workers=_workers(workers), progress=None if quiet else _say)
+    report = build(
+        find_repository(), config, rehash=rehash, workers=_workers(workers), progress=None if quiet else _say
+    )
     if not quiet:
         _report_skipped(report)
         _say(_sync_summary(report))
@@ -279,13 +284,18 @@ def index_stats(
     config, _ = _settings(config_file, index, None)
     data = stats(find_repository(), config)
     if output_format == "json":
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json.dumps(dataclasses.asdict(data), ensure_ascii=False, indent=2))
         return EXIT_CLEAN
-    print(f"location     {data['location']} ({data['backend']})")
-    for key in ("files", "paragraphs", "bands", "postings"):
-        print(f"{key:<12} {data[key]:,}")
-    print(f"{'bytes':<12} {data['bytes']:,}")
-    for key, value in dict(data["fingerprint"]).items():
+    print(f"location     {data.location} ({data.backend})")
+    for key, count in (
+        ("files", data.files),
+        ("paragraphs", data.paragraphs),
+        ("bands", data.bands),
+        ("postings", data.postings),
+        ("bytes", data.bytes),
+    ):
+        print(f"{key:<12} {count:,}")
+    for key, value in data.fingerprint.items():
         print(f"fingerprint  {key} = {value}")
     return EXIT_CLEAN
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -41,19 +42,18 @@ _MAX_EXTERNAL = 16
 _CHUNK = 32
 
 
+_NOISE = re.compile(
+    r"(?<=\S)[ \u3000\t](?=\S)"  # a stray space inside the text
+    r"|(?<=[^\x00-\x7f])[,;:?!()]"  # half-width punctuation amid Chinese
+    r"|[\uff10-\uff5a]"  # full-width digits and letters
+)
+
+
 def _noise(raw: str) -> int:
     """Signs of a degraded copy: stray spaces, half-width punctuation amid
     Chinese, full-width digits and letters.  Of two equal copies the noisier
     one is removed."""
-    count = 0
-    for i, ch in enumerate(raw):
-        if ch in " \u3000\t" and 0 < i < len(raw) - 1:
-            count += 1
-        elif ch in ",;:?!()" and i > 0 and not raw[i - 1].isascii():
-            count += 1
-        elif "\uff10" <= ch <= "\uff5a":
-            count += 1
-    return count
+    return len(_NOISE.findall(raw))
 
 
 @dataclass(frozen=True, slots=True)

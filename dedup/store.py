@@ -296,8 +296,9 @@ class Store(ABC):
         """The fingerprint the index was built under; ``None`` when it is new (empty)."""
 
     @abstractmethod
-    def reset(self) -> None:
-        """Empty the index and record the current fingerprint."""
+    def reset(self, force: bool = True) -> None:
+        """Empty the index and record the current fingerprint (unless, without
+        ``force``, it already has that fingerprint: another run just reset it)."""
 
     @abstractmethod
     def files(self) -> dict[str, FileState]:
@@ -409,6 +410,7 @@ _COLUMNS = (
     "p.id, f.path, p.idx, p.line, p.col, p.start, p.end_, p.content_start, p.content_end, "
     "p.shape, p.key_hash, p.size, p.shingles, p.tokens"
 )
+_JOINED = "paragraphs p JOIN files f ON f.id = p.file"
 _DAMAGE_CODES = {"SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_CORRUPT_INDEX", "SQLITE_CORRUPT_SEQUENCE"}
 
 
@@ -444,7 +446,7 @@ class SQLiteStore(Store):
         except (OSError, sqlite3.Error) as err:
             raise IndexUnavailable(f"{self.location}: cannot open index: {err}") from None
         try:
-            db.execute("PRAGMA busy_timeout = %d" % int(self._timeout * 1000))
+            db.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
             mode = db.execute("PRAGMA journal_mode = WAL").fetchone()
             if mode is None or str(mode[0]).lower() != "wal":
                 raise IndexUnavailable(f"{self.location}: cannot switch the index to WAL mode")
@@ -502,8 +504,10 @@ class SQLiteStore(Store):
             raise IndexDamaged(self.location, "unreadable fingerprint")
         return {str(k): str(v) for k, v in value.items()}
 
-    def reset(self) -> None:
+    def reset(self, force: bool = True) -> None:
         with self._transaction() as db:
+            if not force and self.fingerprint() == self.wanted_fingerprint():
+                return
             for table in _TABLES:
                 db.execute(f"DROP TABLE IF EXISTS {table}")
             if _has_sequence(db):
@@ -593,10 +597,18 @@ class SQLiteStore(Store):
                 ),
             )
             ids.append(int(cursor.lastrowid or 0))
-        db.executemany("INSERT OR IGNORE INTO bands(key, paragraph) VALUES (?, ?)", self._band_rows(record.paragraphs, ids))
+        db.executemany(
+            "INSERT OR IGNORE INTO bands(key, paragraph) VALUES (?, ?)",
+            self._band_rows(record.paragraphs, ids),
+        )
         db.executemany(
             "INSERT OR IGNORE INTO postings(shingle, paragraph) VALUES (?, ?)",
-            [(h, pid) for p, pid in zip(record.paragraphs, ids, strict=True) if signable(p, self.config) for h in _anchors(p.hashes)],
+            [
+                (h, pid)
+                for p, pid in zip(record.paragraphs, ids, strict=True)
+                if signable(p, self.config)
+                for h in _anchors(p.hashes)
+            ],
         )
 
     def _band_rows(self, paragraphs: Sequence[ParagraphRecord], ids: Sequence[int]) -> list[tuple[int, int]]:
@@ -617,7 +629,12 @@ class SQLiteStore(Store):
         db.executemany("DELETE FROM bands WHERE key = ? AND paragraph = ?", self._band_rows(records, ids))
         db.executemany(
             "DELETE FROM postings WHERE shingle = ? AND paragraph = ?",
-            [(h, pid) for p, pid in zip(records, ids, strict=True) if signable(p, self.config) for h in _anchors(p.hashes)],
+            [
+                (h, pid)
+                for p, pid in zip(records, ids, strict=True)
+                if signable(p, self.config)
+                for h in _anchors(p.hashes)
+            ],
         )
         db.execute("DELETE FROM paragraphs WHERE file = ?", (file_id,))
 
@@ -636,14 +653,22 @@ class SQLiteStore(Store):
         with self._guard():
             for probe in probes:
                 exact = [
-                    r[0] for r in self._db.execute("SELECT id FROM paragraphs WHERE key_hash = ?", (probe.key_hash,))
+                    r[0]
+                    for r in self._db.execute(
+                        "SELECT id FROM paragraphs WHERE key_hash = ?", (probe.key_hash,)
+                    )
                 ]
                 near: list[int] = []
                 if probe.signature is not None:
                     row = next(band_rows)
                     marks = ",".join("?" * len(row))
                     near = sorted(
-                        {r[0] for r in self._db.execute(f"SELECT paragraph FROM bands WHERE key IN ({marks})", row)}
+                        {
+                            r[0]
+                            for r in self._db.execute(
+                                f"SELECT paragraph FROM bands WHERE key IN ({marks})", row
+                            )
+                        }
                     )
                 wanted = [h for h in _anchors(probe.distinct) if h not in postings]
                 for chunk in _chunks(wanted):
@@ -683,7 +708,7 @@ class SQLiteStore(Store):
             for chunk in _chunks(wanted):
                 marks = ",".join("?" * len(chunk))
                 for row in self._db.execute(
-                    f"SELECT {_COLUMNS} FROM paragraphs p JOIN files f ON f.id = p.file WHERE p.id IN ({marks})",
+                    f"SELECT {_COLUMNS} FROM {_JOINED} WHERE p.id IN ({marks})",
                     list(chunk),
                 ):
                     stored = _stored(row)
@@ -693,7 +718,7 @@ class SQLiteStore(Store):
     def file_paragraphs(self, path: str) -> list[StoredParagraph]:
         with self._guard():
             rows = self._db.execute(
-                f"SELECT {_COLUMNS} FROM paragraphs p JOIN files f ON f.id = p.file WHERE f.path = ? ORDER BY p.idx",
+                f"SELECT {_COLUMNS} FROM {_JOINED} WHERE f.path = ? ORDER BY p.idx",
                 (path,),
             ).fetchall()
         return [_stored(row) for row in rows]
@@ -703,11 +728,16 @@ class SQLiteStore(Store):
     def stats(self) -> IndexStats:
         with self._guard():
             counts = [self._db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in _TABLES[1:]]
-        size = sum(
-            os.path.getsize(p) for p in (self.path, Path(f"{self.path}-wal")) if os.path.exists(p)
-        )
+        size = sum(os.path.getsize(p) for p in (self.path, Path(f"{self.path}-wal")) if os.path.exists(p))
         return IndexStats(
-            self.location, "sqlite", counts[0], counts[1], counts[2], counts[3], size, self.fingerprint() or {}
+            self.location,
+            "sqlite",
+            counts[0],
+            counts[1],
+            counts[2],
+            counts[3],
+            size,
+            self.fingerprint() or {},
         )
 
     def verify(self) -> list[str]:
@@ -819,7 +849,9 @@ def _pack_record(path: str, p: ParagraphRecord) -> bytes:
 
 
 def _unpack_record(pid: int, blob: bytes) -> StoredParagraph:
-    (index, line, col, start, end, cstart, cend, shape, key_hash, size, n_sh, n_tok) = _RECORD_HEAD.unpack_from(blob)
+    (index, line, col, start, end, cstart, cend, shape, key_hash, size, n_sh, n_tok) = (
+        _RECORD_HEAD.unpack_from(blob)
+    )
     at = _RECORD_HEAD.size
     (n_name,) = struct.unpack_from("<I", blob, at)
     at += 4
@@ -831,7 +863,18 @@ def _unpack_record(pid: int, blob: bytes) -> StoredParagraph:
     if at + n_tok != len(blob):
         raise ValueError("record length does not add up")
     record = ParagraphRecord(
-        index, line, col, start, end, cstart, cend, _SHAPE_NAMES.get(shape, "body"), key_hash, size, shingles, tokens
+        index,
+        line,
+        col,
+        start,
+        end,
+        cstart,
+        cend,
+        _SHAPE_NAMES.get(shape, "body"),
+        key_hash,
+        size,
+        shingles,
+        tokens,
     )
     return StoredParagraph(pid, path, record)
 
@@ -915,7 +958,9 @@ class RedisStore(Store):
                 cursor, keys = self._redis.scan(cursor, match=self._prefix + "*", count=1000)
         return bool(keys)
 
-    def reset(self) -> None:
+    def reset(self, force: bool = True) -> None:
+        if not force and self.fingerprint() == self.wanted_fingerprint():
+            return
         with self._guard():
             batch: list[bytes] = []
             for key in self._redis.scan_iter(match=self._prefix + "*", count=1000):
@@ -942,7 +987,7 @@ class RedisStore(Store):
         for path, value in raw.items():
             try:
                 entry = json.loads(value)
-                out[path.decode("utf-8")] = {
+                out[path.decode("utf-8") if isinstance(path, bytes) else path] = {
                     "sha": str(entry["sha"]),
                     "size": int(entry["size"]),
                     "mtime_ns": int(entry["mtime_ns"]),
@@ -954,7 +999,8 @@ class RedisStore(Store):
 
     def files(self) -> dict[str, FileState]:
         return {
-            path: FileState(path, e["sha"], e["size"], e["mtime_ns"]) for path, e in self._file_entries().items()
+            path: FileState(path, e["sha"], e["size"], e["mtime_ns"])
+            for path, e in self._file_entries().items()
         }
 
     def write(
@@ -1011,7 +1057,9 @@ class RedisStore(Store):
                 signatures = _signatures([p for _, p in inserted], self.config)
                 with self._lsh.insertion_session() as session:
                     for (pid, _), signature in zip(inserted, signatures, strict=True):
-                        session.insert(str(pid).encode(), to_datasketch(signature, self.config), check_duplication=False)
+                        session.insert(
+                            str(pid).encode(), to_datasketch(signature, self.config), check_duplication=False
+                        )
 
     def _drop(self, path: str, ids: Sequence[int]) -> list[int]:
         """Remove a file's records; returns the ids that have LSH entries."""
@@ -1041,7 +1089,9 @@ class RedisStore(Store):
                 if blob is None:
                     continue
                 try:
-                    out[pid] = _unpack_record(pid, blob)
+                    out[pid] = _unpack_record(
+                        pid, blob if isinstance(blob, bytes) else blob.encode("latin-1")
+                    )
                 except (ValueError, struct.error, UnicodeDecodeError) as err:
                     raise IndexDamaged(self.location, f"unreadable paragraph {pid}: {err}") from None
         return out
@@ -1070,7 +1120,9 @@ class RedisStore(Store):
             for probe, exact in zip(probes, exact_sets, strict=True):
                 near: list[int] = []
                 if probe.signature is not None:
-                    near = sorted(int(k) for k in self._lsh.query(to_datasketch(probe.signature, self.config)))
+                    near = sorted(
+                        int(k) for k in self._lsh.query(to_datasketch(probe.signature, self.config))
+                    )
                 counts: Counter[int] = Counter()
                 for h in _anchors(probe.distinct):
                     counts.update(anchor_ids.get(h) or ())
@@ -1080,7 +1132,8 @@ class RedisStore(Store):
 
     def locate(self, ids: Iterable[int]) -> dict[int, Place]:
         return {
-            pid: Place(pid, s.path, s.record.index, s.record.key_hash) for pid, s in self._fetch_many(ids).items()
+            pid: Place(pid, s.path, s.record.index, s.record.key_hash)
+            for pid, s in self._fetch_many(ids).items()
         }
 
     def fetch(self, ids: Iterable[int]) -> dict[int, StoredParagraph]:
@@ -1106,7 +1159,14 @@ class RedisStore(Store):
             used = int(self._redis.info("memory").get("used_memory", 0))
             lsh_keys = int(self._redis.hlen(self._k("lsh") + "_keys"))
         return IndexStats(
-            self.location, "redis", len(entries), paragraphs, lsh_keys, anchors, used, self.fingerprint() or {}
+            self.location,
+            "redis",
+            len(entries),
+            paragraphs,
+            lsh_keys,
+            anchors,
+            used,
+            self.fingerprint() or {},
         )
 
     def verify(self) -> list[str]:
