@@ -31,8 +31,8 @@ import re
 import shutil
 import subprocess
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -491,40 +491,43 @@ def sync(
             unchanged += 1
         else:
             stale.append((path, st))
-    removed = sorted(p for p in known if p not in wanted or p in missing)
 
     touched: list[FileState] = []
-    pending: list[tuple[FileState, str]] = []
     skipped: list[tuple[str, str]] = []
     if len(stale) > _PARALLEL_FROM or rebuilt:
         what = "building" if rebuilt else "updating"
         say(f"{what} index {store.location} from {len(stale):,} files")
-    for path, st in stale:
-        try:
-            data, text, _ = _read(repo.root / path, path)
-        except InputError as err:
-            if path in extra:
-                raise
-            skipped.append((path, str(err)))
-            removed.append(path)
-            continue
-        # a file written within the last clock tick may change again unseen: record no time for it
-        mtime = st.st_mtime_ns if now - st.st_mtime_ns > _RACY_NS else 0
-        state = FileState(path, hashlib.sha256(data).hexdigest(), st.st_size, mtime)
-        entry = known.get(path)
-        if entry is not None and entry.sha == state.sha:
-            touched.append(state)
-            unchanged += 1
-        else:
-            pending.append((state, text))
-    store.write(removed=sorted(set(removed) & set(known)), touched=touched)
-    indexed = _index(store, pending, config, workers, say)
+
+    def changed_files() -> Iterator[tuple[FileState, str]]:
+        """Stale files whose content did change, read one at a time (a build streams the corpus)."""
+        for path, st in stale:
+            try:
+                data, text, _ = _read(repo.root / path, path)
+            except InputError as err:
+                if path in extra:
+                    raise
+                skipped.append((path, str(err)))
+                continue
+            # a file written within the last clock tick may change again unseen: record no time for it
+            mtime = st.st_mtime_ns if now - st.st_mtime_ns > _RACY_NS else 0
+            state = FileState(path, hashlib.sha256(data).hexdigest(), st.st_size, mtime)
+            entry = known.get(path)
+            if entry is not None and entry.sha == state.sha:
+                touched.append(state)
+            else:
+                yield state, text
+
+    gone = sorted(p for p in known if p not in wanted or p in missing)
+    store.write(removed=gone)
+    indexed = _index(store, changed_files(), len(stale), config, workers, say)
+    unreadable = sorted({path for path, _ in skipped} & set(known))
+    store.write(removed=unreadable, touched=touched)
     return SyncReport(
         location=store.location,
         files=len(wanted) - len(missing) - len(skipped),
         indexed=indexed,
-        removed=len(set(removed) & set(known)),
-        unchanged=unchanged,
+        removed=len(gone) + len(unreadable),
+        unchanged=unchanged + len(touched),
         seconds=round(time.perf_counter() - began, 3),
         skipped=tuple(skipped),
         rebuilt=rebuilt,
@@ -532,27 +535,38 @@ def sync(
 
 
 def _index(
-    store: Store, pending: Sequence[tuple[FileState, str]], config: Config, workers: int, say: Progress
+    store: Store,
+    files: Iterator[tuple[FileState, str]],
+    expected: int,
+    config: Config,
+    workers: int,
+    say: Progress,
 ) -> int:
+    """Extract and write files in batches of one transaction each; returns how many."""
     from dedup.pipeline import extract_all
 
-    if not pending:
-        return 0
-    documents = (Document(state.path, text, state.path) for state, text in pending)
-    use = workers if len(pending) >= _PARALLEL_FROM else 1
+    queue: deque[tuple[FileState, str]] = deque()
+
+    def documents() -> Iterator[Document]:
+        for state, text in files:
+            queue.append((state, text))
+            yield Document(state.path, text, state.path)
+
+    use = workers if expected >= _PARALLEL_FROM else 1
     batch: list[FileRecord] = []
     done = 0
-    step = max(1000, len(pending) // 10)
-    for (state, text), extracted in zip(pending, extract_all(documents, config, use), strict=True):
+    step = max(1000, expected // 10)
+    for extracted in extract_all(documents(), config, use):
+        state, text = queue.popleft()
         batch.append(FileRecord(state, _records(text, extracted.items)))
         if len(batch) >= _BATCH:
             store.write(batch)
             done += len(batch)
             batch = []
-            if len(pending) > _PARALLEL_FROM and done % step < _BATCH:
-                say(f"indexed {done:,}/{len(pending):,} files")
+            if expected > _PARALLEL_FROM and done % step < _BATCH:
+                say(f"indexed {done:,}/{expected:,} files")
     store.write(batch)
-    return len(pending)
+    return done + len(batch)
 
 
 # --------------------------------------------------------------------------- checking

@@ -72,17 +72,10 @@ def _settings(
 ) -> tuple[Config, Path | None]:
     """Settings from the config file (the nearest one above the current directory,
     or ``--config``), with command-line options over them."""
-    from dedup.check import find_repository
-
     path = Path(config_file) if config_file else None
     if path is not None and not path.is_file():
         raise ConfigError(f"{config_file}: no such settings file")
     config, origin = load_config(path, start=Path.cwd())
-    if origin is None and path is None:
-        # a corpus repository keeps its settings at its root
-        root = find_repository().root
-        if root != Path.cwd().resolve():
-            config, origin = load_config(None, start=root)
     return config.replace(index=index, segmenter=segmenter), origin
 
 
