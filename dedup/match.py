@@ -471,6 +471,7 @@ def resolve_document(
     removed: dict[int, Decision] = {}
     cache: dict[int, Decision | None] = {}
     memo: Masks = {}
+    rechecked: set[int] = set()
     while True:
         for index, it in alive.items():
             if index in cache:
@@ -484,6 +485,19 @@ def resolve_document(
             cache[index] = decision
         pending = {i: d for i, d in cache.items() if d is not None and i in alive}
         if not pending:
+            # Removals can also make a paragraph redundant (a cover that leaned
+            # on two overlapping copies becomes valid once one is gone): those
+            # next to a removal are asked again before the document is done.
+            stale = [
+                i
+                for i in alive
+                if i not in rechecked and any(q.paragraph.index in removed for q in local[i])
+            ]
+            if stale:
+                for i in stale:
+                    del cache[i]
+                    rechecked.add(i)
+                continue
             return _final_evidence(removed, alive, local, external, config)
         flagged = set(removed) | set(pending)
         best = max(pending.values(), key=lambda d: _priority(d, flagged, config))
