@@ -31,7 +31,7 @@ import re
 import shutil
 import subprocess
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -43,7 +43,7 @@ import xxhash
 
 from dedup.config import Config
 from dedup.errors import ConfigError, DedupError, InputError
-from dedup.match import Decision, Item, resolve_document
+from dedup.match import Decision, Item, repeated_share, resolve_document
 from dedup.records import Document, Shingles
 from dedup.store import (
     FileRecord,
@@ -664,22 +664,11 @@ class _Checker:
 
     def near_copy(self, items: Sequence[Item], decisions: dict[int, Decision]) -> tuple[str, float] | None:
         """The earlier article this one mostly repeats (as the cleaner decides it)."""
-        body = [it for it in items if not it.is_title]
-        total = sum(it.size for it in body)
-        if not total:
-            return None
-        shared: Counter[str] = Counter()
-        for it in body:
-            decision = decisions.get(it.paragraph.index)
-            if decision is None:
-                continue
-            for source in {q.doc_id for q in decision.cover if q.doc_id != it.doc_id}:
-                shared[source] += round(it.size * decision.coverage)
-        if not shared:
+        shares = repeated_share(items, decisions)
+        if not shares:
             return None
         # most text shared; of equals, the first in path order
-        source, chars = min(shared.items(), key=lambda kv: (-kv[1], kv[0]))
-        similarity = min(1.0, chars / total)
+        source, similarity = min(shares.items(), key=lambda kv: (-kv[1], kv[0]))
         if similarity < self.config.near_copy_threshold:
             return None
         return source, round(similarity, 4)

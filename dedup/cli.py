@@ -6,13 +6,18 @@ parsed (or an output cannot be written).  Expected errors are one line on
 stderr, ``dedup: error: <message>``, never a traceback.
 
 Keep this module cheap to import (``dedup --help`` must be fast): the pipeline,
-jieba and datasketch load inside :func:`dedup.clean`, rich inside the renderers.
+jieba and datasketch load inside :func:`dedup.clean`, rich inside the renderers,
+pyarrow only when a Parquet file is read or written.
+
+While ``scan`` and ``clean`` run, a progress bar is shown on stderr when it is
+a terminal (see :class:`_Progress`); pipes, files and tests see none.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -90,7 +95,10 @@ Paths = Annotated[
     list[str],
     typer.Argument(
         metavar="PATH",
-        help="Text files (one article each), directories, JSONL files (.jsonl, .jsonl.gz), or - for stdin.",
+        help=(
+            "Text files (one article each), directories, JSONL files (.jsonl, .jsonl.gz), "
+            "Parquet files (.parquet), or - for stdin."
+        ),
         show_default=False,
     ),
 ]
@@ -132,10 +140,14 @@ SegmenterOption = Annotated[
     ),
 ]
 TextFieldOption = Annotated[
-    str, typer.Option("--text-field", metavar="NAME", help="JSONL field holding the article text.")
+    str,
+    typer.Option(
+        "--text-field", metavar="NAME", help="JSONL field (Parquet column) holding the article text."
+    ),
 ]
 IdFieldOption = Annotated[
-    str, typer.Option("--id-field", metavar="NAME", help="JSONL field holding the article id.")
+    str,
+    typer.Option("--id-field", metavar="NAME", help="JSONL field (Parquet column) holding the article id."),
 ]
 InputFormatOption = Annotated[
     InputFormat,
@@ -196,7 +208,10 @@ def _settings(
 def _sources(paths: Sequence[str], input_format: InputFormat) -> list[dio.Source]:
     if list(paths).count(dio.STDIN) > 1:
         raise UsageError("standard input (-) given more than once")
-    return dio.discover(paths, input_format)
+    sources = dio.discover(paths, input_format)
+    if any(s.kind == "parquet" for s in sources):
+        dio.need_pyarrow("reading")  # before anything is read
+    return sources
 
 
 def _results(
@@ -371,6 +386,113 @@ def _scan_table(rows: list[Result], tally: _Tally, console: Console) -> None:
     console.print(Text(tally.describe()), soft_wrap=True)
 
 
+# --------------------------------------------------------------------------- progress
+
+#: set to 1 to show the progress bar even when stderr is not a terminal (tests)
+FORCE_PROGRESS = "DEDUP_FORCE_PROGRESS"
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+class _Progress:
+    """A progress bar on stderr while a run reads and cleans its articles.
+
+    It shows the articles done, the MB/s of their text (UTF-8), the time
+    elapsed and, when the size of the input is known (files, not standard
+    input), the share done and the time left.  The share counts bytes of the
+    input files (:attr:`dio.Record.position`), so files of any kind, and of any
+    size, weigh what they hold; ``n/N articles`` when the count is known
+    beforehand (text files, Parquet metadata).  The bar is gone when the run
+    ends; the one-line summary stays.
+
+    When ``show`` is false nothing is drawn.  ``console`` is where other
+    messages to stderr go meanwhile: printed above the bar while it is shown.
+    """
+
+    def __init__(self, sources: Sequence[dio.Source], description: str, show: bool) -> None:
+        self.console = _console(stderr=True)
+        self._bar: Any = None
+        if not show:
+            return
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.console = Console(stderr=True, highlight=False, soft_wrap=True, force_terminal=True)
+        sizes = [dio.source_size(source) for source in sources]
+        total = None if None in sizes else sum(size or 0 for size in sizes)
+        self._offsets: dict[dio.Source, int] = {}
+        offset = 0
+        for source, size in zip(sources, sizes, strict=True):
+            self._offsets[source] = offset
+            offset += size or 0
+        expected = dio.article_count(sources)
+        self._of = "" if expected is None else f"/{expected:,}"
+        self._articles = 0
+        self._text_bytes = 0
+        self._start = time.monotonic()
+        columns = [
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[articles]}  {task.fields[speed]}"),
+            TimeElapsedColumn(),
+        ]
+        if total is not None:
+            columns += [TextColumn("ETA"), TimeRemainingColumn()]
+        self._bar = Progress(
+            *columns, console=self.console, transient=True, redirect_stdout=False, redirect_stderr=False
+        )
+        self._task = self._bar.add_task(description, total=total, articles=self._done(), speed="")
+
+    def _done(self) -> str:
+        return f"{self._articles:,}{self._of} {'article' if self._articles == 1 else 'articles'}"
+
+    def advance(self, record: Record) -> None:
+        """One more article done."""
+        if self._bar is None:
+            return
+        self._articles += 1
+        self._text_bytes += len(record.document.text.encode("utf-8", "surrogatepass"))
+        elapsed = time.monotonic() - self._start
+        speed = f"{self._text_bytes / elapsed / 1e6:.1f} MB/s" if elapsed > 0 else ""
+        completed = self._offsets.get(record.source, 0) + record.position
+        self._bar.update(self._task, completed=completed, articles=self._done(), speed=speed)
+
+    def __enter__(self) -> _Progress:
+        if self._bar is not None:
+            self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _progress(sources: Sequence[dio.Source], description: str, quiet: bool, stdout_busy: bool) -> _Progress:
+    """The progress bar of a run: shown when stderr is a terminal, unless --quiet,
+    or stdout is a terminal too and gets the results as they come (the two would
+    overwrite each other)."""
+    if quiet:
+        show = False
+    elif os.environ.get(FORCE_PROGRESS) == "1":
+        show = True
+    else:
+        show = _isatty(sys.stderr) and not (stdout_busy and _isatty(sys.stdout))
+    return _Progress(sources, description, show)
+
+
 # --------------------------------------------------------------------------- commands
 
 
@@ -414,21 +536,24 @@ def scan(
     records = dio.read_records(sources, text_field, id_field, input_format)
     tally = _Tally()
     rows: list[Result] = []
-    explain = _console(stderr=True) if summary and not quiet else None
+    progress = _progress(sources, "scanning", quiet, stdout_busy=json_out or jsonl_out)
+    explain = progress.console if summary and not quiet else None
     report = dio.JsonlWriter(dio.STDIN) if jsonl_out and not quiet else None
     stdout = dio.stdout_bytes() if json_out and not quiet else None
     if stdout is not None:
         stdout.write(b'{"fingerprint": ' + dio.json_bytes(config.fingerprint()) + b', "results": [')
-    for _, result in _results(records, config, workers):
-        if stdout is not None:
-            stdout.write((b", " if tally.articles else b"") + dio.json_bytes(dio.result_to_json(result)))
-        tally.add(result)
-        if report is not None:
-            report.write(dio.result_to_json(result))
-        if explain is not None and _has_findings(result):
-            _explain(result, explain)
-        if not (quiet or json_out or jsonl_out) and _has_findings(result):
-            rows.append(_without_text(result))
+    with progress:
+        for record, result in _results(records, config, workers):
+            if stdout is not None:
+                stdout.write((b", " if tally.articles else b"") + dio.json_bytes(dio.result_to_json(result)))
+            tally.add(result)
+            if report is not None:
+                report.write(dio.result_to_json(result))
+            if explain is not None and _has_findings(result):
+                _explain(result, explain)
+            if not (quiet or json_out or jsonl_out) and _has_findings(result):
+                rows.append(_without_text(result))
+            progress.advance(record)
     if stdout is not None:
         stdout.write(b"]}\n")
         stdout.flush()
@@ -473,15 +598,19 @@ def _cleaned_output(
         )
     if dio.is_jsonl_name(output):
         return dio.JsonlOutput(output, text_field=text_field, id_field=id_field)
+    if dio.is_parquet_name(output):
+        return dio.ParquetOutput(output, text_field=text_field, id_field=id_field, sources=sources)
     single_file = len(paths) == 1 and not os.path.isdir(paths[0])
     if output == dio.STDIN:
         if single_file:
             return dio.PerFileOutput(
                 lambda s: dio.STDIN, sources=sources, text_field=text_field, id_field=id_field
             )
-        if all(s.kind == "jsonl" for s in sources):
+        if all(s.kind in ("jsonl", "parquet") for s in sources):
             return dio.JsonlOutput(dio.STDIN, text_field=text_field, id_field=id_field)
-        raise UsageError("several text files cannot go to stdout; use -o DIR or -o FILE.jsonl")
+        raise UsageError(
+            "several text files cannot go to stdout; use -o DIR, -o FILE.jsonl or -o FILE.parquet"
+        )
     if single_file:
         target = output
         if os.path.isdir(output) or output.endswith(("/", os.sep)):
@@ -492,7 +621,9 @@ def _cleaned_output(
     if os.path.exists(output) and not os.path.isdir(output):
         raise UsageError(f"{output}: not a directory (a directory or several inputs need -o DIR)")
     if has_stdin:
-        raise UsageError("standard input cannot be mixed with other inputs; use -o FILE.jsonl")
+        raise UsageError(
+            "standard input cannot be mixed with other inputs; use -o FILE.jsonl or -o FILE.parquet"
+        )
     nested = len(paths) > 1
     targets: dict[dio.Source, str] = {}
     claimed: dict[str, dio.Source] = {}
@@ -517,7 +648,8 @@ def clean(
             metavar="OUT",
             help=(
                 "Where cleaned copies go: a file for one file (- for stdout), a directory mirroring the "
-                "inputs for a directory or several inputs, or a .jsonl / .jsonl.gz file for everything."
+                "inputs for a directory or several inputs, or a .jsonl / .jsonl.gz / .parquet file for "
+                "everything."
             ),
         ),
     ] = None,
@@ -546,10 +678,13 @@ def clean(
     """Write cleaned copies: repeated paragraphs removed, broken paragraphs re-joined.
 
     Text files are written as text in the encoding they were read in, JSONL as
-    JSONL with every other field kept.  An article that is a near-copy to drop
-    (--duplicate-articles drop) is left out of JSONL output; as a text file it
-    is not written to -o, and with --in-place it is left as it is (dedup never
-    deletes files; the report lists it).  Exits 1 when anything changed.
+    JSONL with every other field kept, Parquet as Parquet with every other
+    column kept (stdout gets JSONL).  An -o FILE ending in .jsonl / .jsonl.gz or
+    .parquet takes every article in that format.  An article that is a
+    near-copy to drop (--duplicate-articles drop) is left out of JSONL and
+    Parquet output; as a text file it is not written to -o, and with --in-place
+    it is left as it is (dedup never deletes files; the report lists it).
+    Exits 1 when anything changed.
     """
     if in_place and output is not None:
         raise UsageError("-o and --in-place exclude each other")
@@ -570,18 +705,21 @@ def clean(
     sources = _sources(paths, input_format)
     out = _cleaned_output(paths, sources, output, in_place, text_field, id_field)
     reporter: dio.JsonlWriter | None = None
-    explain = _console(stderr=True) if summary and not quiet else None
+    progress = _progress(sources, "cleaning", quiet, stdout_busy=output == dio.STDIN)
+    explain = progress.console if summary and not quiet else None
     tally = _Tally()
     try:
         reporter = dio.JsonlWriter(report) if report is not None else None
         records = dio.read_records(sources, text_field, id_field, input_format)
-        for record, result in _results(records, config, workers):
-            out.write(record, result)
-            if reporter is not None:
-                reporter.write(dio.result_to_json(result))
-            tally.add(result)
-            if explain is not None and _has_findings(result):
-                _explain(result, explain)
+        with progress:
+            for record, result in _results(records, config, workers):
+                out.write(record, result)
+                if reporter is not None:
+                    reporter.write(dio.result_to_json(result))
+                tally.add(result)
+                if explain is not None and _has_findings(result):
+                    _explain(result, explain)
+                progress.advance(record)
         out.close()
         if reporter is not None:
             reporter.commit()

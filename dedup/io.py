@@ -1,12 +1,13 @@
 """Reading inputs and writing outputs: the one module that touches files.
 
 Inputs are text files (one article each), directories of them, JSONL files (one
-article per line) and standard input.  :func:`discover` turns the paths a user
-gave into :class:`Source` files in a fixed order, :func:`read_records` streams
-the articles in them as :class:`Record` values (a :class:`~dedup.records.Document`
-plus what is needed to write it back: the other fields of its JSONL object, the
-text encoding of its file), and the writers put cleaned copies and reports on
-disk.
+article per line), Parquet files (one article per row) and standard input.
+:func:`discover` turns the paths a user gave into :class:`Source` files in a
+fixed order, :func:`read_records` streams the articles in them as :class:`Record`
+values (a :class:`~dedup.records.Document` plus what is needed to write it back:
+the other fields of its JSONL object or Parquet row, the text encoding of its
+file), and the writers put cleaned copies and reports on disk.  Parquet needs
+pyarrow (``dedup[parquet]``), imported only when a Parquet file is met.
 
 Every file is written atomically: to a temporary file in the target's directory
 that replaces the target only once it is complete, so an interrupted run never
@@ -17,7 +18,10 @@ or parsed) or :class:`~dedup.errors.DedupError` (an output cannot be written).
 
 from __future__ import annotations
 
+import base64
 import codecs
+import datetime
+import decimal
 import gzip
 import json
 import os
@@ -35,13 +39,17 @@ from typing import IO, Any, Literal
 from dedup.errors import DedupError, InputError
 from dedup.records import Document, Result
 
-InputFormat = Literal["auto", "text", "jsonl"]
-SourceKind = Literal["text", "jsonl", "stdin"]
-RecordKind = Literal["text", "jsonl"]
+InputFormat = Literal["auto", "text", "jsonl", "parquet"]
+SourceKind = Literal["text", "jsonl", "parquet", "stdin"]
+RecordKind = Literal["text", "jsonl", "parquet"]
 
 #: file names picked up when walking a directory
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+PARQUET_SUFFIXES = (".parquet",)
+
+#: rows of a Parquet file read, and written, at a time
+PARQUET_BATCH = 1024
 
 STDIN = "-"
 
@@ -69,9 +77,14 @@ class Source:
 class Record:
     """An article as read, with what is needed to write it back.
 
-    ``fields`` is the whole JSON object of a JSONL record (``None`` for a text
-    file); ``line`` its line number; ``encoding`` the codec a text file was
-    decoded with, used again to write its cleaned copy.
+    ``fields`` is the whole JSON object of a JSONL record, or the row of a
+    Parquet file as a dict (``None`` for a text file); ``line`` its line number,
+    or its row number counted from 1; ``encoding`` the codec a text file was
+    decoded with, used again to write its cleaned copy; ``schema`` the Arrow
+    schema of a Parquet file, to write its rows back with the same columns.
+    ``position`` is how many bytes of the file had been read once the article
+    was (for a Parquet file, the share of the file's size its rows so far are
+    of all its rows): with :func:`source_size`, how far the input is done.
     """
 
     document: Document
@@ -80,19 +93,32 @@ class Record:
     line: int | None = None
     fields: Mapping[str, Any] | None = None
     encoding: str = "utf-8"
+    position: int = 0
+    schema: Any = None
+
+    @property
+    def where(self) -> str:
+        """``path:line`` (or ``path:row``) for messages; the path alone for a text file."""
+        return self.source.path if self.line is None else f"{self.source.path}:{self.line}"
 
 
 def is_jsonl_name(path: str) -> bool:
     return path.endswith(JSONL_SUFFIXES)
 
 
+def is_parquet_name(path: str) -> bool:
+    return path.endswith(PARQUET_SUFFIXES)
+
+
 def _wanted(name: str, input_format: InputFormat) -> SourceKind | None:
     """The kind of a file met while walking a directory, or None to skip it."""
     if name.startswith("."):
         return None
-    if input_format != "text" and name.endswith(JSONL_SUFFIXES):
+    if input_format in ("auto", "jsonl") and name.endswith(JSONL_SUFFIXES):
         return "jsonl"
-    if input_format != "jsonl" and name.endswith(TEXT_SUFFIXES):
+    if input_format in ("auto", "parquet") and name.endswith(PARQUET_SUFFIXES):
+        return "parquet"
+    if input_format in ("auto", "text") and name.endswith(TEXT_SUFFIXES):
         return "text"
     return None
 
@@ -119,10 +145,11 @@ def _walk(root: str, input_format: InputFormat) -> list[Source]:
 def discover(paths: Iterable[str | os.PathLike[str]], input_format: InputFormat = "auto") -> list[Source]:
     """The input files named by ``paths``, in the order they will be read.
 
-    A directory stands for the ``.txt``, ``.md``, ``.jsonl`` and ``.jsonl.gz``
-    files under it (hidden files and directories skipped), sorted by path; a file
-    named directly is JSONL if its name ends in ``.jsonl`` / ``.jsonl.gz`` and
-    text otherwise, unless ``input_format`` says which; ``-`` is standard input.
+    A directory stands for the ``.txt``, ``.md``, ``.jsonl``, ``.jsonl.gz`` and
+    ``.parquet`` files under it (hidden files and directories skipped), sorted by
+    path; a file named directly is JSONL if its name ends in ``.jsonl`` /
+    ``.jsonl.gz``, Parquet if it ends in ``.parquet`` and text otherwise, unless
+    ``input_format`` says which; ``-`` is standard input.
     A file reached twice is read once.  Missing paths raise InputError before
     anything is read.
     """
@@ -140,7 +167,9 @@ def discover(paths: Iterable[str | os.PathLike[str]], input_format: InputFormat 
             found = _walk(path, input_format)
         elif os.path.exists(path):
             if input_format == "auto":
-                kind: SourceKind = "jsonl" if is_jsonl_name(path) else "text"
+                kind: SourceKind = (
+                    "jsonl" if is_jsonl_name(path) else "parquet" if is_parquet_name(path) else "text"
+                )
             else:
                 kind = input_format
             found = [Source(path, kind, path, os.path.basename(path))]
@@ -196,13 +225,59 @@ def _reason(err: BaseException) -> str:
     return str(err) or type(err).__name__
 
 
-def _lines(path: str) -> Iterator[bytes]:
-    """The raw lines of a (possibly gzipped) file; read errors name the file."""
+def _lines(path: str) -> Iterator[tuple[bytes, int]]:
+    """The raw lines of a (possibly gzipped) file, each with how many bytes of the
+    file have been read once it is (of a gzipped file: compressed bytes, read
+    ahead a block at a time); read errors name the file."""
     try:
-        with _open_binary(path) as fh:
-            yield from fh
+        with open(path, "rb") as raw:
+            if path.endswith(".gz"):
+                with gzip.GzipFile(fileobj=raw, mode="rb") as fh:
+                    for line in fh:
+                        yield line, raw.tell()
+            else:
+                yield from _counted(raw)
     except (OSError, EOFError, zlib.error) as err:
         raise InputError(f"cannot read: {_reason(err)}", path) from None
+
+
+def _counted(lines: Iterable[bytes]) -> Iterator[tuple[bytes, int]]:
+    """Each line with the number of bytes up to its end."""
+    position = 0
+    for line in lines:
+        position += len(line)
+        yield line, position
+
+
+def source_size(source: Source) -> int | None:
+    """The size in bytes of a source's file: what :attr:`Record.position` counts
+    up to.  None for standard input, or a file whose size cannot be had."""
+    if source.kind == "stdin":
+        return None
+    try:
+        return os.path.getsize(source.path)
+    except OSError:
+        return None
+
+
+def article_count(sources: Iterable[Source]) -> int | None:
+    """How many articles ``sources`` hold, when that is known without reading
+    them: one per text file, the rows of a Parquet file (from its metadata).
+    None when a JSONL file or standard input is among them, or a Parquet file's
+    metadata cannot be read (reading it will say why)."""
+    count = 0
+    for source in sources:
+        if source.kind == "text":
+            count += 1
+        elif source.kind == "parquet":
+            try:
+                with _open_parquet(source.path) as parquet:
+                    count += parquet.metadata.num_rows
+            except DedupError:
+                return None
+        else:
+            return None
+    return count
 
 
 _JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
@@ -212,9 +287,11 @@ def _json_type(value: object) -> str:
     return _JSON_TYPES.get(type(value), "a number")
 
 
-def _parse_jsonl(lines: Iterable[bytes], source: Source, text_field: str, id_field: str) -> Iterator[Record]:
+def _parse_jsonl(
+    lines: Iterable[tuple[bytes, int]], source: Source, text_field: str, id_field: str
+) -> Iterator[Record]:
     path = source.path
-    for number, raw in enumerate(lines, start=1):
+    for number, (raw, position) in enumerate(lines, start=1):
         if not raw.strip():
             continue
         if number == 1 and raw.startswith(codecs.BOM_UTF8):
@@ -234,30 +311,121 @@ def _parse_jsonl(lines: Iterable[bytes], source: Source, text_field: str, id_fie
         text = fields[text_field]
         if not isinstance(text, str):
             raise InputError(f"field {text_field!r} must be a string, got {_json_type(text)}", path, number)
-        raw_id = fields.get(id_field)
-        if raw_id is None:
-            doc_id = f"{path}:{number}"
-        elif isinstance(raw_id, str):
-            doc_id = raw_id
-        elif isinstance(raw_id, int) and not isinstance(raw_id, bool):
-            doc_id = str(raw_id)
-        else:
-            raise InputError(
-                f"field {id_field!r} must be a string or an integer, got {_json_type(raw_id)}", path, number
-            )
-        yield Record(Document(doc_id, text, path), source, "jsonl", number, fields)
+        doc_id = _doc_id(fields.get(id_field), "field", id_field, path, number, _json_type)
+        yield Record(Document(doc_id, text, path), source, "jsonl", number, fields, position=position)
 
 
-def _text_record(data: bytes, source: Source) -> Record:
+def _doc_id(
+    raw_id: object, noun: str, id_field: str, path: str, number: int, type_name: Callable[[Any], str]
+) -> str:
+    """The id of a JSONL record or Parquet row: its id field (column), or ``path:number``."""
+    if raw_id is None:
+        return f"{path}:{number}"
+    if isinstance(raw_id, str):
+        return raw_id
+    if isinstance(raw_id, int) and not isinstance(raw_id, bool):
+        return str(raw_id)
+    raise InputError(
+        f"{noun} {id_field!r} must be a string or an integer, got {type_name(raw_id)}", path, number
+    )
+
+
+def _pyarrow_parquet(doing: str) -> Any:
+    """``pyarrow.parquet``, imported on first use; ``doing`` is "reading" or "writing"."""
+    try:
+        import pyarrow.parquet
+    except ImportError:
+        raise DedupError(f"{doing} Parquet needs pyarrow: pip install 'dedup[parquet]'") from None
+    return pyarrow.parquet
+
+
+def need_pyarrow(doing: str) -> None:
+    """Raise DedupError, before anything is read or written, when pyarrow is missing."""
+    _pyarrow_parquet(doing)
+
+
+def _open_parquet(path: str) -> Any:
+    pq = _pyarrow_parquet("reading")
+    import pyarrow
+
+    try:
+        return pq.ParquetFile(path)
+    except (OSError, pyarrow.ArrowException) as err:
+        raise InputError(f"cannot read Parquet: {_reason(err)}", path) from None
+
+
+def _parquet_rows(batch: Any, path: str, first: int) -> list[dict[str, Any]]:
+    """The rows of a record batch as dicts; a value Python cannot hold names its row."""
+    try:
+        rows: list[dict[str, Any]] = batch.to_pylist()
+        return rows
+    except (ValueError, TypeError, OverflowError):
+        for offset in range(batch.num_rows):
+            try:
+                batch.slice(offset, 1).to_pylist()
+            except (ValueError, TypeError, OverflowError) as err:
+                raise InputError(f"cannot read Parquet: {_reason(err)}", path, first + offset) from None
+        raise InputError("cannot read Parquet: a value does not convert", path, first) from None
+
+
+def _parse_parquet(source: Source, text_field: str, id_field: str) -> Iterator[Record]:
+    """The rows of a Parquet file, :data:`PARQUET_BATCH` rows at a time."""
+    import pyarrow
+
+    path = source.path
+    size = source_size(source) or 0
+    number = 0
+    with _open_parquet(path) as parquet:
+        schema = parquet.schema_arrow
+        repeated = sorted({name for name in schema.names if schema.names.count(name) > 1})
+        if repeated:
+            raise InputError(f"column {repeated[0]!r} appears more than once", path)
+        if text_field not in schema.names:
+            raise InputError(f"no {text_field!r} column", path)
+        total = max(parquet.metadata.num_rows, 1)
+        text_type = str(schema.field(text_field).type)
+        id_type = str(schema.field(id_field).type) if id_field in schema.names else "null"
+
+        def id_type_name(value: object) -> str:
+            return id_type
+
+        try:
+            for batch in parquet.iter_batches(batch_size=PARQUET_BATCH):
+                for fields in _parquet_rows(batch, path, number + 1):
+                    number += 1
+                    text = fields[text_field]
+                    if not isinstance(text, str):
+                        got = "null" if text is None else text_type
+                        raise InputError(f"column {text_field!r} must be a string, got {got}", path, number)
+                    doc_id = _doc_id(fields.get(id_field), "column", id_field, path, number, id_type_name)
+                    yield Record(
+                        Document(doc_id, text, path),
+                        source,
+                        "parquet",
+                        number,
+                        fields,
+                        position=size * number // total,
+                        schema=schema,
+                    )
+        except (OSError, pyarrow.ArrowException) as err:
+            raise InputError(f"cannot read Parquet: {_reason(err)}", path, number + 1) from None
+
+
+def _text_record(data: bytes, source: Source, position: int) -> Record:
     text, encoding = decode_text(data, source.path)
-    return Record(Document(source.path, text, source.path), source, "text", encoding=encoding)
+    return Record(
+        Document(source.path, text, source.path), source, "text", encoding=encoding, position=position
+    )
 
 
 def _read_stdin(
     source: Source, input_format: InputFormat, text_field: str, id_field: str, stream: IO[bytes]
 ) -> Iterator[Record]:
+    if input_format == "parquet":
+        raise InputError(_PARQUET_STDIN, source.path)
     if input_format == "text":
-        yield _text_record(stream.read(), source)
+        data = stream.read()
+        yield _text_record(data, source, len(data))
         return
     head: list[bytes] = []
     if input_format == "auto":
@@ -268,15 +436,21 @@ def _read_stdin(
         first = b"".join(head).lstrip()
         if first.startswith(codecs.BOM_UTF8):
             first = first[len(codecs.BOM_UTF8) :]
+        if first.startswith(b"PAR1"):
+            raise InputError(_PARQUET_STDIN, source.path)
         if not first.startswith(b"{"):
-            yield _text_record(b"".join(head) + stream.read(), source)
+            data = b"".join(head) + stream.read()
+            yield _text_record(data, source, len(data))
             return
 
     def lines() -> Iterator[bytes]:
         yield from head
         yield from stream
 
-    yield from _parse_jsonl(lines(), source, text_field, id_field)
+    yield from _parse_jsonl(_counted(lines()), source, text_field, id_field)
+
+
+_PARQUET_STDIN = "Parquet cannot be read from standard input (it is read from its end): name the file"
 
 
 def read_records(
@@ -290,9 +464,11 @@ def read_records(
 
     A text file is one article whose id is its path; a JSONL line is one
     article (``text_field`` its text, ``id_field`` its id, ``<path>:<line>``
-    when it has none).  Standard input is JSONL when ``input_format`` says so, or
-    when it is ``auto`` and the first non-blank character is ``{``; otherwise it
-    is one article with id ``-``.
+    when it has none), and so is a Parquet row (columns ``text_field`` and
+    ``id_field``, ``<path>:<row>`` with rows counted from 1), read a batch of
+    :data:`PARQUET_BATCH` rows at a time.  Standard input is JSONL when
+    ``input_format`` says so, or when it is ``auto`` and the first non-blank
+    character is ``{``; otherwise it is one article with id ``-``.
     """
     for source in sources:
         if source.kind == "stdin":
@@ -300,8 +476,11 @@ def read_records(
             yield from _read_stdin(source, input_format, text_field, id_field, stream)
         elif source.kind == "jsonl":
             yield from _parse_jsonl(_lines(source.path), source, text_field, id_field)
+        elif source.kind == "parquet":
+            yield from _parse_parquet(source, text_field, id_field)
         else:
-            yield _text_record(_read_bytes(source.path), source)
+            data = _read_bytes(source.path)
+            yield _text_record(data, source, source_size(source) or len(data))
 
 
 def read_documents(
@@ -419,13 +598,28 @@ def stdout_bytes() -> IO[bytes]:
     return sys.stdout.buffer
 
 
+def _json_default(value: object) -> object:
+    """JSON for the values of a Parquet row that JSON has no type for: times as
+    ISO 8601 strings, durations as seconds, decimals as strings (exact), bytes
+    as base64."""
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"a value of type {type(value).__name__} has no JSON form")
+
+
 def json_bytes(obj: Any) -> bytes:
     """``obj`` as UTF-8 JSON with non-ASCII characters as they are.  Strings
     holding lone surrogates (valid JSON escapes, but not UTF-8) are escaped."""
     try:
-        return json.dumps(obj, ensure_ascii=False).encode("utf-8")
+        return json.dumps(obj, ensure_ascii=False, default=_json_default).encode("utf-8")
     except UnicodeEncodeError:
-        return json.dumps(obj).encode("ascii")
+        return json.dumps(obj, default=_json_default).encode("ascii")
 
 
 def json_line(obj: Mapping[str, Any]) -> bytes:
@@ -445,8 +639,13 @@ class JsonlWriter:
         self.count = 0
         self._atomic = None if self.path == STDIN else AtomicFile(self.path)
 
-    def write(self, obj: Mapping[str, Any]) -> None:
-        line = json_line(obj)
+    def write(self, obj: Mapping[str, Any], where: str | None = None) -> None:
+        """Write one object; ``where`` names the record it comes from in errors."""
+        try:
+            line = json_line(obj)
+        except (TypeError, ValueError) as err:
+            self.discard()
+            raise DedupError(f"{where or self.path}: cannot write as JSON: {err}") from None
         if self._atomic is None:
             stdout_bytes().write(line)
         else:
@@ -473,6 +672,160 @@ class JsonlWriter:
             self.commit()
         else:
             self.discard()
+
+
+class ParquetWriter:
+    """Streams records (dicts, as :class:`JsonlWriter` takes them) to a Parquet
+    file, :data:`PARQUET_BATCH` rows to a row group; atomically, as
+    :class:`AtomicFile`.
+
+    The file's columns are those of ``schema`` (an Arrow schema: that of the
+    Parquet file the records come from, with its column types and order) or,
+    without one, the fields of the first batch of records in the order they
+    first appear, each typed from its values.  A later record with a field that
+    is not a column, or a value that does not fit its column's type, is an
+    error.  A file without records gets the columns ``empty_columns`` (strings).
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        schema: Any = None,
+        *,
+        empty_columns: Sequence[str] = ("id", "text"),
+    ) -> None:
+        self._pq = _pyarrow_parquet("writing")
+        self.path = os.fspath(path)
+        self.count = 0
+        self._schema = schema
+        self._empty_columns = empty_columns
+        self._rows: list[Mapping[str, Any]] = []
+        self._wheres: list[str | None] = []
+        self._writer: Any = None
+        self._done = False
+        self._atomic = AtomicFile(self.path)
+
+    def use_schema(self, schema: Any) -> None:
+        """Take the columns of ``schema`` unless the file has columns already, or
+        records waiting for them (theirs are taken from them)."""
+        if self._schema is None and self._writer is None and not self._rows:
+            self._schema = schema
+
+    def write(self, obj: Mapping[str, Any], where: str | None = None) -> None:
+        """Write one record; ``where`` names it in errors."""
+        self._rows.append(obj)
+        self._wheres.append(where)
+        self.count += 1
+        if len(self._rows) >= PARQUET_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow
+
+        if not self._rows:
+            return
+        try:
+            batch = self._batch(pyarrow)
+        except DedupError:
+            self.discard()
+            raise
+        self._rows.clear()
+        self._wheres.clear()
+        try:
+            if self._writer is None:
+                self._schema = batch.schema
+                self._writer = self._pq.ParquetWriter(self._atomic.file, batch.schema)
+            self._writer.write_batch(batch)
+        except (OSError, pyarrow.ArrowException) as err:
+            self.discard()
+            raise DedupError(f"{self.path}: cannot write: {_reason(err)}") from None
+
+    def _batch(self, pa: Any) -> Any:
+        """The buffered rows as an Arrow record batch with the file's columns."""
+        rows = self._rows
+        if self._schema is None:
+            names = list(dict.fromkeys(name for row in rows for name in row))
+            arrays = [self._column(pa, name, None, True) for name in names]
+            return pa.RecordBatch.from_arrays(arrays, names=names)
+        columns = set(self._schema.names)
+        for row, where in zip(rows, self._wheres, strict=True):
+            for name in row:
+                if name not in columns:
+                    raise DedupError(
+                        f"{where or self.path}: field {name!r} is not a column of {self.path} "
+                        f"(its columns: {', '.join(self._schema.names)})"
+                    )
+        arrays = [self._column(pa, f.name, f.type, f.nullable) for f in self._schema]
+        return pa.RecordBatch.from_arrays(arrays, schema=self._schema)
+
+    def _column(self, pa: Any, name: str, kind: Any, nullable: bool) -> Any:
+        values = [row.get(name) for row in self._rows]
+        if not nullable and None in values:
+            where = self._wheres[values.index(None)] or self.path
+            raise DedupError(f"{where}: field {name!r} is missing or null; its column of {self.path} is not")
+        try:
+            return pa.array(values, type=kind)
+        except (pa.ArrowException, TypeError, ValueError, OverflowError) as err:
+            raise self._misfit(pa, name, kind, values, err) from None
+
+    def _misfit(self, pa: Any, name: str, kind: Any, values: list[Any], error: Exception) -> DedupError:
+        """The error for a column that does not convert, naming the first record
+        whose value does not fit the column's type (or the type of the values before it)."""
+        if kind is None:
+            kind = next((pa.array([v]).type for v in values if v is not None), None)
+        where = self._wheres[0]
+        for value, place in zip(values, self._wheres, strict=True):
+            try:
+                pa.array([value], type=kind)
+            except (pa.ArrowException, TypeError, ValueError, OverflowError) as err:
+                where, error = place, err
+                break
+        what = f"the {kind} values before it" if self._schema is None else f"its {kind} column of {self.path}"
+        return DedupError(f"{where or self.path}: field {name!r} does not fit {what}: {_reason(error)}")
+
+    def commit(self) -> None:
+        import pyarrow
+
+        if self._done:
+            return
+        self._flush()
+        self._done = True
+        try:
+            if self._writer is None:
+                schema = self._schema
+                if schema is None:
+                    schema = pyarrow.schema([(name, pyarrow.string()) for name in self._empty_columns])
+                self._writer = self._pq.ParquetWriter(self._atomic.file, schema)
+            self._writer.close()
+        except (OSError, pyarrow.ArrowException) as err:
+            self.discard()
+            raise DedupError(f"{self.path}: cannot write: {_reason(err)}") from None
+        self._atomic.commit()
+
+    def discard(self) -> None:
+        if self._writer is not None and not self._done:
+            with suppress(Exception):
+                self._writer.close()
+        self._done = True
+        self._rows.clear()
+        self._atomic.discard()
+
+    def __enter__(self) -> ParquetWriter:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.discard()
+
+
+def parquet_schema(source: Source) -> Any:
+    """The Arrow schema of a Parquet file (from its footer)."""
+    with _open_parquet(source.path) as parquet:
+        return parquet.schema_arrow
 
 
 # --------------------------------------------------------------------------- records out
@@ -544,16 +897,23 @@ class CleanedOutput:
         """Drop outputs still being written; files already complete stay."""
 
 
+RecordWriter = JsonlWriter | ParquetWriter
+
+
 class PerFileOutput(CleanedOutput):
     """Each input file to its own output: a text file to a text file (in the
-    encoding it was read in), a JSONL file to a JSONL file.
+    encoding it was read in), a JSONL file to a JSONL file, a Parquet file to a
+    Parquet file (with the same columns).  A target whose name ends in
+    ``.jsonl`` / ``.jsonl.gz`` or ``.parquet`` is written in that format
+    whatever the input; standard output gets JSONL.
 
     ``target`` names the output of a source (``-``: standard output).  With
     ``only_changed`` (rewriting inputs in place) a file is written only when its
     content changes.  Articles that are near-copies to drop are left out of
-    JSONL outputs; their text files are not written at all (so in place they
-    stay as they were: this module never deletes a file).  ``sources`` lets
-    :meth:`close` write the (empty) outputs of JSONL files without records.
+    JSONL and Parquet outputs; their text files are not written at all (so in
+    place they stay as they were: this module never deletes a file).
+    ``sources`` lets :meth:`close` write the (empty) outputs of JSONL and
+    Parquet files without records.
     """
 
     def __init__(
@@ -571,7 +931,7 @@ class PerFileOutput(CleanedOutput):
         self._only_changed = only_changed
         self._sources = sources
         self._opened: set[Source] = set()
-        self._current: tuple[Source, JsonlWriter] | None = None
+        self._current: tuple[Source, RecordWriter] | None = None
         self._changed = False
         self.written = []
 
@@ -592,11 +952,19 @@ class PerFileOutput(CleanedOutput):
         if self._current is None or self._current[0] != record.source:
             self._finish()
             self._opened.add(record.source)
-            self._current = (record.source, JsonlWriter(self._target(record.source)))
+            self._current = (record.source, self._open(record.source, record.schema))
             self._changed = False
         self._changed = self._changed or result.changed
         if not is_dropped(result):
-            self._current[1].write(cleaned_fields(record, result.cleaned, self._text_field, self._id_field))
+            fields = cleaned_fields(record, result.cleaned, self._text_field, self._id_field)
+            self._current[1].write(fields, record.where)
+
+    def _open(self, source: Source, schema: Any) -> RecordWriter:
+        target = self._target(source)
+        if target != STDIN and not is_jsonl_name(target):
+            if is_parquet_name(target) or source.kind == "parquet":
+                return ParquetWriter(target, schema, empty_columns=(self._id_field, self._text_field))
+        return JsonlWriter(target)
 
     def _finish(self) -> None:
         if self._current is None:
@@ -615,10 +983,11 @@ class PerFileOutput(CleanedOutput):
         if self._only_changed:
             return
         for source in self._sources:
-            if source.kind == "jsonl" and source not in self._opened:
+            if source.kind in ("jsonl", "parquet") and source not in self._opened:
                 target = self._target(source)
                 if target != STDIN:
-                    atomic_write(target, b"")
+                    schema = parquet_schema(source) if source.kind == "parquet" else None
+                    self._open(source, schema).commit()
                     self.written.append(target)
 
     def abort(self) -> None:
@@ -639,12 +1008,48 @@ class JsonlOutput(CleanedOutput):
 
     def write(self, record: Record, result: Result) -> None:
         if not is_dropped(result):
-            self._writer.write(cleaned_fields(record, result.cleaned, self._text_field, self._id_field))
+            fields = cleaned_fields(record, result.cleaned, self._text_field, self._id_field)
+            self._writer.write(fields, record.where)
 
     def close(self) -> None:
         self._writer.commit()
         if self._writer.path != STDIN:
             self.written.append(self._writer.path)
+
+    def abort(self) -> None:
+        self._writer.discard()
+
+
+class ParquetOutput(CleanedOutput):
+    """Every article into one Parquet file, in input order; near-copies to drop
+    are left out.  Its columns are those of the Parquet input read first, if
+    no other record came before it; else they are taken from the first records
+    (see :class:`ParquetWriter`).  ``sources`` gives an output without records
+    the columns of the first Parquet file among them."""
+
+    def __init__(
+        self, path: str, *, text_field: str = "text", id_field: str = "id", sources: Sequence[Source] = ()
+    ) -> None:
+        self._writer = ParquetWriter(path, empty_columns=(id_field, text_field))
+        self._text_field = text_field
+        self._id_field = id_field
+        self._sources = sources
+        self.written = []
+
+    def write(self, record: Record, result: Result) -> None:
+        if record.schema is not None:
+            self._writer.use_schema(record.schema)
+        if not is_dropped(result):
+            fields = cleaned_fields(record, result.cleaned, self._text_field, self._id_field)
+            self._writer.write(fields, record.where)
+
+    def close(self) -> None:
+        if self._writer.count == 0:
+            first = next((s for s in self._sources if s.kind == "parquet"), None)
+            if first is not None:
+                self._writer.use_schema(parquet_schema(first))
+        self._writer.commit()
+        self.written.append(self._writer.path)
 
     def abort(self) -> None:
         self._writer.discard()

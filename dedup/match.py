@@ -356,9 +356,7 @@ def evaluate(
     return near
 
 
-def _covered_by(
-    p: Item, candidates: Sequence[Item], config: Config, memo: Masks | None
-) -> Decision | None:
+def _covered_by(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | None) -> Decision | None:
     """p as a fragment of one kept paragraph or a splice of several."""
     if not _may_be_fragment(p, config):
         return None
@@ -489,9 +487,7 @@ def resolve_document(
             # on two overlapping copies becomes valid once one is gone): those
             # next to a removal are asked again before the document is done.
             stale = [
-                i
-                for i in alive
-                if i not in rechecked and any(q.paragraph.index in removed for q in local[i])
+                i for i in alive if i not in rechecked and any(q.paragraph.index in removed for q in local[i])
             ]
             if stale:
                 for i in stale:
@@ -512,3 +508,21 @@ def resolve_document(
             decided = cache.get(other.paragraph.index)
             if decided is not None and any(q is best.item for q in decided.cover):
                 del cache[other.paragraph.index]
+
+
+def repeated_share(items: Sequence[Item], decisions: dict[int, Decision]) -> dict[str, float]:
+    """For each other document, the share of this document's text (its title
+    aside) that its removed paragraphs take from it: how much of an article is
+    a copy of which earlier one."""
+    body = [it for it in items if not it.is_title]
+    total = sum(it.size for it in body)
+    shared: dict[str, int] = {}
+    if not total:
+        return {}
+    for it in body:
+        decision = decisions.get(it.paragraph.index)
+        if decision is None:
+            continue
+        for source in {q.doc_id for q in decision.cover if q.doc_id != it.doc_id}:
+            shared[source] = shared.get(source, 0) + round(it.size * decision.coverage)
+    return {source: min(1.0, chars / total) for source, chars in shared.items()}

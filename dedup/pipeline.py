@@ -18,7 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain, islice, pairwise
@@ -26,7 +26,7 @@ from multiprocessing.pool import AsyncResult
 
 from dedup.config import Config
 from dedup.index import BandIndex, ShingleIndex, anchors, band_keys, band_layout
-from dedup.match import Decision, Item, evaluate, local_candidates, resolve_document
+from dedup.match import Decision, Item, evaluate, local_candidates, repeated_share, resolve_document
 from dedup.normalize import normalize
 from dedup.records import Document, Flag, Join, NearCopy, Paragraph, Removal, Result, Shingles
 from dedup.repair import BARE_NUMERAL, CLAUSE, NOT_OPENING, decide_join, ends_open, shape_of
@@ -235,21 +235,11 @@ class _Corpus:
             it.bands = None
 
     def _near_copy(self, items: Sequence[Item], decisions: dict[int, Decision]) -> NearCopy | None:
-        body = [it for it in items if not it.is_title]
-        total = sum(it.size for it in body)
-        if not total:
+        shares = repeated_share(items, decisions)
+        if not shares:
             return None
-        shared: Counter[str] = Counter()
-        for it in body:
-            decision = decisions.get(it.paragraph.index)
-            if decision is None:
-                continue
-            for source in {q.doc_id for q in decision.cover if q.doc_id != it.doc_id}:
-                shared[source] += round(it.size * decision.coverage)
-        if not shared:
-            return None
-        source, chars = max(shared.items(), key=lambda kv: (kv[1], -self._order.get(kv[0], 0)))
-        similarity = min(1.0, chars / total)
+        # most text shared; of equals, the earliest article
+        source, similarity = max(shares.items(), key=lambda kv: (kv[1], -self._order.get(kv[0], 0)))
         if similarity < self.config.near_copy_threshold:
             return None
         return NearCopy(id=source, similarity=round(similarity, 4), action=self.config.duplicate_articles)
