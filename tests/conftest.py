@@ -1,0 +1,52 @@
+"""Shared fixtures of the library test suite (unit, golden, property).
+
+jieba loads its dictionary once per process (about a second); the session
+fixture below does it up front so that no single test, and no hypothesis
+example, pays for it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+
+def read_exact(path: Path) -> str:
+    """A fixture file's text exactly as stored (no newline translation)."""
+    return path.read_bytes().decode("utf-8")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _warm_segmenter() -> None:
+    from dedup.config import Config
+    from dedup.tokenize import segmenter
+
+    segmenter("jieba")
+    segmenter(Config().segmenter)
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def seed_article() -> str:
+    return read_exact(FIXTURES / "seed" / "article.txt")
+
+
+@pytest.fixture(scope="session")
+def seed_expected() -> str:
+    return read_exact(FIXTURES / "seed" / "expected.txt")
+
+
+@pytest.fixture(scope="session")
+def seed_paragraphs(seed_article: str) -> list[str]:
+    """The seed article's paragraphs by the scorer's convention."""
+    import re
+
+    return [p.strip() for p in re.split(r"\n\s*\n", seed_article) if p.strip()]

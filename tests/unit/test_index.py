@@ -1,0 +1,134 @@
+"""index: candidates by MinHash LSH bands (copies) and by shared shingles (containment)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dedup.config import Config
+from dedup.index import BandIndex, ShingleIndex, anchors, band_keys, band_layout
+from dedup.normalize import fold
+from dedup.shingle import shingles
+from dedup.signature import sign, to_datasketch
+from dedup.tokenize import tokenize
+
+ORIGINAL = (
+    "习近平指出，在这场前所未有的疫情防控斗争中，城乡广大社区工作者同参与社区防控的各方面人员一道，"
+    "不惧风险、团结奋战，特别是社区广大党员、干部以身作则、冲锋在前，形成了联防联控、群防群控的强大力量，"
+    "充分彰显了打赢疫情防控人民战争的伟力。"
+)
+EDITED = (
+    "习近平指出, 在这场前所未有的疫情防控斗争中, 城乡广大社区工作者同参与社区防控的各方面人员一道，"
+    "不惧风险、团结奋战，特别是社区广大党员、干部以身作则、冲锋在前，据悉形成了联防联控、群防群控的强大力量，"
+    "充分彰显了打嬴疫情防控人民战争的伟力。"
+)
+UNRELATED = [
+    "嘉鱼县全力建设蔬菜大县。该县开辟“绿色通道”，组建工作专班24小时现场办公，负责蔬菜采收、调运、保供工作。",
+    "在十六潭社区，一场“流动红旗”争夺赛正式拉开了帷幕。每期支部主题党日当天，开展志愿服务活动。",
+    "企业授信。全市17家金融机构与1182家企业和项目签订信贷意向，授信总额401.64亿元。",
+]
+TEXTS = {"original": ORIGINAL, **{f"other{i}": t for i, t in enumerate(UNRELATED)}}
+
+
+def distinct(text: str) -> np.ndarray:
+    return shingles(tokenize(fold(text)), 3).distinct
+
+
+def test_datasketch_lsh_over_our_signatures_finds_an_edited_copy() -> None:
+    # the shared index (store.py) keeps datasketch's MinHashLSH: our signatures must work there
+    from datasketch import MinHashLSH
+
+    config = Config()
+    lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm, weights=(0.1, 0.9))
+    signatures = sign([distinct(t) for t in TEXTS.values()], config)
+    for name, row in zip(TEXTS, signatures, strict=True):
+        lsh.insert(name, to_datasketch(row, config))
+    (query,) = sign([distinct(EDITED)], config)
+    assert lsh.query(to_datasketch(query, config)) == ["original"]
+
+
+def test_band_index_finds_an_edited_copy() -> None:
+    config = Config()
+    bands, rows = band_layout(config.lsh_threshold, config.num_perm)
+    index: BandIndex[str] = BandIndex()
+    keys = band_keys(sign([distinct(t) for t in TEXTS.values()], config), bands, rows)
+    for name, row in zip(TEXTS, keys, strict=True):
+        index.add(name, row)
+    (query,) = band_keys(sign([distinct(EDITED)], config), bands, rows)
+    assert index.query(query) == ["original"]
+
+
+def test_band_index_returns_each_paragraph_once_in_insertion_order() -> None:
+    config = Config()
+    bands, rows = band_layout(config.lsh_threshold, config.num_perm)
+    (keys,) = band_keys(sign([distinct(ORIGINAL)], config), bands, rows)
+    index: BandIndex[str] = BandIndex()
+    index.add("first", keys)
+    index.add("second", keys)
+    assert index.query(keys) == ["first", "second"]
+
+
+@pytest.mark.parametrize(("threshold", "num_perm"), [(0.5, 128), (0.8, 64)])
+def test_band_layout_agrees_with_datasketch(threshold: float, num_perm: int) -> None:
+    from datasketch.lsh import _optimal_param
+
+    assert band_layout(threshold, num_perm) == tuple(_optimal_param(threshold, num_perm, 0.1, 0.9))
+
+
+def test_band_keys_shape_and_band_position() -> None:
+    signatures = sign([distinct(ORIGINAL), distinct(ORIGINAL)], Config())
+    keys = band_keys(signatures, 32, 4)
+    assert keys.shape == (2, 32)
+    assert np.array_equal(keys[0], keys[1])
+    # equal values in two different bands are different keys
+    same = np.zeros((1, 8), dtype=np.uint32)
+    assert len(set(band_keys(same, 2, 4)[0].tolist())) == 2
+    assert band_keys(np.zeros((0, 128), dtype=np.uint32), 32, 4).shape == (0, 32)
+
+
+def test_shingle_index_finds_the_container_of_a_fragment() -> None:
+    index: ShingleIndex[str] = ShingleIndex()
+    for name, text in TEXTS.items():
+        index.add(name, distinct(text).tolist())
+    fragment = ORIGINAL[60:110]
+    found = index.query(distinct(fragment).tolist())
+    assert found[0] == "original"
+    assert not any(name.startswith("other") for name in found)
+
+
+def test_shingle_index_orders_by_shared_shingles_and_filters() -> None:
+    index: ShingleIndex[str] = ShingleIndex()
+    index.add("three", [1, 2, 3])
+    index.add("two", [1, 2, 9])
+    index.add("one", [1, 8, 9])
+    assert index.query([1, 2, 3]) == ["three", "two", "one"]
+    assert index.query([1, 2, 3], min_shared=2) == ["three", "two"]
+    assert index.query([1, 2, 3], limit=1) == ["three"]
+    assert index.query([42]) == []
+
+
+def test_shingle_index_ignores_duplicate_hashes() -> None:
+    index: ShingleIndex[str] = ShingleIndex()
+    index.add("a", [1, 1, 1, 2])
+    assert index.query([1, 1, 2], min_shared=2) == ["a"]
+    assert index.query([1, 1, 1], min_shared=2) == []
+
+
+def test_shingle_index_does_not_follow_stock_phrases() -> None:
+    index: ShingleIndex[int] = ShingleIndex(max_postings=3)
+    for ref in range(5):
+        index.add(ref, [7, 100 + ref])
+    # hash 7 is in five paragraphs, more than max_postings: not followed
+    assert index.query([7]) == []
+    assert index.query([7, 102]) == [2]
+
+
+def test_anchors_are_a_fixed_subset_of_the_shingles() -> None:
+    hashes = distinct(ORIGINAL)
+    chosen = anchors(hashes)
+    assert set(chosen.tolist()) <= set(hashes.tolist())
+    assert all(h % 4 == 0 for h in chosen.tolist())
+    # the same shingles in another paragraph are anchors there too
+    edited = distinct(EDITED)
+    shared = np.intersect1d(hashes, edited)
+    assert set(anchors(shared).tolist()) == set(chosen.tolist()) & set(anchors(edited).tolist())

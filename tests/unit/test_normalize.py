@@ -1,0 +1,88 @@
+"""normalize: matching keys, folded for comparison, with offsets into the source."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup.normalize import fold, normalize, origin
+
+
+def test_full_width_and_half_width_fold_alike() -> None:
+    assert fold("２０００年ＡＢＣ") == fold("2000年ABC") == "2000年abc"
+
+
+def test_punctuation_of_both_widths_is_dropped() -> None:
+    assert fold("你好，世界！“引号”（括号）《书名》、顿号；") == "你好世界引号括号书名顿号"
+    assert fold('你好,世界!"引号"(括号);') == "你好世界引号括号"
+
+
+def test_spaces_of_every_kind_are_dropped() -> None:
+    assert fold("防 堵网络\u3000黄  害\t\n") == "防堵网络黄害"
+
+
+def test_digits_are_kept_so_figures_stay_apart() -> None:
+    assert fold("增长18.3％") != fold("增长19.3％")
+    assert "183" in fold("增长18.3％")
+
+
+def test_case_is_folded() -> None:
+    assert fold("WTO与wto") == "wto与wto"
+
+
+def test_equal_after_re_punctuation_and_re_spacing() -> None:
+    original = "近日，我们专程到不负债的舒城县孔集镇双丰村、龙河镇高潮村进行调研。"
+    degraded = "近日, 我们专程到不负债的舒城县孔集镇双丰村、 龙河镇高潮村进行调研."
+    assert fold(original) == fold(degraded)
+
+
+def test_fold_is_idempotent_on_examples() -> None:
+    for text in ["２０００年，ＡＢＣ", "①②③", "ﬁ㎡", "İstanbul", "e\u0301", ""]:
+        assert fold(fold(text)) == fold(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_fold_is_idempotent(text: str) -> None:
+    assert fold(fold(text)) == fold(text)
+
+
+def test_origin_points_at_the_source_characters() -> None:
+    text = "ＡＢ，１２\u3000c。"
+    key = normalize(text)
+    assert key.text == "ab12c"
+    assert origin(key) == (0, 1, 3, 4, 6)
+
+
+def test_origin_is_shifted_by_the_offset() -> None:
+    key = normalize("甲，乙", offset=100)
+    assert key.text == "甲乙"
+    assert origin(key) == (100, 102)
+
+
+def test_origin_of_characters_that_fold_to_several() -> None:
+    # NFKC expands some characters (㎡ -> m2, ﬁ -> fi): every key character still has an origin
+    key = normalize("面积㎡，ﬁ𠀀", offset=5)
+    assert key.text == "面积m2fi𠀀"
+    assert origin(key) == (5, 6, 7, 7, 9, 9, 10)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("甲乙丙１２3ＡaB，。, \u3000“”（）㎡ﬁ①𠀀"), max_size=30),
+    st.integers(0, 50),
+)
+def test_every_key_character_comes_from_its_origin(text: str, offset: int) -> None:
+    key = normalize(text, offset)
+    where = origin(key)
+    assert len(where) == len(key.text)
+    assert list(where) == sorted(where)
+    for ch, at in zip(key.text, where, strict=True):
+        assert offset <= at < offset + len(text)
+        assert ch in fold(text[at - offset])
+
+
+def test_empty_text() -> None:
+    key = normalize("")
+    assert key.text == ""
+    assert origin(key) == ()

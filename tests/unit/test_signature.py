@@ -1,0 +1,90 @@
+"""signature: MinHash signatures bit-identical to datasketch's, under the pinned scheme."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from datasketch import LeanMinHash, MinHash
+
+from dedup.config import HASH_SCHEME, Config
+from dedup.signature import sign, to_datasketch
+
+
+def hashes(values: list[int]) -> np.ndarray:
+    return np.unique(np.array(values, dtype=np.uint32))
+
+
+def datasketch_signature(values: np.ndarray, config: Config) -> np.ndarray:
+    reference = MinHash(num_perm=config.num_perm, seed=config.seed, hashfunc=lambda v: v, scheme=HASH_SCHEME)
+    reference.update_batch([int(v) for v in values])
+    return np.asarray(reference.hashvalues)
+
+
+def test_scheme_is_pinned_to_affine32() -> None:
+    assert HASH_SCHEME == "affine32"
+
+
+@pytest.mark.parametrize("config", [Config(), Config(num_perm=64, seed=7), Config(num_perm=256)])
+def test_signatures_are_datasketch_minhash_under_the_pinned_scheme(config: Config) -> None:
+    rng = random.Random(config.seed)
+    sets = [hashes([rng.getrandbits(32) for _ in range(n)]) for n in (1, 5, 40, 300)]
+    signatures = sign(sets, config)
+    assert signatures.shape == (len(sets), config.num_perm)
+    for row, values in zip(signatures, sets, strict=True):
+        assert np.array_equal(row, datasketch_signature(values, config))
+
+
+def test_to_datasketch_gives_the_same_lean_minhash() -> None:
+    config = Config()
+    values = hashes([17, 4_000_000_000, 123_456, 99])
+    (row,) = sign([values], config)
+    lean = to_datasketch(row, config)
+    assert isinstance(lean, LeanMinHash)
+    assert np.array_equal(lean.hashvalues, datasketch_signature(values, config))
+    reference = MinHash(num_perm=config.num_perm, seed=config.seed, hashfunc=lambda v: v, scheme=HASH_SCHEME)
+    reference.update_batch([int(v) for v in values])
+    assert lean.jaccard(LeanMinHash(reference)) == 1.0
+
+
+def test_equal_sets_have_equal_signatures() -> None:
+    a, b = sign([hashes([3, 1, 2]), hashes([2, 3, 1, 1])], Config())
+    assert np.array_equal(a, b)
+
+
+def test_deterministic_across_calls() -> None:
+    values = hashes(list(range(1000, 1100)))
+    assert np.array_equal(sign([values], Config()), sign([values], Config()))
+
+
+def test_seed_and_size_change_the_signature() -> None:
+    values = hashes(list(range(50)))
+    assert not np.array_equal(sign([values], Config()), sign([values], Config(seed=2)))
+    assert sign([values], Config(num_perm=64)).shape == (1, 64)
+
+
+def test_one_signature_per_set_in_order() -> None:
+    signatures = sign([hashes([1, 2, 3]), hashes([4, 5, 6]), hashes([1, 2, 3])], Config())
+    assert len(signatures) == 3
+    assert np.array_equal(signatures[0], signatures[2])
+    assert not np.array_equal(signatures[0], signatures[1])
+
+
+def test_no_sets_no_signatures_and_empty_sets_are_refused() -> None:
+    assert sign([], Config()).shape == (0, Config().num_perm)
+    with pytest.raises(ValueError):
+        sign([hashes([1]), np.zeros(0, dtype=np.uint32)], Config())
+
+
+def test_estimated_jaccard_is_close_to_exact() -> None:
+    rng = random.Random(7)
+    universe = [rng.getrandbits(32) for _ in range(800)]
+    config = Config(num_perm=256)
+    for shared in (0, 100, 250, 400):
+        a = hashes(universe[:400])
+        b = hashes(universe[400 - shared : 800 - shared])
+        exact = len(np.intersect1d(a, b)) / len(np.union1d(a, b))
+        sa, sb = sign([a, b], config)
+        estimate = float(np.mean(sa == sb))
+        assert abs(estimate - exact) < 0.12, (shared, exact, estimate)
