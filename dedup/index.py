@@ -2,11 +2,11 @@
 
 Two questions, two indexes:
 
-* copies (exact, edited): MinHash LSH.  ``BandIndex`` keeps one dict per band
-  from band key to paragraphs: compact and fast for a batch run, with band keys
-  computed in numpy next to the signatures (``band_keys``).  ``NearIndex`` is
-  datasketch's ``MinHashLSH`` itself, for incremental and shared indexes (it
-  can live in Redis).  Bands are weighted toward recall; every candidate is
+* copies (exact, edited): MinHash LSH.  ``BandIndex`` maps band keys to
+  paragraphs: compact and fast for a run over a corpus, with band keys computed
+  in numpy next to the signatures (``band_keys``).  The shared index of the
+  pre-commit check (``store.py``) uses datasketch's ``MinHashLSH`` itself, which
+  can live in Redis.  Bands are weighted toward recall; every candidate is
   verified exactly afterwards, so a false candidate costs time, never a wrong
   removal.
 * containment (fragments, splices), which Jaccard-based LSH cannot find (a
@@ -23,40 +23,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import Generic, TypeVar
 
 import numpy as np
 
-from dedup.config import Config
-
-if TYPE_CHECKING:
-    from datasketch import LeanMinHash
-
 Ref = TypeVar("Ref")
-
-
-class NearIndex(Generic[Ref]):
-    """MinHash LSH over paragraph signatures (datasketch, in memory)."""
-
-    def __init__(self, config: Config) -> None:
-        from datasketch import MinHashLSH
-
-        self._lsh = MinHashLSH(
-            threshold=config.lsh_threshold,
-            num_perm=config.num_perm,
-            weights=(0.1, 0.9),
-        )
-        self._refs: list[Ref] = []
-
-    def add(self, ref: Ref, signature: LeanMinHash) -> None:
-        self._lsh.insert(len(self._refs), signature, check_duplication=False)
-        self._refs.append(ref)
-
-    def query(self, signature: LeanMinHash) -> list[Ref]:
-        return [self._refs[i] for i in sorted(self._lsh.query(signature))]
-
-    def __len__(self) -> int:
-        return len(self._refs)
 
 
 class ShingleIndex(Generic[Ref]):

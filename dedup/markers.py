@@ -29,7 +29,8 @@ _ONE = rf"{_OPEN}\s*{_JUMP}(?:\s*[，,、;；]\s*{_JUMP})*\s*{_CLOSE}"
 MARKERS = re.compile(rf"(?:\s*{_ONE})+\s*")
 #: a whole line that is a jump without brackets, e.g. ``——下转第2版`` or ``上接第一版``
 _BARE_LINE = re.compile(rf"[\s\-—－–…·]*{_JUMP}[\s\-—－–…·]*")
-_AT_START = re.compile(rf"^(?:\s*{_ONE})+\s*")
+# no "^": pattern.match(text, pos) anchors at pos, where "^" would not match
+_AT_START = re.compile(rf"(?:\s*{_ONE})+\s*")
 _AT_END = re.compile(rf"\s*(?:{_ONE}\s*)+$")
 
 

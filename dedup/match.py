@@ -48,7 +48,7 @@ class Item:
     clauses: int = 1
     #: a line of text without any punctuation, digits or Latin letters (a name, a byline)
     plain: bool = False
-    #: ends with a comma: the rest of its sentence is missing
+    #: ends with a comma or a word that cannot end a sentence: the rest is missing
     dangling: bool = False
     #: a list numeral standing alone (一, 二, 第三), waiting for its item
     is_bare_numeral: bool = False
@@ -74,6 +74,8 @@ class Decision:
     score: float
     coverage: float
     cover: tuple[Item, ...] = field(default=())
+    #: characters of the paragraph found in none of ``cover`` (its text of its own)
+    unique: int = 0
 
     @property
     def matches(self) -> tuple[Match, ...]:
@@ -87,6 +89,8 @@ class _Cover:
     coverage: float
     longest_gap: int
     chosen: list[Item]
+    #: characters covered by none of the chosen paragraphs
+    uncovered: int
     #: what each chosen paragraph added to the cover
     gains: list[np.ndarray]
     #: the largest share of a later contributor's cover that earlier ones already had
@@ -162,7 +166,7 @@ def _cover(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | No
     trail = int(np.argmax(covered[::-1])) if total else n
     forgiven = min(lead, 3) + (min(trail, 3) if p.ragged and trail < n else 0)
     effective = total / (n - forgiven) if n > forgiven else 0.0
-    return _Cover(effective, _longest_gap(covered), chosen, gains, overlap)
+    return _Cover(effective, _longest_gap(covered), chosen, n - total, gains, overlap)
 
 
 def _longest_run(mask: np.ndarray, bridge: int) -> tuple[int, int]:
@@ -200,6 +204,29 @@ def _contiguous(q: Item, p: Item, part: np.ndarray) -> bool:
     matched = sum(b.size for b in blocks)
     stretch = blocks[-1].b + blocks[-1].size - blocks[0].b
     return matched >= 0.8 * len(piece) and stretch <= 1.15 * matched + 2
+
+
+def _cut_and_glued(p: Item, cover: _Cover, slack: int = 4) -> bool:
+    """Whether a paragraph pieced from several reads as the page layout makes
+    one: the end of one paragraph glued to the start of the next (with whole
+    paragraphs between).  A paragraph that merely opens with a dateline also
+    found at the head of another article is not such a splice.
+    """
+    placed = sorted(
+        ((int(np.argmax(gain)), q) for q, gain in zip(cover.chosen, cover.gains, strict=True) if gain.any()),
+        key=lambda pair: pair[0],
+    )
+    for position, (_, q) in enumerate(placed):
+        hits = np.flatnonzero(covered_mask(q.shingles, q.size, p.distinct))
+        if not len(hits):
+            return False
+        reaches_end = hits[-1] >= q.size - 1 - slack
+        reaches_start = hits[0] <= slack
+        if position < len(placed) - 1 and not reaches_end:
+            return False
+        if position > 0 and not reaches_start:
+            return False
+    return True
 
 
 def _exact_twin(p: Item, candidates: Sequence[Item]) -> Item | None:
@@ -312,10 +339,11 @@ def _may_be_fragment(p: Item, config: Config) -> bool:
     below the title zone.  Titles, subheadings and bylines never are."""
     if p.paragraph.shape == "body":
         return p.size >= config.min_chars
-    if p.in_title_zone:
-        return False
-    # a line that stops on a comma is a cut sentence, however short
-    return (p.dangling and p.size >= 6) or (p.size >= 16 and p.clauses >= 2)
+    # a line that stops on a comma or a word like 为 or 的 is a cut sentence,
+    # however short, even right under the title
+    if p.dangling and p.size >= 6 and not p.is_title:
+        return True
+    return not p.in_title_zone and p.size >= 16 and p.clauses >= 2
 
 
 def evaluate(
@@ -345,7 +373,8 @@ def evaluate(
     near = None
     if near_twin is not None:
         q, alignment = near_twin
-        near = Decision(p, "near", round(alignment.ratio, 4), alignment.share, (q,))
+        unique = round(p.size * (1.0 - alignment.share))
+        near = Decision(p, "near", round(alignment.ratio, 4), alignment.share, (q,), unique)
         if alignment.share >= 1.0:
             return near
     # an edited copy may leave text of p's own that other paragraphs hold: the
@@ -374,10 +403,12 @@ def _covered_by(p: Item, candidates: Sequence[Item], config: Config, memo: Masks
     if cover.overlap > 0.5:
         # its pieces repeat each other: they are fragments of it, not it of them
         return None
+    if len(cover.chosen) > 1 and not _cut_and_glued(p, cover):
+        return None
     if not all(_contiguous(q, p, gain) for q, gain in zip(cover.chosen, cover.gains, strict=True)):
         return None
     kind, score = _classify(p, cover, config)
-    return Decision(p, kind, round(score, 4), cover.coverage, tuple(cover.chosen))
+    return Decision(p, kind, round(score, 4), cover.coverage, tuple(cover.chosen), cover.uncovered)
 
 
 def _priority(decision: Decision, removed_or_covered: set[int], config: Config) -> tuple[float, ...]:
@@ -391,7 +422,7 @@ def _priority(decision: Decision, removed_or_covered: set[int], config: Config) 
     # goes first, then the one with less text of its own (the less complete
     # copy), then the larger (removing it leaves less text repeated).
     # (one character is the broken edge word of a fragment cut mid-word)
-    unique = max(0, round(p.size * (1.0 - decision.coverage)) - 1)
+    unique = max(0, decision.unique - 1)
     return (p.ragged, -unique, p.size, p.noise, neighbours, position)
 
 

@@ -29,7 +29,7 @@ from dedup.index import BandIndex, ShingleIndex, anchors, band_keys, band_layout
 from dedup.match import Decision, Item, evaluate, local_candidates, repeated_share, resolve_document
 from dedup.normalize import normalize
 from dedup.records import Document, Flag, Join, NearCopy, Paragraph, Removal, Result, Shingles
-from dedup.repair import BARE_NUMERAL, CLAUSE, NOT_OPENING, decide_join, ends_open, shape_of
+from dedup.repair import BARE_NUMERAL, CLAUSE, DANGLING_WORDS, NOT_OPENING, decide_join, ends_open, shape_of
 from dedup.rewrite import rewrite
 from dedup.segment import split_paragraphs
 from dedup.shingle import shingles as make_shingles
@@ -108,7 +108,7 @@ class _Extractor:
                     ragged=int(ends_open(raw)) + int(raw[0] in NOT_OPENING),
                     clauses=len(CLAUSE.split(raw.rstrip("，,、：:"))),
                     plain=key.text == raw and not any(ch.isascii() for ch in raw),
-                    dangling=raw[-1] in "，,、",
+                    dangling=raw[-1] in "，,、" or raw[-1] in DANGLING_WORDS,
                     is_bare_numeral=bool(BARE_NUMERAL.fullmatch(raw)),
                 )
             )
@@ -337,7 +337,11 @@ class _Corpus:
             if decision is None:
                 continue
             for it in parts:
-                found.append(Decision(it, "fragment", decision.score, decision.coverage, decision.cover))
+                found.append(
+                    Decision(
+                        it, "fragment", decision.score, decision.coverage, decision.cover, decision.unique
+                    )
+                )
         return found
 
     def resolve(self, extracted: Extracted) -> Result:
@@ -372,6 +376,8 @@ class _Corpus:
             assert near_copy is not None
             for p in paragraphs:
                 if p.index not in whole:
+                    # the whole paragraph goes: its marker spans are part of it
+                    removals = [r for r in removals if r.paragraph != p.index]
                     removals.append(Removal(p.index, p.start, p.end, "near", near_copy.similarity))
                     whole.add(p.index)
             removals.sort(key=lambda r: (r.start, r.end))

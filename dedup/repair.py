@@ -95,7 +95,7 @@ CLAUSE = re.compile(r"[，,、：:]")
 
 
 #: single-character words that cannot end a sentence: particles, prepositions, conjunctions
-_DANGLING_WORDS = set("的地得之和与及或在对把被向从为将使让给于以而并且但是")
+DANGLING_WORDS = set("的地得之和与及或在对把被向从为将使让给于以而并且但是")
 _CN_DIGITS = set("零〇○一二三四五六七八九十百千万亿两")
 _CLASSIFIERS = set("个位名项条次起家件种批座支只张些场届")
 
@@ -176,7 +176,7 @@ def decide_join(
         cut = True
     elif not numeral and _is_han(last):
         word = _last_word(head, segmenter)
-        if word in _DANGLING_WORDS:
+        if word in DANGLING_WORDS:
             weigh(1.5, f"head ends with {word!r}, which cannot end a sentence")
             cut = True
         elif len(head) >= 2 and head[-1] in _CLASSIFIERS and head[-2] in _CN_DIGITS:

@@ -167,11 +167,6 @@ def test_content_bounds_strips_whitespace_around_content() -> None:
     assert not text[start].isspace() and not text[end - 1].isspace()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="markers.content_bounds: _AT_START is anchored with '^', which never matches when "
-    "re.match is given pos > 0, so a marker glued to the first line after a marker line is kept",
-)
 def test_content_bounds_marker_line_followed_by_a_glued_marker() -> None:
     text = "（下转第七版）\n（上接第一版）居间对民事纠纷双方作出行政决定。"
     assert _content(text) == "居间对民事纠纷双方作出行政决定。"

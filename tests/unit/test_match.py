@@ -6,8 +6,6 @@ the decisions and the report, not the matcher's internals (being tuned).
 
 from __future__ import annotations
 
-import pytest
-
 import dedup
 from dedup.normalize import fold
 
@@ -206,32 +204,16 @@ GUIDANCE = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="match: of a paragraph and a near copy lacking its first character (近平指出…), the "
-    "priority removes the larger, complete one, so 习 is lost",
-)
 def test_a_copy_missing_its_first_character_does_not_replace_the_whole() -> None:
     result = dedup.clean_text(article(TITLE, XI[1:], C, XI))
     assert fold(XI) in fold(result.cleaned)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="match: a paragraph whose head (为了做好小区疫情防控工作) is covered by stock phrases of "
-    "another paragraph and whose rest is a suffix fragment placed elsewhere is removed as a "
-    "'splice' instead of the fragment; 为了做好 is lost",
-)
 def test_a_suffix_fragment_does_not_replace_its_source() -> None:
     result = dedup.clean_text(article(TITLE, PATROL, VOLUNTEERS[10:], VOLUNTEERS))
     assert fold(VOLUNTEERS) in fold(result.cleaned)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="match: a paragraph without its dateline (中共中央总书记…) replaces the complete "
-    "paragraph, which is removed as a 'splice' of that piece and another paragraph's dateline",
-)
 def test_a_piece_without_the_dateline_does_not_replace_the_whole() -> None:
     result = dedup.clean_text(article(TITLE, GUIDANCE, LETTER[11:], LETTER))
     assert fold(LETTER) in fold(result.cleaned)
@@ -250,12 +232,6 @@ def test_a_prefix_fragment_below_a_body_paragraph_is_removed() -> None:
     assert result.cleaned == article(TITLE, A, APPEAL)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="match/repair: a short prefix fragment between the title and the first body paragraph "
-    "is heading-shaped and in the title zone, so it is never matched as a fragment; it is kept "
-    "and then re-joined to its own source (…微薄之力,为组织需要,…)",
-)
 def test_a_prefix_fragment_right_after_the_title_is_removed() -> None:
     text = article(TITLE, APPEAL[:26], APPEAL)
     assert dedup.clean_text(text).cleaned == article(TITLE, APPEAL)

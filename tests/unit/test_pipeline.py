@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 import dedup
 from dedup import Config, Document
 
@@ -120,12 +118,6 @@ def test_syndicated_copy_dropped_or_kept_by_policy() -> None:
     assert kept.near_copy_of is not None and kept.near_copy_of.action == "keep"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline.process with duplicate_articles='drop': a paragraph whose edge marker was "
-    "already reported as a 'marker' removal also gets a whole-paragraph 'near' removal, so the "
-    "report's removed spans overlap",
-)
 def test_dropped_copy_reports_non_overlapping_spans() -> None:
     original = article("原标题", A, B, C)
     copy = article("【转载】原标题", A, B, C, "（上接第一版）今年该县拟建设金刚藤优势品种标准化基地。")
