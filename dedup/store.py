@@ -445,19 +445,31 @@ class SQLiteStore(Store):
             db = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None)
         except (OSError, sqlite3.Error) as err:
             raise IndexUnavailable(f"{self.location}: cannot open index: {err}") from None
-        try:
-            db.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
-            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()
-            if mode is None or str(mode[0]).lower() != "wal":
-                raise IndexUnavailable(f"{self.location}: cannot switch the index to WAL mode")
-            db.execute("PRAGMA synchronous = NORMAL")
-            db.execute("PRAGMA cache_size = -65536")
-            db.executescript(_SCHEMA)
-            self._check_tables(db)
-        except sqlite3.Error as err:
-            db.close()
-            raise self._error(err) from None
-        return db
+        # Two runs creating the same index at once can meet a lock that SQLite
+        # reports at once instead of waiting for (switching to WAL, creating the
+        # schema): the setup is retried until the timeout.
+        deadline = time.monotonic() + self._timeout
+        while True:
+            try:
+                db.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
+                mode = db.execute("PRAGMA journal_mode = WAL").fetchone()
+                if mode is None or str(mode[0]).lower() != "wal":
+                    raise IndexUnavailable(f"{self.location}: cannot switch the index to WAL mode")
+                db.execute("PRAGMA synchronous = NORMAL")
+                db.execute("PRAGMA cache_size = -65536")
+                db.executescript(_SCHEMA)
+                self._check_tables(db)
+                return db
+            except sqlite3.OperationalError as err:
+                if "locked" in str(err) or "busy" in str(err):
+                    if time.monotonic() < deadline:
+                        time.sleep(0.05)
+                        continue
+                db.close()
+                raise self._error(err) from None
+            except sqlite3.Error as err:
+                db.close()
+                raise self._error(err) from None
 
     def _check_tables(self, db: sqlite3.Connection) -> None:
         for table in _TABLES:
