@@ -59,8 +59,18 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="dedup-eval-") as tmp:
         cleaned = Path(tmp) / "clean.jsonl"
         report = Path(tmp) / "report.jsonl"
-        command = [sys.executable, "-m", "dedup", "clean", str(source), "-o", str(cleaned),
-                   "--report", str(report), "--quiet"]
+        command = [
+            sys.executable,
+            "-m",
+            "dedup",
+            "clean",
+            str(source),
+            "-o",
+            str(cleaned),
+            "--report",
+            str(report),
+            "--quiet",
+        ]
         done = subprocess.run(command, check=False)
         if done.returncode not in (0, 1):
             print(f"eval: dedup exited with {done.returncode}", file=sys.stderr)
@@ -78,8 +88,9 @@ def main() -> int:
                 remove = removed_paragraphs(texts[row["id"]], row["removed"])
                 out.write(json.dumps({"id": row["id"], "remove": remove}) + "\n")
         for mode, path in (("detect", pred), ("clean", cleaned)):
-            subprocess.run([sys.executable, str(scorer), mode, "--gold", str(gold), "--pred", str(path)],
-                           check=True)
+            subprocess.run(
+                [sys.executable, str(scorer), mode, "--gold", str(gold), "--pred", str(path)], check=True
+            )
     return 0
 
 
