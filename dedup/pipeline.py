@@ -24,11 +24,13 @@ from dataclasses import dataclass, replace
 from itertools import chain, islice, pairwise
 from multiprocessing.pool import AsyncResult
 
+import numpy as np
+
 from dedup.config import Config
 from dedup.index import BandIndex, ShingleIndex, anchors, band_keys, band_layout
 from dedup.match import Decision, Item, evaluate, local_candidates, repeated_share, resolve_document
 from dedup.normalize import normalize
-from dedup.records import Document, Flag, Join, NearCopy, Paragraph, Removal, Result, Shingles
+from dedup.records import Document, Flag, Join, Key, NearCopy, Paragraph, Removal, Result, Shape, Shingles
 from dedup.repair import BARE_NUMERAL, CLAUSE, DANGLING_WORDS, NOT_OPENING, decide_join, ends_open, shape_of
 from dedup.rewrite import rewrite
 from dedup.segment import split_paragraphs
@@ -133,17 +135,126 @@ def _start_worker(config: Config) -> None:
     tokenize("预热", config.segmenter)  # load the dictionary once, before the first chunk
 
 
-def _extract_chunk(chunk: list[tuple[int, Document]]) -> list[Extracted]:
-    assert _worker is not None
-    # the text goes back to the main process only once (it still holds it) and
-    # signatures not at all (their band keys are what it needs): less to unpickle
-    done = []
-    for index, document in chunk:
-        extracted = _worker(index, document)
+_SHAPES: tuple[Shape, ...] = ("heading", "body")
+
+
+@dataclass(frozen=True, slots=True)
+class _Packed:
+    """A chunk of extracted documents as a few flat arrays and tuples: pickling
+    thousands of small records and arrays costs more than extracting them.
+    The main process still holds the documents' text, so it is not sent back."""
+
+    paragraphs: list[tuple[int, int, int, int, int, int, int]]
+    items: list[tuple[int, int, str, int, int, int, int, int, int, int, int, int]]
+    locals: list[dict[int, list[int]]]
+    hashes: np.ndarray
+    spans: np.ndarray
+    distinct: np.ndarray
+    bands: np.ndarray
+
+
+def _pack(chunk: list[Extracted]) -> _Packed:
+    paragraphs = []
+    items = []
+    hashes, spans, distinct, bands = [], [], [], []
+    for position, extracted in enumerate(chunk):
+        for p in extracted.paragraphs:
+            paragraphs.append(
+                (
+                    position,
+                    p.start,
+                    p.end,
+                    p.content_start,
+                    p.content_end,
+                    _SHAPES.index(p.shape),
+                    int(p.is_marker),
+                )
+            )
         for it in extracted.items:
-            it.signature = None
-        done.append(replace(extracted, document=Document(document.id, "", document.path)))
-    return done
+            items.append(
+                (
+                    position,
+                    it.paragraph.index,
+                    it.key.text,
+                    it.shingles.tokens,
+                    it.noise,
+                    it.ragged,
+                    it.clauses,
+                    int(it.is_title) | int(it.in_title_zone) << 1 | int(it.plain) << 2,
+                    int(it.dangling) | int(it.is_bare_numeral) << 1,
+                    len(it.shingles.hashes),
+                    len(it.distinct),
+                    int(it.bands is not None),
+                )
+            )
+            hashes.append(it.shingles.hashes)
+            spans.append(it.shingles.spans)
+            distinct.append(it.distinct)
+            if it.bands is not None:
+                bands.append(it.bands)
+    return _Packed(
+        paragraphs,
+        items,
+        [extracted.local for extracted in chunk],
+        np.concatenate(hashes) if hashes else np.zeros(0, np.uint32),
+        np.concatenate(spans) if spans else np.zeros((0, 2), np.int32),
+        np.concatenate(distinct) if distinct else np.zeros(0, np.uint32),
+        np.stack(bands) if bands else np.zeros((0, 0), np.uint64),
+    )
+
+
+def _unpack(packed: _Packed, chunk: list[tuple[int, Document]]) -> list[Extracted]:
+    paragraphs: list[list[Paragraph]] = [[] for _ in chunk]
+    for position, start, end, content_start, content_end, shape, is_marker in packed.paragraphs:
+        index = chunk[position][0]
+        paragraphs[position].append(
+            Paragraph(
+                index,
+                len(paragraphs[position]),
+                start,
+                end,
+                content_start,
+                content_end,
+                _SHAPES[shape],
+                bool(is_marker),
+            )
+        )
+    items: list[list[Item]] = [[] for _ in chunk]
+    at_hash = at_distinct = at_band = 0
+    for position, paragraph, key, tokens, noise, ragged, clauses, flags, ends, n, d, banded in packed.items:
+        document = chunk[position][1]
+        p = paragraphs[position][paragraph]
+        shingled = Shingles(packed.hashes[at_hash : at_hash + n], packed.spans[at_hash : at_hash + n], tokens)
+        it = Item(
+            document.id,
+            p,
+            Key(key, document.text[p.content_start : p.content_end], p.content_start),
+            shingled,
+            packed.distinct[at_distinct : at_distinct + d],
+            noise,
+            is_title=bool(flags & 1),
+            in_title_zone=bool(flags & 2),
+            ragged=ragged,
+            clauses=clauses,
+            plain=bool(flags & 4),
+            dangling=bool(ends & 1),
+            is_bare_numeral=bool(ends & 2),
+        )
+        if banded:
+            it.bands = packed.bands[at_band]
+            at_band += 1
+        at_hash += n
+        at_distinct += d
+        items[position].append(it)
+    return [
+        Extracted(index, document, paragraphs[position], items[position], packed.locals[position])
+        for position, (index, document) in enumerate(chunk)
+    ]
+
+
+def _extract_chunk(chunk: list[tuple[int, Document]]) -> _Packed:
+    assert _worker is not None
+    return _pack([_worker(index, document) for index, document in chunk])
 
 
 def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[tuple[int, Document]]]:
@@ -171,12 +282,11 @@ def extract_all(documents: Iterable[Document], config: Config, workers: int = 1)
         # Results are taken in submission order (the output does not depend on
         # which worker finishes first) and only a few chunks are in flight, so
         # the input is read as fast as it is consumed, never all at once.
-        in_flight: deque[tuple[list[tuple[int, Document]], AsyncResult[list[Extracted]]]] = deque()
+        in_flight: deque[tuple[list[tuple[int, Document]], AsyncResult[_Packed]]] = deque()
 
         def finished() -> Iterator[Extracted]:
             chunk, result = in_flight.popleft()
-            for (_, document), extracted in zip(chunk, result.get(), strict=True):
-                yield replace(extracted, document=document)
+            yield from _unpack(result.get(), chunk)
 
         for chunk in chain([first, second], chunks):
             in_flight.append((chunk, pool.apply_async(_extract_chunk, (chunk,))))
