@@ -121,6 +121,13 @@ class Config:
         }
 
 
+def stamp(fingerprint: dict[str, str]) -> str:
+    """A short label of a fingerprint for every saved result: the segmenter in
+    clear, the rest as a digest (``rjieba-0.2.2-hmm-off/3f2a9c0d1e4b``)."""
+    digest = hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()[:12]
+    return f"{fingerprint.get('segmenter', '?')}/{digest}"
+
+
 def resolved_segmenter(name: str) -> str:
     """The segmenter ``name`` stands for on this machine (``auto``: rjieba if installed)."""
     if name != "auto":

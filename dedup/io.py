@@ -851,6 +851,7 @@ def result_to_json(result: Result) -> dict[str, Any]:
         "joins": [_plain(asdict(j)) for j in result.joins],
         "flags": [_plain(asdict(f)) for f in result.flags],
         "near_copy_of": None if result.near_copy_of is None else asdict(result.near_copy_of),
+        "made_by": result.made_by,
     }
 
 

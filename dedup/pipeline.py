@@ -26,7 +26,7 @@ from multiprocessing.pool import AsyncResult
 
 import numpy as np
 
-from dedup.config import Config
+from dedup.config import Config, stamp
 from dedup.index import BandIndex, ShingleIndex, anchors, band_keys, band_layout
 from dedup.match import Decision, Item, evaluate, local_candidates, repeated_share, resolve_document
 from dedup.normalize import normalize
@@ -307,6 +307,7 @@ class _Corpus:
         self.contain: ShingleIndex[Item] = ShingleIndex()
         self._order: dict[str, int] = {}
         self._extractor = _Extractor(config)
+        self._stamp = stamp(config.fingerprint())
 
     def _external(self, items: Sequence[Item]) -> dict[int, list[Item]]:
         if self.config.scope != "corpus":
@@ -524,6 +525,7 @@ class _Corpus:
             joins=tuple(joins),
             flags=tuple(_orphans(document.text, paragraphs, whole, joins)),
             near_copy_of=near_copy,
+            made_by=self._stamp,
         )
 
 

@@ -160,6 +160,9 @@ class Result:
     joins: tuple[Join, ...] = ()
     flags: tuple[Flag, ...] = ()
     near_copy_of: NearCopy | None = None
+    #: what made this result: segmenter and a digest of the settings and library
+    #: versions (``Config.stamp``), so results of different runs are never mixed silently
+    made_by: str = ""
 
     @property
     def changed(self) -> bool:
