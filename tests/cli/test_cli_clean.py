@@ -213,7 +213,17 @@ def test_report_of_a_shared_paragraph(dedup, articles, jsonl, pair, tmp_path: Pa
     [match] = removal["matches"]
     assert match["id"] == "a"
     assert articles.first[match["start"] : match["end"]] == articles.shared
-    assert set(second) == {"id", "path", "paragraphs", "changed", "removed", "joins", "flags", "near_copy_of"}
+    assert set(second) == {
+        "id",
+        "path",
+        "paragraphs",
+        "changed",
+        "removed",
+        "joins",
+        "flags",
+        "near_copy_of",
+        "made_by",
+    }
 
 
 def test_in_place_rewrites_only_what_changes(dedup, articles, tmp_path: Path) -> None:
