@@ -175,6 +175,7 @@ def test_result_to_json() -> None:
         paragraphs=2,
         removed=(Removal(1, 4, 6, "exact", 1.0, (Match("a", 0, 0, 2),)),),
         near_copy_of=NearCopy("a", 0.75, "strip"),
+        made_by="jieba-0.42.1-hmm-off/0123456789ab",
     )
     assert dio.result_to_json(result) == {
         "id": "b",
@@ -194,4 +195,5 @@ def test_result_to_json() -> None:
         "joins": [],
         "flags": [],
         "near_copy_of": {"id": "a", "similarity": 0.75, "action": "strip"},
+        "made_by": "jieba-0.42.1-hmm-off/0123456789ab",
     }
