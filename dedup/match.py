@@ -182,28 +182,42 @@ def _longest_run(mask: np.ndarray, bridge: int) -> tuple[int, int]:
     return int(hits[starts[i]]), int(hits[ends[i]]) + 1
 
 
-def _contiguous(q: Item, p: Item, part: np.ndarray) -> bool:
+def _contiguous(q: Item, p: Item, part: np.ndarray, max_gap: int) -> bool:
     """Whether the part of ``p`` that ``q`` covers is one piece of ``q``.
 
     A real fragment is a contiguous stretch of its source, up to small edits; a
-    paraphrase shares words here and there with text in between.  The covered
-    part of ``p`` is aligned with ``q`` character by character: the stretch of
-    ``q`` it aligns with may be only slightly longer than what aligns.
+    paraphrase shares words here and there with text in between, and a copy
+    that lost a phrase may still share every word of it somewhere else.  The
+    covered part of ``p`` is aligned with the stretch of ``q`` it matches best
+    (rapidfuzz): nearly all of it must align, with no run longer than
+    ``max_gap`` left out.
     """
-    from difflib import SequenceMatcher
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import LCSseq
 
     start, end = _longest_run(part, bridge=3)
     if end <= start:
         return False
     piece = p.key.text[start:end]
-    blocks = [
-        b for b in SequenceMatcher(None, piece, q.key.text, autojunk=False).get_matching_blocks() if b.size
-    ]
-    if not blocks:
+    best = fuzz.partial_ratio_alignment(piece, q.key.text, score_cutoff=80)
+    if best is None:
         return False
+    # widen the window: q may hold a phrase the piece lost
+    slack = len(piece) // 6 + 2
+    window = q.key.text[max(0, best.dest_start - slack) : best.dest_end + slack]
+    blocks = [b for b in LCSseq.opcodes(piece, window).as_matching_blocks() if b.size]
     matched = sum(b.size for b in blocks)
+    if not blocks or matched < 0.8 * len(piece):
+        return False
     stretch = blocks[-1].b + blocks[-1].size - blocks[0].b
-    return matched >= 0.8 * len(piece) and stretch <= 1.15 * matched + 2
+    left_out = 0
+    position = blocks[0].a
+    for block in blocks:
+        left_out = max(left_out, block.a - position)
+        position = block.a + block.size
+    # nothing of the piece but its cut edges is missing from q, and what q
+    # has in between is no more than a phrase
+    return left_out <= max_gap and stretch <= 1.15 * matched + 2
 
 
 def _cut_and_glued(p: Item, cover: _Cover, slack: int = 4) -> bool:
@@ -259,14 +273,14 @@ class _Alignment:
 
 
 def _align(a: str, b: str, threshold: float) -> _Alignment | None:
-    """Character alignment of two keys, when they are similar enough to matter:
-    the share of ``a`` aligned with ``b`` and the longest unaligned run in either."""
-    from difflib import SequenceMatcher
+    """Character alignment of two keys (longest common subsequence, rapidfuzz),
+    when they are similar enough to matter: the share of ``a`` aligned with
+    ``b`` and the longest unaligned run in either."""
+    from rapidfuzz.distance import Indel, LCSseq
 
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+    if Indel.normalized_similarity(a, b, score_cutoff=threshold) < threshold:
         return None
-    blocks = [block for block in matcher.get_matching_blocks() if block.size]
+    blocks = [block for block in LCSseq.opcodes(a, b).as_matching_blocks() if block.size]
     if not blocks:
         return None
     gap = 0
@@ -405,7 +419,9 @@ def _covered_by(p: Item, candidates: Sequence[Item], config: Config, memo: Masks
         return None
     if len(cover.chosen) > 1 and not _cut_and_glued(p, cover):
         return None
-    if not all(_contiguous(q, p, gain) for q, gain in zip(cover.chosen, cover.gains, strict=True)):
+    if not all(
+        _contiguous(q, p, gain, config.max_gap) for q, gain in zip(cover.chosen, cover.gains, strict=True)
+    ):
         return None
     kind, score = _classify(p, cover, config)
     return Decision(p, kind, round(score, 4), cover.coverage, tuple(cover.chosen), cover.uncovered)
@@ -421,9 +437,26 @@ def _priority(decision: Decision, removed_or_covered: set[int], config: Config) 
     # Of two paragraphs that cover each other, the one cut out of a longer text
     # goes first, then the one with less text of its own (the less complete
     # copy), then the larger (removing it leaves less text repeated).
-    # (one character is the broken edge word of a fragment cut mid-word)
+    # (one character is the broken edge word of a fragment cut mid-word).
+    # Of two edited copies, the noisier one (stray spaces, mixed-width
+    # punctuation and digits) is the degraded copy: its OCR slips and inserted
+    # phrases are not text worth keeping over the clean copy.
     unique = max(0, decision.unique - 1)
-    return (p.ragged, -unique, p.size, p.noise, neighbours, position)
+    return (p.ragged, _noisier(decision), -unique, p.size, p.noise, neighbours, position)
+
+
+def _noisier(decision: Decision) -> int:
+    """1 when an edited copy is clearly noisier than the copy it repeats (half
+    again as many signs of degradation per character, and at least one per
+    hundred more), else 0: a text that uses half-width commas throughout is not
+    degraded for it."""
+    if decision.kind != "near" or len(decision.cover) != 1:
+        return 0
+    p, q = decision.item, decision.cover[0]
+    if not p.size or not q.size:
+        return 0
+    mine, theirs = p.noise / p.size, q.noise / q.size
+    return int(mine > 1.5 * theirs + 0.01)
 
 
 def local_candidates(items: Sequence[Item]) -> dict[int, list[Item]]:
