@@ -1,17 +1,22 @@
 """Verification and decisions: which paragraphs are redundant, and what they repeat.
 
-Candidates from the indexes are checked exactly on shingle sets.  A paragraph
-is redundant when the paragraphs that are still kept cover it: its normalised
-characters all (up to ``cover_threshold``, and never a long run) lie inside
-shingles that those paragraphs also have.  Redundant paragraphs are removed one
-at a time, most redundant and largest first, and the coverage of the rest is
-re-checked against what is still kept, so that of two copies one always
-survives and a fragment goes before the paragraph that contains it.
+Every candidate from the indexes is verified exactly, in this order
+(``evaluate``):
 
-The kind of a removal follows from its evidence: ``exact`` (same key), ``near``
-(one other paragraph, which it covers back), ``fragment`` (one larger
-paragraph), ``splice`` (two or more paragraphs), ``boilerplate`` (a short line
-from an earlier article).
+1. ``exact``: the same key (short lines from an earlier article: ``boilerplate``);
+2. ``near``: an edited copy, aligned character by character (rapidfuzz):
+   similar enough, edits scattered, nothing missing at an edge;
+3. ``fragment`` / ``splice``: the paragraph is covered by kept paragraphs — its
+   characters lie inside word shingles they also have (``cover_threshold``,
+   never a long uncovered run) — each piece aligns with its source with no
+   phrase left out, and pieces of several paragraphs must be the end of one
+   glued to the start of the next, as a page layout makes them.
+
+Titles and bylines are only ever removed as copies of other heading-shaped
+lines.  Redundant paragraphs are removed one at a time (``resolve_document``),
+the most degraded first (``_priority``), and the rest are re-checked against
+what is still kept, so of two copies one always survives and a fragment or
+splice goes only when everything in it is kept elsewhere.
 """
 
 from __future__ import annotations
