@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import PurePath
 from types import TracebackType
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, Self
 
 from dedup.errors import DedupError, InputError
 from dedup.records import Document, Result
@@ -506,7 +506,29 @@ def _new_file_mode() -> int:
     return 0o666 & ~mask
 
 
-class AtomicFile:
+class _Committed:
+    """A context manager that commits an output on success and discards it on
+    error, so a failure never leaves half a file."""
+
+    def commit(self) -> None:
+        raise NotImplementedError
+
+    def discard(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.discard()
+
+
+class AtomicFile(_Committed):
     """A binary file that replaces ``path`` only when committed.
 
     Bytes go to a temporary file next to the target (gzip-compressed when the
@@ -573,17 +595,6 @@ class AtomicFile:
         with suppress(FileNotFoundError):
             os.unlink(self._temp)
 
-    def __enter__(self) -> AtomicFile:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        if kind is None:
-            self.commit()
-        else:
-            self.discard()
-
 
 def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:
     """Replace ``path`` with ``data`` (text is written as UTF-8) all at once, or
@@ -627,7 +638,7 @@ def json_line(obj: Mapping[str, Any]) -> bytes:
     return json_bytes(obj) + b"\n"
 
 
-class JsonlWriter:
+class JsonlWriter(_Committed):
     """Streams JSON objects, one per line, to ``path`` (``-``: standard output).
 
     A file is written atomically (see :class:`AtomicFile`): it appears, complete,
@@ -662,19 +673,8 @@ class JsonlWriter:
         if self._atomic is not None:
             self._atomic.discard()
 
-    def __enter__(self) -> JsonlWriter:
-        return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        if kind is None:
-            self.commit()
-        else:
-            self.discard()
-
-
-class ParquetWriter:
+class ParquetWriter(_Committed):
     """Streams records (dicts, as :class:`JsonlWriter` takes them) to a Parquet
     file, :data:`PARQUET_BATCH` rows to a row group; atomically, as
     :class:`AtomicFile`.
@@ -809,17 +809,6 @@ class ParquetWriter:
         self._done = True
         self._rows.clear()
         self._atomic.discard()
-
-    def __enter__(self) -> ParquetWriter:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        if kind is None:
-            self.commit()
-        else:
-            self.discard()
 
 
 def parquet_schema(source: Source) -> Any:
