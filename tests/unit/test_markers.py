@@ -38,7 +38,9 @@ def test_every_numeral_style(page: str) -> None:
     assert is_marker(f"(上接{page})")
 
 
-@pytest.mark.parametrize("verb", ["上接", "下转", "转", "接", "续", "见", "紧接", "承接", "转至", "接上"])
+@pytest.mark.parametrize(
+    "verb", ["上接", "下转", "下接", "转", "接", "续", "见", "紧接", "承接", "转至", "接上"]
+)
 def test_every_jump_verb(verb: str) -> None:
     assert is_marker(f"（{verb}第一版）")
 
@@ -56,6 +58,7 @@ def test_every_jump_verb(verb: str) -> None:
         "〔续第１版〕",
         "（续上页）",
         "（接上版）",
+        "（接上期）",
         "（本报上接第一版）",
         "（上接第一版，下转第三版）",
         "（下转第10版）（上接第1版）",
