@@ -50,7 +50,9 @@ IndexOption = Annotated[
 ]
 SegmenterOption = Annotated[
     Segmenter | None,
-    typer.Option("--segmenter", help="Word segmenter (rjieba: same words, faster; needs dedup[fast])."),
+    typer.Option(
+        "--segmenter", help="Word segmenter (rjieba: jieba's words, faster; auto: rjieba when installed)."
+    ),
 ]
 WorkersOption = Annotated[
     int | None,
@@ -223,16 +225,7 @@ def index_build(
     quiet: QuietOption = False,
 ) -> int:
     """Build the index from scratch from the repository's corpus files."""
-    from dedup.check import build, find_repository
-
-    config, _ = _settings(config_file, index, segmenter)
-    report = build(
-        find_repository(), config, rebuild=True, workers=_workers(workers), progress=None if quiet else _say
-    )
-    if not quiet:
-        _report_skipped(report)
-        _say(_sync_summary(report))
-    return EXIT_CLEAN
+    return _sync(config_file, index, segmenter, workers, quiet, rebuild=True, rehash=False)
 
 
 @index_app.command("update")
@@ -248,11 +241,31 @@ def index_update(
 ) -> int:
     """Index new and changed files and forget deleted ones (rebuilding when the
     settings or library versions changed)."""
+    return _sync(config_file, index, segmenter, workers, quiet, rebuild=False, rehash=rehash)
+
+
+def _sync(
+    config_file: str | None,
+    index: str | None,
+    segmenter: Segmenter | None,
+    workers: int | None,
+    quiet: bool,
+    *,
+    rebuild: bool,
+    rehash: bool,
+) -> int:
+    """Bring the index up to date with the repository: from scratch (``rebuild``),
+    or reading every file again (``rehash``), or only what changed."""
     from dedup.check import build, find_repository
 
     config, _ = _settings(config_file, index, segmenter)
     report = build(
-        find_repository(), config, rehash=rehash, workers=_workers(workers), progress=None if quiet else _say
+        find_repository(),
+        config,
+        rebuild=rebuild,
+        rehash=rehash,
+        workers=_workers(workers),
+        progress=None if quiet else _say,
     )
     if not quiet:
         _report_skipped(report)
