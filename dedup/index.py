@@ -21,13 +21,16 @@ Two questions, two indexes:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from functools import lru_cache
+from itertools import chain, repeat
 from typing import Generic, TypeVar
 
 import numpy as np
 
-Ref = TypeVar("Ref")
+#: what the indexes hold: hashable, each counted as itself (paragraph records
+#: compare by identity)
+Ref = TypeVar("Ref", bound=Hashable)
 
 
 class ShingleIndex(Generic[Ref]):
@@ -44,17 +47,15 @@ class ShingleIndex(Generic[Ref]):
     def query(self, hashes: Iterable[int], min_shared: int = 1, limit: int | None = None) -> list[Ref]:
         """Paragraphs sharing at least ``min_shared`` distinct shingles, most shared
         first (ties in insertion order)."""
-        shared: Counter[int] = Counter()
-        refs_by_id: dict[int, Ref] = {}
-        for h in set(hashes):
-            refs = self._postings.get(h)
-            if refs is None or len(refs) > self._max_postings:
-                continue
-            for ref in refs:
-                refs_by_id.setdefault(id(ref), ref)
-                shared[id(ref)] += 1
-        ranked = [refs_by_id[i] for i, count in shared.most_common(limit) if count >= min_shared]
-        return ranked
+        postings = self._postings
+        followed = [
+            refs
+            for refs in map(postings.get, set(hashes))
+            if refs is not None and len(refs) <= self._max_postings
+        ]
+        # refs are counted as themselves (by identity for plain objects), in C
+        shared = Counter(chain.from_iterable(followed))
+        return [ref for ref, count in shared.most_common(limit) if count >= min_shared]
 
 
 @lru_cache(maxsize=8)
@@ -102,11 +103,8 @@ class BandIndex(Generic[Ref]):
 
     def query(self, keys: np.ndarray) -> list[Ref]:
         """Paragraphs sharing at least one band, in insertion order, each once."""
-        found: dict[int, Ref] = {}
-        for key in keys.tolist():
-            for ref in self._buckets.get(key, ()):
-                found.setdefault(id(ref), ref)
-        return list(found.values())
+        buckets = self._buckets
+        return list(dict.fromkeys(chain.from_iterable(map(buckets.get, keys.tolist(), repeat(())))))
 
 
 def anchors(distinct: np.ndarray, every: int = 4) -> np.ndarray:

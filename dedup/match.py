@@ -21,15 +21,17 @@ splice goes only when everything in it is kept elsewhere.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
 from dedup.config import Config
 from dedup.normalize import origin
 from dedup.records import Key, Match, Paragraph, RemovalKind, Shingles
-from dedup.shingle import covered_mask, jaccard
+from dedup.shingle import bit_span, char_table, covered_bits, jaccard, longest_gap
 
 Ref = tuple[int, int]
 
@@ -60,6 +62,9 @@ class Item:
     #: MinHash signature (uint32 row) and its LSH band keys, for paragraphs long enough to sign
     signature: np.ndarray | None = None
     bands: np.ndarray | None = None
+    #: shingle hash -> characters it covers (``char_table``), built when first
+    #: compared and dropped (``release``) once its document is decided
+    table: dict[int, int] | None = field(default=None, repr=False)
 
     @property
     def ref(self) -> Ref:
@@ -68,6 +73,18 @@ class Item:
     @property
     def size(self) -> int:
         return len(self.key.text)
+
+    def characters(self) -> dict[int, int]:
+        table = self.table
+        if table is None:
+            table = self.table = char_table(self.shingles)
+        return table
+
+
+def release(items: Iterable[Item]) -> None:
+    """Drop the comparison tables of items that stay in memory (a corpus index)."""
+    for it in items:
+        it.table = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +113,8 @@ class _Cover:
     chosen: list[Item]
     #: characters covered by none of the chosen paragraphs
     uncovered: int
-    #: what each chosen paragraph added to the cover
-    gains: list[np.ndarray]
+    #: what each chosen paragraph added to the cover (character bit sets)
+    gains: list[int]
     #: the largest share of a later contributor's cover that earlier ones already had
     overlap: float = 0.0
 
@@ -106,88 +123,86 @@ def _region(q: Item, p: Item) -> Match:
     """Where in ``q`` the text shared with ``p`` lies, as offsets into q's document."""
     start, end = q.paragraph.content_start, q.paragraph.content_end
     if q.key.text != p.key.text:
-        hits = np.flatnonzero(covered_mask(q.shingles, q.size, p.distinct))
+        back = _back(q, p)
         positions = origin(q.key)
-        if len(hits) and len(positions) == q.size:
-            start, end = positions[hits[0]], positions[hits[-1]] + 1
+        if back and len(positions) == q.size:
+            first, last = bit_span(back)
+            start, end = positions[first], positions[last - 1] + 1
     return Match(id=q.doc_id, paragraph=q.paragraph.index, start=start, end=end)
 
 
-def _longest_gap(mask: np.ndarray) -> int:
-    """Longest run of ``False`` in a boolean array."""
-    if not len(mask):
-        return 0
-    edges = np.flatnonzero(np.diff(np.concatenate(([True], mask, [True])).astype(np.int8)))
-    # edges pair up as (start of a miss run, end of it)
-    return int((edges[1::2] - edges[::2]).max()) if len(edges) else 0
+Masks = dict[tuple[int, int], int]
 
 
-Masks = dict[tuple[int, int], np.ndarray]
-
-
-def _mask(p: Item, q: Item, memo: Masks | None) -> np.ndarray:
+def _mask(p: Item, q: Item, memo: Masks | None) -> int:
     """Characters of ``p`` covered by shingles of ``q`` (memoised per pair: the
     greedy loop asks again after every removal)."""
-    if memo is None:
-        return covered_mask(p.shingles, p.size, q.distinct)
     pair = (id(p), id(q))
-    mask = memo.get(pair)
+    mask = memo.get(pair) if memo is not None else None
     if mask is None:
-        mask = memo[pair] = covered_mask(p.shingles, p.size, q.distinct)
+        mask = covered_bits(p.characters(), q.distinct.tolist())
+        if memo is not None:
+            memo[pair] = mask
     return mask
+
+
+def _back(q: Item, p: Item) -> int:
+    """Characters of ``q`` covered by shingles of ``p``."""
+    return covered_bits(q.characters(), p.characters().keys())
 
 
 def _cover(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | None = None) -> _Cover:
     """Greedy set cover of ``p`` by candidates: the best contributor first, then
     whichever adds most, while each adds a meaningful share."""
     n = p.size
-    covered = np.zeros(n, dtype=bool)
+    covered = 0
     chosen: list[Item] = []
-    gains: list[np.ndarray] = []
+    gains: list[int] = []
     pool = [(q, _mask(p, q, memo)) for q in candidates]
     min_gain = 4
     overlap = 0.0
     while pool:
         best_gain, best = 0, -1
         for i, (_, mask) in enumerate(pool):
-            gain = int(np.count_nonzero(mask & ~covered))
+            gain = (mask & ~covered).bit_count()
             if gain > best_gain:
                 best_gain, best = gain, i
         if best < 0 or (chosen and best_gain < min_gain):
             break
         q, mask = pool.pop(best)
         if chosen:
-            overlap = max(
-                overlap, float(np.count_nonzero(mask & covered)) / max(1, int(np.count_nonzero(mask)))
-            )
+            overlap = max(overlap, (mask & covered).bit_count() / max(1, mask.bit_count()))
         chosen.append(q)
         gains.append(mask & ~covered)
         covered |= mask
-    total = int(np.count_nonzero(covered))
+    total = covered.bit_count()
     # A piece cut out of a longer text breaks the words at its edges, so a few
     # uncovered characters there are the cut, not text of its own: forgiven at
     # the start (a cut start cannot be told from a clean one) and at an open end.
-    lead = int(np.argmax(covered)) if total else n
-    trail = int(np.argmax(covered[::-1])) if total else n
+    lead, end = bit_span(covered) if total else (n, 0)
+    trail = n - end if total else n
     forgiven = min(lead, 3) + (min(trail, 3) if p.ragged and trail < n else 0)
     effective = total / (n - forgiven) if n > forgiven else 0.0
-    return _Cover(effective, _longest_gap(covered), chosen, n - total, gains, overlap)
+    return _Cover(effective, longest_gap(covered, n), chosen, n - total, gains, overlap)
 
 
-def _longest_run(mask: np.ndarray, bridge: int) -> tuple[int, int]:
-    """Span of the longest run of hits, bridging gaps of up to ``bridge`` misses."""
-    hits = np.flatnonzero(mask)
-    if not len(hits):
-        return (0, 0)
-    breaks = np.flatnonzero(np.diff(hits) > bridge + 1)
-    starts = np.concatenate(([0], breaks + 1))
-    ends = np.concatenate((breaks, [len(hits) - 1]))
-    widths = hits[ends] - hits[starts]
-    i = int(np.argmax(widths))
-    return int(hits[starts[i]]), int(hits[ends[i]]) + 1
+@lru_cache(maxsize=8)
+def _runs(bridge: int) -> re.Pattern[str]:
+    return re.compile(f"1(?:0{{0,{bridge}}}1)*")
 
 
-def _contiguous(q: Item, p: Item, part: np.ndarray, max_gap: int) -> bool:
+def _longest_run(mask: int, length: int, bridge: int) -> tuple[int, int]:
+    """Span of the longest run of set bits, bridging gaps of up to ``bridge``
+    unset ones (the first of equals)."""
+    best = (0, 0)
+    # bits written out in character order
+    for run in _runs(bridge).finditer(format(mask, f"0{length}b")[::-1]):
+        if run.end() - run.start() > best[1] - best[0]:
+            best = run.span()
+    return best
+
+
+def _contiguous(q: Item, p: Item, part: int, max_gap: int) -> bool:
     """Whether the part of ``p`` that ``q`` covers is one piece of ``q``.
 
     A real fragment is a contiguous stretch of its source, up to small edits; a
@@ -200,7 +215,7 @@ def _contiguous(q: Item, p: Item, part: np.ndarray, max_gap: int) -> bool:
     from rapidfuzz import fuzz
     from rapidfuzz.distance import LCSseq
 
-    start, end = _longest_run(part, bridge=3)
+    start, end = _longest_run(part, p.size, bridge=3)
     if end <= start:
         return False
     piece = p.key.text[start:end]
@@ -232,15 +247,16 @@ def _cut_and_glued(p: Item, cover: _Cover, slack: int = 4) -> bool:
     found at the head of another article is not such a splice.
     """
     placed = sorted(
-        ((int(np.argmax(gain)), q) for q, gain in zip(cover.chosen, cover.gains, strict=True) if gain.any()),
+        ((bit_span(gain)[0], q) for q, gain in zip(cover.chosen, cover.gains, strict=True) if gain),
         key=lambda pair: pair[0],
     )
     for position, (_, q) in enumerate(placed):
-        hits = np.flatnonzero(covered_mask(q.shingles, q.size, p.distinct))
-        if not len(hits):
+        back = _back(q, p)
+        if not back:
             return False
-        reaches_end = hits[-1] >= q.size - 1 - slack
-        reaches_start = hits[0] <= slack
+        first, end = bit_span(back)
+        reaches_end = end >= q.size - slack
+        reaches_start = first <= slack
         if position < len(placed) - 1 and not reaches_end:
             return False
         if position > 0 and not reaches_start:
@@ -259,11 +275,11 @@ def _classify(p: Item, cover: _Cover, config: Config) -> tuple[RemovalKind, floa
     if len(cover.chosen) > 1:
         return "splice", cover.coverage
     q = cover.chosen[0]
-    back = covered_mask(q.shingles, q.size, p.distinct)
+    back = _back(q, p)
     if (
         q.size
-        and np.count_nonzero(back) / q.size >= config.near_threshold
-        and _longest_gap(back) <= config.max_gap
+        and back.bit_count() / q.size >= config.near_threshold
+        and longest_gap(back, q.size) <= config.max_gap
     ):
         return "near", jaccard(p.distinct, q.distinct)
     return "fragment", cover.coverage
@@ -301,7 +317,9 @@ def _align(a: str, b: str, threshold: float) -> _Alignment | None:
     return _Alignment(2 * matched / (len(a) + len(b)), matched / len(a), gap, edge)
 
 
-def _near_twin(p: Item, candidates: Sequence[Item], config: Config) -> tuple[Item, _Alignment] | None:
+def _near_twin(
+    p: Item, candidates: Sequence[Item], shared: dict[int, int], config: Config
+) -> tuple[Item, _Alignment] | None:
     """The candidate that is an edited copy of ``p``: the two keys align
     character by character (``near_ratio``), with edits scattered rather than
     a piece missing (no unaligned run longer than ``max_gap``); the digits of
@@ -313,7 +331,7 @@ def _near_twin(p: Item, candidates: Sequence[Item], config: Config) -> tuple[Ite
             continue
         if short and (q.paragraph.shape != "heading" or _digits(p) != _digits(q) or p.size < 6):
             continue
-        if not short and _shared(p, q) < 0.4 * len(p.distinct):
+        if not short and shared[id(q)] < 0.4 * len(p.distinct):
             # edits cost each copy only the few shingles around them
             continue
         alignment = _align(p.key.text, q.key.text, config.near_ratio)
@@ -329,23 +347,19 @@ def _near_twin(p: Item, candidates: Sequence[Item], config: Config) -> tuple[Ite
     return best
 
 
-def _shared(p: Item, q: Item) -> int:
-    """How many distinct shingles two paragraphs share (both arrays are sorted)."""
-    a, b = p.distinct, q.distinct
-    if not len(a) or not len(b):
-        return 0
-    at = np.searchsorted(b, a)
-    return int(np.count_nonzero(b[np.minimum(at, len(b) - 1)] == a))
-
-
-def _shared_memo(p: Item, q: Item, memo: Masks | None) -> int:
-    if memo is None:
-        return _shared(p, q)
-    pair = (id(p), ~id(q))
-    count = memo.get(pair)
-    if count is None:
-        count = memo[pair] = np.array(_shared(p, q))
-    return int(count)
+def _shared(p: Item, candidates: Sequence[Item]) -> list[int]:
+    """How many distinct shingles ``p`` shares with each candidate (one pass
+    over all of them: most candidates of a big corpus share few)."""
+    found = p.distinct
+    if not len(found) or not candidates:
+        return [0] * len(candidates)
+    sizes = np.array([len(q.distinct) for q in candidates])
+    hashes = np.concatenate([q.distinct for q in candidates])
+    at = np.searchsorted(found, hashes)
+    hits = np.concatenate(([0], np.cumsum(found[np.minimum(at, len(found) - 1)] == hashes)))
+    ends = np.cumsum(sizes)
+    counts: list[int] = (hits[ends] - hits[ends - sizes]).tolist()
+    return counts
 
 
 def _digits(item: Item) -> str:
@@ -384,11 +398,14 @@ def evaluate(
         # Every way to be redundant needs a good share of p's shingles found in
         # the candidates (an edited copy keeps all but those around its edits):
         # most candidates of a big corpus fail this cheap count.
-        shared = {id(q): _shared_memo(p, q, memo) for q in candidates}
-        if sum(shared.values()) < 0.4 * len(p.distinct):
+        counts = _shared(p, candidates)
+        if sum(counts) < 0.4 * len(p.distinct):
             return None
-        candidates = [q for q in candidates if shared[id(q)]]
-    near_twin = _near_twin(p, candidates, config)
+        shared = {id(q): n for q, n in zip(candidates, counts, strict=True)}
+        candidates = [q for q, n in zip(candidates, counts, strict=True) if n]
+    else:
+        shared = {}
+    near_twin = _near_twin(p, candidates, shared, config)
     near = None
     if near_twin is not None:
         q, alignment = near_twin
@@ -432,13 +449,12 @@ def _covered_by(p: Item, candidates: Sequence[Item], config: Config, memo: Masks
     return Decision(p, kind, round(score, 4), cover.coverage, tuple(cover.chosen), cover.uncovered)
 
 
-def _priority(decision: Decision, removed_or_covered: set[int], config: Config) -> tuple[float, ...]:
-    """Sort key of a redundant paragraph: the greatest is removed first."""
+def _rank(decision: Decision, config: Config) -> tuple[float, ...]:
+    """What a redundant paragraph's removal priority (``_priority``) owes to
+    its decision alone."""
     p = decision.item
-    position = p.paragraph.index
     if config.keep == "first":
-        return (round(decision.coverage, 3), position)
-    neighbours = sum(1 for i in (position - 1, position + 1) if i in removed_or_covered)
+        return (round(decision.coverage, 3),)
     # Of two paragraphs that cover each other, the one cut out of a longer text
     # goes first, then the one with less text of its own (the less complete
     # copy), then the larger (removing it leaves less text repeated).
@@ -447,7 +463,16 @@ def _priority(decision: Decision, removed_or_covered: set[int], config: Config) 
     # punctuation and digits) is the degraded copy: its OCR slips and inserted
     # phrases are not text worth keeping over the clean copy.
     unique = max(0, decision.unique - 1)
-    return (p.ragged, _noisier(decision), -unique, p.size, p.noise, neighbours, position)
+    return (p.ragged, _noisier(decision), -unique, p.size, p.noise)
+
+
+def _priority(rank: tuple[float, ...], position: int, flagged: set[int], config: Config) -> tuple[float, ...]:
+    """Sort key of a redundant paragraph: the greatest is removed first.  Of
+    equals, the one among more redundant neighbours, then the later one."""
+    if config.keep == "first":
+        return (*rank, position)
+    neighbours = (position - 1 in flagged) + (position + 1 in flagged)
+    return (*rank, neighbours, position)
 
 
 def _noisier(decision: Decision) -> int:
@@ -470,25 +495,26 @@ def local_candidates(items: Sequence[Item]) -> dict[int, list[Item]]:
     if len(items) < 2:
         return local
     hashes = np.concatenate([it.distinct for it in items])
-    owners = np.concatenate([np.full(len(it.distinct), i, dtype=np.int32) for i, it in enumerate(items)])
-    order = np.argsort(hashes, kind="stable")
-    hashes, owners = hashes[order], owners[order]
-    repeated = np.flatnonzero(hashes[1:] == hashes[:-1])
-    if not len(repeated):
+    owners = np.repeat(np.arange(len(items)), [len(it.distinct) for it in items])
+    # each paragraph's hashes are distinct: a hash seen twice is in two paragraphs
+    _, column, counts = np.unique(hashes, return_inverse=True, return_counts=True)
+    shared = counts[column] > 1
+    if not shared.any():
         return local
-    pairs: set[tuple[int, int]] = set()
-    # walk each group of equal hashes; groups are small within one document
-    group_starts = repeated[np.concatenate(([True], np.diff(repeated) > 1))]
-    for first in group_starts:
-        last = first + 1
-        while last + 1 < len(hashes) and hashes[last + 1] == hashes[first]:
-            last += 1
-        members = sorted(set(owners[first : last + 1].tolist()))
-        for a in members:
-            for b in members:
-                if a != b:
-                    pairs.add((a, b))
-    for a, b in sorted(pairs):
+    _, column = np.unique(column[shared], return_inverse=True)
+    owners = owners[shared]
+    # paragraphs x shared hashes, a block of hashes at a time (a long document
+    # full of repeats must not need a huge matrix)
+    together = np.zeros((len(items), len(items)), dtype=np.float32)
+    columns = int(column.max()) + 1
+    width = min(columns, max(1, (1 << 22) // len(items)))
+    for first in range(0, columns, width):
+        inside = (column >= first) & (column < first + width)
+        incidence = np.zeros((len(items), width), dtype=np.float32)
+        incidence[owners[inside], column[inside] - first] = 1.0
+        together += incidence @ incidence.T
+    np.fill_diagonal(together, 0.0)
+    for a, b in np.argwhere(together > 0).tolist():
         local[items[a].paragraph.index].append(items[b])
     return local
 
@@ -537,6 +563,7 @@ def resolve_document(
     alive = {it.paragraph.index: it for it in items}
     removed: dict[int, Decision] = {}
     cache: dict[int, Decision | None] = {}
+    ranks: dict[int, tuple[float, ...]] = {}
     memo: Masks = {}
     rechecked: set[int] = set()
     while True:
@@ -550,6 +577,8 @@ def resolve_document(
             outside = [] if it.is_title else external.get(index, [])
             decision = evaluate(it, kept_local + outside, config, cross_doc=bool(outside), memo=memo)
             cache[index] = decision
+            if decision is not None:
+                ranks[index] = _rank(decision, config)
         pending = {i: d for i, d in cache.items() if d is not None and i in alive}
         if not pending:
             # Removals can also make a paragraph redundant (a cover that leaned
@@ -565,8 +594,8 @@ def resolve_document(
                 continue
             return _final_evidence(removed, alive, local, external, config)
         flagged = set(removed) | set(pending)
-        best = max(pending.values(), key=lambda d: _priority(d, flagged, config))
-        index = best.item.paragraph.index
+        index = max(pending, key=lambda i: _priority(ranks[i], i, flagged, config))
+        best = pending[index]
         removed[index] = best
         del alive[index]
         del cache[index]

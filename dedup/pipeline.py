@@ -28,7 +28,7 @@ import numpy as np
 
 from dedup.config import Config, stamp
 from dedup.index import BandIndex, ShingleIndex, anchors, band_keys, band_layout
-from dedup.match import Decision, Item, evaluate, local_candidates, repeated_share, resolve_document
+from dedup.match import Decision, Item, evaluate, local_candidates, release, repeated_share, resolve_document
 from dedup.normalize import normalize
 from dedup.records import Document, Flag, Join, Key, NearCopy, Paragraph, Removal, Result, Shape, Shingles
 from dedup.repair import BARE_NUMERAL, CLAUSE, DANGLING_WORDS, NOT_OPENING, decide_join, ends_open, shape_of
@@ -42,6 +42,8 @@ from dedup.tokenize import tokenize
 _MAX_EXTERNAL = 16
 #: documents handed to a worker at a time
 _CHUNK = 32
+#: distinct keys whose features a process remembers
+_CACHED_KEYS = 100_000
 
 
 _NOISE = re.compile(
@@ -71,21 +73,44 @@ class Extracted:
 
 
 class _Extractor:
-    """Per-process state of extraction: a cache of shingles by key, so exact
-    copies (boilerplate, syndicated text) are segmented once."""
+    """Per-process state of extraction: caches of shingles and signatures by
+    key, so exact copies (boilerplate, syndicated text: most paragraphs of a
+    scraped corpus) are segmented and signed once."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
         self._shingles: dict[str, Shingles] = {}
+        self._signed: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.bands, self.rows = band_layout(config.lsh_threshold, config.num_perm)
 
     def shingles(self, key: str) -> Shingles:
         cached = self._shingles.get(key)
         if cached is None:
             cached = make_shingles(tokenize(key, self.config.segmenter), self.config.shingle_size)
-            if len(self._shingles) < 100_000:
+            if len(self._shingles) < _CACHED_KEYS:
                 self._shingles[key] = cached
         return cached
+
+    def sign(self, items: list[Item]) -> None:
+        """Signatures and band keys of the items long enough to sign."""
+        fresh: dict[str, list[Item]] = {}
+        for it in items:
+            if it.size < self.config.min_chars or not len(it.distinct):
+                continue
+            known = self._signed.get(it.key.text)
+            if known is not None:
+                it.signature, it.bands = known
+            else:
+                fresh.setdefault(it.key.text, []).append(it)
+        if not fresh:
+            return
+        signatures = sign([same[0].distinct for same in fresh.values()], self.config)
+        keys = band_keys(signatures, self.bands, self.rows)
+        for (key, same), signature, row in zip(fresh.items(), signatures, keys, strict=True):
+            for it in same:
+                it.signature, it.bands = signature, row
+            if len(self._signed) < _CACHED_KEYS:
+                self._signed[key] = (signature, row)
 
     def __call__(self, index: int, document: Document) -> Extracted:
         paragraphs = split_paragraphs(document.text, index)
@@ -116,12 +141,7 @@ class _Extractor:
             )
             seen_body = seen_body or p.shape == "body"
         if self.config.scope == "corpus":
-            signable = [it for it in items if it.size >= self.config.min_chars and len(it.distinct)]
-            signatures = sign([it.distinct for it in signable], self.config)
-            keys = band_keys(signatures, self.bands, self.rows)
-            for it, signature, row in zip(signable, signatures, keys, strict=True):
-                it.signature = signature
-                it.bands = row
+            self.sign(items)
         local = {i: [q.paragraph.index for q in qs] for i, qs in local_candidates(items).items()}
         return Extracted(index, document, paragraphs, items, local)
 
@@ -224,13 +244,18 @@ def _unpack(packed: _Packed, chunk: list[tuple[int, Document]]) -> list[Extracte
     for position, paragraph, key, tokens, noise, ragged, clauses, flags, ends, n, d, banded in packed.items:
         document = chunk[position][1]
         p = paragraphs[position][paragraph]
-        shingled = Shingles(packed.hashes[at_hash : at_hash + n], packed.spans[at_hash : at_hash + n], tokens)
+        shingled = Shingles(
+            packed.hashes[at_hash : at_hash + n],
+            packed.spans[at_hash : at_hash + n],
+            tokens,
+            packed.distinct[at_distinct : at_distinct + d],
+        )
         it = Item(
             document.id,
             p,
             Key(key, document.text[p.content_start : p.content_end], p.content_start),
             shingled,
-            packed.distinct[at_distinct : at_distinct + d],
+            shingled.distinct,
             noise,
             is_title=bool(flags & 1),
             in_title_zone=bool(flags & 2),
@@ -514,6 +539,8 @@ class _Corpus:
             joins = self._joins(document.text, paragraphs, whole)
         self._remember(items, decisions)
         pairs = {(j.head, j.tail) for j in joins}
+        # kept paragraphs stay in the indexes: their comparison tables need not
+        release(chain(items, *external.values()))
         cleaned = "" if dropped else rewrite(document.text, paragraphs, whole, pairs)
         return Result(
             id=document.id,

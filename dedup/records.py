@@ -75,18 +75,13 @@ class Shingles:
 
     ``hashes[i]`` (uint32) is the hash of shingle ``i``; ``spans[i]`` (int32 pair)
     is the half-open range of key characters it covers.  ``tokens`` is how many
-    words the key has.
+    words the key has; ``distinct`` the hashes sorted, each once.
     """
 
     hashes: np.ndarray
     spans: np.ndarray
     tokens: int
-
-    @property
-    def distinct(self) -> np.ndarray:
-        import numpy
-
-        return numpy.unique(self.hashes)
+    distinct: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,9 @@ signature; the matcher treats them with care (``min_chars``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Iterable, Sequence
+from functools import lru_cache, reduce
+from operator import or_
 
 import numpy as np
 import xxhash
@@ -41,7 +42,7 @@ def fmix32(h: np.ndarray) -> np.ndarray:
 def shingles(tokens: Sequence[str], size: int) -> Shingles:
     """Shingles of a token sequence; spans are in characters of the joined tokens."""
     if not tokens:
-        return Shingles(np.zeros(0, dtype=_U32), np.zeros((0, 2), dtype=np.int32), 0)
+        return Shingles(np.zeros(0, dtype=_U32), np.zeros((0, 2), dtype=np.int32), 0, np.zeros(0, dtype=_U32))
     words = np.fromiter((word_hash(t) for t in tokens), dtype=_U32, count=len(tokens))
     bounds = np.zeros(len(tokens) + 1, dtype=np.int32)
     np.cumsum([len(t) for t in tokens], out=bounds[1:])
@@ -53,7 +54,16 @@ def shingles(tokens: Sequence[str], size: int) -> Shingles:
             combined = (combined * _MIX[offset % len(_MIX)]) ^ words[offset : offset + count]
         hashes = fmix32(combined)
     spans = np.stack([bounds[:count], bounds[width : width + count]], axis=1)
-    return Shingles(hashes, spans, len(tokens))
+    return Shingles(hashes, spans, len(tokens), distinct(hashes))
+
+
+def distinct(hashes: np.ndarray) -> np.ndarray:
+    """The hashes sorted, each once (``np.unique`` without its overhead)."""
+    ordered = np.sort(hashes)
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return ordered[first]
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -64,22 +74,39 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return shared / (len(a) + len(b) - shared)
 
 
-def covered_mask(item: Shingles, length: int, found: np.ndarray) -> np.ndarray:
-    """Which characters of a key lie inside at least one shingle found in ``found``
-    (a sorted array of distinct hashes, as ``Shingles.distinct`` gives)."""
-    if not len(item.hashes) or not len(found):
-        return np.zeros(length, dtype=bool)
-    # ``found`` is sorted (np.unique made it): a binary search per shingle
-    at = np.searchsorted(found, item.hashes)
-    hit = found[np.minimum(at, len(found) - 1)] == item.hashes
-    if not hit.any():
-        return np.zeros(length, dtype=bool)
-    spans = item.spans[hit]
-    depth = np.bincount(spans[:, 0], minlength=length + 1) - np.bincount(spans[:, 1], minlength=length + 1)
-    return np.cumsum(depth[:length]) > 0
+def char_table(item: Shingles) -> dict[int, int]:
+    """Shingle hash -> the characters its occurrences cover, as a bit set (bit i
+    is character i).  Masks of paragraphs of a few hundred characters are cheap
+    Python integers: ``&``, ``|`` and ``bit_count`` replace a dozen numpy calls
+    per pair of paragraphs."""
+    bits = [(1 << end) - (1 << start) for start, end in item.spans.tolist()]
+    table = dict(zip(item.hashes.tolist(), bits, strict=True))
+    if len(table) < len(bits):
+        # a shingle repeated inside the paragraph covers all its places
+        table = {}
+        for h, b in zip(item.hashes.tolist(), bits, strict=True):
+            table[h] = table.get(h, 0) | b
+    return table
 
 
-def coverage(item: Shingles, length: int, found: np.ndarray) -> float:
+def covered_bits(table: dict[int, int], found: Iterable[int]) -> int:
+    """Characters covered by the shingles of ``table`` whose hash is in ``found``."""
+    return reduce(or_, map(table.__getitem__, table.keys() & found), 0)
+
+
+def bit_span(mask: int) -> tuple[int, int]:
+    """(first, last + 1) set bit of a non-zero mask."""
+    return (mask & -mask).bit_length() - 1, mask.bit_length()
+
+
+def longest_gap(mask: int, length: int) -> int:
+    """Longest run of unset bits among the first ``length``."""
+    if not length:
+        return 0
+    return max(map(len, format(mask, f"0{length}b").split("1")))
+
+
+def coverage(item: Shingles, length: int, found: Iterable[int]) -> float:
     """Share of a key's characters covered by shingles that occur in ``found``.
 
     Counting characters rather than shingles keeps a fragment cut mid-word at
@@ -88,4 +115,4 @@ def coverage(item: Shingles, length: int, found: np.ndarray) -> float:
     """
     if length == 0:
         return 0.0
-    return float(covered_mask(item, length, found).sum()) / length
+    return covered_bits(char_table(item), found).bit_count() / length

@@ -63,6 +63,7 @@ import numpy as np
 from dedup.config import Config
 from dedup.errors import ConfigError, DedupError
 from dedup.records import Shape, Shingles
+from dedup.shingle import distinct
 
 if TYPE_CHECKING:
     from datasketch import MinHashLSH
@@ -136,7 +137,7 @@ class ParagraphRecord:
         count = len(self.hashes)
         width = min(size, len(self.tokens))
         spans = np.stack([bounds[:count], bounds[width : width + count]], axis=1).astype(np.int32)
-        return Shingles(self.hashes, spans.reshape(count, 2), len(self.tokens))
+        return Shingles(self.hashes, spans.reshape(count, 2), len(self.tokens), distinct(self.hashes))
 
 
 @dataclass(frozen=True, slots=True)

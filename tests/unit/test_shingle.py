@@ -8,7 +8,16 @@ import sys
 import numpy as np
 
 from dedup.normalize import fold
-from dedup.shingle import coverage, covered_mask, jaccard, shingles
+from dedup.shingle import (
+    bit_span,
+    char_table,
+    coverage,
+    covered_bits,
+    distinct,
+    jaccard,
+    longest_gap,
+    shingles,
+)
 from dedup.tokenize import tokenize
 
 PARAGRAPH = (
@@ -124,11 +133,32 @@ def test_coverage_of_an_empty_key_is_zero() -> None:
     assert coverage(shingles([], 3), 0, np.array([1, 2], dtype=np.uint32)) == 0.0
 
 
-def test_covered_mask_marks_characters_of_found_shingles() -> None:
+def test_covered_bits_marks_characters_of_found_shingles() -> None:
     sh = shingles(WORDS, 3)
-    first = np.array([sh.hashes[0]], dtype=np.uint32)
-    assert covered_mask(sh, 10, first).tolist() == [True] * 6 + [False] * 4
-    assert covered_mask(sh, 10, np.zeros(0, dtype=np.uint32)).tolist() == [False] * 10
-    assert covered_mask(sh, 10, sh.distinct).tolist() == [True] * 10
-    last = np.array([sh.hashes[2]], dtype=np.uint32)
-    assert covered_mask(sh, 10, last).tolist() == [False] * 4 + [True] * 6
+    table = char_table(sh)
+    first = [int(sh.hashes[0])]
+    assert covered_bits(table, first) == 0b111111
+    assert covered_bits(table, []) == 0
+    assert covered_bits(table, sh.distinct.tolist()) == (1 << 10) - 1
+    last = [int(sh.hashes[2])]
+    assert covered_bits(table, last) == 0b1111110000
+
+
+def test_a_shingle_repeated_in_a_paragraph_covers_all_its_places() -> None:
+    sh = shingles(["甲", "乙", "丙", "甲", "乙", "丙"], 3)
+    table = char_table(sh)
+    assert covered_bits(table, [int(sh.hashes[0])]) == 0b111111  # 甲乙丙 at 0-2 and at 3-5
+
+
+def test_distinct_is_sorted_and_unique() -> None:
+    hashes = np.array([5, 1, 5, 3, 1], dtype=np.uint32)
+    assert distinct(hashes).tolist() == [1, 3, 5]
+    assert distinct(np.zeros(0, dtype=np.uint32)).tolist() == []
+
+
+def test_bit_helpers() -> None:
+    assert bit_span(0b0110100) == (2, 6)
+    assert longest_gap(0b1000011, 7) == 4
+    assert longest_gap(0, 5) == 5
+    assert longest_gap(0b11111, 5) == 0
+    assert longest_gap(0, 0) == 0
