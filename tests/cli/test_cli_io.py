@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import io
 import os
@@ -11,7 +12,7 @@ import pytest
 
 from dedup import io as dio
 from dedup.errors import DedupError, InputError
-from dedup.records import Match, NearCopy, Removal, Result
+from dedup.records import Flag, Join, Match, NearCopy, Removal, Result
 
 
 def test_directory_order_and_filters(tmp_path: Path) -> None:
@@ -164,6 +165,27 @@ def test_jsonl_writer_escapes_lone_surrogates(tmp_path: Path) -> None:
     assert (
         tmp_path / "x.jsonl"
     ).read_bytes() == b'{"text": "\\u6b63\\u6587\\ud800"}\n{"text": "\xe6\xad\xa3\xe6\x96\x87"}\n'
+
+
+def test_report_names_every_field_of_every_record() -> None:
+    """The report is written field by field: a field added to a record must be added there too."""
+    result = Result(
+        id="b",
+        path=None,
+        text="甲。\n\n乙。\n\n丙",
+        cleaned="甲。",
+        paragraphs=3,
+        removed=(Removal(1, 4, 6, "exact", 1.0, (Match("a", 0, 0, 2),)),),
+        joins=(Join(0, 2, 2, 8, 0.9, ("comma",)),),
+        flags=(Flag(2, 8, 9, "orphan", "note"),),
+        near_copy_of=NearCopy("a", 0.75, "strip"),
+    )
+    line = dio.result_to_json(result)
+    for key, record in (("removed", Removal), ("joins", Join), ("flags", Flag), ("near_copy_of", NearCopy)):
+        value = line[key] if key == "near_copy_of" else line[key][0]
+        assert set(value) == {f.name for f in dataclasses.fields(record)}
+    assert set(line["removed"][0]["matches"][0]) == {f.name for f in dataclasses.fields(Match)}
+    assert set(line) == {f.name for f in dataclasses.fields(Result)} - {"text", "cleaned"} | {"changed"}
 
 
 def test_result_to_json() -> None:
