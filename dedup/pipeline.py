@@ -15,11 +15,13 @@ the number of workers.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import chain, islice, pairwise
 from multiprocessing.pool import AsyncResult
@@ -362,13 +364,16 @@ class _Corpus:
         for it in items:
             if it.paragraph.index in removed:
                 continue
-            self.exact.setdefault(it.key.text, it)
-            if it.bands is not None:
-                self.near.add(it, it.bands)
-            self.contain.add(it, anchors(it.distinct).tolist())
             # the signature was only needed to find candidates
-            it.signature = None
-            it.bands = None
+            bands, it.signature, it.bands = it.bands, None, None
+            if self.exact.setdefault(it.key.text, it) is not it:
+                # A copy of a kept paragraph (a title, a byline: never removed
+                # across articles) would only be found next to the first copy,
+                # taking a candidate's place: the first stands for both.
+                continue
+            if bands is not None:
+                self.near.add(it, bands)
+            self.contain.add(it, anchors(it.distinct).tolist())
 
     def _near_copy(self, items: Sequence[Item], decisions: dict[int, Decision]) -> NearCopy | None:
         shares = repeated_share(items, decisions)
@@ -580,12 +585,27 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+@contextmanager
+def _rare_full_collections() -> Iterator[None]:
+    """Python's cyclic garbage collector now and then walks every object alive;
+    the corpus indexes grow to millions of them, and those walks took a fifth
+    of a big run.  They are made rare (not stopped) while a run lasts, and the
+    collector is put back as it was afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(before[0], before[1], max(before[2], 1000))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def run(documents: Iterable[Document], config: Config | None = None, workers: int = 1) -> Iterator[Result]:
     """Clean documents in order, each against itself and the documents before it."""
     config = config or Config()
     corpus = _Corpus(config)
-    for extracted in extract_all(documents, config, workers):
-        yield corpus.resolve(extracted)
+    with _rare_full_collections():
+        for extracted in extract_all(documents, config, workers):
+            yield corpus.resolve(extracted)
 
 
 __all__ = ["Extracted", "default_workers", "extract_all", "run"]

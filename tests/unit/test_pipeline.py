@@ -179,3 +179,15 @@ def test_cleaning_twice_changes_nothing_more() -> None:
     text = article("标题", C, "离汉离鄂通道管控措施,", "社区仍然是外防输入、", letter)
     once = dedup.clean_text(text).cleaned
     assert dedup.clean_text(once).cleaned == once
+
+
+def test_a_run_puts_the_garbage_collector_back_as_it_was() -> None:
+    import gc
+
+    before = gc.get_threshold()
+    results = dedup.clean([article("甲", A), article("乙", A, B)])
+    next(results)
+    assert gc.get_threshold()[2] >= 1000  # full collections are rare while the run lasts
+    list(results)
+    assert gc.get_threshold() == before
+
