@@ -190,4 +190,3 @@ def test_a_run_puts_the_garbage_collector_back_as_it_was() -> None:
     assert gc.get_threshold()[2] >= 1000  # full collections are rare while the run lasts
     list(results)
     assert gc.get_threshold() == before
-
