@@ -594,18 +594,28 @@ def resolve_document(
                 continue
             return _final_evidence(removed, alive, local, external, config)
         flagged = set(removed) | set(pending)
-        index = max(pending, key=lambda i: _priority(ranks[i], i, flagged, config))
-        best = pending[index]
-        removed[index] = best
-        del alive[index]
-        del cache[index]
-        # Fewer kept paragraphs never make a paragraph redundant, and a decision
-        # whose cover is still kept still holds: only those that leaned on the
-        # removed paragraph are decided again.
-        for other in local[index]:
-            decided = cache.get(other.paragraph.index)
-            if decided is not None and any(q is best.item for q in decided.cover):
-                del cache[other.paragraph.index]
+        # Removed one at a time, the greatest priority first.  Until a removal
+        # unsettles another decision, the rest keep their priorities (``flagged``
+        # stays the same set), so they are taken in this order without asking
+        # again.
+        for index in sorted(pending, key=lambda i: _priority(ranks[i], i, flagged, config), reverse=True):
+            best = pending[index]
+            removed[index] = best
+            del alive[index]
+            del cache[index]
+            # Fewer kept paragraphs never make a paragraph redundant, and a
+            # decision whose cover is still kept still holds: only those that
+            # leaned on the removed paragraph are decided again.
+            unsettled = [
+                other.paragraph.index
+                for other in local[index]
+                if (decided := cache.get(other.paragraph.index)) is not None
+                and any(q is best.item for q in decided.cover)
+            ]
+            for other_index in unsettled:
+                del cache[other_index]
+            if unsettled:
+                break
 
 
 def repeated_share(items: Sequence[Item], decisions: dict[int, Decision]) -> dict[str, float]:
