@@ -22,6 +22,7 @@ splice goes only when everything in it is kept elsewhere.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -63,7 +64,7 @@ class Item:
     signature: np.ndarray | None = None
     bands: np.ndarray | None = None
     #: shingle hash -> characters it covers (``char_table``), built when first
-    #: compared and dropped (``release``) once its document is decided
+    #: compared (a corpus run keeps those of recently compared paragraphs)
     table: dict[int, int] | None = field(default=None, repr=False)
 
     @property
@@ -81,10 +82,25 @@ class Item:
         return table
 
 
-def release(items: Iterable[Item]) -> None:
-    """Drop the comparison tables of items that stay in memory (a corpus index)."""
-    for it in items:
-        it.table = None
+class RecentTables:
+    """Keeps the comparison tables of the paragraphs compared most recently and
+    drops older ones: kept paragraphs stay in a corpus index for the whole run,
+    their tables need not (a few KB each), but a paragraph that is a candidate
+    again and again (a wire story's paragraph) is not tabled afresh each time."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._recent: OrderedDict[int, Item] = OrderedDict()
+
+    def used(self, items: Iterable[Item]) -> None:
+        recent = self._recent
+        for it in items:
+            if it.table is not None:
+                recent[id(it)] = it
+                recent.move_to_end(id(it))
+        while len(recent) > self.size:
+            _, oldest = recent.popitem(last=False)
+            oldest.table = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,15 @@ import numpy as np
 
 from dedup.config import Config, stamp
 from dedup.index import BandIndex, ShingleIndex, anchors, band_keys, band_layout
-from dedup.match import Decision, Item, evaluate, local_candidates, release, repeated_share, resolve_document
+from dedup.match import (
+    Decision,
+    Item,
+    RecentTables,
+    evaluate,
+    local_candidates,
+    repeated_share,
+    resolve_document,
+)
 from dedup.normalize import normalize
 from dedup.records import Document, Flag, Join, Key, NearCopy, Paragraph, Removal, Result, Shape, Shingles
 from dedup.repair import BARE_NUMERAL, CLAUSE, DANGLING_WORDS, NOT_OPENING, decide_join, ends_open, shape_of
@@ -42,6 +50,8 @@ from dedup.tokenize import tokenize
 
 #: how many earlier paragraphs sharing anchors are checked per paragraph
 _MAX_EXTERNAL = 16
+#: kept paragraphs whose comparison tables are kept (see ``RecentTables``)
+_RECENT_TABLES = 20_000
 #: documents handed to a worker at a time
 _CHUNK = 32
 #: distinct keys whose features a process remembers
@@ -333,6 +343,7 @@ class _Corpus:
         self.near: BandIndex[Item] = BandIndex()
         self.contain: ShingleIndex[Item] = ShingleIndex()
         self._order: dict[str, int] = {}
+        self._tables = RecentTables(_RECENT_TABLES)
         self._extractor = _Extractor(config)
         self._stamp = stamp(config.fingerprint())
 
@@ -544,8 +555,8 @@ class _Corpus:
             joins = self._joins(document.text, paragraphs, whole)
         self._remember(items, decisions)
         pairs = {(j.head, j.tail) for j in joins}
-        # kept paragraphs stay in the indexes: their comparison tables need not
-        release(chain(items, *external.values()))
+        indexed = [it for it in items if it.paragraph.index not in decisions]
+        self._tables.used(chain(indexed, *external.values()))
         cleaned = "" if dropped else rewrite(document.text, paragraphs, whole, pairs)
         return Result(
             id=document.id,
