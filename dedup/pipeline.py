@@ -103,6 +103,19 @@ class _Extractor:
                 self._shingles[key] = cached
         return cached
 
+    def features(self, key: str) -> _Features:
+        """Shingles and band keys of one key (what a worker did not send again)."""
+        shingled = self.shingles(key)
+        if self.config.scope != "corpus" or len(key) < self.config.min_chars or not len(shingled.distinct):
+            return shingled, None
+        known = self._signed.get(key)
+        if known is None:
+            signature = sign([shingled.distinct], self.config)
+            known = (signature[0], band_keys(signature, self.bands, self.rows)[0])
+            if len(self._signed) < _CACHED_KEYS:
+                self._signed[key] = known
+        return shingled, known[1]
+
     def sign(self, items: list[Item]) -> None:
         """Signatures and band keys of the items long enough to sign."""
         fresh: dict[str, list[Item]] = {}
@@ -158,12 +171,63 @@ class _Extractor:
         return Extracted(index, document, paragraphs, items, local)
 
 
+#: a key's shingles and LSH band keys (``None``: too short to sign)
+_Features = tuple[Shingles, np.ndarray | None]
+
+
+class _Sent:
+    """Keys whose features a worker has sent (the last ``size``): a key seen
+    again is sent as the key alone.  Most paragraphs of a scraped corpus are
+    copies, and their arrays were most of what the workers sent."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._keys: dict[str, None] = {}
+
+    def first_time(self, key: str) -> bool:
+        if key in self._keys:
+            return False
+        self._keys[key] = None
+        if len(self._keys) > self.size:
+            del self._keys[next(iter(self._keys))]
+        return True
+
+
+class _Received:
+    """The main process's side of ``_Sent``: features by key as they arrived.
+    A key whose features are no longer here (several workers, or an older key)
+    is extracted again: features depend on the key alone, so the result is the
+    same either way."""
+
+    def __init__(self, config: Config, size: int) -> None:
+        self.config = config
+        self.size = size
+        self._known: dict[str, _Features] = {}
+        self._extractor: _Extractor | None = None
+
+    def add(self, key: str, features: _Features) -> None:
+        self._known[key] = features
+        if len(self._known) > self.size:
+            del self._known[next(iter(self._known))]
+
+    def get(self, key: str) -> _Features:
+        found = self._known.get(key)
+        if found is None:
+            if self._extractor is None:
+                self._extractor = _Extractor(self.config)
+            found = self._extractor.features(key)
+            self.add(key, found)
+        return found
+
+
 _worker: _Extractor | None = None
+_sent: _Sent | None = None
 
 
 def _start_worker(config: Config) -> None:
-    global _worker
+    global _worker, _sent
     _worker = _Extractor(config)
+    _sent = _Sent(_CACHED_KEYS)
     tokenize("预热", config.segmenter)  # load the dictionary once, before the first chunk
 
 
@@ -174,7 +238,8 @@ _SHAPES: tuple[Shape, ...] = ("heading", "body")
 class _Packed:
     """A chunk of extracted documents as a few flat arrays and tuples: pickling
     thousands of small records and arrays costs more than extracting them.
-    The main process still holds the documents' text, so it is not sent back."""
+    The main process still holds the documents' text, so it is not sent back,
+    and the features of a key sent before are not sent again (``_Sent``)."""
 
     paragraphs: list[tuple[int, int, int, int, int, int, int]]
     items: list[tuple[int, int, str, int, int, int, int, int, int, int, int, int]]
@@ -185,7 +250,11 @@ class _Packed:
     bands: np.ndarray
 
 
-def _pack(chunk: list[Extracted]) -> _Packed:
+#: what an item's entry in a ``_Packed`` says about its features
+_UNSIGNED, _SIGNED, _SENT_BEFORE = 0, 1, 2
+
+
+def _pack(chunk: list[Extracted], sent: _Sent) -> _Packed:
     paragraphs = []
     items = []
     hashes, spans, distinct, bands = [], [], [], []
@@ -203,6 +272,7 @@ def _pack(chunk: list[Extracted]) -> _Packed:
                 )
             )
         for it in extracted.items:
+            fresh = sent.first_time(it.key.text)
             items.append(
                 (
                     position,
@@ -216,9 +286,11 @@ def _pack(chunk: list[Extracted]) -> _Packed:
                     int(it.dangling) | int(it.is_bare_numeral) << 1,
                     len(it.shingles.hashes),
                     len(it.distinct),
-                    int(it.bands is not None),
+                    _SENT_BEFORE if not fresh else _UNSIGNED if it.bands is None else _SIGNED,
                 )
             )
+            if not fresh:
+                continue
             hashes.append(it.shingles.hashes)
             spans.append(it.shingles.spans)
             distinct.append(it.distinct)
@@ -235,7 +307,7 @@ def _pack(chunk: list[Extracted]) -> _Packed:
     )
 
 
-def _unpack(packed: _Packed, chunk: list[tuple[int, Document]]) -> list[Extracted]:
+def _unpack(packed: _Packed, chunk: list[tuple[int, Document]], received: _Received) -> list[Extracted]:
     paragraphs: list[list[Paragraph]] = [[] for _ in chunk]
     for position, start, end, content_start, content_end, shape, is_marker in packed.paragraphs:
         index = chunk[position][0]
@@ -253,15 +325,25 @@ def _unpack(packed: _Packed, chunk: list[tuple[int, Document]]) -> list[Extracte
         )
     items: list[list[Item]] = [[] for _ in chunk]
     at_hash = at_distinct = at_band = 0
-    for position, paragraph, key, tokens, noise, ragged, clauses, flags, ends, n, d, banded in packed.items:
+    for position, paragraph, key, tokens, noise, ragged, clauses, flags, ends, n, d, state in packed.items:
         document = chunk[position][1]
         p = paragraphs[position][paragraph]
-        shingled = Shingles(
-            packed.hashes[at_hash : at_hash + n],
-            packed.spans[at_hash : at_hash + n],
-            tokens,
-            packed.distinct[at_distinct : at_distinct + d],
-        )
+        if state == _SENT_BEFORE:
+            shingled, bands = received.get(key)
+        else:
+            shingled = Shingles(
+                packed.hashes[at_hash : at_hash + n],
+                packed.spans[at_hash : at_hash + n],
+                tokens,
+                packed.distinct[at_distinct : at_distinct + d],
+            )
+            at_hash += n
+            at_distinct += d
+            bands = None
+            if state == _SIGNED:
+                bands = packed.bands[at_band]
+                at_band += 1
+            received.add(key, (shingled, bands))
         it = Item(
             document.id,
             p,
@@ -276,12 +358,8 @@ def _unpack(packed: _Packed, chunk: list[tuple[int, Document]]) -> list[Extracte
             plain=bool(flags & 4),
             dangling=bool(ends & 1),
             is_bare_numeral=bool(ends & 2),
+            bands=bands,
         )
-        if banded:
-            it.bands = packed.bands[at_band]
-            at_band += 1
-        at_hash += n
-        at_distinct += d
         items[position].append(it)
     return [
         Extracted(index, document, paragraphs[position], items[position], packed.locals[position])
@@ -290,8 +368,8 @@ def _unpack(packed: _Packed, chunk: list[tuple[int, Document]]) -> list[Extracte
 
 
 def _extract_chunk(chunk: list[tuple[int, Document]]) -> _Packed:
-    assert _worker is not None
-    return _pack([_worker(index, document) for index, document in chunk])
+    assert _worker is not None and _sent is not None
+    return _pack([_worker(index, document) for index, document in chunk], _sent)
 
 
 def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[tuple[int, Document]]]:
@@ -320,10 +398,11 @@ def extract_all(documents: Iterable[Document], config: Config, workers: int = 1)
         # which worker finishes first) and only a few chunks are in flight, so
         # the input is read as fast as it is consumed, never all at once.
         in_flight: deque[tuple[list[tuple[int, Document]], AsyncResult[_Packed]]] = deque()
+        received = _Received(config, _CACHED_KEYS * (workers - 1))
 
         def finished() -> Iterator[Extracted]:
             chunk, result = in_flight.popleft()
-            yield from _unpack(result.get(), chunk)
+            yield from _unpack(result.get(), chunk, received)
 
         for chunk in chain([first, second], chunks):
             in_flight.append((chunk, pool.apply_async(_extract_chunk, (chunk,))))

@@ -1,0 +1,114 @@
+"""The output and the report are byte-identical whatever the number of workers.
+
+The corpus is built from every fixture article, copied, cut and re-ordered so
+that it spans many chunks of work, repeats paragraphs across documents (what
+the workers send once per key) and holds fragments and splices across chunks.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def _articles() -> list[str]:
+    texts = [(FIXTURES / "seed" / "article.txt").read_text(encoding="utf-8")]
+    for case in sorted((FIXTURES / "cases").iterdir()):
+        if (case / "input.txt").is_file():
+            texts.append((case / "input.txt").read_text(encoding="utf-8"))
+        elif (case / "input.jsonl").is_file():
+            lines = (case / "input.jsonl").read_text(encoding="utf-8").splitlines()
+            texts.extend(json.loads(line)["text"] for line in lines if line.strip())
+    return texts
+
+
+def _corpus(size: int) -> list[dict[str, str]]:
+    rng = random.Random(20261129)
+    articles = _articles()
+    documents = []
+    for number in range(size):
+        source = rng.choice(articles)
+        paragraphs = [p for p in source.split("\n\n") if p.strip()]
+        roll = rng.random()
+        if roll < 0.3:
+            text = source  # a copy
+        elif roll < 0.6 and len(paragraphs) > 2:
+            # a copy that lost some paragraphs, or had two swapped
+            kept = [p for p in paragraphs if rng.random() > 0.3] or paragraphs[:1]
+            if len(kept) > 2 and rng.random() < 0.5:
+                kept[1], kept[2] = kept[2], kept[1]
+            text = "\n\n".join(kept)
+        elif roll < 0.8 and len(paragraphs) > 1:
+            # an article of its own that quotes a cut piece of another
+            other = rng.choice(articles)
+            piece = rng.choice([p for p in other.split("\n\n") if p.strip()])
+            text = "\n\n".join([*paragraphs, piece[len(piece) // 3 :]])
+        else:
+            text = source
+        documents.append({"id": f"d{number:04d}", "text": text})
+    return documents
+
+
+@pytest.fixture(scope="module")
+def corpus_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("corpus") / "corpus.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for document in _corpus(160):
+            out.write(json.dumps(document, ensure_ascii=False) + "\n")
+    return path
+
+
+def test_output_and_report_do_not_depend_on_the_number_of_workers(dedup_process, corpus_file: Path) -> None:
+    outputs = {}
+    for workers in (1, 2, 3):
+        out = corpus_file.with_name(f"out-{workers}.jsonl")
+        report = corpus_file.with_name(f"report-{workers}.jsonl")
+        run = dedup_process(
+            "clean",
+            str(corpus_file),
+            "-o",
+            str(out),
+            "--report",
+            str(report),
+            "--workers",
+            str(workers),
+            "--quiet",
+        )
+        assert run.code == 1, run.err  # 1: something was cleaned
+        outputs[workers] = (out.read_bytes(), report.read_bytes())
+    assert outputs[1] == outputs[2] == outputs[3]
+    lines = [json.loads(line) for line in outputs[1][1].splitlines()]
+    assert len(lines) == 160
+    kinds = {removal["kind"] for line in lines for removal in line["removed"]}
+    # the corpus exercises every path of the resolution
+    assert {"exact", "fragment"} <= kinds
+    assert sum(line["near_copy_of"] is not None for line in lines) > 20
+
+
+def test_features_sent_once_or_extracted_again_give_the_same_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker sends a key's features once; when the main process no longer
+    holds them it extracts them itself (here it holds none)."""
+    import dedup
+    from dedup import pipeline
+
+    extracted_again: list[str] = []
+
+    class Forgetful(pipeline._Received):
+        def add(self, key: str, features: pipeline._Features) -> None:
+            pass
+
+        def get(self, key: str) -> pipeline._Features:
+            extracted_again.append(key)
+            return super().get(key)
+
+    documents = [dedup.Document(d["id"], d["text"]) for d in _corpus(100)]
+    alone = list(dedup.clean(documents, workers=1))
+    monkeypatch.setattr(pipeline, "_Received", Forgetful)
+    shared = list(dedup.clean(documents, workers=2))
+    assert extracted_again
+    assert shared == alone
