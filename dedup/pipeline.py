@@ -394,22 +394,44 @@ def extract_all(documents: Iterable[Document], config: Config, workers: int = 1)
     # The main process resolves documents while the others extract: N workers
     # means N processes busy in all, so N - 1 of them extract.
     with context.Pool(workers - 1, initializer=_start_worker, initargs=(config,)) as pool:
-        # Results are taken in submission order (the output does not depend on
-        # which worker finishes first) and only a few chunks are in flight, so
-        # the input is read as fast as it is consumed, never all at once.
-        in_flight: deque[tuple[list[tuple[int, Document]], AsyncResult[_Packed]]] = deque()
+        # Results are taken in input order (the output does not depend on which
+        # process extracted what) and only a few chunks are in flight, so the
+        # input is read as fast as it is consumed, never all at once.
+        in_flight: deque[tuple[list[tuple[int, Document]], AsyncResult[_Packed] | list[Extracted]]] = deque()
         received = _Received(config, _CACHED_KEYS * (workers - 1))
-
-        def finished() -> Iterator[Extracted]:
-            chunk, result = in_flight.popleft()
-            yield from _unpack(result.get(), chunk, received)
-
-        for chunk in chain([first, second], chunks):
-            in_flight.append((chunk, pool.apply_async(_extract_chunk, (chunk,))))
-            if len(in_flight) > 2 * workers + 2:
-                yield from finished()
-        while in_flight:
-            yield from finished()
+        own: _Extractor | None = None
+        # (chunks are never empty: an empty one means the input is exhausted)
+        pending = chain([first, second], chunks)
+        exhausted = False
+        limit = 2 * workers + 2
+        while True:
+            while not exhausted and len(in_flight) < limit:
+                chunk = next(pending, [])
+                if not chunk:
+                    exhausted = True
+                else:
+                    in_flight.append((chunk, pool.apply_async(_extract_chunk, (chunk,))))
+            if not in_flight:
+                return
+            chunk, job = in_flight[0]
+            if (
+                isinstance(job, AsyncResult)
+                and not job.ready()
+                and not exhausted
+                and len(in_flight) < 2 * limit
+            ):
+                # The workers are behind (a slow tokeniser, or resolving is
+                # cheap here): rather than wait, this process extracts the next
+                # chunk not handed out yet itself.
+                chunk = next(pending, [])
+                if not chunk:
+                    exhausted = True
+                else:
+                    own = own or _Extractor(config)
+                    in_flight.append((chunk, [own(index, document) for index, document in chunk]))
+                continue
+            in_flight.popleft()
+            yield from job if isinstance(job, list) else _unpack(job.get(), chunk, received)
 
 
 class _Corpus:

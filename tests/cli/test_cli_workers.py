@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -111,4 +112,40 @@ def test_features_sent_once_or_extracted_again_give_the_same_results(monkeypatch
     monkeypatch.setattr(pipeline, "_Received", Forgetful)
     shared = list(dedup.clean(documents, workers=2))
     assert extracted_again
+    assert shared == alone
+
+
+_EXTRACT_CHUNK = None
+
+
+def _slow_extract_chunk(chunk):  # type: ignore[no-untyped-def]
+    """A worker that lags (pickled by reference, so defined at module level)."""
+    import time
+
+    time.sleep(0.2)
+    assert _EXTRACT_CHUNK is not None
+    return _EXTRACT_CHUNK(chunk)
+
+
+def test_the_main_process_extracts_when_the_workers_are_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dedup
+    from dedup import pipeline
+
+    documents = [dedup.Document(d["id"], d["text"]) for d in _corpus(200)]
+    alone = list(dedup.clean(documents, workers=1))
+
+    extracted_here: list[int] = []
+    calls = pipeline._Extractor.__call__
+
+    def counted(self: pipeline._Extractor, index: int, document: dedup.Document) -> pipeline.Extracted:
+        extracted_here.append(index)
+        return calls(self, index, document)
+
+    # the worker is forked after the patches: it lags, and counts in its own memory
+    monkeypatch.setattr(sys.modules[__name__], "_EXTRACT_CHUNK", pipeline._extract_chunk)
+    monkeypatch.setattr(pipeline, "_extract_chunk", _slow_extract_chunk)
+    monkeypatch.setattr(pipeline._Extractor, "__call__", counted)
+    shared = list(dedup.clean(documents, workers=2))
+    assert extracted_here, "the main process never extracted a chunk itself"
+    assert len(extracted_here) < len(documents)
     assert shared == alone
