@@ -66,14 +66,15 @@ class Item:
     #: shingle hash -> characters it covers (``char_table``), built when first
     #: compared (a corpus run keeps those of recently compared paragraphs)
     table: dict[int, int] | None = field(default=None, repr=False)
+    #: characters in the key (asked millions of times in a corpus run)
+    size: int = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.size = len(self.key.text)
 
     @property
     def ref(self) -> Ref:
         return (self.paragraph.doc, self.paragraph.index)
-
-    @property
-    def size(self) -> int:
-        return len(self.key.text)
 
     def characters(self) -> dict[int, int]:
         table = self.table
@@ -541,6 +542,7 @@ def _final_evidence(
     local: dict[int, list[Item]],
     external: dict[int, list[Item]],
     config: Config,
+    memo: Masks | None = None,
 ) -> dict[int, Decision]:
     """Point every removal at paragraphs that are kept.
 
@@ -556,7 +558,7 @@ def _final_evidence(
         it = decision.item
         kept = [q for q in local[index] if q.paragraph.index in alive]
         outside = [] if it.is_title else external.get(index, [])
-        redone = evaluate(it, kept + outside, config, cross_doc=bool(outside))
+        redone = evaluate(it, kept + outside, config, cross_doc=bool(outside), memo=memo)
         final[index] = redone if redone is not None else decision
     return final
 
@@ -608,7 +610,7 @@ def resolve_document(
                     del cache[i]
                     rechecked.add(i)
                 continue
-            return _final_evidence(removed, alive, local, external, config)
+            return _final_evidence(removed, alive, local, external, config, memo)
         flagged = set(removed) | set(pending)
         # Removed one at a time, the greatest priority first.  Until a removal
         # unsettles another decision, the rest keep their priorities (``flagged``
