@@ -399,6 +399,10 @@ class Bench:
     lower: dict[int, Run] = field(default_factory=dict)
     naive: Run | None = None
     compare: Run | None = None
+    #: dedup with ``--segmenter jieba`` at N workers, when ``auto`` picks rjieba (information)
+    with_jieba: Run | None = None
+    #: its cleaned output against the default segmenter's
+    jieba_output: str = ""
     identical: bool | None = None
     difference: str = ""
     digests: dict[int, tuple[str, str]] = field(default_factory=dict)
@@ -429,6 +433,7 @@ def run_contenders(
     lowers: dict[int, list[Run]] = {}
     dedups: dict[int, list[Run]] = {}
     naives: list[Run] = []
+    with_jieba: list[Run] = []
     for _ in range(repeat):
         stats = scratch / "naive.json"
         command = contender("naive", corpus.path, "--limit", str(naive_limit), "--stats", stats)
@@ -449,11 +454,24 @@ def run_contenders(
                 if bench.digests.setdefault(n, digest) != digest:
                     bench.difference += f"two runs with {n} workers differ; "
                 outputs[n] = (out, report)
+            if n == workers and use_cli and find_spec("rjieba") is not None:
+                # the default segmenter (auto) is rjieba here: jieba's figures too, for information
+                plain, plain_report = scratch / "dedup-jieba.jsonl.gz", scratch / "dedup-jieba.report.jsonl"
+                command = [*dedup_command(corpus.path, plain, plain_report, n, use_cli, scratch)]
+                command += ["--segmenter", "jieba"]
+                run = measure(
+                    "dedup clean --segmenter jieba", command, n, everything, scratch, ok_codes=(0, 1)
+                )
+                with_jieba.append(run)
+                if not run.failed and n in outputs:
+                    same = content_digest(plain) == content_digest(outputs[n][0])
+                    bench.jieba_output = "identical" if same else "DIFFERENT"
     failed = [r for r in naives if r.failed]
     bench.naive = failed[0] if failed else max(naives, key=naive_steady_mb_s)
     for n in dedups:
         bench.lower[n], bench.dedup[n] = _fastest(lowers[n]), _fastest(dedups[n])
-    bench.runs = [*naives, *(r for n in sorted(dedups) for r in (*lowers[n], *dedups[n]))]
+    bench.runs = [*naives, *(r for n in sorted(dedups) for r in (*lowers[n], *dedups[n])), *with_jieba]
+    bench.with_jieba = _fastest(with_jieba) if with_jieba else None
 
     stats = scratch / "compare.json"
     command = contender("compare", corpus.keys, "--workers", str(workers), "--stats", stats)
@@ -534,6 +552,27 @@ def evaluate(
             f"{ratio:.2f}×",
             ratio <= LOWER_BOUND_RATIO_TARGET,
             note,
+            run,
+            lower,
+        )
+    if bench.with_jieba is not None:
+        run, lower = bench.with_jieba, bench.lower[top]
+        ratio = run.mb_s / naive_mb_s if naive_mb_s else 0.0
+        add(
+            f"with --segmenter jieba: / naive, N={top}",
+            f"≥ {NAIVE_RATIO_TARGET:g}×",
+            f"{ratio:.2f}×",
+            None,
+            f"{run.mb_s:.3f} MB/s; information: the default segmenter (auto) is rjieba here",
+            run,
+            naive,
+        )
+        add(
+            f"with --segmenter jieba: / jieba-only, N={top}",
+            f"≤ {LOWER_BOUND_RATIO_TARGET:g}×",
+            f"{run.wall_s / lower.wall_s:.2f}×" if lower.wall_s else "n/a",
+            None,
+            f"{run.wall_s:.2f} s vs {lower.wall_s:.2f} s; cleaned output {bench.jieba_output} to rjieba's",
             run,
             lower,
         )
@@ -718,7 +757,8 @@ def main(argv: list[str] | None = None) -> int:
         f"dedup runs through {via}.  jieba-only tokenises the {keys:,} paragraphs' matching keys "
         f"({corpus.key_source}) in chunks of 2,000, in a multiprocessing pool when N > 1."
     )
-    print_runs(bench.runs, [bench.naive, *bench.lower.values(), *bench.dedup.values()])
+    chosen = [bench.naive, *bench.lower.values(), *bench.dedup.values(), bench.with_jieba]
+    print_runs(bench.runs, [run for run in chosen if run is not None])
     if limit is not None:
         console.print(
             "[yellow]A subset: the fixed start-up of every child (interpreter, imports, a jieba dictionary "
