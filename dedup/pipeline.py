@@ -19,6 +19,7 @@ import gc
 import multiprocessing
 import os
 import re
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -52,8 +53,9 @@ from dedup.tokenize import tokenize
 _MAX_EXTERNAL = 16
 #: kept paragraphs whose comparison tables are kept (see ``RecentTables``)
 _RECENT_TABLES = 20_000
-#: documents handed to a worker at a time
-_CHUNK = 32
+#: documents handed to a worker at a time (fewer, larger messages: less for
+#: the main process's threads to do while it resolves)
+_CHUNK = 128
 #: distinct keys whose features a process remembers
 _CACHED_KEYS = 100_000
 
@@ -698,24 +700,30 @@ def default_workers() -> int:
 
 
 @contextmanager
-def _rare_full_collections() -> Iterator[None]:
-    """Python's cyclic garbage collector now and then walks every object alive;
+def _tuned_for_a_run() -> Iterator[None]:
+    """The interpreter set for a long batch run, and put back as it was after.
+
+    Python's cyclic garbage collector now and then walks every object alive;
     the corpus indexes grow to millions of them, and those walks took a fifth
-    of a big run.  They are made rare (not stopped) while a run lasts, and the
-    collector is put back as it was afterwards."""
-    before = gc.get_threshold()
-    gc.set_threshold(before[0], before[1], max(before[2], 1000))
+    of a big run: they are made rare (not stopped).  The worker pool's threads
+    in this process (receiving results) take the GIL from the resolving thread
+    every 5 ms by default; every 50 ms is enough to keep them fed.
+    """
+    threshold, interval = gc.get_threshold(), sys.getswitchinterval()
+    gc.set_threshold(threshold[0], threshold[1], max(threshold[2], 1000))
+    sys.setswitchinterval(max(interval, 0.05))
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        gc.set_threshold(*threshold)
+        sys.setswitchinterval(interval)
 
 
 def run(documents: Iterable[Document], config: Config | None = None, workers: int = 1) -> Iterator[Result]:
     """Clean documents in order, each against itself and the documents before it."""
     config = config or Config()
     corpus = _Corpus(config)
-    with _rare_full_collections():
+    with _tuned_for_a_run():
         for extracted in extract_all(documents, config, workers):
             yield corpus.resolve(extracted)
 

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+#: articles in the CLI corpus: several chunks of work (``pipeline._CHUNK``)
+CORPUS = 520
 
 
 def _articles() -> list[str]:
@@ -59,12 +61,15 @@ def _corpus(size: int) -> list[dict[str, str]]:
 def corpus_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("corpus") / "corpus.jsonl"
     with path.open("w", encoding="utf-8") as out:
-        for document in _corpus(160):
+        for document in _corpus(CORPUS):
             out.write(json.dumps(document, ensure_ascii=False) + "\n")
     return path
 
 
 def test_output_and_report_do_not_depend_on_the_number_of_workers(dedup_process, corpus_file: Path) -> None:
+    from dedup import pipeline
+
+    assert CORPUS > 3 * pipeline._CHUNK, "the corpus must span several chunks of work"
     outputs = {}
     for workers in (1, 2, 3):
         out = corpus_file.with_name(f"out-{workers}.jsonl")
@@ -84,7 +89,7 @@ def test_output_and_report_do_not_depend_on_the_number_of_workers(dedup_process,
         outputs[workers] = (out.read_bytes(), report.read_bytes())
     assert outputs[1] == outputs[2] == outputs[3]
     lines = [json.loads(line) for line in outputs[1][1].splitlines()]
-    assert len(lines) == 160
+    assert len(lines) == CORPUS
     kinds = {removal["kind"] for line in lines for removal in line["removed"]}
     # the corpus exercises every path of the resolution
     assert {"exact", "fragment"} <= kinds
@@ -109,6 +114,7 @@ def test_features_sent_once_or_extracted_again_give_the_same_results(monkeypatch
 
     documents = [dedup.Document(d["id"], d["text"]) for d in _corpus(100)]
     alone = list(dedup.clean(documents, workers=1))
+    monkeypatch.setattr(pipeline, "_CHUNK", 8)
     monkeypatch.setattr(pipeline, "_Received", Forgetful)
     shared = list(dedup.clean(documents, workers=2))
     assert extracted_again
@@ -122,7 +128,7 @@ def _slow_extract_chunk(chunk):  # type: ignore[no-untyped-def]
     """A worker that lags (pickled by reference, so defined at module level)."""
     import time
 
-    time.sleep(0.2)
+    time.sleep(0.05)
     assert _EXTRACT_CHUNK is not None
     return _EXTRACT_CHUNK(chunk)
 
@@ -143,6 +149,7 @@ def test_the_main_process_extracts_when_the_workers_are_behind(monkeypatch: pyte
 
     # the worker is forked after the patches: it lags, and counts in its own memory
     monkeypatch.setattr(sys.modules[__name__], "_EXTRACT_CHUNK", pipeline._extract_chunk)
+    monkeypatch.setattr(pipeline, "_CHUNK", 8)
     monkeypatch.setattr(pipeline, "_extract_chunk", _slow_extract_chunk)
     monkeypatch.setattr(pipeline._Extractor, "__call__", counted)
     shared = list(dedup.clean(documents, workers=2))

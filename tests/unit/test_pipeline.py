@@ -181,12 +181,14 @@ def test_cleaning_twice_changes_nothing_more() -> None:
     assert dedup.clean_text(once).cleaned == once
 
 
-def test_a_run_puts_the_garbage_collector_back_as_it_was() -> None:
+def test_a_run_puts_the_interpreter_back_as_it_was() -> None:
     import gc
+    import sys
 
-    before = gc.get_threshold()
+    before = gc.get_threshold(), sys.getswitchinterval()
     results = dedup.clean([article("甲", A), article("乙", A, B)])
     next(results)
     assert gc.get_threshold()[2] >= 1000  # full collections are rare while the run lasts
+    assert sys.getswitchinterval() > 0.04  # (stored in microseconds: 0.05 reads 0.049999…)
     list(results)
-    assert gc.get_threshold() == before
+    assert (gc.get_threshold(), sys.getswitchinterval()) == before
