@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import chain, islice, pairwise
 from multiprocessing.pool import AsyncResult
+from typing import TypeVar
 
 import numpy as np
 
@@ -86,6 +87,24 @@ class Extracted:
     local: dict[int, list[int]]
 
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class _Recent(dict[_K, _V]):
+    """A dict that forgets its oldest entries beyond ``size`` (the caches by
+    key of extraction, and what workers sent and the main process received)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def remember(self, key: _K, value: _V) -> None:
+        self[key] = value
+        if len(self) > self.size:
+            del self[next(iter(self))]
+
+
 class _Extractor:
     """Per-process state of extraction: caches of shingles and signatures by
     key, so exact copies (boilerplate, syndicated text: most paragraphs of a
@@ -93,51 +112,50 @@ class _Extractor:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self._shingles: dict[str, Shingles] = {}
-        self._signed: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._shingles: _Recent[str, Shingles] = _Recent(_CACHED_KEYS)
+        self._signed: _Recent[str, tuple[np.ndarray, np.ndarray]] = _Recent(_CACHED_KEYS)
         self.bands, self.rows = band_layout(config.lsh_threshold, config.num_perm)
 
     def shingles(self, key: str) -> Shingles:
         cached = self._shingles.get(key)
         if cached is None:
             cached = make_shingles(tokenize(key, self.config.segmenter), self.config.shingle_size)
-            if len(self._shingles) < _CACHED_KEYS:
-                self._shingles[key] = cached
+            self._shingles.remember(key, cached)
         return cached
+
+    def _signatures(self, wanted: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Signature and band keys of each key (given its distinct shingles):
+        remembered, or signed together in one bulk call."""
+        found = {key: self._signed[key] for key in wanted if key in self._signed}
+        fresh = [key for key in wanted if key not in found]
+        if fresh:
+            signatures = sign([wanted[key] for key in fresh], self.config)
+            rows = band_keys(signatures, self.bands, self.rows)
+            for key, signature, row in zip(fresh, signatures, rows, strict=True):
+                found[key] = (signature, row)
+                self._signed.remember(key, found[key])
+        return found
+
+    def _signable(self, key: str, shingled: Shingles) -> bool:
+        return (
+            self.config.scope == "corpus" and len(key) >= self.config.min_chars and len(shingled.distinct) > 0
+        )
 
     def features(self, key: str) -> _Features:
         """Shingles and band keys of one key (what a worker did not send again)."""
         shingled = self.shingles(key)
-        if self.config.scope != "corpus" or len(key) < self.config.min_chars or not len(shingled.distinct):
+        if not self._signable(key, shingled):
             return shingled, None
-        known = self._signed.get(key)
-        if known is None:
-            signature = sign([shingled.distinct], self.config)
-            known = (signature[0], band_keys(signature, self.bands, self.rows)[0])
-            if len(self._signed) < _CACHED_KEYS:
-                self._signed[key] = known
-        return shingled, known[1]
+        return shingled, self._signatures({key: shingled.distinct})[key][1]
 
     def sign(self, items: list[Item]) -> None:
         """Signatures and band keys of the items long enough to sign."""
-        fresh: dict[str, list[Item]] = {}
+        signed = self._signatures(
+            {it.key.text: it.distinct for it in items if self._signable(it.key.text, it.shingles)}
+        )
         for it in items:
-            if it.size < self.config.min_chars or not len(it.distinct):
-                continue
-            known = self._signed.get(it.key.text)
-            if known is not None:
-                it.signature, it.bands = known
-            else:
-                fresh.setdefault(it.key.text, []).append(it)
-        if not fresh:
-            return
-        signatures = sign([same[0].distinct for same in fresh.values()], self.config)
-        keys = band_keys(signatures, self.bands, self.rows)
-        for (key, same), signature, row in zip(fresh.items(), signatures, keys, strict=True):
-            for it in same:
-                it.signature, it.bands = signature, row
-            if len(self._signed) < _CACHED_KEYS:
-                self._signed[key] = (signature, row)
+            if it.key.text in signed:
+                it.signature, it.bands = signed[it.key.text]
 
     def __call__(self, index: int, document: Document) -> Extracted:
         paragraphs = split_paragraphs(document.text, index)
@@ -167,8 +185,7 @@ class _Extractor:
                 )
             )
             seen_body = seen_body or p.shape == "body"
-        if self.config.scope == "corpus":
-            self.sign(items)
+        self.sign(items)
         local = {i: [q.paragraph.index for q in qs] for i, qs in local_candidates(items).items()}
         return Extracted(index, document, paragraphs, items, local)
 
@@ -177,22 +194,10 @@ class _Extractor:
 _Features = tuple[Shingles, np.ndarray | None]
 
 
-class _Sent:
-    """Keys whose features a worker has sent (the last ``size``): a key seen
-    again is sent as the key alone.  Most paragraphs of a scraped corpus are
-    copies, and their arrays were most of what the workers sent."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._keys: dict[str, None] = {}
-
-    def first_time(self, key: str) -> bool:
-        if key in self._keys:
-            return False
-        self._keys[key] = None
-        if len(self._keys) > self.size:
-            del self._keys[next(iter(self._keys))]
-        return True
+#: keys whose features a worker has sent (the last ``_CACHED_KEYS``): a key
+#: seen again is sent as the key alone.  Most paragraphs of a scraped corpus
+#: are copies, and their arrays were most of what the workers sent.
+_Sent = _Recent[str, None]
 
 
 class _Received:
@@ -203,14 +208,11 @@ class _Received:
 
     def __init__(self, config: Config, size: int) -> None:
         self.config = config
-        self.size = size
-        self._known: dict[str, _Features] = {}
+        self._known: _Recent[str, _Features] = _Recent(size)
         self._extractor: _Extractor | None = None
 
     def add(self, key: str, features: _Features) -> None:
-        self._known[key] = features
-        if len(self._known) > self.size:
-            del self._known[next(iter(self._known))]
+        self._known.remember(key, features)
 
     def get(self, key: str) -> _Features:
         found = self._known.get(key)
@@ -229,7 +231,7 @@ _sent: _Sent | None = None
 def _start_worker(config: Config) -> None:
     global _worker, _sent
     _worker = _Extractor(config)
-    _sent = _Sent(_CACHED_KEYS)
+    _sent = _Recent(_CACHED_KEYS)
     tokenize("预热", config.segmenter)  # load the dictionary once, before the first chunk
 
 
@@ -274,7 +276,9 @@ def _pack(chunk: list[Extracted], sent: _Sent) -> _Packed:
                 )
             )
         for it in extracted.items:
-            fresh = sent.first_time(it.key.text)
+            fresh = it.key.text not in sent
+            if fresh:
+                sent.remember(it.key.text, None)
             items.append(
                 (
                     position,
@@ -472,9 +476,11 @@ class _Corpus:
                 external[it.paragraph.index] = sorted(found.values(), key=lambda q: q.ref)
         return external
 
-    def _remember(self, items: Sequence[Item], removed: dict[int, Decision]) -> None:
+    def _remember(self, items: Sequence[Item], removed: dict[int, Decision]) -> list[Item]:
+        """Index the document's kept paragraphs; the ones indexed are returned."""
+        indexed: list[Item] = []
         if self.config.scope != "corpus":
-            return
+            return indexed
         for it in items:
             if it.paragraph.index in removed:
                 continue
@@ -488,6 +494,8 @@ class _Corpus:
             if bands is not None:
                 self.near.add(it, bands)
             self.contain.add(it, anchors(it.distinct).tolist())
+            indexed.append(it)
+        return indexed
 
     def _near_copy(self, items: Sequence[Item], decisions: dict[int, Decision]) -> NearCopy | None:
         shares = repeated_share(items, decisions)
@@ -656,9 +664,8 @@ class _Corpus:
                 whole.add(p.index)
             removals.sort(key=lambda r: (r.start, r.end))
             joins = self._joins(document.text, paragraphs, whole)
-        self._remember(items, decisions)
+        indexed = self._remember(items, decisions)
         pairs = {(j.head, j.tail) for j in joins}
-        indexed = [it for it in items if it.paragraph.index not in decisions]
         self._tables.used(chain(indexed, *external.values()))
         cleaned = "" if dropped else rewrite(document.text, paragraphs, whole, pairs)
         return Result(
