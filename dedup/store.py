@@ -791,16 +791,19 @@ def _bare_record(size: int, shingles: bytes, tokens: bytes) -> ParagraphRecord:
     )
 
 
-def _stored(row: Sequence[Any]) -> StoredParagraph:
-    pid, path, idx, line, col, start, end, cstart, cend, shape, key_hash, size, shingles, tokens = row
+def _decoded(pid: int, path: str, fields: Sequence[Any], shingles: bytes, tokens: bytes) -> StoredParagraph:
+    """A stored paragraph from its scalar fields as SQLite and Redis keep them
+    (index, line, col, start, end, content start and end, shape code, key hash,
+    size) and its shingle and token blobs."""
+    index, line, col, start, end, content_start, content_end, shape, key_hash, size = fields
     record = ParagraphRecord(
-        idx,
+        index,
         line,
         col,
         start,
         end,
-        cstart,
-        cend,
+        content_start,
+        content_end,
         _SHAPE_NAMES.get(shape, "body"),
         key_hash,
         size,
@@ -808,6 +811,11 @@ def _stored(row: Sequence[Any]) -> StoredParagraph:
         unpack_tokens(tokens),
     )
     return StoredParagraph(pid, path, record)
+
+
+def _stored(row: Sequence[Any]) -> StoredParagraph:
+    pid, path, *fields, shingles, tokens = row
+    return _decoded(pid, path, fields, shingles, tokens)
 
 
 def _ignore_directory(directory: Path) -> None:
@@ -870,26 +878,13 @@ def _unpack_record(pid: int, blob: bytes) -> StoredParagraph:
     at += 4
     path = blob[at : at + n_name].decode("utf-8")
     at += n_name
-    shingles = np.frombuffer(blob[at : at + n_sh], dtype=_U32)
+    shingles = blob[at : at + n_sh]
     at += n_sh
-    tokens = unpack_tokens(blob[at : at + n_tok])
+    tokens = blob[at : at + n_tok]
     if at + n_tok != len(blob):
         raise ValueError("record length does not add up")
-    record = ParagraphRecord(
-        index,
-        line,
-        col,
-        start,
-        end,
-        cstart,
-        cend,
-        _SHAPE_NAMES.get(shape, "body"),
-        key_hash,
-        size,
-        shingles,
-        tokens,
-    )
-    return StoredParagraph(pid, path, record)
+    fields = (index, line, col, start, end, cstart, cend, shape, key_hash, size)
+    return _decoded(pid, path, fields, shingles, tokens)
 
 
 class RedisStore(Store):
