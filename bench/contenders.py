@@ -26,9 +26,9 @@ import logging
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 #: the scorer's paragraphs: blank-line blocks, stripped, empties dropped
 _BLANK_LINE = re.compile(r"\n\s*\n")
@@ -66,6 +66,9 @@ def read_keys(path: Path) -> list[str]:
 
 def write_stats(path: Path, stats: dict[str, Any]) -> None:
     path.write_text(json.dumps(stats, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+_T = TypeVar("_T")
 
 
 def chunks(items: list[str], size: int = CHUNK) -> list[list[str]]:
@@ -135,19 +138,24 @@ def _tokenize_chunk(keys: list[str]) -> tuple[int, float]:
     return tokens, time.process_time() - started
 
 
-def run_tokenize(keys_path: Path, workers: int, stats_path: Path) -> None:
-    keys = read_keys(keys_path)
-    work = chunks(keys)
+def _over_chunks(function: Callable[[list[str]], _T], work: list[list[str]], workers: int) -> list[_T]:
+    """``function`` over every chunk, in input order, in a pool of ``workers``
+    processes (each with its own jieba) when there are several."""
     if workers <= 1:
         _init_jieba()
-        results = [_tokenize_chunk(c) for c in work]
-    else:
-        import multiprocessing
+        return [function(c) for c in work]
+    import multiprocessing
 
-        with multiprocessing.Pool(workers, initializer=_init_jieba) as pool:
-            results = list(pool.imap_unordered(_tokenize_chunk, work))
-            pool.close()
-            pool.join()
+    with multiprocessing.Pool(workers, initializer=_init_jieba) as pool:
+        results = list(pool.imap(function, work))
+        pool.close()
+        pool.join()
+    return results
+
+
+def run_tokenize(keys_path: Path, workers: int, stats_path: Path) -> None:
+    keys = read_keys(keys_path)
+    results = _over_chunks(_tokenize_chunk, chunks(keys), workers)
     write_stats(
         stats_path,
         {
@@ -199,17 +207,7 @@ def run_compare(keys_path: Path, workers: int, stats_path: Path) -> None:
     from importlib.metadata import version
 
     keys = read_keys(keys_path)
-    work = chunks(keys)
-    if workers <= 1:
-        _init_jieba()
-        results = [_compare_chunk(c) for c in work]
-    else:
-        import multiprocessing
-
-        with multiprocessing.Pool(workers, initializer=_init_jieba) as pool:
-            results = list(pool.imap(_compare_chunk, work))
-            pool.close()
-            pool.join()
+    results = _over_chunks(_compare_chunk, chunks(keys), workers)
     total: dict[str, Any] = {
         "available": True,
         "rjieba": version("rjieba"),
