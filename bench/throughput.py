@@ -253,15 +253,15 @@ class Corpus:
 def prepare(source: Path, limit: int | None, scratch: Path) -> Corpus:
     """Count the input, write the BENCH_LIMIT subset and the paragraphs' matching keys."""
     try:
-        from dedup.normalize import fold
+        from dedup.text.normalize import fold
 
-        key_source = "dedup.normalize.fold of each paragraph"
+        key_source = "dedup.text.normalize.fold of each paragraph"
     except ImportError:
 
         def fold(text: str) -> str:
             return "".join(text.split())
 
-        key_source = "paragraph text without whitespace (dedup.normalize.fold not importable)"
+        key_source = "paragraph text without whitespace (dedup.text.normalize.fold not importable)"
     path = source if limit is None else scratch / "input.jsonl.gz"
     keys = scratch / "keys.txt"
     prefix: list[tuple[int, int]] = []

@@ -23,7 +23,7 @@ def read_exact(path: Path) -> str:
 @pytest.fixture(scope="session", autouse=True)
 def _warm_segmenter() -> None:
     from dedup.config import Config
-    from dedup.tokenize import segmenter
+    from dedup.text.words import segmenter
 
     segmenter("jieba")
     segmenter(Config().segmenter)

@@ -97,7 +97,7 @@ class Run:
 @pytest.fixture
 def dedup(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
     """``dedup ARGS...`` in-process, from the current directory."""
-    from dedup.cli import main
+    from dedup.cli.app import main
 
     def run(*args: str | os.PathLike[str]) -> Run:
         capsys.readouterr()

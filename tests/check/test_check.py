@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import dedup
-from dedup.check import check, find_repository
+from dedup.precommit.check import check, find_repository
 
 from .conftest import UNIQUE, Run, body, edited, git, paragraphs, write
 

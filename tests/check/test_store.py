@@ -11,11 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dedup.check import _records, key_hash
 from dedup.config import Config
-from dedup.pipeline import extract_all
-from dedup.records import Document
-from dedup.store import (
+from dedup.precommit.check import _records, key_hash
+from dedup.precommit.store import (
     FileRecord,
     FileState,
     IndexDamaged,
@@ -25,6 +23,8 @@ from dedup.store import (
     pack_tokens,
     unpack_tokens,
 )
+from dedup.records import Document
+from dedup.run.pipeline import extract_all
 
 from .conftest import CORPUS, body, edited
 

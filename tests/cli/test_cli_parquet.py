@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from dedup import io as dio
+from dedup.files import io as dio
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")

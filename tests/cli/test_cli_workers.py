@@ -67,7 +67,7 @@ def corpus_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_output_and_report_do_not_depend_on_the_number_of_workers(dedup_process, corpus_file: Path) -> None:
-    from dedup import pipeline
+    from dedup.run import pipeline as pipeline
 
     assert CORPUS > 3 * pipeline._CHUNK, "the corpus must span several chunks of work"
     outputs = {}
@@ -100,7 +100,7 @@ def test_features_sent_once_or_extracted_again_give_the_same_results(monkeypatch
     """A worker sends a key's features once; when the main process no longer
     holds them it extracts them itself (here it holds none)."""
     import dedup
-    from dedup import pipeline
+    from dedup.run import pipeline as pipeline
 
     extracted_again: list[str] = []
 
@@ -135,7 +135,7 @@ def _slow_extract_chunk(chunk):  # type: ignore[no-untyped-def]
 
 def test_the_main_process_extracts_when_the_workers_are_behind(monkeypatch: pytest.MonkeyPatch) -> None:
     import dedup
-    from dedup import pipeline
+    from dedup.run import pipeline as pipeline
 
     documents = [dedup.Document(d["id"], d["text"]) for d in _corpus(200)]
     alone = list(dedup.clean(documents, workers=1))

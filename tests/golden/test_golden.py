@@ -115,7 +115,7 @@ def test_known_failures_name_existing_cases_with_a_reason() -> None:
 
 def test_expected_output_never_has_more_text_than_input() -> None:
     # a sanity check of the fixtures themselves: cleaning only removes and re-joins
-    from dedup.normalize import fold
+    from dedup.text.normalize import fold
 
     for folder in case_dirs():
         if (folder / "input.txt").is_file():

@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import dedup
-from dedup.normalize import fold
+from dedup.text.normalize import fold
 
 SEED = Path(__file__).resolve().parents[2] / "fixtures" / "seed" / "article.txt"
 
@@ -55,7 +55,7 @@ PROPERTIES = settings(
 def _sentence_pool() -> list[str]:
     """Sentences of the seed that share no word trigram (the matcher's shingle) with one
     another, so that a sentence is covered only by copies and pieces of itself."""
-    from dedup.tokenize import tokenize
+    from dedup.text.words import tokenize
 
     text = SEED.read_bytes().decode("utf-8")
     pool: list[str] = []
@@ -170,7 +170,7 @@ def test_cleaning_is_idempotent(doc: Built) -> None:
 @PROPERTIES
 @given(documents())
 def test_kept_paragraphs_appear_verbatim_and_in_order(doc: Built) -> None:
-    from dedup.segment import split_paragraphs
+    from dedup.text.segment import split_paragraphs
 
     result = dedup.clean_text(doc.text)
     gone = {r.paragraph for r in result.removed if r.kind != "marker"}

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from dedup.config import Config
-from dedup.index import BandIndex, ShingleIndex, anchors, band_keys, band_layout
-from dedup.normalize import fold
-from dedup.shingle import shingles
-from dedup.signature import sign, to_datasketch
-from dedup.tokenize import tokenize
+from dedup.matching.index import BandIndex, ShingleIndex, anchors, band_keys, band_layout
+from dedup.matching.shingle import shingles
+from dedup.matching.signature import sign, to_datasketch
+from dedup.text.normalize import fold
+from dedup.text.words import tokenize
 
 ORIGINAL = (
     "习近平指出，在这场前所未有的疫情防控斗争中，城乡广大社区工作者同参与社区防控的各方面人员一道，"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dedup.markers import content_bounds, is_marker
+from dedup.text.markers import content_bounds, is_marker
 
 BRACKETS = ["（）", "()", "〔〕", "［］", "[]", "【】", "〈〉", "<>", "《》", "「」", "『』"]
 

@@ -7,7 +7,7 @@ the decisions and the report, not the matcher's internals (being tuned).
 from __future__ import annotations
 
 import dedup
-from dedup.normalize import fold
+from dedup.text.normalize import fold
 
 TITLE = "习近平回信勉励武汉东湖新城社区全体社区工作者"
 A = (

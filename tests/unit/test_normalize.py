@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.normalize import fold, normalize, origin
+from dedup.text.normalize import fold, normalize, origin
 
 
 def test_full_width_and_half_width_fold_alike() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 import dedup
-from dedup.repair import decide_join, ends_open, shape_of
+from dedup.text.joins import decide_join, ends_open, shape_of
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dedup.rewrite import glue, rewrite
-from dedup.segment import split_paragraphs
+from dedup.text.rewrite import glue, rewrite
+from dedup.text.segment import split_paragraphs
 
 
 def clean(text: str, removed: set[int] = frozenset(), joins: set[tuple[int, int]] = frozenset()) -> str:  # type: ignore[assignment]

@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.segment import split_paragraphs
+from dedup.text.segment import split_paragraphs
 
 
 def scorer_paragraphs(text: str) -> list[str]:

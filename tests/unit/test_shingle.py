@@ -7,8 +7,7 @@ import sys
 
 import numpy as np
 
-from dedup.normalize import fold
-from dedup.shingle import (
+from dedup.matching.shingle import (
     bit_span,
     char_table,
     coverage,
@@ -18,7 +17,8 @@ from dedup.shingle import (
     longest_gap,
     shingles,
 )
-from dedup.tokenize import tokenize
+from dedup.text.normalize import fold
+from dedup.text.words import tokenize
 
 PARAGRAPH = (
     "社区是疫情防控的最前线。新冠肺炎疫情发生以来，全国400多万名社区工作者坚守一线，"
@@ -89,7 +89,7 @@ def test_word_order_and_boundaries_matter() -> None:
 
 def test_hashes_are_stable_across_processes() -> None:
     # saved indexes compare hashes made by other processes: nothing may depend on PYTHONHASHSEED
-    code = f"from dedup.shingle import shingles; print(shingles({WORDS!r}, 3).hashes.tolist())"
+    code = f"from dedup.matching.shingle import shingles; print(shingles({WORDS!r}, 3).hashes.tolist())"
     runs = {
         subprocess.run(
             [sys.executable, "-c", code],

@@ -9,7 +9,7 @@ import pytest
 from datasketch import LeanMinHash, MinHash
 
 from dedup.config import HASH_SCHEME, Config
-from dedup.signature import sign, to_datasketch
+from dedup.matching.signature import sign, to_datasketch
 
 
 def hashes(values: list[int]) -> np.ndarray:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dedup.normalize import fold
-from dedup.tokenize import segmenter, tokenize
+from dedup.text.normalize import fold
+from dedup.text.words import segmenter, tokenize
 
 
 @pytest.mark.parametrize("name", ["jieba", "auto"])

@@ -2,11 +2,11 @@
 
 Registered on the main app (``dedup/cli.py``) with::
 
-    from dedup.cli_check import register
+    from dedup.cli.check import register
     register(app)
 
 Like the rest of the command line, each command parses its options, calls one
-library function (:mod:`dedup.check`), renders the result and returns an exit
+library function (:mod:`dedup.precommit.check`), renders the result and returns an exit
 code: 0 clean, 1 duplicates found or files fixed, 2 usage or configuration
 error, 123 unreadable input.  Findings go to stdout, one per line in the style
 of linters (``file:line:col: kind: matches other_file:line (score)``) or as
@@ -84,7 +84,7 @@ def _settings(
 def _workers(workers: int | None) -> int:
     if workers is not None:
         return workers
-    from dedup.pipeline import default_workers
+    from dedup.run.pipeline import default_workers
 
     return min(4, default_workers())
 
@@ -124,8 +124,8 @@ def check(
     built on first use and brought up to date on every run.  Exit code 1 when
     something is found (or fixed).
     """
-    from dedup.check import check as run_check
-    from dedup.check import find_repository
+    from dedup.precommit.check import check as run_check
+    from dedup.precommit.check import find_repository
 
     config, _ = _settings(config_file, index, segmenter)
     repo = find_repository()
@@ -256,7 +256,7 @@ def _sync(
 ) -> int:
     """Bring the index up to date with the repository: from scratch (``rebuild``),
     or reading every file again (``rehash``), or only what changed."""
-    from dedup.check import build, find_repository
+    from dedup.precommit.check import build, find_repository
 
     config, _ = _settings(config_file, index, segmenter)
     report = build(
@@ -285,7 +285,7 @@ def index_stats(
     output_format: FormatOption = "text",
 ) -> int:
     """Print what the index holds: files, paragraphs, LSH bands, anchor postings, size, fingerprint."""
-    from dedup.check import find_repository, stats
+    from dedup.precommit.check import find_repository, stats
 
     config, _ = _settings(config_file, index, None)
     data = stats(find_repository(), config)
@@ -314,7 +314,7 @@ def index_verify(
 ) -> int:
     """Check the index without changing it: storage integrity (SQLite integrity_check),
     fingerprint, and that every entry matches its file.  Exit code 1 on problems."""
-    from dedup.check import find_repository, verify
+    from dedup.precommit.check import find_repository, verify
 
     config, _ = _settings(config_file, index, None)
     result = verify(find_repository(), config)

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dedup.markers import content_bounds
 from dedup.records import Paragraph
-from dedup.repair import shape_of
+from dedup.text.joins import shape_of
+from dedup.text.markers import content_bounds
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _LINE = re.compile(r"\n")

@@ -32,7 +32,7 @@ endian); ``tokens`` its word lengths (a width byte, then uint8/16/32 values),
 from which the character span of every shingle follows.  ``bands`` holds the
 low 32 bits of each LSH band key (a chance collision only adds a candidate,
 which is verified anyway); ``postings`` only the anchor shingles
-(:func:`dedup.index.anchors`, a fixed quarter of all hash values).  Writes are
+(:func:`dedup.matching.index.anchors`, a fixed quarter of all hash values).  Writes are
 transactions (``BEGIN IMMEDIATE``) on a database in WAL mode, so concurrent
 runs wait for each other instead of corrupting it; removing a file's paragraphs
 removes their band and posting rows too, recomputed from the stored shingles.
@@ -62,14 +62,14 @@ import numpy as np
 
 from dedup.config import Config
 from dedup.errors import ConfigError, DedupError
+from dedup.matching.shingle import distinct
 from dedup.records import Shape, Shingles
-from dedup.shingle import distinct
 
 if TYPE_CHECKING:
     from datasketch import MinHashLSH
 
 SCHEMA_VERSION = 1
-#: anchor shingles are those whose hash is a multiple of this (see ``dedup.index.anchors``)
+#: anchor shingles are those whose hash is a multiple of this (see ``dedup.matching.index.anchors``)
 ANCHOR_EVERY = 4
 #: a shingle in more paragraphs than this is a stock phrase: it proposes no candidates
 MAX_POSTINGS = 64
@@ -131,7 +131,7 @@ class ParagraphRecord:
     signature: np.ndarray | None = None
 
     def shingles(self, size: int) -> Shingles:
-        """The paragraph's shingles, as ``dedup.shingle.shingles`` made them."""
+        """The paragraph's shingles, as ``dedup.matching.shingle.shingles`` made them."""
         bounds = np.zeros(len(self.tokens) + 1, dtype=np.int32)
         np.cumsum(self.tokens, out=bounds[1:])
         count = len(self.hashes)
@@ -205,7 +205,7 @@ def index_fingerprint(config: Config) -> dict[str, str]:
     """What the stored data depends on: library versions, hashing scheme, segmenter
     and the settings that shape keys, shingles, signatures and bands (not the
     thresholds of the decisions, which are applied at check time)."""
-    from dedup.index import band_layout
+    from dedup.matching.index import band_layout
 
     base = {k: v for k, v in config.fingerprint().items() if k != "settings"}
     bands, rows = band_layout(config.lsh_threshold, config.num_perm)
@@ -237,14 +237,14 @@ def signable(record: ParagraphRecord, config: Config) -> bool:
 
 
 def _anchors(hashes: np.ndarray) -> list[int]:
-    from dedup.index import anchors
+    from dedup.matching.index import anchors
 
     return [int(h) for h in anchors(np.unique(hashes), ANCHOR_EVERY).tolist()]
 
 
 def _band_keys(signatures: np.ndarray, config: Config) -> np.ndarray:
     """32-bit band keys (signed, as SQLite stores them in 4 bytes), one row per signature."""
-    from dedup.index import band_keys, band_layout
+    from dedup.matching.index import band_keys, band_layout
 
     bands, rows = band_layout(config.lsh_threshold, config.num_perm)
     keys = band_keys(signatures, bands, rows)
@@ -253,7 +253,7 @@ def _band_keys(signatures: np.ndarray, config: Config) -> np.ndarray:
 
 def _signatures(records: Sequence[ParagraphRecord], config: Config) -> np.ndarray:
     """Signatures of records (their own when carried, else recomputed from the stored shingles)."""
-    from dedup.signature import sign
+    from dedup.matching.signature import sign
 
     missing = [r for r in records if r.signature is None]
     made = iter(sign([np.unique(r.hashes) for r in missing], config)) if missing else iter(())
@@ -1019,7 +1019,7 @@ class RedisStore(Store):
     ) -> None:
         if not records and not removed and not touched:
             return
-        from dedup.signature import to_datasketch
+        from dedup.matching.signature import to_datasketch
 
         entries = self._file_entries()
         dropped: list[int] = []
@@ -1105,7 +1105,7 @@ class RedisStore(Store):
         return out
 
     def lookup(self, probes: Sequence[Probe]) -> list[Hits]:
-        from dedup.signature import to_datasketch
+        from dedup.matching.signature import to_datasketch
 
         anchor_ids: dict[int, list[int] | None] = {}
         wanted = sorted({h for probe in probes for h in _anchors(probe.distinct)})

@@ -30,9 +30,9 @@ from functools import lru_cache
 import numpy as np
 
 from dedup.config import Config
-from dedup.normalize import origin
+from dedup.matching.shingle import bit_span, char_table, covered_bits, jaccard, longest_gap
 from dedup.records import Key, Match, Paragraph, RemovalKind, Shingles
-from dedup.shingle import bit_span, char_table, covered_bits, jaccard, longest_gap
+from dedup.text.normalize import origin
 
 Ref = tuple[int, int]
 

@@ -102,7 +102,7 @@ _CLASSIFIERS = set("个位名项条次起家件种批座支只张些场届")
 
 def word_across(head: str, tail: str, segmenter: str = "jieba") -> bool:
     """jieba finds a word spanning the joint (``没有主`` + ``管单位`` -> ``主管``)."""
-    from dedup.tokenize import tokenize
+    from dedup.text.words import tokenize
 
     if not (_is_han(head[-1:]) and _is_han(tail[:1])):
         return False
@@ -116,7 +116,7 @@ def word_across(head: str, tail: str, segmenter: str = "jieba") -> bool:
 
 
 def _last_word(head: str, segmenter: str) -> str:
-    from dedup.tokenize import tokenize
+    from dedup.text.words import tokenize
 
     words = tokenize(head[-6:], segmenter)
     return words[-1] if words else ""

@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 import dedup
-from dedup import io as dio
 from dedup.config import ArticlePolicy, Config, KeepPolicy, Scope, Segmenter
 from dedup.errors import ConfigError, DedupError
-from dedup.io import InputFormat, Record
+from dedup.files import io as dio
+from dedup.files.io import InputFormat, Record
 from dedup.records import Result
 
 if TYPE_CHECKING:
@@ -226,7 +226,7 @@ def _results(
             yield record.document
 
     if workers is None:
-        from dedup.pipeline import default_workers
+        from dedup.run.pipeline import default_workers
 
         workers = default_workers()
     for result in dedup.clean(documents(), config, workers):
@@ -786,7 +786,7 @@ def show_config(
     return EXIT_CLEAN
 
 
-from dedup.cli_check import register as _register_check  # noqa: E402 - `check` and `index`, after the app's own
+from dedup.cli.check import register as _register_check  # noqa: E402 - `check` and `index`, after the app's own
 
 _register_check(app)
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from dedup.config import HASH_SCHEME, Config
-from dedup.shingle import fmix32
+from dedup.matching.shingle import fmix32
 
 _U32 = np.uint32
 

@@ -31,8 +31,10 @@ from typing import TypeVar
 import numpy as np
 
 from dedup.config import Config, stamp
-from dedup.index import BandIndex, ShingleIndex, anchors, band_keys, band_layout
-from dedup.match import (
+from dedup.matching.index import BandIndex, ShingleIndex, anchors, band_keys, band_layout
+from dedup.matching.shingle import shingles as make_shingles
+from dedup.matching.signature import sign
+from dedup.matching.verify import (
     Decision,
     Item,
     RecentTables,
@@ -41,14 +43,20 @@ from dedup.match import (
     repeated_share,
     resolve_document,
 )
-from dedup.normalize import normalize
 from dedup.records import Document, Flag, Join, Key, NearCopy, Paragraph, Removal, Result, Shape, Shingles
-from dedup.repair import BARE_NUMERAL, CLAUSE, DANGLING_WORDS, NOT_OPENING, decide_join, ends_open, shape_of
-from dedup.rewrite import rewrite
-from dedup.segment import split_paragraphs
-from dedup.shingle import shingles as make_shingles
-from dedup.signature import sign
-from dedup.tokenize import tokenize
+from dedup.text.joins import (
+    BARE_NUMERAL,
+    CLAUSE,
+    DANGLING_WORDS,
+    NOT_OPENING,
+    decide_join,
+    ends_open,
+    shape_of,
+)
+from dedup.text.normalize import normalize
+from dedup.text.rewrite import rewrite
+from dedup.text.segment import split_paragraphs
+from dedup.text.words import tokenize
 
 #: how many earlier paragraphs sharing anchors are checked per paragraph
 _MAX_EXTERNAL = 16

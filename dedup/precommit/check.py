@@ -5,13 +5,13 @@ A commit may not add a paragraph that the corpus already has (exactly, nearly,
 or as a piece of a larger one), nor an article that is a near-copy of one
 already there.  pre-commit hands the changed files over in batches, so each
 batch is compared with the whole corpus through the persistent index
-(:mod:`dedup.store`), which holds every corpus file: the repository's tracked
+(:mod:`dedup.precommit.store`), which holds every corpus file: the repository's tracked
 files that match the ``files`` setting, plus the files being checked.  Before
 each check the index catches up with the working tree (new, changed and
 deleted files; unchanged ones are recognised by size and time).
 
 Decisions are the cleaner's own: the paragraphs of a checked file are resolved
-with :func:`dedup.match.resolve_document` against candidates from the index,
+with :func:`dedup.matching.verify.resolve_document` against candidates from the index,
 so ``dedup check`` reports what ``dedup clean`` would remove.  Which of two
 copies is the repeat follows one order over all paragraphs: paragraphs already
 committed (in ``HEAD``) come before new ones, then by path and position.  So a
@@ -43,9 +43,8 @@ import xxhash
 
 from dedup.config import Config
 from dedup.errors import ConfigError, DedupError, InputError
-from dedup.match import Decision, Item, repeated_share, resolve_document
-from dedup.records import Document, Shingles
-from dedup.store import (
+from dedup.matching.verify import Decision, Item, repeated_share, resolve_document
+from dedup.precommit.store import (
     FileRecord,
     FileState,
     IndexDamaged,
@@ -57,6 +56,7 @@ from dedup.store import (
     describe_mismatch,
     open_store,
 )
+from dedup.records import Document, Shingles
 
 Progress = Callable[[str], None]
 
@@ -242,7 +242,7 @@ def changed_paths(repo: Repository) -> set[str] | None:
 
 def _read(path: Path, shown: str) -> tuple[bytes, str, str]:
     """Bytes, text and encoding of a corpus file."""
-    from dedup.io import decode_text
+    from dedup.files.io import decode_text
 
     try:
         data = path.read_bytes()
@@ -312,7 +312,7 @@ def _records(text: str, items: Sequence[Item]) -> tuple[ParagraphRecord, ...]:
 
 @lru_cache(maxsize=1)
 def _known_extractor() -> type[Any]:
-    from dedup.pipeline import _Extractor
+    from dedup.run.pipeline import _Extractor
 
     class Known(_Extractor):
         """The cleaner's own feature extraction, fed with shingles from the index
@@ -543,7 +543,7 @@ def _index(
     say: Progress,
 ) -> int:
     """Extract and write files in batches of one transaction each; returns how many."""
-    from dedup.pipeline import extract_all
+    from dedup.run.pipeline import extract_all
 
     queue: deque[tuple[FileState, str]] = deque()
 
@@ -592,9 +592,9 @@ class _Order:
 
     def _head_keys(self, path: str) -> frozenset[int]:
         if path not in self._head:
-            from dedup.io import decode_text
-            from dedup.normalize import normalize
-            from dedup.segment import split_paragraphs
+            from dedup.files.io import decode_text
+            from dedup.text.normalize import normalize
+            from dedup.text.segment import split_paragraphs
 
             keys: set[int] = set()
             done = self.repo._git("cat-file", "blob", f"HEAD:{path}")
@@ -723,9 +723,9 @@ class _Checker:
         return tuple(out)
 
     def _rewrite(self, path: str, removed: set[int]) -> None:
-        from dedup.io import atomic_write
-        from dedup.rewrite import rewrite
-        from dedup.segment import split_paragraphs
+        from dedup.files.io import atomic_write
+        from dedup.text.rewrite import rewrite
+        from dedup.text.segment import split_paragraphs
 
         target = self.repo.root / path
         _, text, encoding = _read(target, path)
