@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 #: ``marker``       a newspaper continuation marker such as ``（上接第一版）``
 RemovalKind = Literal["exact", "near", "fragment", "splice", "boilerplate", "marker"]
 
-#: How the rest of a paragraph reads, decided from its shape (see ``repair.py``).
+#: How the rest of a paragraph reads, decided from its shape (see ``text/shape.py``).
 Shape = Literal["heading", "body"]
 
 

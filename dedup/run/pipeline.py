@@ -44,18 +44,11 @@ from dedup.matching.verify import (
     resolve_document,
 )
 from dedup.records import Document, Flag, Join, Key, NearCopy, Paragraph, Removal, Result, Shape, Shingles
-from dedup.text.joins import (
-    BARE_NUMERAL,
-    CLAUSE,
-    DANGLING_WORDS,
-    NOT_OPENING,
-    decide_join,
-    ends_open,
-    shape_of,
-)
+from dedup.text.joins import BARE_NUMERAL, CLAUSE, DANGLING_WORDS, NOT_OPENING, decide_join
 from dedup.text.normalize import normalize
 from dedup.text.rewrite import rewrite
 from dedup.text.segment import split_paragraphs
+from dedup.text.shape import ends_open, shape_of
 from dedup.text.words import tokenize
 
 #: how many earlier paragraphs sharing anchors are checked per paragraph

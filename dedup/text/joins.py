@@ -1,8 +1,4 @@
-"""Layout repair: which paragraphs are headings, and which were broken by the page.
-
-A paragraph's *shape* is ``heading`` (titles, subheadings, bylines, datelines:
-short, no sentence-final punctuation) or ``body``.  Headings are never removed
-as pieces of body text and never joined to the next paragraph.
+"""Broken paragraphs: which two neighbours the page layout cut apart, and why we think so.
 
 A *broken paragraph* is a body paragraph that the layout cut mid-sentence or
 mid-word; its continuation is the next kept paragraph.  The decision weighs
@@ -10,6 +6,7 @@ evidence rather than following one rule: how the head ends (no final
 punctuation, a dangling list numeral ``。四``, an open quote or bracket), how the
 tail starts (with a character or word that cannot open a sentence), and whether
 jieba finds a word across the joint (``没有主`` + ``管单位`` -> ``主管``).
+Heading-shaped heads (``shape``) weigh less: a title is never joined forward.
 """
 
 from __future__ import annotations
@@ -18,12 +15,10 @@ import re
 from dataclasses import dataclass
 
 from dedup.records import Shape
+from dedup.text.shape import ends_open
+from dedup.text.words import tokenize
 
-#: punctuation that ends a sentence, or a line that is complete as it stands
-_FINAL = set("。！？!?…；;：:")
-_CLOSERS = set("”’」』）)】〕］]》〉\"'")
-_SENTENCE_END = re.compile(r"[。！？!?；;]")
-_OPENERS = "“‘「『（(【〔［[《〈"
+_ONE_TO_TEN = "一二三四五六七八九十"
 _PAIRS = {
     "“": "”",
     "‘": "’",
@@ -36,33 +31,40 @@ _PAIRS = {
     "〔": "〕",
     "［": "］",
 }
-_LIST_NUMERAL = re.compile(
-    r"[。！？；;]\s*([一二三四五六七八九十]{1,2}|[0-9]{1,2}|第[一二三四五六七八九十]{1,3})$"
-)
+_LIST_NUMERAL = re.compile(rf"[。！？；;]\s*([{_ONE_TO_TEN}]{{1,2}}|[0-9]{{1,2}}|第[{_ONE_TO_TEN}]{{1,3}})$")
 #: characters that rarely or never open a sentence in Chinese
 NOT_OPENING = set("，、。；：？！,.;:?!）)」』”’》〉】的了着过地得们吗呢吧啊么")
 
-#: headings are short; a longer line without final punctuation is body text
-HEADING_MAX_CHARS = 64
+_ENUMERATOR = re.compile(
+    rf"^(?:[{_ONE_TO_TEN}]{{1,3}}[、，．.]|[（(][{_ONE_TO_TEN}0-9]{{1,3}}[）)]|[0-9]{{1,2}}[、．.])"
+)
+BARE_NUMERAL = re.compile(rf"[{_ONE_TO_TEN}]{{1,2}}|第[{_ONE_TO_TEN}]{{1,3}}|[0-9]{{1,2}}")
+_NUMBER_GOES_ON = set("0123456789０１２３４５６７８９多余万亿千百年月日号%％个")
+#: punctuation that separates the clauses of a sentence
+CLAUSE_MARKS = "，,、：:"
+CLAUSE = re.compile(f"[{CLAUSE_MARKS}]")
 
 
-def shape_of(text: str) -> Shape:
-    """``heading`` for titles, subheadings, bylines and datelines; ``body`` otherwise."""
-    stripped = text.strip()
-    if len(stripped) > HEADING_MAX_CHARS:
-        return "body"
-    if _SENTENCE_END.search(stripped.rstrip("”’」』）)】〕］]》〉\"'")):
-        return "body"
-    if stripped[-1:] in _FINAL:
-        return "body"
-    return "heading"
+#: single-character words that cannot end a sentence: particles, prepositions, conjunctions
+DANGLING_WORDS = set("的地得之和与及或在对把被向从为将使让给于以而并且但是")
+_CN_DIGITS = set("零〇○" + _ONE_TO_TEN + "百千万亿两")
+_CLASSIFIERS = set("个位名项条次起家件种批座支只张些场届")
+
+#: one piece of evidence: the points it adds to the score, and what it is
+_Weight = tuple[float, str]
 
 
 @dataclass(frozen=True, slots=True)
 class JoinDecision:
+    """Whether to re-join, the score that decided it (joins at 1.5), and the evidence in
+    the order it was weighed (reported with every ``Join``)."""
+
     join: bool
     score: float
     evidence: tuple[str, ...]
+
+
+_NO_JOIN = JoinDecision(False, 0.0, ())
 
 
 def _open_brackets(text: str) -> bool:
@@ -77,33 +79,8 @@ def _open_brackets(text: str) -> bool:
     return any(v > 0 for v in depth.values())
 
 
-def ends_open(text: str) -> bool:
-    """The paragraph stops without anything that could end it."""
-    stripped = text.rstrip()
-    if not stripped:
-        return False
-    last = stripped[-1]
-    return last not in _FINAL and last not in _CLOSERS
-
-
-_ENUMERATOR = re.compile(
-    r"^(?:[一二三四五六七八九十]{1,3}[、，．.]|[（(][一二三四五六七八九十0-9]{1,3}[）)]|[0-9]{1,2}[、．.])"
-)
-BARE_NUMERAL = re.compile(r"[一二三四五六七八九十]{1,2}|第[一二三四五六七八九十]{1,3}|[0-9]{1,2}")
-_NUMBER_GOES_ON = set("0123456789０１２３４５６７８９多余万亿千百年月日号%％个")
-CLAUSE = re.compile(r"[，,、：:]")
-
-
-#: single-character words that cannot end a sentence: particles, prepositions, conjunctions
-DANGLING_WORDS = set("的地得之和与及或在对把被向从为将使让给于以而并且但是")
-_CN_DIGITS = set("零〇○一二三四五六七八九十百千万亿两")
-_CLASSIFIERS = set("个位名项条次起家件种批座支只张些场届")
-
-
 def word_across(head: str, tail: str, segmenter: str = "jieba") -> bool:
     """jieba finds a word spanning the joint (``没有主`` + ``管单位`` -> ``主管``)."""
-    from dedup.text.words import tokenize
-
     if not (_is_han(head[-1:]) and _is_han(tail[:1])):
         return False
     left, right = head[-4:], tail[:4]
@@ -116,8 +93,6 @@ def word_across(head: str, tail: str, segmenter: str = "jieba") -> bool:
 
 
 def _last_word(head: str, segmenter: str) -> str:
-    from dedup.text.words import tokenize
-
     words = tokenize(head[-6:], segmenter)
     return words[-1] if words else ""
 
@@ -144,60 +119,99 @@ def decide_join(
     head = head.rstrip()
     tail = tail.lstrip()
     if not head or not tail:
-        return JoinDecision(False, 0.0, ())
-    evidence: list[str] = []
-    score = 0.0
-
-    def weigh(points: float, why: str) -> None:
-        nonlocal score
-        score += points
-        evidence.append(why)
-
+        return _NO_JOIN
     numeral = _LIST_NUMERAL.search(head)
-    if BARE_NUMERAL.fullmatch(head):
-        weigh(2.0, f"head is a bare list numeral {head!r}")
-    elif numeral:
-        weigh(2.0, f"head ends with list numeral {numeral.group(1)!r}")
-    elif not ends_open(head):
-        return JoinDecision(False, 0.0, ())
-    else:
-        evidence.append("head lacks final punctuation")
+    stop = _how_the_head_stops(head, numeral)
+    if stop is None:
+        return _NO_JOIN
     clauses = CLAUSE.split(head)
     # a single-clause heading ending in a name makes accidental words with the
     # next line (…董伟 + 大庆… -> 伟大), so a word across counts less there
     sentence_like = head_shape == "body" or len(clauses) >= 2
-    cut = False
-    if word_across(head, tail, segmenter):
-        weigh(2.0 if sentence_like else 1.0, "a word spans the joint")
-        cut = True
-    last = head[-1]
-    if (last.isdigit() or last in _CN_DIGITS) and (tail[0] in _NUMBER_GOES_ON or tail[0] in _CN_DIGITS):
-        weigh(1.5, "a number spans the joint")
-        cut = True
-    elif not numeral and _is_han(last):
-        word = _last_word(head, segmenter)
-        if word in DANGLING_WORDS:
-            weigh(1.5, f"head ends with {word!r}, which cannot end a sentence")
-            cut = True
-        elif len(head) >= 2 and head[-1] in _CLASSIFIERS and head[-2] in _CN_DIGITS:
-            weigh(1.5 if sentence_like else 1.0, f"head ends with a count {head[-2:]!r} waiting for its noun")
-    if tail[0] in NOT_OPENING:
-        weigh(1.5, f"tail starts with {tail[0]!r}, which does not open a sentence")
-        cut = True
-    if _open_brackets(head):
-        weigh(1.0, "head leaves a quote or bracket open")
-    if head_shape == "body":
-        weigh(2.0, "head is body text")
-    elif len(clauses) >= 3 and len(head) >= 30:
-        weigh(1.5, "head runs on over several clauses")
-    elif len(clauses) >= 2 and len(clauses[-1]) <= 4:
-        weigh(1.5, "head stops right after starting a clause")
-    if is_title:
-        score -= 2.0
-    elif in_title_zone and head_shape == "heading":
-        score -= 0.5
+    cut_weights, cut = _signs_of_a_cut(head, tail, numeral is not None, sentence_like, segmenter)
+    weights = [stop, *cut_weights, *_how_the_head_reads(head, head_shape, clauses)]
+    score = 0.0
+    for points, _ in weights:
+        score += points
+    score -= _title_discount(head_shape, is_title, in_title_zone)
     if _ENUMERATOR.match(head) and not numeral and not cut:
         score -= 0.5
     if tail_shape == "heading" and score < 3.0:
         score -= 1.0
-    return JoinDecision(score >= 1.5, score, tuple(evidence))
+    return JoinDecision(score >= 1.5, score, tuple(why for _, why in weights))
+
+
+def _how_the_head_stops(head: str, numeral: re.Match[str] | None) -> _Weight | None:
+    """The first piece of evidence, without which there is no join: the head stops on a
+    dangling list numeral, or without final punctuation (``None``: it ends a sentence)."""
+    if BARE_NUMERAL.fullmatch(head):
+        return 2.0, f"head is a bare list numeral {head!r}"
+    if numeral:
+        return 2.0, f"head ends with list numeral {numeral.group(1)!r}"
+    if not ends_open(head):
+        return None
+    return 0.0, "head lacks final punctuation"
+
+
+def _signs_of_a_cut(
+    head: str, tail: str, numeral: bool, sentence_like: bool, segmenter: str
+) -> tuple[list[_Weight], bool]:
+    """Evidence that the joint cuts through a word, a number or a phrase, and whether
+    any of it shows an actual cut (a count waiting for its noun weighs, but is no cut)."""
+    weights: list[_Weight] = []
+    cut = False
+    if word_across(head, tail, segmenter):
+        weights.append((2.0 if sentence_like else 1.0, "a word spans the joint"))
+        cut = True
+    end = _broken_end(head, tail, numeral, sentence_like, segmenter)
+    if end is not None:
+        weight, is_cut = end
+        weights.append(weight)
+        cut = cut or is_cut
+    if tail[0] in NOT_OPENING:
+        weights.append((1.5, f"tail starts with {tail[0]!r}, which does not open a sentence"))
+        cut = True
+    return weights, cut
+
+
+def _broken_end(
+    head: str, tail: str, numeral: bool, sentence_like: bool, segmenter: str
+) -> tuple[_Weight, bool] | None:
+    """How the head's last characters hang: a number that goes on in the tail, a word
+    that cannot end a sentence, or a count waiting for its noun; with whether it is a cut."""
+    last = head[-1]
+    if (last.isdigit() or last in _CN_DIGITS) and (tail[0] in _NUMBER_GOES_ON or tail[0] in _CN_DIGITS):
+        return (1.5, "a number spans the joint"), True
+    if numeral or not _is_han(last):
+        return None
+    word = _last_word(head, segmenter)
+    if word in DANGLING_WORDS:
+        return (1.5, f"head ends with {word!r}, which cannot end a sentence"), True
+    if len(head) >= 2 and head[-1] in _CLASSIFIERS and head[-2] in _CN_DIGITS:
+        points = 1.5 if sentence_like else 1.0
+        return (points, f"head ends with a count {head[-2:]!r} waiting for its noun"), False
+    return None
+
+
+def _how_the_head_reads(head: str, head_shape: Shape, clauses: list[str]) -> list[_Weight]:
+    """Evidence from the head as a whole: an open quote or bracket, body text, or a
+    heading-shaped line that reads like part of a sentence."""
+    weights: list[_Weight] = []
+    if _open_brackets(head):
+        weights.append((1.0, "head leaves a quote or bracket open"))
+    if head_shape == "body":
+        weights.append((2.0, "head is body text"))
+    elif len(clauses) >= 3 and len(head) >= 30:
+        weights.append((1.5, "head runs on over several clauses"))
+    elif len(clauses) >= 2 and len(clauses[-1]) <= 4:
+        weights.append((1.5, "head stops right after starting a clause"))
+    return weights
+
+
+def _title_discount(head_shape: Shape, is_title: bool, in_title_zone: bool) -> float:
+    """A title is almost never broken; a heading above the first body text rarely is."""
+    if is_title:
+        return 2.0
+    if in_title_zone and head_shape == "heading":
+        return 0.5
+    return 0.0

@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterator
 
 from dedup.records import Paragraph
-from dedup.text.joins import shape_of
 from dedup.text.markers import content_bounds
+from dedup.text.shape import shape_of
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _LINE = re.compile(r"\n")
