@@ -13,21 +13,20 @@ import logging
 from collections.abc import Callable
 from functools import cache
 
+from dedup.config import resolved_segmenter
+from dedup.errors import ConfigError
+
 Cut = Callable[[str], list[str]]
 
 
 @cache
 def segmenter(name: str = "auto") -> Cut:
     """The word segmenter called ``name``, loaded once per process."""
-    from dedup.config import resolved_segmenter
-
     name = resolved_segmenter(name)
     if name == "rjieba":
         try:
             import rjieba
         except ImportError:
-            from dedup.errors import ConfigError
-
             raise ConfigError("segmenter 'rjieba' needs the fast extra: pip install 'dedup[fast]'") from None
 
         def cut_rjieba(text: str) -> list[str]:
