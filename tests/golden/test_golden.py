@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 import dedup
+from dedup.text.normalize import fold
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "fixtures" / "cases"
@@ -115,8 +116,6 @@ def test_known_failures_name_existing_cases_with_a_reason() -> None:
 
 def test_expected_output_never_has_more_text_than_input() -> None:
     # a sanity check of the fixtures themselves: cleaning only removes and re-joins
-    from dedup.text.normalize import fold
-
     for folder in case_dirs():
         if (folder / "input.txt").is_file():
             pairs = [(read_exact(folder / "input.txt"), read_exact(folder / "expected.txt"))]

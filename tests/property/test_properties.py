@@ -34,6 +34,8 @@ from hypothesis import strategies as st
 
 import dedup
 from dedup.text.normalize import fold
+from dedup.text.segment import split_paragraphs
+from dedup.text.words import tokenize
 
 SEED = Path(__file__).resolve().parents[2] / "fixtures" / "seed" / "article.txt"
 
@@ -55,8 +57,6 @@ PROPERTIES = settings(
 def _sentence_pool() -> list[str]:
     """Sentences of the seed that share no word trigram (the matcher's shingle) with one
     another, so that a sentence is covered only by copies and pieces of itself."""
-    from dedup.text.words import tokenize
-
     text = SEED.read_bytes().decode("utf-8")
     pool: list[str] = []
     seen: set[tuple[str, ...]] = set()
@@ -170,8 +170,6 @@ def test_cleaning_is_idempotent(doc: Built) -> None:
 @PROPERTIES
 @given(documents())
 def test_kept_paragraphs_appear_verbatim_and_in_order(doc: Built) -> None:
-    from dedup.text.segment import split_paragraphs
-
     result = dedup.clean_text(doc.text)
     gone = {r.paragraph for r in result.removed if r.kind != "marker"}
     position = 0

@@ -1,4 +1,4 @@
-"""tokenize: jieba (HMM off) words of matching keys; rjieba as a drop-in."""
+"""words: jieba (HMM off) words of matching keys; rjieba as a drop-in."""
 
 from __future__ import annotations
 
