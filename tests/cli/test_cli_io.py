@@ -1,4 +1,4 @@
-"""``dedup.files.io`` on its own: reading order and formats, encodings, atomic writes."""
+"""``dedup.files`` on its own: reading order and formats, encodings, atomic writes."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from dedup import files as dio
 from dedup.errors import DedupError, InputError
-from dedup.files import io as dio
 from dedup.records import Flag, Join, Match, NearCopy, Removal, Result
 
 

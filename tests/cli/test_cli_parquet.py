@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from dedup.files import io as dio
+from dedup import files as dio
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -156,7 +156,7 @@ def test_parquet_in_place(dedup, articles, tmp_path: Path) -> None:
 def test_rows_are_read_and_written_in_batches(
     dedup, articles, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(dio, "PARQUET_BATCH", 2)
+    monkeypatch.setattr("dedup.files.parquet.PARQUET_BATCH", 2)
     texts = [articles.first, articles.second, articles.unique, articles.copy, "正文。"]
     _write(tmp_path / "in.parquet", {"id": list("abcde"), "text": texts})
     batches: list[int] = []
