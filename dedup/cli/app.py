@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 import dedup
+from dedup import files as dio
 from dedup.config import ArticlePolicy, Config, KeepPolicy, Scope, Segmenter
 from dedup.errors import ConfigError, DedupError
-from dedup.files import io as dio
-from dedup.files.io import InputFormat, Record
+from dedup.files import InputFormat, Record
 from dedup.records import Result
 
 if TYPE_CHECKING:

@@ -242,7 +242,7 @@ def changed_paths(repo: Repository) -> set[str] | None:
 
 def _read(path: Path, shown: str) -> tuple[bytes, str, str]:
     """Bytes, text and encoding of a corpus file."""
-    from dedup.files.io import decode_text
+    from dedup.files.decoding import decode_text
 
     try:
         data = path.read_bytes()
@@ -592,7 +592,7 @@ class _Order:
 
     def _head_keys(self, path: str) -> frozenset[int]:
         if path not in self._head:
-            from dedup.files.io import decode_text
+            from dedup.files.decoding import decode_text
             from dedup.text.normalize import normalize
             from dedup.text.segment import split_paragraphs
 
@@ -723,7 +723,7 @@ class _Checker:
         return tuple(out)
 
     def _rewrite(self, path: str, removed: set[int]) -> None:
-        from dedup.files.io import atomic_write
+        from dedup.files.atomic import atomic_write
         from dedup.text.rewrite import rewrite
         from dedup.text.segment import split_paragraphs
 

@@ -1,0 +1,165 @@
+"""JSONL: articles read one per line of a (gzipped) file, objects written one per line.
+
+A line is a JSON object; its ``text_field`` is the article's text and its
+``id_field`` its id.  Every other field is kept with the record and written back
+unchanged around the cleaned text.  Reports are JSONL too (see
+:mod:`~dedup.files.report`), written with the same :func:`json_line`.
+"""
+
+from __future__ import annotations
+
+import base64
+import codecs
+import datetime
+import decimal
+import gzip
+import json
+import os
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from dedup.errors import DedupError, InputError
+from dedup.files.atomic import AtomicFile, CommitOrDiscard, stdout_bytes
+from dedup.files.reasons import reason
+from dedup.files.record import Record, document_id
+from dedup.files.sources import STDIN, Source
+from dedup.records import Document
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_jsonl(source: Source, text_field: str, id_field: str) -> Iterator[Record]:
+    """The articles of a JSONL file (gzip-compressed when its name ends in ``.gz``)."""
+    return parse_jsonl(_lines(source.path), source, text_field, id_field)
+
+
+def _lines(path: str) -> Iterator[tuple[bytes, int]]:
+    """The raw lines of a (possibly gzipped) file, each with how many bytes of the
+    file have been read once it is (of a gzipped file: compressed bytes, read
+    ahead a block at a time); read errors name the file."""
+    try:
+        with open(path, "rb") as raw:
+            if path.endswith(".gz"):
+                with gzip.GzipFile(fileobj=raw, mode="rb") as fh:
+                    for line in fh:
+                        yield line, raw.tell()
+            else:
+                yield from counted(raw)
+    except (OSError, EOFError, zlib.error) as err:
+        raise InputError(f"cannot read: {reason(err)}", path) from None
+
+
+def counted(lines: Iterable[bytes]) -> Iterator[tuple[bytes, int]]:
+    """Each line with the number of bytes up to its end."""
+    position = 0
+    for line in lines:
+        position += len(line)
+        yield line, position
+
+
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+
+
+def _json_type(value: object) -> str:
+    return _JSON_TYPES.get(type(value), "a number")
+
+
+def parse_jsonl(
+    lines: Iterable[tuple[bytes, int]], source: Source, text_field: str, id_field: str
+) -> Iterator[Record]:
+    """The articles of JSONL ``lines`` (each with its position, see :func:`counted`);
+    blank lines are skipped, and any other line that is not an object with a
+    string ``text_field`` is an InputError naming its line."""
+    path = source.path
+    for number, (raw, position) in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise InputError(f"not valid UTF-8 (byte {err.start + 1})", path, number) from None
+        try:
+            fields = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise InputError(f"invalid JSON: {err.msg} (column {err.colno})", path, number) from None
+        if not isinstance(fields, dict):
+            raise InputError(f"expected a JSON object, got {_json_type(fields)}", path, number)
+        if text_field not in fields:
+            raise InputError(f"no {text_field!r} field", path, number)
+        text = fields[text_field]
+        if not isinstance(text, str):
+            raise InputError(f"field {text_field!r} must be a string, got {_json_type(text)}", path, number)
+        doc_id = document_id(fields.get(id_field), "field", id_field, path, number, _json_type)
+        yield Record(Document(doc_id, text, path), source, "jsonl", number, fields, position=position)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _json_default(value: object) -> object:
+    """JSON for the values of a Parquet row that JSON has no type for: times as
+    ISO 8601 strings, durations as seconds, decimals as strings (exact), bytes
+    as base64."""
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"a value of type {type(value).__name__} has no JSON form")
+
+
+def json_bytes(obj: Any) -> bytes:
+    """``obj`` as UTF-8 JSON with non-ASCII characters as they are.  Strings
+    holding lone surrogates (valid JSON escapes, but not UTF-8) are escaped."""
+    try:
+        return json.dumps(obj, ensure_ascii=False, default=_json_default).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(obj, default=_json_default).encode("ascii")
+
+
+def json_line(obj: Mapping[str, Any]) -> bytes:
+    """One JSONL line (see :func:`json_bytes`)."""
+    return json_bytes(obj) + b"\n"
+
+
+class JsonlWriter(CommitOrDiscard):
+    """Streams JSON objects, one per line, to ``path`` (``-``: standard output).
+
+    A file is written atomically (see :class:`~dedup.files.atomic.AtomicFile`): it
+    appears, complete, on :meth:`commit` or when the ``with`` block ends without
+    an error.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        self.count = 0
+        self._atomic = None if self.path == STDIN else AtomicFile(self.path)
+
+    def write(self, obj: Mapping[str, Any], where: str | None = None) -> None:
+        """Write one object; ``where`` names the record it comes from in errors."""
+        try:
+            line = json_line(obj)
+        except (TypeError, ValueError) as err:
+            self.discard()
+            raise DedupError(f"{where or self.path}: cannot write as JSON: {err}") from None
+        if self._atomic is None:
+            stdout_bytes().write(line)
+        else:
+            self._atomic.write(line)
+        self.count += 1
+
+    def commit(self) -> None:
+        if self._atomic is None:
+            stdout_bytes().flush()
+        else:
+            self._atomic.commit()
+
+    def discard(self) -> None:
+        if self._atomic is not None:
+            self._atomic.discard()

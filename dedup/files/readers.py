@@ -1,0 +1,135 @@
+"""The articles of a run's inputs, in order, whatever their format.
+
+:func:`read_records` hands each :class:`~dedup.files.sources.Source` to the
+reader of its format (:mod:`~dedup.files.decoding` for text files,
+:mod:`~dedup.files.jsonl`, :mod:`~dedup.files.parquet`) and tells what standard
+input holds from its first bytes.  Readers stream: a JSONL file is read a line at
+a time and a Parquet file a batch of rows at a time, so a corpus of any size
+needs the memory of one article (or one batch), not of the corpus.
+"""
+
+from __future__ import annotations
+
+import codecs
+import itertools
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from typing import IO, Literal
+
+from dedup.errors import DedupError, InputError
+from dedup.files.decoding import read_text_file, text_record
+from dedup.files.jsonl import counted, parse_jsonl, read_jsonl
+from dedup.files.parquet import parquet_row_count, read_parquet
+from dedup.files.record import Record
+from dedup.files.sources import InputFormat, Source, discover
+from dedup.records import Document
+
+_PARQUET_STDIN = "Parquet cannot be read from standard input (it is read from its end): name the file"
+
+
+def read_records(
+    sources: Iterable[Source],
+    text_field: str = "text",
+    id_field: str = "id",
+    input_format: InputFormat = "auto",
+    stdin: IO[bytes] | None = None,
+) -> Iterator[Record]:
+    """The articles of ``sources``, streamed in order.
+
+    A text file is one article whose id is its path; a JSONL line is one
+    article (``text_field`` its text, ``id_field`` its id, ``<path>:<line>``
+    when it has none), and so is a Parquet row (columns ``text_field`` and
+    ``id_field``, ``<path>:<row>`` with rows counted from 1), read a batch of
+    :data:`~dedup.files.parquet.PARQUET_BATCH` rows at a time.  Standard input
+    is JSONL when ``input_format`` says so, or when it is ``auto`` and the first
+    non-blank character is ``{``; otherwise it is one article with id ``-``.
+    """
+    for source in sources:
+        if source.kind == "stdin":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            yield from _read_stdin(source, input_format, text_field, id_field, stream)
+        elif source.kind == "jsonl":
+            yield from read_jsonl(source, text_field, id_field)
+        elif source.kind == "parquet":
+            yield from read_parquet(source, text_field, id_field)
+        else:
+            yield read_text_file(source)
+
+
+def read_documents(
+    paths: Iterable[str | os.PathLike[str]],
+    text_field: str = "text",
+    id_field: str = "id",
+    input_format: InputFormat = "auto",
+) -> Iterator[Document]:
+    """The documents under ``paths`` in a fixed order (see :func:`~dedup.files.sources.discover`
+    and :func:`read_records`); ready for :func:`dedup.clean`."""
+    sources = discover(paths, input_format)
+    for record in read_records(sources, text_field, id_field, input_format):
+        yield record.document
+
+
+def article_count(sources: Iterable[Source]) -> int | None:
+    """How many articles ``sources`` hold, when that is known without reading
+    them: one per text file, the rows of a Parquet file (from its metadata).
+    None when a JSONL file or standard input is among them, or a Parquet file's
+    metadata cannot be read (reading it will say why)."""
+    count = 0
+    for source in sources:
+        if source.kind == "text":
+            count += 1
+        elif source.kind == "parquet":
+            try:
+                count += parquet_row_count(source)
+            except DedupError:
+                return None
+        else:
+            return None
+    return count
+
+
+def _read_stdin(
+    source: Source, input_format: InputFormat, text_field: str, id_field: str, stream: IO[bytes]
+) -> Iterator[Record]:
+    """Standard input as ``input_format`` says, or (``auto``) as its first non-blank line looks."""
+    if input_format == "parquet":
+        raise InputError(_PARQUET_STDIN, source.path)
+    if input_format == "text":
+        data = stream.read()
+        yield text_record(data, source, len(data))
+        return
+    head: list[bytes] = []
+    if input_format == "auto":
+        head = _head(stream)
+        looks = _looks_like(b"".join(head))
+        if looks == "parquet":
+            raise InputError(_PARQUET_STDIN, source.path)
+        if looks == "text":
+            data = b"".join(head) + stream.read()
+            yield text_record(data, source, len(data))
+            return
+    yield from parse_jsonl(counted(itertools.chain(head, stream)), source, text_field, id_field)
+
+
+def _head(stream: IO[bytes]) -> list[bytes]:
+    """The lines of ``stream`` up to its first non-blank one (all of it when it is blank)."""
+    head: list[bytes] = []
+    for line in stream:
+        head.append(line)
+        if line.strip():
+            break
+    return head
+
+
+def _looks_like(head: bytes) -> Literal["jsonl", "parquet", "text"]:
+    """What standard input holds, from its first non-blank line: a JSON object
+    starts JSONL, Parquet's magic bytes a Parquet file, anything else text."""
+    first = head.lstrip()
+    if first.startswith(codecs.BOM_UTF8):
+        first = first[len(codecs.BOM_UTF8) :]
+    if first.startswith(b"PAR1"):
+        return "parquet"
+    if first.startswith(b"{"):
+        return "jsonl"
+    return "text"
