@@ -1,5 +1,5 @@
 """``python -m dedup``."""
 
-from dedup.cli.app import main
+from dedup.cli import main
 
 raise SystemExit(main())

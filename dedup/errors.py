@@ -21,3 +21,7 @@ class InputError(DedupError):
         super().__init__(f"{where}: {message}")
         self.path = path
         self.line = line
+
+
+class UsageError(DedupError):
+    """Options that do not fit together (exit code 2)."""

@@ -1,6 +1,6 @@
 """Helpers for the command-line tests.
 
-Most tests call :func:`dedup.cli.app.main` in-process (jieba's dictionary is loaded
+Most tests call :func:`dedup.cli.main` in-process (jieba's dictionary is loaded
 once per session by the root conftest); a few run ``python -m dedup`` in a
 subprocess to check the real entry point end to end.
 """
@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from dedup.cli.app import main
+from dedup.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "fixtures" / "seed"

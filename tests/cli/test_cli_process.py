@@ -38,7 +38,7 @@ def test_scan_json_and_errors(dedup_process, articles, tmp_path: Path) -> None:
 def test_help_does_not_load_the_pipeline() -> None:
     code = (
         "import sys\n"
-        "from dedup.cli.app import main\n"
+        "from dedup.cli import main\n"
         "assert main(['--help']) == 0\n"
         "assert main(['clean', '--help']) == 0\n"
         "heavy = [m for m in ('jieba', 'datasketch', 'dedup.run.pipeline') if m in sys.modules]\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dedup.cli.app import FORCE_PROGRESS
+from dedup.cli.progress import FORCE_PROGRESS
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 

@@ -1,0 +1,156 @@
+"""The options the commands share, each defined once, and the records they fill.
+
+typer reads a command's options from its signature, so every command still
+names each option it takes; the definitions (flag, metavar, help text) live
+here, as ``Annotated`` aliases.  A command then gathers what it parsed into
+:class:`RunOptions` (``scan`` and ``clean``) or :class:`Overrides` (``config``)
+once, and passes that on.
+
+``check`` and ``index`` take fewer workers and print findings even when quiet:
+their ``--workers`` and ``--quiet`` say so in their own words
+(:data:`IndexWorkersOption`, :data:`CheckQuietOption`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+import typer
+
+from dedup.config import ArticlePolicy, KeepPolicy, Scope, Segmenter
+from dedup.files import InputFormat
+
+Paths = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="PATH",
+        help=(
+            "Text files (one article each), directories, JSONL files (.jsonl, .jsonl.gz), "
+            "Parquet files (.parquet), or - for stdin."
+        ),
+        show_default=False,
+    ),
+]
+ConfigOption = Annotated[
+    str | None,
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        help="Settings file (dedup.toml, or pyproject.toml with [tool.dedup]) instead of the nearest one.",
+    ),
+]
+KeepOption = Annotated[
+    KeepPolicy | None,
+    typer.Option(
+        "--keep", help="Which copy of a repeated paragraph survives: the most complete or the first."
+    ),
+]
+ArticlesOption = Annotated[
+    ArticlePolicy | None,
+    typer.Option(
+        "--duplicate-articles",
+        help="An article that repeats most of an earlier one: strip its repeats, drop it, or keep it whole.",
+    ),
+]
+ScopeOption = Annotated[
+    Scope | None,
+    typer.Option("--scope", help="Compare paragraphs across all inputs, or only within each article."),
+]
+JoinOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--join/--no-join", help="Re-join paragraphs broken by the page layout.", show_default=False
+    ),
+]
+SegmenterOption = Annotated[
+    Segmenter | None,
+    typer.Option(
+        "--segmenter", help="Word segmenter (rjieba: jieba's words, faster; auto: rjieba when installed)."
+    ),
+]
+TextFieldOption = Annotated[
+    str,
+    typer.Option(
+        "--text-field", metavar="NAME", help="JSONL field (Parquet column) holding the article text."
+    ),
+]
+IdFieldOption = Annotated[
+    str,
+    typer.Option("--id-field", metavar="NAME", help="JSONL field (Parquet column) holding the article id."),
+]
+InputFormatOption = Annotated[
+    InputFormat,
+    typer.Option(
+        "--input-format",
+        help="How to read named files and stdin (auto: by file name; stdin by its first character).",
+    ),
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        metavar="N",
+        help="Worker processes for segmentation and signatures (default: all cores). "
+        "The output is the same for any N.",
+    ),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+SummaryOption = Annotated[
+    bool,
+    typer.Option(
+        "--summary",
+        help="Explain on stderr, article by article, what is removed and joined and why (¶ counts from 0).",
+    ),
+]
+
+# ---------------------------------------------------------------- check and index
+
+Format = Literal["text", "json"]
+
+IndexOption = Annotated[
+    str | None,
+    typer.Option(
+        "--index",
+        metavar="PATH|URL",
+        help="Index location: a SQLite file (relative to the repository root) or redis://host:port/db.",
+    ),
+]
+IndexWorkersOption = Annotated[
+    int | None,
+    typer.Option("--workers", min=1, metavar="N", help="Worker processes for indexing many files."),
+]
+FormatOption = Annotated[
+    Format, typer.Option("--format", help="Findings as linter lines (text) or one JSON document (json).")
+]
+CheckQuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Print nothing but findings and errors.")
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Overrides:
+    """The settings given on the command line; each one given replaces the settings file's."""
+
+    keep: KeepPolicy | None = None
+    duplicate_articles: ArticlePolicy | None = None
+    scope: Scope | None = None
+    join: bool | None = None
+    segmenter: Segmenter | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """What ``scan`` and ``clean`` share: the inputs, how to read them, the
+    settings, the workers, and how much to say."""
+
+    paths: tuple[str, ...]
+    config_file: str | None
+    overrides: Overrides
+    text_field: str
+    id_field: str
+    input_format: InputFormat
+    workers: int | None
+    quiet: bool
+    summary: bool
