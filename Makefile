@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test check lint type fmt eval bench bench-check clean
+.PHONY: install demo test check lint type fmt eval real wild bench bench-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ fmt: install
 
 eval: install  ## dev-set scores (EVAL_INPUT / EVAL_GOLD to use another set)
 	$(BIN)/python bench/devset.py
+
+real: install  ## the 24 annotated real pages of ../shared/eval/real, each cleaned alone, scored
+	$(BIN)/python bench/realpages.py real
+
+wild: install  ## a month of real pages (../shared/eval/wild) cleaned as one corpus, checked
+	$(BIN)/python bench/realpages.py wild
 
 bench: install  ## throughput and memory on ../shared/eval/big (BENCH_LIMIT for a subset)
 	$(BIN)/python bench/throughput.py
