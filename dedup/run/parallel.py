@@ -99,22 +99,14 @@ _UNSIGNED, _SIGNED, _SENT_BEFORE = 0, 1, 2
 
 
 def _pack(chunk: list[Extracted], sent: _Sent) -> _Packed:
-    paragraphs = []
+    """A worker's chunk as flat records and arrays (the features of keys in
+    ``sent`` left out, as the main process has them)."""
+    hashes: list[np.ndarray] = []
+    spans: list[np.ndarray] = []
+    distinct: list[np.ndarray] = []
+    bands: list[np.ndarray] = []
     items = []
-    hashes, spans, distinct, bands = [], [], [], []
     for position, extracted in enumerate(chunk):
-        for p in extracted.paragraphs:
-            paragraphs.append(
-                (
-                    position,
-                    p.start,
-                    p.end,
-                    p.content_start,
-                    p.content_end,
-                    SHAPE_CODES.index(p.shape),
-                    int(p.is_marker),
-                )
-            )
         for it in extracted.items:
             fresh = it.key.text not in sent
             if fresh:
@@ -143,7 +135,7 @@ def _pack(chunk: list[Extracted], sent: _Sent) -> _Packed:
             if it.bands is not None:
                 bands.append(it.bands)
     return _Packed(
-        paragraphs,
+        _pack_paragraphs(chunk),
         items,
         [extracted.local for extracted in chunk],
         np.concatenate(hashes) if hashes else np.zeros(0, np.uint32),
@@ -151,6 +143,22 @@ def _pack(chunk: list[Extracted], sent: _Sent) -> _Packed:
         np.concatenate(distinct) if distinct else np.zeros(0, np.uint32),
         np.stack(bands) if bands else np.zeros((0, 0), np.uint64),
     )
+
+
+def _pack_paragraphs(chunk: list[Extracted]) -> list[tuple[int, int, int, int, int, int, int]]:
+    return [
+        (
+            position,
+            p.start,
+            p.end,
+            p.content_start,
+            p.content_end,
+            SHAPE_CODES.index(p.shape),
+            int(p.is_marker),
+        )
+        for position, extracted in enumerate(chunk)
+        for p in extracted.paragraphs
+    ]
 
 
 def _unpack_paragraphs(packed: _Packed, chunk: _Chunk) -> list[list[Paragraph]]:
