@@ -34,7 +34,7 @@ MAX_DEFAULT_WORKERS = 4
 def _workers(workers: int | None) -> int:
     if workers is not None:
         return workers
-    from dedup.run.pipeline import default_workers
+    from dedup.run import default_workers
 
     return min(MAX_DEFAULT_WORKERS, default_workers())
 

@@ -40,7 +40,7 @@ def results(
             yield record.document
 
     if workers is None:
-        from dedup.run.pipeline import default_workers  # heavy: only once a run starts
+        from dedup.run import default_workers  # heavy: only once a run starts
 
         workers = default_workers()
     for result in dedup.clean(documents(), config, workers):

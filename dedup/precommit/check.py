@@ -11,7 +11,7 @@ each check the index catches up with the working tree (new, changed and
 deleted files; unchanged ones are recognised by size and time).
 
 Decisions are the cleaner's own: the paragraphs of a checked file are resolved
-with :func:`dedup.matching.verify.resolve_document` against candidates from the index,
+with :func:`dedup.matching.resolve.resolve_document` against candidates from the index,
 so ``dedup check`` reports what ``dedup clean`` would remove.  Which of two
 copies is the repeat follows one order over all paragraphs: paragraphs already
 committed (in ``HEAD``) come before new ones, then by path and position.  So a
@@ -43,7 +43,9 @@ import xxhash
 
 from dedup.config import Config
 from dedup.errors import ConfigError, DedupError, InputError
-from dedup.matching.verify import Decision, Item, repeated_share, resolve_document
+from dedup.matching.item import Item
+from dedup.matching.resolve import repeated_share, resolve_document
+from dedup.matching.verify import Decision
 from dedup.precommit.store import (
     FileRecord,
     FileState,
@@ -312,9 +314,9 @@ def _records(text: str, items: Sequence[Item]) -> tuple[ParagraphRecord, ...]:
 
 @lru_cache(maxsize=1)
 def _known_extractor() -> type[Any]:
-    from dedup.run.pipeline import _Extractor
+    from dedup.matching.features import Extractor
 
-    class Known(_Extractor):
+    class Known(Extractor):
         """The cleaner's own feature extraction, fed with shingles from the index
         where it has them (by key hash), so indexed files are not segmented again."""
 
@@ -543,7 +545,7 @@ def _index(
     say: Progress,
 ) -> int:
     """Extract and write files in batches of one transaction each; returns how many."""
-    from dedup.run.pipeline import extract_all
+    from dedup.run.parallel import extract_all
 
     queue: deque[tuple[FileState, str]] = deque()
 

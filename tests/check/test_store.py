@@ -24,7 +24,7 @@ from dedup.precommit.store import (
     unpack_tokens,
 )
 from dedup.records import Document
-from dedup.run.pipeline import extract_all
+from dedup.run.parallel import extract_all
 
 from .conftest import CORPUS, body, edited
 
