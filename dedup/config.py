@@ -18,6 +18,8 @@ KeepPolicy = Literal["complete", "first"]
 ArticlePolicy = Literal["strip", "drop", "keep"]
 Scope = Literal["corpus", "document"]
 Segmenter = Literal["auto", "jieba", "rjieba"]
+#: how a document's lines make paragraphs (``text.layout``); ``auto`` reads it from each text
+ParagraphLayout = Literal["auto", "blank-lines", "lines", "wrapped"]
 
 #: datasketch 2.0 changed the default permutation scheme; saying which one we use
 #: keeps signatures comparable across datasketch releases.
@@ -56,6 +58,9 @@ class Config:
     near_copy_threshold: float = 0.6
     #: compare paragraphs across the documents of a run, or only within each document
     scope: Scope = "corpus"
+    #: how lines make paragraphs: ``auto`` (decided per document from its own evidence),
+    #: ``blank-lines`` (blocks between blank lines), ``lines`` (one per line), ``wrapped``
+    paragraphs: ParagraphLayout = "auto"
     #: re-join paragraphs broken by the page layout
     join_broken: bool = True
     #: remove newspaper continuation markers
@@ -89,6 +94,7 @@ class Config:
         _choice(self.duplicate_articles, "duplicate_articles", ("strip", "drop", "keep"))
         _choice(self.scope, "scope", ("corpus", "document"))
         _choice(self.segmenter, "segmenter", ("auto", "jieba", "rjieba"))
+        _choice(self.paragraphs, "paragraphs", ("auto", "blank-lines", "lines", "wrapped"))
         _check(bool(self.index.strip()), "index", "must not be empty")
         for name in ("files", "exclude"):
             _pattern(getattr(self, name), name)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 #: ``splice``       pieces of two or more other paragraphs glued together
 #: ``boilerplate``  a short line (source, editor, share buttons) already seen in an earlier article
 #: ``marker``       a newspaper continuation marker such as ``（上接第一版）``
-RemovalKind = Literal["exact", "near", "fragment", "splice", "boilerplate", "marker"]
+RemovalKind = Literal["exact", "near", "fragment", "splice", "boilerplate", "marker", "label"]
 
 #: How the rest of a paragraph reads, decided from its shape (see ``text/shape.py``).
 Shape = Literal["heading", "body"]
@@ -151,6 +151,8 @@ class Result:
     text: str
     cleaned: str
     paragraphs: int
+    #: how the text lays out its paragraphs (``text.layout``): blank-lines, lines or wrapped
+    layout: str = "blank-lines"
     removed: tuple[Removal, ...] = ()
     joins: tuple[Join, ...] = ()
     flags: tuple[Flag, ...] = ()

@@ -29,6 +29,7 @@ from .options import (
     JoinOption,
     KeepOption,
     Overrides,
+    ParagraphsOption,
     Paths,
     QuietOption,
     RunOptions,
@@ -83,6 +84,7 @@ def scan(
     id_field: IdFieldOption = "id",
     input_format: InputFormatOption = "auto",
     segmenter: SegmenterOption = None,
+    paragraphs: ParagraphsOption = None,
     workers: WorkersOption = None,
 ) -> int:
     """Report what clean would remove or join, changing nothing.
@@ -95,7 +97,7 @@ def scan(
     options = RunOptions(
         paths=tuple(paths),
         config_file=config_file,
-        overrides=Overrides(keep, duplicate_articles, scope, join, segmenter),
+        overrides=Overrides(keep, duplicate_articles, scope, join, segmenter, paragraphs),
         text_field=text_field,
         id_field=id_field,
         input_format=input_format,
@@ -154,6 +156,7 @@ def clean(
     id_field: IdFieldOption = "id",
     input_format: InputFormatOption = "auto",
     segmenter: SegmenterOption = None,
+    paragraphs: ParagraphsOption = None,
     workers: WorkersOption = None,
 ) -> int:
     """Write cleaned copies: repeated paragraphs removed, broken paragraphs re-joined.
@@ -171,7 +174,7 @@ def clean(
     options = RunOptions(
         paths=tuple(paths),
         config_file=config_file,
-        overrides=Overrides(keep, duplicate_articles, scope, join, segmenter),
+        overrides=Overrides(keep, duplicate_articles, scope, join, segmenter, paragraphs),
         text_field=text_field,
         id_field=id_field,
         input_format=input_format,

@@ -14,6 +14,7 @@ from .options import (
     JoinOption,
     KeepOption,
     Overrides,
+    ParagraphsOption,
     ScopeOption,
     SegmenterOption,
 )
@@ -33,9 +34,10 @@ def show_config(
     scope: ScopeOption = None,
     join: JoinOption = None,
     segmenter: SegmenterOption = None,
+    paragraphs: ParagraphsOption = None,
 ) -> int:
     """Print the effective settings, as TOML, and the file they came from."""
-    overrides = Overrides(keep, duplicate_articles, scope, join, segmenter)
+    overrides = Overrides(keep, duplicate_articles, scope, join, segmenter, paragraphs)
     config, origin = settings(config_file, paths or [], overrides)
     if origin is None:
         print("# no dedup.toml or pyproject.toml with [tool.dedup] found: defaults")

@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from dedup.config import ArticlePolicy, KeepPolicy, Scope, Segmenter
+from dedup.config import ArticlePolicy, KeepPolicy, ParagraphLayout, Scope, Segmenter
 from dedup.files import InputFormat
 
 Paths = Annotated[
@@ -61,6 +61,16 @@ JoinOption = Annotated[
     bool | None,
     typer.Option(
         "--join/--no-join", help="Re-join paragraphs broken by the page layout.", show_default=False
+    ),
+]
+ParagraphsOption = Annotated[
+    ParagraphLayout | None,
+    typer.Option(
+        "--paragraphs",
+        help=(
+            "How lines make paragraphs: auto (read from each text), blank-lines (blocks between "
+            "blank lines), lines (one per line), wrapped (hard-wrapped, indented paragraph starts)."
+        ),
     ),
 ]
 SegmenterOption = Annotated[
@@ -138,6 +148,7 @@ class Overrides:
     scope: Scope | None = None
     join: bool | None = None
     segmenter: Segmenter | None = None
+    paragraphs: ParagraphLayout | None = None
 
 
 @dataclass(frozen=True, slots=True)

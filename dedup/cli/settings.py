@@ -40,6 +40,7 @@ def settings(
         scope=overrides.scope,
         join_broken=overrides.join,
         segmenter=overrides.segmenter,
+        paragraphs=overrides.paragraphs,
     )
     return config, origin
 

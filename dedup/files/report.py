@@ -52,6 +52,7 @@ def result_to_json(result: Result) -> dict[str, Any]:
         "id": result.id,
         "path": result.path,
         "paragraphs": result.paragraphs,
+        "layout": result.layout,
         "changed": result.changed,
         "removed": [_removal_json(r) for r in result.removed],
         "joins": [_join_json(j) for j in result.joins],

@@ -11,11 +11,12 @@ features; ``run.parallel`` moves them between processes.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
+import xxhash
 
 from dedup.config import Config
 from dedup.matching.candidates import local_candidates
@@ -25,7 +26,9 @@ from dedup.matching.shingle import shingles as make_shingles
 from dedup.matching.signature import sign
 from dedup.records import Document, Key, Paragraph, Shingles
 from dedup.text.joins import BARE_NUMERAL, CLAUSE, DANGLING_WORDS, NOT_OPENING
+from dedup.text.layout import Layout, choose_layout, lines_of
 from dedup.text.normalize import normalize
+from dedup.text.page import PageLine, is_bulleted, is_quotation, page_structure
 from dedup.text.segment import split_paragraphs
 from dedup.text.shape import ends_open
 from dedup.text.words import tokenize
@@ -62,6 +65,8 @@ class Extracted:
     #: the document's position in the input
     index: int
     document: Document
+    #: how its lines make paragraphs (``text.layout``)
+    layout: Layout
     paragraphs: list[Paragraph]
     #: one per paragraph with content, in order
     items: list[Item]
@@ -144,7 +149,8 @@ class Extractor:
 
     def __call__(self, number: int, document: Document) -> Extracted:
         """The features of the document at position ``number`` of the input."""
-        paragraphs = split_paragraphs(document.text, number)
+        layout = self.layout(document.text)
+        paragraphs = split_paragraphs(document.text, number, layout)
         keyed: list[tuple[Paragraph, str, Key, Shingles]] = []
         for p in paragraphs:
             if p.has_content:
@@ -180,5 +186,38 @@ class Extractor:
                 )
             )
             seen_body = seen_body or p.shape == "body"
+        place_on_page(items, document.text)
         local = {i: [q.paragraph.index for q in qs] for i, qs in local_candidates(items).items()}
-        return Extracted(number, document, paragraphs, items, local)
+        return Extracted(number, document, layout, paragraphs, items, local)
+
+    def layout(self, text: str) -> Layout:
+        """The document's layout: the configured one, or the one its text shows."""
+        chosen = self.config.paragraphs
+        return choose_layout(text) if chosen == "auto" else chosen
+
+
+def _key_hash(key: str) -> int:
+    return xxhash.xxh64_intdigest(key.encode("utf-8", "surrogatepass"))
+
+
+def place_on_page(items: Sequence[Item], text: str) -> None:
+    """Set each item's part of the page (``text.page``): headline, front matter, bullet,
+    quotation, and the keys next to it."""
+    first_blank = next((line.start for line in lines_of(text)[1:] if line.blank), None)
+    first_block = 0 if first_blank is None else sum(it.paragraph.start < first_blank for it in items)
+    lines = []
+    for it in items:
+        p = it.paragraph
+        raw = text[p.content_start : p.content_end]
+        it.bulleted = is_bulleted(raw)
+        it.quoted = is_quotation(raw)
+        indent = text[text.rfind("\n", 0, p.start) + 1 : p.start]
+        lines.append(PageLine(p.index, it.key.text, p.shape, it.bulleted, indent))
+    structure = page_structure(lines, first_block)
+    hashes = [_key_hash(it.key.text) for it in items]
+    for position, it in enumerate(items):
+        it.in_headline = it.paragraph.index in structure.headline
+        it.front_matter = it.paragraph.index in structure.front_matter
+        before = hashes[position - 1] if position else 0
+        after = hashes[position + 1] if position + 1 < len(items) else 0
+        it.neighbours = (before, after)

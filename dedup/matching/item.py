@@ -51,6 +51,16 @@ class Item:
     dangling: bool = False
     #: a list numeral standing alone (一, 二, 第三), waiting for its item
     is_bare_numeral: bool = False
+    #: in the headline block (kicker, title lines, subtitle): never a piece of the body
+    in_headline: bool = False
+    #: between the headline and the lead: decks, pull quotes, boxes that repeat the body
+    front_matter: bool = False
+    #: opens with a bullet (■): a highlight line
+    bulleted: bool = False
+    #: the whole line is one quotation: a quoted title or subheading
+    quoted: bool = False
+    #: key hashes of the paragraphs before and after it on its page (0: none)
+    neighbours: tuple[int, int] = (0, 0)
     #: MinHash signature (uint32 row) and its LSH band keys, for paragraphs long enough to sign
     signature: np.ndarray | None = None
     bands: np.ndarray | None = None

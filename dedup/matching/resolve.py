@@ -10,7 +10,9 @@ elsewhere.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from dedup.config import Config
@@ -25,6 +27,10 @@ if TYPE_CHECKING:
 #: a document id's place in the corpus order, the earlier the smaller (a run:
 #: its input position; the pre-commit check: its path)
 DocumentOrder = Callable[[str], "SupportsRichComparison"]
+
+#: a label of a box or figure (核心阅读, 2.5%) is a few characters long
+LABEL_MAX_CHARS = 8
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 def _rank(decision: Decision, config: Config) -> tuple[float, ...]:
@@ -41,7 +47,10 @@ def _rank(decision: Decision, config: Config) -> tuple[float, ...]:
     # punctuation and digits) is the degraded copy: its OCR slips and inserted
     # phrases are not text worth keeping over the clean copy.
     unique = max(0, decision.unique - 1)
-    return (p.ragged, _noisier(decision), -unique, p.size, p.noise)
+    # Furniture goes before the copy in the article's flow: a deck, pull quote or
+    # box line repeats the body by design.
+    furniture = int(p.front_matter or p.bulleted)
+    return (furniture, p.ragged, _noisier(decision), -unique, p.size, p.noise)
 
 
 def _priority(rank: tuple[float, ...], position: int, flagged: set[int], config: Config) -> tuple[float, ...]:
@@ -145,6 +154,20 @@ class _Resolution:
             if unsettled:
                 break
 
+    def take_labels(self, items: Sequence[Item]) -> None:
+        """A short line of the front matter that labels the paragraph after it (a box's
+        ``核心阅读``, a figure over its caption) goes when what it labels goes, if every number it
+        states is in that paragraph: it heads nothing any more."""
+        for it, following in pairwise(items):
+            index = it.paragraph.index
+            if index not in self.alive or following.paragraph.index not in self.removed:
+                continue
+            if not it.front_matter or it.paragraph.shape != "heading" or it.size > LABEL_MAX_CHARS:
+                continue
+            if all(number in following.key.text for number in _NUMBER.findall(it.key.text)):
+                self.removed[index] = Decision(it, "label", 1.0, 1.0)
+                del self.alive[index]
+
     def final_evidence(self) -> dict[int, Decision]:
         """The removals, each pointing at paragraphs that are kept.
 
@@ -185,6 +208,7 @@ def resolve_document(
         if pending:
             resolution.remove_in_order(pending)
         elif not resolution.reopen_stale():
+            resolution.take_labels(items)
             return resolution.final_evidence()
 
 

@@ -27,7 +27,9 @@ from functools import lru_cache
 import numpy as np
 
 from dedup.config import Config
+from dedup.matching.facts import states_nothing_new
 from dedup.matching.item import Item
+from dedup.matching.roles import is_cut_from, may_be_copy_of, may_be_fragment, may_cover
 from dedup.matching.shingle import bit_span, covered_bits, jaccard, longest_gap
 from dedup.records import Match, RemovalKind
 from dedup.text.normalize import origin
@@ -312,25 +314,13 @@ def _digits(item: Item) -> str:
     return "".join(ch for ch in item.key.text if ch.isdigit())
 
 
-def _may_be_fragment(p: Item, config: Config) -> bool:
-    """Body paragraphs may be removed as pieces of others; so may heading-shaped
-    lines that read like a cut sentence (several clauses, or a dangling comma)
-    below the title zone.  Titles, subheadings and bylines never are."""
-    if p.paragraph.shape == "body":
-        return p.size >= config.min_chars
-    # a line that stops on a comma or a word like 为 or 的 is a cut sentence,
-    # however short, even right under the title
-    if p.dangling and p.size >= 6 and not p.is_title:
-        return True
-    return not p.in_title_zone and p.size >= 16 and p.clauses >= 2
-
-
 def evaluate(
     p: Item, candidates: Sequence[Item], config: Config, cross_doc: bool, memo: Masks | None = None
 ) -> Decision | None:
     """Is ``p`` redundant given the (kept) ``candidates``?  ``None`` when it is not."""
     if not p.key.text:
         return None
+    candidates = [q for q in candidates if may_be_copy_of(p, q)]
     twin = _exact_twin(p, candidates)
     if twin is not None:
         short_line = p.paragraph.shape == "heading" or p.size < config.min_chars
@@ -357,7 +347,9 @@ def evaluate(
         q, alignment = near_twin
         unique = round(p.size * (1.0 - alignment.share))
         near = Decision(p, "near", round(alignment.ratio, 4), alignment.share, (q,), unique)
-        if alignment.share >= 1.0:
+        if not states_nothing_new(p.key.text, [q.key.text]):
+            near = None
+        elif alignment.share >= 1.0:
             return near
     # an edited copy may leave text of p's own that other paragraphs hold: the
     # explanation covering more of p wins
@@ -369,10 +361,10 @@ def evaluate(
 
 def _covered_by(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | None) -> Decision | None:
     """p as a fragment of one kept paragraph or a splice of several."""
-    if not _may_be_fragment(p, config):
+    if not may_be_fragment(p, config):
         return None
     # a title or byline never stands in for part of a body paragraph
-    usable = [q for q in candidates if _may_be_fragment(q, config)]
+    usable = [q for q in candidates if may_cover(q, config)]
     if not usable:
         return None
     cover = _cover(p, usable, config, memo)
@@ -390,6 +382,10 @@ def _covered_by(p: Item, candidates: Sequence[Item], config: Config, memo: Masks
     if not all(
         _contiguous(q, p, gain, config.max_gap) for q, gain in zip(cover.chosen, cover.gains, strict=True)
     ):
+        return None
+    if len(cover.chosen) == 1 and not is_cut_from(p, cover.chosen[0]):
+        return None
+    if not states_nothing_new(p.key.text, [q.key.text for q in cover.chosen]):
         return None
     kind, score = _classify(p, cover, config)
     return Decision(p, kind, round(score, 4), cover.coverage, tuple(cover.chosen), cover.uncovered)

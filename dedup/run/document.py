@@ -29,9 +29,10 @@ from dedup.matching.item import Item
 from dedup.matching.resolve import DocumentOrder, near_copy, resolve_document
 from dedup.matching.verify import Decision, evaluate
 from dedup.records import Document, Flag, Join, NearCopy, Paragraph, Removal, Result
-from dedup.text.joins import decide_join
+from dedup.text.joins import decide_join, join_lines
+from dedup.text.layout import Layout
 from dedup.text.normalize import normalize
-from dedup.text.rewrite import rewrite
+from dedup.text.rewrite import rewrite_page
 from dedup.text.shape import shape_of
 
 
@@ -66,7 +67,8 @@ def clean_document(
         paragraphs = [
             replace(p, content_start=p.start, content_end=p.end, is_marker=False) for p in paragraphs
         ]
-    joins = _joins(document.text, paragraphs, whole, config)
+    layout = extracted.layout
+    joins = _joins(document.text, paragraphs, whole, config, layout)
     # a re-joined paragraph may itself repeat a kept one (both halves were
     # pieces of it): then the halves go instead, and the joins are redone
     for _ in range(3):
@@ -74,14 +76,15 @@ def clean_document(
         if not repeated:
             break
         _remove_joined(repeated, decisions, removals, whole)
-        joins = _joins(document.text, paragraphs, whole, config)
+        joins = _joins(document.text, paragraphs, whole, config, layout)
     pairs = {(j.head, j.tail) for j in joins}
     result = Result(
         id=document.id,
         path=document.path,
         text=document.text,
-        cleaned="" if dropped else rewrite(document.text, paragraphs, whole, pairs),
+        cleaned="" if dropped else rewrite_page(document.text, paragraphs, whole, pairs, layout),
         paragraphs=len(paragraphs),
+        layout=layout,
         removed=tuple(removals),
         joins=tuple(joins),
         flags=tuple(_orphans(document.text, paragraphs, whole, joins)),
@@ -157,13 +160,18 @@ def _remove_joined(
     removals.sort(key=lambda r: (r.start, r.end))
 
 
-def _joins(text: str, paragraphs: list[Paragraph], removed: set[int], config: Config) -> list[Join]:
+def _joins(
+    text: str, paragraphs: list[Paragraph], removed: set[int], config: Config, layout: Layout
+) -> list[Join]:
     """Joins between consecutive kept paragraphs (whatever was removed between
     them, so that cleaning the cleaned text joins nothing more).  Decided from
     the last pair back to the first: a tail that is itself joined to what
-    follows is judged as the whole paragraph it becomes."""
+    follows is judged as the whole paragraph it becomes.  A page with one
+    paragraph per line has its own, stricter rule (``text.joins.join_lines``)."""
     if not config.join_broken:
         return []
+    if layout != "blank-lines":
+        return join_lines(text, paragraphs, removed)
     kept = [p for p in paragraphs if p.index not in removed and p.has_content]
     first_index = next((p.index for p in paragraphs if p.has_content), -1)
     in_title_zone: dict[int, bool] = {}

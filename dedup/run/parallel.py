@@ -28,6 +28,7 @@ from dedup.limits import SHAPE_CODES
 from dedup.matching.features import CACHED_KEYS, Extracted, Extractor, Features, Recent
 from dedup.matching.item import Item
 from dedup.records import Document, Key, Paragraph, Shingles
+from dedup.text.layout import Layout
 from dedup.text.words import tokenize
 
 #: documents handed to a worker at a time (fewer, larger messages: less for
@@ -86,8 +87,9 @@ class _Packed:
     and the features of a key sent before are not sent again (``_Sent``)."""
 
     paragraphs: list[tuple[int, int, int, int, int, int, int]]
-    items: list[tuple[int, int, str, int, int, int, int, int, int, int, int, int]]
+    items: list[tuple[int, int, str, int, int, int, int, int, int, int, int, int, int, int]]
     locals: list[dict[int, list[int]]]
+    layouts: list[Layout]
     hashes: np.ndarray
     spans: np.ndarray
     distinct: np.ndarray
@@ -120,11 +122,12 @@ def _pack(chunk: list[Extracted], sent: _Sent) -> _Packed:
                     it.noise,
                     it.ragged,
                     it.clauses,
-                    int(it.is_title) | int(it.in_title_zone) << 1 | int(it.plain) << 2,
+                    _flags(it),
                     int(it.dangling) | int(it.is_bare_numeral) << 1,
                     len(it.shingles.hashes),
                     len(it.distinct),
                     _SENT_BEFORE if not fresh else _UNSIGNED if it.bands is None else _SIGNED,
+                    *it.neighbours,
                 )
             )
             if not fresh:
@@ -138,11 +141,20 @@ def _pack(chunk: list[Extracted], sent: _Sent) -> _Packed:
         _pack_paragraphs(chunk),
         items,
         [extracted.local for extracted in chunk],
+        [extracted.layout for extracted in chunk],
         np.concatenate(hashes) if hashes else np.zeros(0, np.uint32),
         np.concatenate(spans) if spans else np.zeros((0, 2), np.int32),
         np.concatenate(distinct) if distinct else np.zeros(0, np.uint32),
         np.stack(bands) if bands else np.zeros((0, 0), np.uint64),
     )
+
+
+_FLAGS = ("is_title", "in_title_zone", "plain", "in_headline", "front_matter", "bulleted", "quoted")
+
+
+def _flags(it: Item) -> int:
+    """An item's yes/no facts as the bits of one int (``_FLAGS`` order)."""
+    return sum(1 << bit for bit, name in enumerate(_FLAGS) if getattr(it, name))
 
 
 def _pack_paragraphs(chunk: list[Extracted]) -> list[tuple[int, int, int, int, int, int, int]]:
@@ -186,7 +198,10 @@ def _unpack_items(
     """The items of each document, with the features sent now or before (``received``)."""
     items: list[list[Item]] = [[] for _ in chunk]
     at_hash = at_distinct = at_band = 0
-    for position, paragraph, key, tokens, noise, ragged, clauses, flags, ends, n, d, state in packed.items:
+    for entry in packed.items:
+        position, paragraph, key, tokens, noise, ragged, clauses, flags, ends, n, d, state, before, after = (
+            entry
+        )
         document = chunk[position][1]
         p = paragraphs[position][paragraph]
         if state == _SENT_BEFORE:
@@ -219,6 +234,11 @@ def _unpack_items(
             plain=bool(flags & 4),
             dangling=bool(ends & 1),
             is_bare_numeral=bool(ends & 2),
+            in_headline=bool(flags & 8),
+            front_matter=bool(flags & 16),
+            bulleted=bool(flags & 32),
+            quoted=bool(flags & 64),
+            neighbours=(before, after),
             bands=bands,
         )
         items[position].append(it)
@@ -230,7 +250,14 @@ def _unpack(packed: _Packed, chunk: _Chunk, received: Received) -> list[Extracte
     paragraphs = _unpack_paragraphs(packed, chunk)
     items = _unpack_items(packed, chunk, paragraphs, received)
     return [
-        Extracted(index, document, paragraphs[position], items[position], packed.locals[position])
+        Extracted(
+            index,
+            document,
+            packed.layouts[position],
+            paragraphs[position],
+            items[position],
+            packed.locals[position],
+        )
         for position, (index, document) in enumerate(chunk)
     ]
 

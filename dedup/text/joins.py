@@ -12,10 +12,12 @@ Heading-shaped heads (``shape``) weigh less: a title is never joined forward.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
-from dedup.records import Shape
-from dedup.text.shape import ends_open
+from dedup.records import Join, Paragraph, Shape
+from dedup.text.shape import CLOSERS, FINAL, ends_open
 from dedup.text.words import tokenize
 
 _ONE_TO_TEN = "一二三四五六七八九十"
@@ -215,3 +217,103 @@ def _title_discount(head_shape: Shape, is_title: bool, in_title_zone: bool) -> f
     if in_title_zone and head_shape == "heading":
         return 0.5
     return 0.0
+
+
+#: words that name who wrote or photographed a piece: a byline or credit goes on with names
+_ROLE = re.compile(r"(?:记者|通讯员|摄影|摄|编辑|撰文|撰稿|作者|特约|实习生)")
+#: a list of personal names: short runs of Han characters (a middle dot for transcribed names)
+_NAMES = re.compile(r"[\u4e00-\u9fff·]{2,5}(?:[ \u3000\u00a0、，,]+[\u4e00-\u9fff·]{2,5})*")
+_NAME_LIST_END = re.compile(r"[）)]")
+
+
+def _closes_in(head: str, tail: str) -> bool:
+    """A quote or bracket left open at the end of ``head`` is closed in ``tail``."""
+    depth: list[str] = []
+    for ch in head:
+        if ch in _PAIRS:
+            depth.append(_PAIRS[ch])
+        elif depth and ch == depth[-1]:
+            depth.pop()
+    if not depth:
+        return False
+    closer = depth[-1]
+    opener = next(o for o, c in _PAIRS.items() if c == closer)
+    at = tail.find(closer)
+    return at >= 0 and (opener == closer or opener not in tail[:at])
+
+
+def _names_go_on(head: str, tail: str) -> bool:
+    """A byline or credit cut inside its list of names: the head names a role (记者…) and
+    stops without punctuation, the tail opens with more names."""
+    if not _ROLE.search(head[-24:]):
+        return False
+    names = _NAMES.match(tail)
+    if names is None:
+        return False
+    rest = tail[names.end() :].lstrip()
+    return not rest or bool(_NAME_LIST_END.match(rest)) or len(names.group()) >= len(tail) * 0.6
+
+
+def decide_line_join(head: str, tail: str, *, ahead: str = "", is_title: bool = False) -> JoinDecision:
+    """Should ``tail`` continue ``head`` in a document laid out one paragraph per line?
+
+    There the line breaks are the page's own, so a break is undone only on direct evidence that
+    it falls inside a unit: a quote, bracket or book title left open and closed on the next line;
+    a last word that cannot end a phrase (的, 和, 在 …); a next line that cannot open one (，、）…);
+    a byline or credit whose list of names goes on; a number cut in two.  ``ahead``: the tail and
+    the lines after it, where a bracket opened in ``head`` may close.  A line ending in
+    punctuation ended where its writer ended it (verse, lists, attribution lines): never joined.
+    """
+    stripped = head.rstrip()
+    tail = tail.lstrip()
+    if not stripped or not tail:
+        return JoinDecision(False, 0.0, ())
+    last = stripped[-1]
+    if last in FINAL or last in CLOSERS or last in "，,、":
+        return JoinDecision(False, 0.0, ())
+    evidence: list[str] = []
+    if _closes_in(stripped, ahead or tail):
+        evidence.append("a quote or bracket opened in head closes in tail")
+    if not is_title:
+        if tail[0] in NOT_OPENING:
+            evidence.append(f"tail starts with {tail[0]!r}, which does not open a sentence")
+        if _is_han(last) and last in DANGLING_WORDS and not stripped[-2:-1].isspace():
+            evidence.append(f"head ends with {last!r}, which cannot end a phrase")
+        if _names_go_on(stripped, tail):
+            evidence.append("a byline or credit goes on with more names")
+        if (last.isdigit() or last in _CN_DIGITS) and (tail[0] in _NUMBER_GOES_ON):
+            evidence.append("a number spans the joint")
+    score = 2.0 * len(evidence)
+    return JoinDecision(bool(evidence), score, tuple(evidence))
+
+
+def join_lines(text: str, paragraphs: Sequence[Paragraph], removed: Collection[int]) -> list[Join]:
+    """The joins of a page laid out one paragraph per line (``decide_line_join``), between kept
+    lines that only a line ending separates (removed lines aside: cleaning the cleaned text joins
+    nothing more).  Decided from the first line on: a line joined to the one before is judged as
+    part of the paragraph it now belongs to, and a bracket may close a few lines on."""
+    kept = [p for p in paragraphs if p.index not in removed and p.has_content]
+    first_index = next((p.index for p in paragraphs if p.has_content), -1)
+    joins: list[Join] = []
+    current = ""
+    for position, (head, tail) in enumerate(pairwise(kept)):
+        head_text = text[head.content_start : head.end]
+        current = current + head_text if joins and joins[-1].tail == head.index else head_text
+        between = sum(1 for p in paragraphs if head.index < p.index < tail.index)
+        if text.count("\n", head.end, tail.start) != 1 + between:
+            continue  # a blank or separator line: a new section, never joined
+        tail_text = text[tail.content_start : tail.content_end]
+        ahead = "".join(text[p.content_start : p.content_end] for p in kept[position + 1 : position + 4])
+        verdict = decide_line_join(current, tail_text, ahead=ahead, is_title=head.index == first_index)
+        if verdict.join:
+            joins.append(
+                Join(
+                    head=head.index,
+                    tail=tail.index,
+                    start=head.content_end,
+                    end=tail.content_start,
+                    score=round(verdict.score, 2),
+                    evidence=verdict.evidence,
+                )
+            )
+    return joins

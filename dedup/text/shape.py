@@ -16,12 +16,12 @@ import re
 from dedup.records import Shape
 
 #: punctuation that ends a sentence
-_SENTENCE_FINAL = "。！？!?；;"
+_SENTENCEFINAL = "。！？!?；;"
 #: punctuation that ends a sentence, or a line that is complete as it stands
-_FINAL = frozenset(_SENTENCE_FINAL + "…：:")
+FINAL = frozenset(_SENTENCEFINAL + "…：:")
 #: closing quotes and brackets: a sentence may end just inside them (``……任务。”``)
-_CLOSERS = "”’」』）)】〕］]》〉\"'"
-_SENTENCE_END = re.compile(f"[{_SENTENCE_FINAL}]")
+CLOSERS = "”’」』）)】〕］]》〉\"'"
+_SENTENCE_END = re.compile(f"[{_SENTENCEFINAL}]")
 
 #: headings are short; a longer line without final punctuation is body text
 HEADING_MAX_CHARS = 64
@@ -32,9 +32,9 @@ def shape_of(text: str) -> Shape:
     stripped = text.strip()
     if len(stripped) > HEADING_MAX_CHARS:
         return "body"
-    if _SENTENCE_END.search(stripped.rstrip(_CLOSERS)):
+    if _SENTENCE_END.search(stripped.rstrip(CLOSERS)):
         return "body"
-    if stripped[-1:] in _FINAL:
+    if stripped[-1:] in FINAL:
         return "body"
     return "heading"
 
@@ -45,4 +45,4 @@ def ends_open(text: str) -> bool:
     if not stripped:
         return False
     last = stripped[-1]
-    return last not in _FINAL and last not in _CLOSERS
+    return last not in FINAL and last not in CLOSERS

@@ -1,0 +1,94 @@
+"""Which paragraphs may be removed as what, and which may stand for others: the page's structure first.
+
+A paragraph's part of the page (``text.page``) decides what redundancy can mean for it before any text
+is compared:
+
+- the headline block is never a piece of the body, and text in the article's flow is never a copy of
+  its own headline (the title stands for the article; a body line that echoes it is text);
+- a line of the front matter (deck, pull quote, box) or a bulleted highlight may go as a piece of a
+  body paragraph, whatever its shape: that is what such lines are;
+- in the body flow, a line that repeats one sentence of another paragraph from its middle is an echo
+  (a subheading, an emphatic line), not a truncated copy: only a piece holding the start or the end of
+  its source (a cut) goes as a fragment;
+- a whole-line quotation standing as a heading is a heading;
+- two equal short lines of a page that each go with different text (an attribution under each of
+  several quotes) are not copies of each other.
+"""
+
+from __future__ import annotations
+
+from dedup.config import Config
+from dedup.matching.item import Item
+from dedup.matching.shingle import bit_span, covered_bits
+
+#: a highlight or deck line shorter than this is a label, not a sentence
+MIN_PIECE_CHARS = 8
+#: characters a cut may lie from its source's edge (a broken word at the cut)
+CUT_SLACK = 4
+
+
+def may_be_fragment(p: Item, config: Config) -> bool:
+    """``p`` may be removed as a piece of other paragraphs (a fragment or a splice)."""
+    if p.in_headline or (p.quoted and p.paragraph.shape == "heading"):
+        return False
+    if p.front_matter or p.bulleted:
+        return p.size >= MIN_PIECE_CHARS
+    if p.paragraph.shape == "body":
+        return p.size >= config.min_chars
+    # a line that stops on a comma or a word like 为 or 的 is a cut sentence,
+    # however short, even right under the title
+    if p.dangling and p.size >= 6 and not p.is_title:
+        return True
+    return not p.in_title_zone and p.size >= 16 and p.clauses >= 2
+
+
+def may_cover(q: Item, config: Config) -> bool:
+    """``q`` may stand for part of another paragraph: body text and cut lines may; titles,
+    subheadings, bylines and the page's furniture may not."""
+    if q.in_headline or q.front_matter or q.bulleted:
+        return False
+    if q.paragraph.shape == "body":
+        return q.size >= config.min_chars
+    if q.dangling and q.size >= 6 and not q.is_title:
+        return True
+    return not q.in_title_zone and q.size >= 16 and q.clauses >= 2
+
+
+def is_cut_from(p: Item, q: Item) -> bool:
+    """``p`` holds the start or the end of ``q``: a piece cut off it, not one of its sentences
+    standing on its own.  Furniture (front matter, highlights) repeats from anywhere."""
+    if p.front_matter or p.bulleted:
+        return True
+    back = covered_bits(q.characters(), p.characters().keys())
+    if not back:
+        return False
+    first, end = bit_span(back)
+    return first <= CUT_SLACK or end >= q.size - CUT_SLACK
+
+
+def same_page(p: Item, q: Item) -> bool:
+    return p.doc_id == q.doc_id and p.paragraph.doc == q.paragraph.doc
+
+
+def may_be_copy_of(p: Item, q: Item) -> bool:
+    """Whether ``q`` may count as a copy that makes ``p`` redundant at all."""
+    if not same_page(p, q):
+        return True
+    if q.in_headline and not (p.in_headline or p.front_matter):
+        # text in the article's flow is never a copy of its own headline
+        return False
+    return not _belongs_elsewhere(p, q)
+
+
+def _belongs_elsewhere(p: Item, q: Item) -> bool:
+    """Two equal short lines of one page that each go with different text (an attribution line
+    under each of several quotes, a repeated caption) are not copies: each belongs to its own
+    neighbour.  A line printed twice stands next to its twin, or inside a copied run."""
+    if p.paragraph.shape != "heading" or q.paragraph.shape != "heading":
+        return False
+    if not 0.7 <= p.size / max(1, q.size) <= 1.43:
+        return False
+    if abs(p.paragraph.index - q.paragraph.index) == 1:
+        return False
+    before, after = p.neighbours
+    return before != q.neighbours[0] and after != q.neighbours[1]

@@ -1,0 +1,139 @@
+"""How a document lays out its paragraphs, decided from evidence in the text itself.
+
+Three layouts are common in scraped articles:
+
+- ``blank-lines``: paragraphs separated by blank lines; lines inside a block belong to one paragraph
+  (hard-wrapped text, a continuation marker on top of its paragraph).
+- ``lines``: one paragraph per line (news sites, e-paper crawls), often indented with U+3000, with
+  whitespace-only lines (ASCII or ideographic spaces) between sections.
+- ``wrapped``: fixed-width lines without blank lines, a paragraph starting at each indented line.
+
+The choice weighs every line break inside a block of non-blank lines: a break after sentence-final
+punctuation or before an indented line is the end of a paragraph; a break in mid-sentence after a line
+as long as its neighbours is a wrap.  Blank lines alone decide nothing: a page with one paragraph per
+line often has a blank line after its title, or separator lines between sections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Literal
+
+from dedup.text.shape import CLOSERS, FINAL
+
+Layout = Literal["blank-lines", "lines", "wrapped"]
+
+#: an indent opens a paragraph: ideographic or no-break spaces, a tab, or two ASCII spaces
+_INDENTS = ("\u3000", "\u00a0", "\t", "  ")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One physical line: where its text starts and ends (line ending excluded)."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def blank(self) -> bool:
+        # str.isspace covers U+3000 and U+00A0: a line of them is a separator
+        return not self.text or self.text.isspace()
+
+    @property
+    def indented(self) -> bool:
+        return self.text.startswith(_INDENTS)
+
+    @property
+    def width(self) -> int:
+        return len(self.text.strip())
+
+    @property
+    def ends_sentence(self) -> bool:
+        stripped = self.text.rstrip().rstrip(CLOSERS)
+        return stripped[-1:] in FINAL
+
+
+def lines_of(text: str) -> list[Line]:
+    """The physical lines of ``text`` (a final line ending opens no new line)."""
+    lines: list[Line] = []
+    position = 0
+    for raw in text.split("\n"):
+        end = position + len(raw)
+        body = raw[:-1] if raw.endswith("\r") else raw
+        lines.append(Line(position, position + len(body), body))
+        position = end + 1
+    if len(lines) > 1 and not lines[-1].text:
+        lines.pop()
+    return lines
+
+
+def _blocks(lines: list[Line]) -> list[list[Line]]:
+    blocks: list[list[Line]] = []
+    current: list[Line] = []
+    for line in lines:
+        if line.blank:
+            if current:
+                blocks.append(current)
+            current = []
+        else:
+            current.append(line)
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _is_wrap(line: Line, following: Line, full_width: int) -> bool:
+    """A break inside a paragraph: mid-sentence, after a line as wide as the text's lines run."""
+    return (
+        not line.ends_sentence
+        and not following.indented
+        and full_width >= 12
+        and line.width >= 0.85 * full_width
+    )
+
+
+def choose_layout(text: str) -> Layout:
+    """The layout of ``text``'s paragraphs (see the module's docstring)."""
+    lines = lines_of(text)
+    blocks = _blocks(lines)
+    breaks = [pair for block in blocks for pair in pairwise(block)]
+    has_blank = len(blocks) > 1 or any(line.blank for line in lines[1:-1])
+    if not breaks:
+        return "blank-lines" if has_blank else "lines"
+    widths = sorted(line.width for block in blocks for line in block)
+    full_width = widths[int(0.9 * (len(widths) - 1))]
+    wraps = sum(_is_wrap(a, b, full_width) for a, b in breaks)
+    ends = sum(a.ends_sentence or b.indented for a, b in breaks)
+    if wraps > ends:
+        # hard-wrapped text: blank lines or indents mark the paragraphs
+        indented_starts = sum(block[0].indented for block in blocks)
+        if not has_blank and indented_starts and any(line.indented for line in lines[1:]):
+            return "wrapped"
+        return "blank-lines"
+    if has_blank and len(breaks) < 2:
+        # one odd break (a marker line above its paragraph): blank lines still separate paragraphs
+        return "blank-lines"
+    return "lines"
+
+
+def paragraph_spans(text: str, layout: Layout) -> Iterator[tuple[int, int]]:
+    """Spans of the paragraphs' raw text (surrounding whitespace included, line endings not)."""
+    lines = lines_of(text)
+    if layout == "lines":
+        for line in lines:
+            if not line.blank:
+                yield line.start, line.end
+        return
+    for block in _blocks(lines):
+        if layout == "blank-lines":
+            yield block[0].start, block[-1].end
+            continue
+        start = block[0]
+        for previous, line in pairwise(block):
+            if line.indented:
+                yield start.start, previous.end
+                start = line
+        yield start.start, block[-1].end

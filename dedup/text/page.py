@@ -1,0 +1,111 @@
+"""The parts of a page around its body: headline block, front matter (decks, pull quotes, boxes).
+
+A scraped news page prints its headline lines first (kicker, title, subtitle), then often a deck, a
+pull quote, a ``■`` highlight list or a ``核心阅读`` box that repeats sentences of the body, and then
+the body itself, from its lead paragraph on.  Repeats in the front matter are furniture: the copy in the
+body is the one that stays.  Repeats of body sentences by lines inside the body (subheadings, an
+emphatic line, a quoted heading) are the page's structure and stay.
+
+Everything here is read from the page's own form, not from its words: line shapes (``text.shape``),
+indentation, bullets, quotation marks, the first separator line, and which text the page repeats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dedup.records import Shape
+
+#: a bullet opens a highlight line (■ 要坚持…); such lines repeat the body by design
+BULLETS = "■□●○◆◇▲△▶►★☆▪•"
+#: the longest headline block: kicker, two title lines, subtitle
+HEADLINE_MAX_LINES = 4
+#: the lead is looked for among this many paragraphs after the headline (else: no front matter)
+LEAD_WITHIN = 40
+#: opening quotation marks and the marks that close them
+_QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"'}
+
+
+@dataclass(frozen=True, slots=True)
+class PageLine:
+    """What the page's structure is read from, for one paragraph with content."""
+
+    index: int
+    #: the matching key (``text.normalize``): what repeats are found on
+    key: str
+    shape: Shape
+    bulleted: bool
+    #: the whitespace before it on its line
+    indent: str
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    """Paragraph indices by part of the page."""
+
+    headline: frozenset[int]
+    front_matter: frozenset[int]
+
+
+def is_bulleted(raw: str) -> bool:
+    """The line opens with a bullet: a highlight."""
+    return raw.lstrip()[:1] in BULLETS
+
+
+def is_quotation(raw: str) -> bool:
+    """The whole line is one quotation (``“今天，他们就该站C位”``): a quoted title or subheading."""
+    text = raw.strip()
+    opener = text[:1]
+    closer = _QUOTES.get(opener)
+    if closer is None or len(text) < 3 or text[-1] != closer:
+        return False
+    depth = 0
+    for position, ch in enumerate(text):
+        if ch == opener and (closer != opener or depth == 0):
+            depth += 1
+        elif ch == closer:
+            depth -= 1
+            if depth == 0 and position != len(text) - 1:
+                return False
+    return depth == 0
+
+
+def _headline_length(lines: Sequence[PageLine], first_block: int) -> int:
+    """The run of heading-shaped lines that opens the page, indented as its first line, inside its
+    first block and at most ``HEADLINE_MAX_LINES`` long (the title alone at least): a box or deck
+    under a headline is set apart by its indent, its bullets or a separator line."""
+    limit = min(first_block or len(lines), HEADLINE_MAX_LINES)
+    length = 1
+    while length < limit:
+        line = lines[length]
+        if line.shape != "heading" or line.bulleted or line.indent != lines[0].indent:
+            break
+        length += 1
+    return length
+
+
+def _lead(lines: Sequence[PageLine], start: int) -> int | None:
+    """The first body-shaped paragraph from ``start`` on that no later paragraph repeats."""
+    for position in range(start, min(len(lines), start + LEAD_WITHIN)):
+        if lines[position].shape != "body":
+            continue
+        key = lines[position].key.lstrip(BULLETS)
+        if not any(key in later.key for later in lines[position + 1 :]):
+            return position
+    return None
+
+
+def page_structure(lines: Sequence[PageLine], first_block: int) -> Structure:
+    """The headline block and the front matter of a page.
+
+    ``lines``: the page's paragraphs with content, in order; ``first_block``: how many of them stand
+    before its first blank or separator line (0: it has none).  What stands between the headline
+    block and the lead is front matter; without a lead there is none.
+    """
+    if not lines:
+        return Structure(frozenset(), frozenset())
+    headline = _headline_length(lines, first_block)
+    lead = _lead(lines, headline)
+    front = frozenset(line.index for line in lines[headline:lead]) if lead is not None else frozenset()
+    return Structure(frozenset(line.index for line in lines[:headline]), front)
