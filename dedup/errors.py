@@ -21,3 +21,20 @@ class InputError(DedupError):
         super().__init__(f"{where}: {message}")
         self.path = path
         self.line = line
+
+
+class StoreError(DedupError):
+    """The index of ``dedup check`` cannot be used (base class)."""
+
+
+class IndexDamaged(StoreError):
+    """The index file is not a readable dedup index."""
+
+    def __init__(self, location: str, reason: str) -> None:
+        super().__init__(f"{location}: index is damaged ({reason})")
+        self.location = location
+        self.reason = reason
+
+
+class IndexUnavailable(StoreError):
+    """The index cannot be opened or reached (permissions, server down, locked too long)."""

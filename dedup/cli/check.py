@@ -125,7 +125,7 @@ def check(
     something is found (or fixed).
     """
     from dedup.precommit.check import check as run_check
-    from dedup.precommit.check import find_repository
+    from dedup.precommit.repository import find_repository
 
     config, _ = _settings(config_file, index, segmenter)
     repo = find_repository()
@@ -256,7 +256,8 @@ def _sync(
 ) -> int:
     """Bring the index up to date with the repository: from scratch (``rebuild``),
     or reading every file again (``rehash``), or only what changed."""
-    from dedup.precommit.check import build, find_repository
+    from dedup.precommit.check import build
+    from dedup.precommit.repository import find_repository
 
     config, _ = _settings(config_file, index, segmenter)
     report = build(
@@ -285,7 +286,8 @@ def index_stats(
     output_format: FormatOption = "text",
 ) -> int:
     """Print what the index holds: files, paragraphs, LSH bands, anchor postings, size, fingerprint."""
-    from dedup.precommit.check import find_repository, stats
+    from dedup.precommit.check import stats
+    from dedup.precommit.repository import find_repository
 
     config, _ = _settings(config_file, index, None)
     data = stats(find_repository(), config)
@@ -314,7 +316,8 @@ def index_verify(
 ) -> int:
     """Check the index without changing it: storage integrity (SQLite integrity_check),
     fingerprint, and that every entry matches its file.  Exit code 1 on problems."""
-    from dedup.precommit.check import find_repository, verify
+    from dedup.precommit.check import verify
+    from dedup.precommit.repository import find_repository
 
     config, _ = _settings(config_file, index, None)
     result = verify(find_repository(), config)

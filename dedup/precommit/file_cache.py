@@ -1,0 +1,107 @@
+"""Corpus files read back for verification, as the cleaner's items.
+
+A candidate found in the index is verified against its file's text, made into
+items exactly as the cleaner makes them, with the shingles the index holds for
+its keys (so an indexed file is not tokenised again).  An entry that no longer
+matches its file (the key hashes differ) gives no items: the caller re-indexes.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from dedup.config import Config
+from dedup.errors import InputError
+from dedup.matching.verify import Item
+from dedup.precommit.records import key_hash, line_col, line_starts
+from dedup.precommit.repository import Repository, read_file
+from dedup.precommit.store import Store
+from dedup.records import Document, Shingles
+
+#: candidate files whose items are kept in memory during one run
+CACHED_FILES = 2048
+
+
+@lru_cache(maxsize=1)
+def _known_extractor() -> type[Any]:
+    from dedup.run.pipeline import _Extractor
+
+    class Known(_Extractor):
+        """The cleaner's own feature extraction, fed with shingles from the index
+        where it has them (by key hash), so indexed files are not segmented again."""
+
+        def __init__(self, config: Config, known: dict[int, Shingles]) -> None:
+            super().__init__(config)
+            self.known = known
+
+        def shingles(self, key: str) -> Shingles:
+            found = self.known.get(key_hash(key))
+            return found if found is not None else super().shingles(key)
+
+    return Known
+
+
+def document_items(document: Document, number: int, config: Config, known: dict[int, Shingles]) -> list[Item]:
+    """The items of a document exactly as the cleaner makes them."""
+    return list(_known_extractor()(config, known)(number, document).items)
+
+
+class FileCache:
+    """Corpus files read back for verification: their text, and their items by
+    paragraph index (for at most ``CACHED_FILES`` files at a time)."""
+
+    def __init__(self, store: Store, repo: Repository, config: Config) -> None:
+        self.store = store
+        self.repo = repo
+        self.config = config
+        self._plain = config.replace(scope="document")
+        self._docs: dict[str, dict[int, Item] | None] = {}
+        self.texts: dict[str, str] = {}
+        self._numbers: dict[str, int] = {}
+
+    def number(self, path: str) -> int:
+        return self._numbers.setdefault(path, len(self._numbers))
+
+    def text(self, path: str) -> str | None:
+        if path not in self.texts:
+            try:
+                self.texts[path] = read_file(self.repo.root / path, path)[1]
+            except InputError:
+                return None
+        return self.texts[path]
+
+    def items(self, path: str, signed: bool = False) -> list[Item] | None:
+        """Items of a whole indexed file (``None`` when the file no longer matches
+        its index entry); ``signed`` adds signatures and band keys."""
+        text = self.text(path)
+        if text is None:
+            return None
+        stored = self.store.file_paragraphs(path)
+        known = {s.record.key_hash: s.record.shingles(self.config.shingle_size) for s in stored}
+        config = self.config if signed else self._plain
+        items = document_items(Document(path, text, path), self.number(path), config, known)
+        expected = [(s.record.index, s.record.key_hash) for s in stored]
+        if [(it.paragraph.index, key_hash(it.key.text)) for it in items] != expected:
+            return None
+        return items
+
+    def item(self, path: str, index: int) -> Item | None:
+        if path not in self._docs:
+            if len(self._docs) >= CACHED_FILES:
+                # checking a whole corpus: keep memory bounded
+                self._docs.pop(next(iter(self._docs)))
+                self.texts.clear()
+            items = self.items(path)
+            self._docs[path] = None if items is None else {it.paragraph.index: it for it in items}
+        doc = self._docs[path]
+        return None if doc is None else doc.get(index)
+
+    def forget(self, path: str) -> None:
+        self._docs.pop(path, None)
+        self.texts.pop(path, None)
+
+    def location(self, path: str, offset: int) -> tuple[int, int]:
+        """1-based line and column of ``offset`` in the file (line 1 in a file that cannot be read)."""
+        text = self.text(path) or ""
+        return line_col(line_starts(text[: offset + 1]), offset)
