@@ -60,14 +60,14 @@ def clean(
     per-document work (segmentation, signatures); the results are the same
     for any number of workers.
     """
-    from dedup.run.pipeline import run
+    from dedup.run import run
 
     return run(_as_documents(documents), config, workers)
 
 
 def clean_text(text: str, config: Config | None = None) -> Result:
     """Clean one article on its own: ``result.cleaned`` is the text to keep."""
-    from dedup.run.pipeline import run
+    from dedup.run import run
 
     return next(run([Document(id="0", text=text)], config))
 

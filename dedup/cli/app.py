@@ -226,7 +226,7 @@ def _results(
             yield record.document
 
     if workers is None:
-        from dedup.run.pipeline import default_workers
+        from dedup.run import default_workers
 
         workers = default_workers()
     for result in dedup.clean(documents(), config, workers):

@@ -84,7 +84,7 @@ def _settings(
 def _workers(workers: int | None) -> int:
     if workers is not None:
         return workers
-    from dedup.run.pipeline import default_workers
+    from dedup.run import default_workers
 
     return min(4, default_workers())
 

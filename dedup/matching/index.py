@@ -28,6 +28,8 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
+from dedup.limits import ANCHOR_EVERY, MAX_POSTINGS
+
 #: what the indexes hold: hashable, each counted as itself (paragraph records
 #: compare by identity)
 Ref = TypeVar("Ref", bound=Hashable)
@@ -36,7 +38,7 @@ Ref = TypeVar("Ref", bound=Hashable)
 class ShingleIndex(Generic[Ref]):
     """Inverted index: shingle hash -> paragraphs that contain it."""
 
-    def __init__(self, max_postings: int = 64) -> None:
+    def __init__(self, max_postings: int = MAX_POSTINGS) -> None:
         self._postings: dict[int, list[Ref]] = {}
         self._max_postings = max_postings
 
@@ -107,6 +109,6 @@ class BandIndex(Generic[Ref]):
         return list(dict.fromkeys(chain.from_iterable(map(buckets.get, keys.tolist(), repeat(())))))
 
 
-def anchors(distinct: np.ndarray, every: int = 4) -> np.ndarray:
+def anchors(distinct: np.ndarray, every: int = ANCHOR_EVERY) -> np.ndarray:
     """The anchor shingles of a paragraph: those whose hash is a multiple of ``every``."""
     return np.asarray(distinct[distinct % np.uint32(every) == 0])

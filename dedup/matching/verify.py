@@ -1,4 +1,4 @@
-"""Verification and decisions: which paragraphs are redundant, and what they repeat.
+"""Verification: is a paragraph redundant given candidate paragraphs, and why?
 
 Every candidate from the indexes is verified exactly, in this order
 (``evaluate``):
@@ -13,95 +13,24 @@ Every candidate from the indexes is verified exactly, in this order
    glued to the start of the next, as a page layout makes them.
 
 Titles and bylines are only ever removed as copies of other heading-shaped
-lines.  Redundant paragraphs are removed one at a time (``resolve_document``),
-the most degraded first (``_priority``), and the rest are re-checked against
-what is still kept, so of two copies one always survives and a fragment or
-splice goes only when everything in it is kept elsewhere.
+lines.  Which of the redundant paragraphs of a document actually go, and in
+which order, is decided in ``resolve``.
 """
 
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
 from dedup.config import Config
-from dedup.matching.shingle import bit_span, char_table, covered_bits, jaccard, longest_gap
-from dedup.records import Key, Match, Paragraph, RemovalKind, Shingles
+from dedup.matching.item import Item
+from dedup.matching.shingle import bit_span, covered_bits, jaccard, longest_gap
+from dedup.records import Match, RemovalKind
 from dedup.text.normalize import origin
-
-Ref = tuple[int, int]
-
-
-@dataclass(slots=True, eq=False)
-class Item:
-    """A paragraph with everything the matcher needs to know about it."""
-
-    doc_id: str
-    paragraph: Paragraph
-    key: Key
-    shingles: Shingles
-    distinct: np.ndarray
-    noise: int
-    is_title: bool = False
-    #: no body paragraph comes before it: where titles, subtitles and bylines stand
-    in_title_zone: bool = False
-    #: starts or ends where no sentence does (a piece cut out of a longer text)
-    ragged: int = 0
-    #: clauses separated by commas or colons
-    clauses: int = 1
-    #: a line of text without any punctuation, digits or Latin letters (a name, a byline)
-    plain: bool = False
-    #: ends with a comma or a word that cannot end a sentence: the rest is missing
-    dangling: bool = False
-    #: a list numeral standing alone (一, 二, 第三), waiting for its item
-    is_bare_numeral: bool = False
-    #: MinHash signature (uint32 row) and its LSH band keys, for paragraphs long enough to sign
-    signature: np.ndarray | None = None
-    bands: np.ndarray | None = None
-    #: shingle hash -> characters it covers (``char_table``), built when first
-    #: compared (a corpus run keeps those of recently compared paragraphs)
-    table: dict[int, int] | None = field(default=None, repr=False)
-    #: characters in the key (asked millions of times in a corpus run)
-    size: int = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self.size = len(self.key.text)
-
-    @property
-    def ref(self) -> Ref:
-        return (self.paragraph.doc, self.paragraph.index)
-
-    def characters(self) -> dict[int, int]:
-        table = self.table
-        if table is None:
-            table = self.table = char_table(self.shingles)
-        return table
-
-
-class RecentTables:
-    """Keeps the comparison tables of the paragraphs compared most recently and
-    drops older ones: kept paragraphs stay in a corpus index for the whole run,
-    their tables need not (a few KB each), but a paragraph that is a candidate
-    again and again (a wire story's paragraph) is not tabled afresh each time."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._recent: OrderedDict[int, Item] = OrderedDict()
-
-    def used(self, items: Iterable[Item]) -> None:
-        recent = self._recent
-        for it in items:
-            if it.table is not None:
-                recent[id(it)] = it
-                recent.move_to_end(id(it))
-        while len(recent) > self.size:
-            _, oldest = recent.popitem(last=False)
-            oldest.table = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -464,191 +393,3 @@ def _covered_by(p: Item, candidates: Sequence[Item], config: Config, memo: Masks
         return None
     kind, score = _classify(p, cover, config)
     return Decision(p, kind, round(score, 4), cover.coverage, tuple(cover.chosen), cover.uncovered)
-
-
-def _rank(decision: Decision, config: Config) -> tuple[float, ...]:
-    """What a redundant paragraph's removal priority (``_priority``) owes to
-    its decision alone."""
-    p = decision.item
-    if config.keep == "first":
-        return (round(decision.coverage, 3),)
-    # Of two paragraphs that cover each other, the one cut out of a longer text
-    # goes first, then the one with less text of its own (the less complete
-    # copy), then the larger (removing it leaves less text repeated).
-    # (one character is the broken edge word of a fragment cut mid-word).
-    # Of two edited copies, the noisier one (stray spaces, mixed-width
-    # punctuation and digits) is the degraded copy: its OCR slips and inserted
-    # phrases are not text worth keeping over the clean copy.
-    unique = max(0, decision.unique - 1)
-    return (p.ragged, _noisier(decision), -unique, p.size, p.noise)
-
-
-def _priority(rank: tuple[float, ...], position: int, flagged: set[int], config: Config) -> tuple[float, ...]:
-    """Sort key of a redundant paragraph: the greatest is removed first.  Of
-    equals, the one among more redundant neighbours, then the later one."""
-    if config.keep == "first":
-        return (*rank, position)
-    neighbours = (position - 1 in flagged) + (position + 1 in flagged)
-    return (*rank, neighbours, position)
-
-
-def _noisier(decision: Decision) -> int:
-    """1 when an edited copy is clearly noisier than the copy it repeats (half
-    again as many signs of degradation per character, and at least one per
-    hundred more), else 0: a text that uses half-width commas throughout is not
-    degraded for it."""
-    if decision.kind != "near" or len(decision.cover) != 1:
-        return 0
-    p, q = decision.item, decision.cover[0]
-    if not p.size or not q.size:
-        return 0
-    mine, theirs = p.noise / p.size, q.noise / q.size
-    return int(mine > 1.5 * theirs + 0.01)
-
-
-def local_candidates(items: Sequence[Item]) -> dict[int, list[Item]]:
-    """For each paragraph, the other paragraphs of the same document sharing a shingle."""
-    local: dict[int, list[Item]] = {it.paragraph.index: [] for it in items}
-    if len(items) < 2:
-        return local
-    hashes = np.concatenate([it.distinct for it in items])
-    owners = np.repeat(np.arange(len(items)), [len(it.distinct) for it in items])
-    # each paragraph's hashes are distinct: a hash seen twice is in two paragraphs
-    _, column, counts = np.unique(hashes, return_inverse=True, return_counts=True)
-    shared = counts[column] > 1
-    if not shared.any():
-        return local
-    _, column = np.unique(column[shared], return_inverse=True)
-    owners = owners[shared]
-    # paragraphs x shared hashes, a block of hashes at a time (a long document
-    # full of repeats must not need a huge matrix)
-    together = np.zeros((len(items), len(items)), dtype=np.float32)
-    columns = int(column.max()) + 1
-    width = min(columns, max(1, (1 << 22) // len(items)))
-    for first in range(0, columns, width):
-        inside = (column >= first) & (column < first + width)
-        incidence = np.zeros((len(items), width), dtype=np.float32)
-        incidence[owners[inside], column[inside] - first] = 1.0
-        together += incidence @ incidence.T
-    np.fill_diagonal(together, 0.0)
-    for a, b in np.argwhere(together > 0).tolist():
-        local[items[a].paragraph.index].append(items[b])
-    return local
-
-
-def _final_evidence(
-    removed: dict[int, Decision],
-    alive: dict[int, Item],
-    local: dict[int, list[Item]],
-    external: dict[int, list[Item]],
-    config: Config,
-    memo: Masks | None = None,
-) -> dict[int, Decision]:
-    """Point every removal at paragraphs that are kept.
-
-    A paragraph removed early may have matched one removed later (two copies of
-    a fragment); its evidence is redone against what survived, so a report never
-    sends the reader to text that is gone.
-    """
-    final: dict[int, Decision] = {}
-    for index, decision in removed.items():
-        if all(q.doc_id != decision.item.doc_id or q.paragraph.index in alive for q in decision.cover):
-            final[index] = decision
-            continue
-        it = decision.item
-        kept = [q for q in local[index] if q.paragraph.index in alive]
-        outside = [] if it.is_title else external.get(index, [])
-        redone = evaluate(it, kept + outside, config, cross_doc=bool(outside), memo=memo)
-        final[index] = redone if redone is not None else decision
-    return final
-
-
-def resolve_document(
-    items: Sequence[Item],
-    external: dict[int, list[Item]],
-    config: Config,
-    local: dict[int, list[Item]] | None = None,
-) -> dict[int, Decision]:
-    """Decide which paragraphs of one document are redundant.
-
-    ``items`` are the document's paragraphs with content; ``external`` maps a
-    paragraph index to kept paragraphs of earlier documents that may cover it;
-    ``local`` (computed when not given) to the document's own paragraphs that
-    share a shingle with it.  Returns the decisions by paragraph index.
-    """
-    if local is None:
-        local = local_candidates(items)
-    alive = {it.paragraph.index: it for it in items}
-    removed: dict[int, Decision] = {}
-    cache: dict[int, Decision | None] = {}
-    ranks: dict[int, tuple[float, ...]] = {}
-    memo: Masks = {}
-    rechecked: set[int] = set()
-    while True:
-        for index, it in alive.items():
-            if index in cache:
-                continue
-            if not local[index] and index not in external:
-                cache[index] = None
-                continue
-            kept_local = [q for q in local[index] if q.paragraph.index in alive]
-            outside = [] if it.is_title else external.get(index, [])
-            decision = evaluate(it, kept_local + outside, config, cross_doc=bool(outside), memo=memo)
-            cache[index] = decision
-            if decision is not None:
-                ranks[index] = _rank(decision, config)
-        pending = {i: d for i, d in cache.items() if d is not None and i in alive}
-        if not pending:
-            # Removals can also make a paragraph redundant (a cover that leaned
-            # on two overlapping copies becomes valid once one is gone): those
-            # next to a removal are asked again before the document is done.
-            stale = [
-                i for i in alive if i not in rechecked and any(q.paragraph.index in removed for q in local[i])
-            ]
-            if stale:
-                for i in stale:
-                    del cache[i]
-                    rechecked.add(i)
-                continue
-            return _final_evidence(removed, alive, local, external, config, memo)
-        flagged = set(removed) | set(pending)
-        # Removed one at a time, the greatest priority first.  Until a removal
-        # unsettles another decision, the rest keep their priorities (``flagged``
-        # stays the same set), so they are taken in this order without asking
-        # again.
-        for index in sorted(pending, key=lambda i: _priority(ranks[i], i, flagged, config), reverse=True):
-            best = pending[index]
-            removed[index] = best
-            del alive[index]
-            del cache[index]
-            # Fewer kept paragraphs never make a paragraph redundant, and a
-            # decision whose cover is still kept still holds: only those that
-            # leaned on the removed paragraph are decided again.
-            unsettled = [
-                other.paragraph.index
-                for other in local[index]
-                if (decided := cache.get(other.paragraph.index)) is not None
-                and any(q is best.item for q in decided.cover)
-            ]
-            for other_index in unsettled:
-                del cache[other_index]
-            if unsettled:
-                break
-
-
-def repeated_share(items: Sequence[Item], decisions: dict[int, Decision]) -> dict[str, float]:
-    """For each other document, the share of this document's text (its title
-    aside) that its removed paragraphs take from it: how much of an article is
-    a copy of which earlier one."""
-    body = [it for it in items if not it.is_title]
-    total = sum(it.size for it in body)
-    shared: dict[str, int] = {}
-    if not total:
-        return {}
-    for it in body:
-        decision = decisions.get(it.paragraph.index)
-        if decision is None:
-            continue
-        for source in {q.doc_id for q in decision.cover if q.doc_id != it.doc_id}:
-            shared[source] = shared.get(source, 0) + round(it.size * decision.coverage)
-    return {source: min(1.0, chars / total) for source, chars in shared.items()}

@@ -10,7 +10,7 @@ files that match the ``files`` setting, plus the files being checked.  Before
 each check the index catches up with the working tree (:mod:`dedup.precommit.sync`).
 
 Decisions are the cleaner's own: the paragraphs of a checked file are resolved
-with :func:`dedup.matching.verify.resolve_document` against candidates from the index,
+with :func:`dedup.matching.resolve.resolve_document` against candidates from the index,
 so ``dedup check`` reports what ``dedup clean`` would remove.  Which of two
 copies is the repeat follows one order over all paragraphs
 (:class:`dedup.precommit.order.Order`): committed before new, then path and position.
@@ -33,7 +33,9 @@ from dedup.config import Config
 from dedup.errors import DedupError, IndexDamaged, InputError
 from dedup.files.io import atomic_write
 from dedup.limits import MAX_CANDIDATES
-from dedup.matching.verify import Decision, Item, repeated_share, resolve_document
+from dedup.matching.item import Item
+from dedup.matching.resolve import repeated_share, resolve_document
+from dedup.matching.verify import Decision
 from dedup.precommit.file_cache import FileCache
 from dedup.precommit.order import Order
 from dedup.precommit.records import FileState, Hits, IndexStats, Place, Probe, key_hash, line_col, line_starts

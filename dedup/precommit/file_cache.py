@@ -13,7 +13,7 @@ from typing import Any
 
 from dedup.config import Config
 from dedup.errors import InputError
-from dedup.matching.verify import Item
+from dedup.matching.item import Item
 from dedup.precommit.records import key_hash, line_col, line_starts
 from dedup.precommit.repository import Repository, read_file
 from dedup.precommit.store import Store
@@ -25,9 +25,9 @@ CACHED_FILES = 2048
 
 @lru_cache(maxsize=1)
 def _known_extractor() -> type[Any]:
-    from dedup.run.pipeline import _Extractor
+    from dedup.matching.features import Extractor
 
-    class Known(_Extractor):
+    class Known(Extractor):
         """The cleaner's own feature extraction, fed with shingles from the index
         where it has them (by key hash), so indexed files are not segmented again."""
 

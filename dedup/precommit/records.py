@@ -24,8 +24,8 @@ import numpy as np
 import xxhash
 
 from dedup.limits import SHAPE_CODES
+from dedup.matching.item import Item
 from dedup.matching.shingle import distinct
-from dedup.matching.verify import Item
 from dedup.records import Shape, Shingles
 
 #: how shingle hashes are stored: uint32, little endian

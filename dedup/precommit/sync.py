@@ -25,7 +25,7 @@ from dedup.precommit.records import FileRecord, FileState, paragraph_records
 from dedup.precommit.repository import Repository, corpus_paths, read_file
 from dedup.precommit.store import Store, describe_mismatch, is_redis, open_store, sqlite_path
 from dedup.records import Document
-from dedup.run.pipeline import extract_all
+from dedup.run.parallel import extract_all
 
 Progress = Callable[[str], None]
 

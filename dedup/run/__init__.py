@@ -1,1 +1,59 @@
-"""run"""
+"""A run over a corpus: documents in, one ``Result`` each, in input order.
+
+Two passes, overlapped: extraction (``parallel``: each document alone, in worker
+processes when there are several) and resolution (``corpus``: in input order,
+in this process, each document against the paragraphs kept before it, by
+``document.clean_document``).  Because extraction depends on the document
+alone and resolution runs in order, the output is the same whatever the number
+of workers.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from dedup.config import Config
+from dedup.records import Document, Result
+from dedup.run.corpus import Corpus
+from dedup.run.parallel import extract_all
+
+
+def default_workers() -> int:
+    """The processes this machine lets the run use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+@contextmanager
+def _tuned_for_a_run() -> Iterator[None]:
+    """The interpreter set for a long batch run, and put back as it was after.
+
+    Python's cyclic garbage collector now and then walks every object alive;
+    the corpus indexes grow to millions of them, and those walks took a fifth
+    of a big run: they are made rare (not stopped).  The worker pool's threads
+    in this process (receiving results) take the GIL from the resolving thread
+    every 5 ms by default; every 50 ms is enough to keep them fed.
+    """
+    threshold, interval = gc.get_threshold(), sys.getswitchinterval()
+    gc.set_threshold(threshold[0], threshold[1], max(threshold[2], 1000))
+    sys.setswitchinterval(max(interval, 0.05))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        sys.setswitchinterval(interval)
+
+
+def run(documents: Iterable[Document], config: Config | None = None, workers: int = 1) -> Iterator[Result]:
+    """Clean documents in order, each against itself and the documents before it."""
+    config = config or Config()
+    corpus = Corpus(config)
+    with _tuned_for_a_run():
+        for extracted in extract_all(documents, config, workers):
+            yield corpus.clean(extracted)
+
+
+__all__ = ["default_workers", "run"]

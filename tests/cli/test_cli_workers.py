@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-#: articles in the CLI corpus: several chunks of work (``pipeline._CHUNK``)
+#: articles in the CLI corpus: several chunks of work (``parallel.CHUNK_SIZE``)
 CORPUS = 520
 
 
@@ -67,9 +67,9 @@ def corpus_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_output_and_report_do_not_depend_on_the_number_of_workers(dedup_process, corpus_file: Path) -> None:
-    from dedup.run import pipeline as pipeline
+    from dedup.run import parallel
 
-    assert CORPUS > 3 * pipeline._CHUNK, "the corpus must span several chunks of work"
+    assert CORPUS > 3 * parallel.CHUNK_SIZE, "the corpus must span several chunks of work"
     outputs = {}
     for workers in (1, 2, 3):
         out = corpus_file.with_name(f"out-{workers}.jsonl")
@@ -100,22 +100,23 @@ def test_features_sent_once_or_extracted_again_give_the_same_results(monkeypatch
     """A worker sends a key's features once; when the main process no longer
     holds them it extracts them itself (here it holds none)."""
     import dedup
-    from dedup.run import pipeline as pipeline
+    from dedup.matching.features import Features
+    from dedup.run import parallel
 
     extracted_again: list[str] = []
 
-    class Forgetful(pipeline._Received):
-        def add(self, key: str, features: pipeline._Features) -> None:
+    class Forgetful(parallel.Received):
+        def add(self, key: str, features: Features) -> None:
             pass
 
-        def get(self, key: str) -> pipeline._Features:
+        def get(self, key: str) -> Features:
             extracted_again.append(key)
             return super().get(key)
 
     documents = [dedup.Document(d["id"], d["text"]) for d in _corpus(100)]
     alone = list(dedup.clean(documents, workers=1))
-    monkeypatch.setattr(pipeline, "_CHUNK", 8)
-    monkeypatch.setattr(pipeline, "_Received", Forgetful)
+    monkeypatch.setattr(parallel, "CHUNK_SIZE", 8)
+    monkeypatch.setattr(parallel, "Received", Forgetful)
     shared = list(dedup.clean(documents, workers=2))
     assert extracted_again
     assert shared == alone
@@ -135,23 +136,24 @@ def _slow_extract_chunk(chunk):  # type: ignore[no-untyped-def]
 
 def test_the_main_process_extracts_when_the_workers_are_behind(monkeypatch: pytest.MonkeyPatch) -> None:
     import dedup
-    from dedup.run import pipeline as pipeline
+    from dedup.matching.features import Extracted, Extractor
+    from dedup.run import parallel
 
     documents = [dedup.Document(d["id"], d["text"]) for d in _corpus(200)]
     alone = list(dedup.clean(documents, workers=1))
 
     extracted_here: list[int] = []
-    calls = pipeline._Extractor.__call__
+    calls = Extractor.__call__
 
-    def counted(self: pipeline._Extractor, index: int, document: dedup.Document) -> pipeline.Extracted:
+    def counted(self: Extractor, index: int, document: dedup.Document) -> Extracted:
         extracted_here.append(index)
         return calls(self, index, document)
 
     # the worker is forked after the patches: it lags, and counts in its own memory
-    monkeypatch.setattr(sys.modules[__name__], "_EXTRACT_CHUNK", pipeline._extract_chunk)
-    monkeypatch.setattr(pipeline, "_CHUNK", 8)
-    monkeypatch.setattr(pipeline, "_extract_chunk", _slow_extract_chunk)
-    monkeypatch.setattr(pipeline._Extractor, "__call__", counted)
+    monkeypatch.setattr(sys.modules[__name__], "_EXTRACT_CHUNK", parallel.extract_chunk)
+    monkeypatch.setattr(parallel, "CHUNK_SIZE", 8)
+    monkeypatch.setattr(parallel, "extract_chunk", _slow_extract_chunk)
+    monkeypatch.setattr(Extractor, "__call__", counted)
     shared = list(dedup.clean(documents, workers=2))
     assert extracted_here, "the main process never extracted a chunk itself"
     assert len(extracted_here) < len(documents)

@@ -25,7 +25,7 @@ from dedup.precommit.records import (
 from dedup.precommit.sqlite_store import SQLiteStore
 from dedup.precommit.store import index_fingerprint
 from dedup.records import Document
-from dedup.run.pipeline import extract_all
+from dedup.run.parallel import extract_all
 
 from .conftest import CORPUS, body, edited
 

@@ -1,30 +1,18 @@
-"""pipeline and the public API: documents in order, cross-document redundancy, the report."""
+"""run and the public API: documents in order, cross-document redundancy, the report."""
 
 from __future__ import annotations
+
+from sample_articles import A, B, C, article
 
 import dedup
 from dedup import Config, Document
 
-A = (
-    "社区是疫情防控的最前线。新冠肺炎疫情发生以来，全国400多万名社区工作者坚守一线，"
-    "在65万个城乡社区从事着疫情监测、出入管理、宣传教育、环境整治、困难帮扶等工作，"
-    "为遏制疫情扩散蔓延、保障群众生活作出了重要贡献。"
-)
-B = (
-    "习近平强调，现在，武汉已经解除了离汉离鄂通道管控措施，但防控任务不可松懈。"
-    "社区仍然是外防输入、内防反弹的重要防线，关键是要抓好新形势下常态化工作。"
-)
-C = "嘉鱼县全力建设蔬菜大县。该县开辟“绿色通道”，组建工作专班24小时现场办公，负责蔬菜采收、调运、保供工作。"
 D = (
     "在十六潭社区，一场“流动红旗”争夺赛正式拉开了帷幕。"
     "每期支部主题党日当天，开展志愿服务活动，效果最好的三个小区党支部悬挂“流动红旗”。"
 )
 E = "企业授信。全市17家金融机构与1182家企业和项目签订信贷意向，授信总额401.64亿元，创该县历史之最。"
 SOURCE = "（来源：人民日报）"
-
-
-def article(*paragraphs: str) -> str:
-    return "\n\n".join(paragraphs) + "\n"
 
 
 def assert_report_is_consistent(result: dedup.Result) -> None:

@@ -1,0 +1,183 @@
+"""Extraction: one document alone -> its paragraphs and their features.
+
+Paragraphs (``text.segment``) -> keys (``text.normalize``) -> words
+(``text.words``) -> shingles -> MinHash signatures and LSH band keys
+(``signature``, ``index``), bundled per paragraph as an ``Item``, plus the
+pairs of the document's own paragraphs that share a shingle.  It depends on
+nothing but the document, so any number of worker processes gives the same
+features; ``run.parallel`` moves them between processes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import numpy as np
+
+from dedup.config import Config
+from dedup.matching.candidates import local_candidates
+from dedup.matching.index import band_keys, band_layout
+from dedup.matching.item import Item
+from dedup.matching.shingle import shingles as make_shingles
+from dedup.matching.signature import sign
+from dedup.records import Document, Key, Paragraph, Shingles
+from dedup.text.joins import BARE_NUMERAL, CLAUSE, DANGLING_WORDS, NOT_OPENING, ends_open
+from dedup.text.normalize import normalize
+from dedup.text.segment import split_paragraphs
+from dedup.text.words import tokenize
+
+#: distinct keys whose features a process remembers
+CACHED_KEYS = 100_000
+
+#: a key's shingles and LSH band keys (``None``: too short to sign)
+Features = tuple[Shingles, np.ndarray | None]
+
+_NOISE = re.compile(
+    r"(?<=\S)[ \u3000\t](?=\S)"  # a stray space inside the text
+    r"|(?<=[^\x00-\x7f])[,;:?!()]"  # half-width punctuation amid Chinese
+    r"|[\uff10-\uff5a]"  # full-width digits and letters
+)
+
+
+def _noise(raw: str) -> int:
+    """Signs of a degraded copy: stray spaces, half-width punctuation amid
+    Chinese, full-width digits and letters.  Of two equal copies the noisier
+    one is removed."""
+    return len(_NOISE.findall(raw))
+
+
+def key_shingles(key: str, config: Config) -> Shingles:
+    """The shingles of a key: its words (``config.segmenter``) in runs of ``config.shingle_size``."""
+    return make_shingles(tokenize(key, config.segmenter), config.shingle_size)
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """What extraction computes for one document: its paragraphs and their features."""
+
+    #: the document's position in the input
+    index: int
+    document: Document
+    paragraphs: list[Paragraph]
+    #: one per paragraph with content, in order
+    items: list[Item]
+    #: paragraph index -> indices of the paragraphs of the same document sharing a shingle
+    local: dict[int, list[int]]
+
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class Recent(dict[_K, _V]):
+    """A dict that forgets its oldest entries beyond ``size`` (the caches by
+    key of extraction, and what workers sent and the main process received)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def remember(self, key: _K, value: _V) -> None:
+        self[key] = value
+        if len(self) > self.size:
+            del self[next(iter(self))]
+
+
+class Extractor:
+    """Per-process state of extraction: caches of shingles and signatures by
+    key, so exact copies (boilerplate, syndicated text: most paragraphs of a
+    scraped corpus) are segmented and signed once.
+
+    ``known_shingles`` gives the shingles of a key already known elsewhere (the
+    pre-commit index holds those of every indexed paragraph), or ``None``; they
+    are taken as they are, and what it does not know is computed.
+    """
+
+    def __init__(
+        self, config: Config, known_shingles: Callable[[str], Shingles | None] | None = None
+    ) -> None:
+        self.config = config
+        self._known = known_shingles
+        self._shingles: Recent[str, Shingles] = Recent(CACHED_KEYS)
+        self._signed: Recent[str, tuple[np.ndarray, np.ndarray]] = Recent(CACHED_KEYS)
+        self.bands, self.rows = band_layout(config.lsh_threshold, config.num_perm)
+
+    def shingles(self, key: str) -> Shingles:
+        if self._known is not None:
+            known = self._known(key)
+            if known is not None:
+                return known
+        cached = self._shingles.get(key)
+        if cached is None:
+            cached = key_shingles(key, self.config)
+            self._shingles.remember(key, cached)
+        return cached
+
+    def _signatures(self, wanted: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Signature and band keys of each key (given its distinct shingles):
+        remembered, or signed together in one bulk call."""
+        found = {key: self._signed[key] for key in wanted if key in self._signed}
+        fresh = [key for key in wanted if key not in found]
+        if fresh:
+            signatures = sign([wanted[key] for key in fresh], self.config)
+            rows = band_keys(signatures, self.bands, self.rows)
+            for key, signature, row in zip(fresh, signatures, rows, strict=True):
+                found[key] = (signature, row)
+                self._signed.remember(key, found[key])
+        return found
+
+    def _signable(self, key: str, shingled: Shingles) -> bool:
+        return (
+            self.config.scope == "corpus" and len(key) >= self.config.min_chars and len(shingled.distinct) > 0
+        )
+
+    def features(self, key: str) -> Features:
+        """Shingles and band keys of one key (what a worker did not send again)."""
+        shingled = self.shingles(key)
+        if not self._signable(key, shingled):
+            return shingled, None
+        return shingled, self._signatures({key: shingled.distinct})[key][1]
+
+    def __call__(self, number: int, document: Document) -> Extracted:
+        """The features of the document at position ``number`` of the input."""
+        paragraphs = split_paragraphs(document.text, number)
+        keyed: list[tuple[Paragraph, str, Key, Shingles]] = []
+        for p in paragraphs:
+            if p.has_content:
+                raw = document.text[p.content_start : p.content_end]
+                key = normalize(raw, p.content_start)
+                keyed.append((p, raw, key, self.shingles(key.text)))
+        # the paragraphs long enough to sign are signed together, before their
+        # items are made: an item is complete when made
+        signed = self._signatures(
+            {key.text: sh.distinct for _, _, key, sh in keyed if self._signable(key.text, sh)}
+        )
+        items: list[Item] = []
+        seen_body = False
+        for p, raw, key, sh in keyed:
+            signature, bands = signed.get(key.text, (None, None))
+            items.append(
+                Item(
+                    document.id,
+                    p,
+                    key,
+                    sh,
+                    sh.distinct,
+                    _noise(raw),
+                    is_title=not items,
+                    in_title_zone=not seen_body,
+                    ragged=int(ends_open(raw)) + int(raw[0] in NOT_OPENING),
+                    clauses=len(CLAUSE.split(raw.rstrip("，,、：:"))),
+                    plain=key.text == raw and not any(ch.isascii() for ch in raw),
+                    dangling=raw[-1] in "，,、" or raw[-1] in DANGLING_WORDS,
+                    is_bare_numeral=bool(BARE_NUMERAL.fullmatch(raw)),
+                    signature=signature,
+                    bands=bands,
+                )
+            )
+            seen_body = seen_body or p.shape == "body"
+        local = {i: [q.paragraph.index for q in qs] for i, qs in local_candidates(items).items()}
+        return Extracted(number, document, paragraphs, items, local)

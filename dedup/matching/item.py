@@ -1,0 +1,95 @@
+"""``Item``: a paragraph with everything the matcher needs to know about it.
+
+Every stage of matching reads items: candidate gathering (``candidates``),
+verification (``verify``) and the decisions (``resolve``).  Extraction
+(``features``) makes them, one per paragraph with content.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from dedup.matching.shingle import char_table
+from dedup.records import Key, Paragraph, Shingles
+
+#: where a paragraph stands in the corpus: (document number, paragraph index)
+Ref = tuple[int, int]
+
+
+# Not frozen, for two reasons.  Three fields change after construction: ``table``
+# is a cache, built when the paragraph is first compared and dropped by
+# ``RecentTables``; ``signature`` and ``bands`` are dropped by the corpus once a
+# kept paragraph is indexed (they were only needed to find its candidates, and a
+# corpus keeps millions of paragraphs).  And a frozen dataclass's ``__init__``
+# costs four times as much (2.2 against 0.5 microseconds for this one), paid for
+# every paragraph by the process that resolves the corpus in order.  Every other
+# field is set once, at construction, and never changed.
+@dataclass(slots=True, eq=False)
+class Item:
+    """A paragraph with everything the matcher needs to know about it."""
+
+    doc_id: str
+    paragraph: Paragraph
+    key: Key
+    shingles: Shingles
+    distinct: np.ndarray
+    noise: int
+    is_title: bool = False
+    #: no body paragraph comes before it: where titles, subtitles and bylines stand
+    in_title_zone: bool = False
+    #: starts or ends where no sentence does (a piece cut out of a longer text)
+    ragged: int = 0
+    #: clauses separated by commas or colons
+    clauses: int = 1
+    #: a line of text without any punctuation, digits or Latin letters (a name, a byline)
+    plain: bool = False
+    #: ends with a comma or a word that cannot end a sentence: the rest is missing
+    dangling: bool = False
+    #: a list numeral standing alone (一, 二, 第三), waiting for its item
+    is_bare_numeral: bool = False
+    #: MinHash signature (uint32 row) and its LSH band keys, for paragraphs long enough to sign
+    signature: np.ndarray | None = None
+    bands: np.ndarray | None = None
+    #: shingle hash -> characters it covers (``char_table``), built when first
+    #: compared (a corpus run keeps those of recently compared paragraphs)
+    table: dict[int, int] | None = field(default=None, repr=False)
+    #: characters in the key (asked millions of times in a corpus run)
+    size: int = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.size = len(self.key.text)
+
+    @property
+    def ref(self) -> Ref:
+        return (self.paragraph.doc, self.paragraph.index)
+
+    def characters(self) -> dict[int, int]:
+        table = self.table
+        if table is None:
+            table = self.table = char_table(self.shingles)
+        return table
+
+
+class RecentTables:
+    """Keeps the comparison tables of the paragraphs compared most recently and
+    drops older ones: kept paragraphs stay in a corpus index for the whole run,
+    their tables need not (a few KB each), but a paragraph that is a candidate
+    again and again (a wire story's paragraph) is not tabled afresh each time."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._recent: OrderedDict[int, Item] = OrderedDict()
+
+    def used(self, items: Iterable[Item]) -> None:
+        recent = self._recent
+        for it in items:
+            if it.table is not None:
+                recent[id(it)] = it
+                recent.move_to_end(id(it))
+        while len(recent) > self.size:
+            _, oldest = recent.popitem(last=False)
+            oldest.table = None

@@ -1,0 +1,222 @@
+"""Decisions: which redundant paragraphs of a document go, in which order, and
+whether the article as a whole is a near-copy of an earlier one.
+
+Redundant paragraphs (``verify.evaluate``) are removed one at a time
+(``resolve_document``), the most degraded first (``_priority``), and the rest
+are re-checked against what is still kept, so of two copies one always
+survives and a fragment or splice goes only when everything in it is kept
+elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from dedup.config import Config
+from dedup.matching.candidates import Candidates, local_candidates
+from dedup.matching.item import Item
+from dedup.matching.verify import Decision, Masks, evaluate
+from dedup.records import NearCopy
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
+
+#: a document id's place in the corpus order, the earlier the smaller (a run:
+#: its input position; the pre-commit check: its path)
+DocumentOrder = Callable[[str], "SupportsRichComparison"]
+
+
+def _rank(decision: Decision, config: Config) -> tuple[float, ...]:
+    """What a redundant paragraph's removal priority (``_priority``) owes to
+    its decision alone."""
+    p = decision.item
+    if config.keep == "first":
+        return (round(decision.coverage, 3),)
+    # Of two paragraphs that cover each other, the one cut out of a longer text
+    # goes first, then the one with less text of its own (the less complete
+    # copy), then the larger (removing it leaves less text repeated).
+    # (one character is the broken edge word of a fragment cut mid-word).
+    # Of two edited copies, the noisier one (stray spaces, mixed-width
+    # punctuation and digits) is the degraded copy: its OCR slips and inserted
+    # phrases are not text worth keeping over the clean copy.
+    unique = max(0, decision.unique - 1)
+    return (p.ragged, _noisier(decision), -unique, p.size, p.noise)
+
+
+def _priority(rank: tuple[float, ...], position: int, flagged: set[int], config: Config) -> tuple[float, ...]:
+    """Sort key of a redundant paragraph: the greatest is removed first.  Of
+    equals, the one among more redundant neighbours, then the later one."""
+    if config.keep == "first":
+        return (*rank, position)
+    neighbours = (position - 1 in flagged) + (position + 1 in flagged)
+    return (*rank, neighbours, position)
+
+
+def _noisier(decision: Decision) -> int:
+    """1 when an edited copy is clearly noisier than the copy it repeats (half
+    again as many signs of degradation per character, and at least one per
+    hundred more), else 0: a text that uses half-width commas throughout is not
+    degraded for it."""
+    if decision.kind != "near" or len(decision.cover) != 1:
+        return 0
+    p, q = decision.item, decision.cover[0]
+    if not p.size or not q.size:
+        return 0
+    mine, theirs = p.noise / p.size, q.noise / q.size
+    return int(mine > 1.5 * theirs + 0.01)
+
+
+class _Resolution:
+    """One document's paragraphs on their way to a decision: those still kept
+    (``alive``), those removed, and the verdicts still valid (``cache``)."""
+
+    def __init__(
+        self, items: Sequence[Item], external: Candidates, config: Config, local: Candidates
+    ) -> None:
+        self.external = external
+        self.config = config
+        self.local = local
+        self.alive = {it.paragraph.index: it for it in items}
+        self.removed: dict[int, Decision] = {}
+        self.cache: dict[int, Decision | None] = {}
+        self.ranks: dict[int, tuple[float, ...]] = {}
+        self.memo: Masks = {}
+        self.rechecked: set[int] = set()
+
+    def decide_open(self) -> dict[int, Decision]:
+        """Verify the kept paragraphs without a valid verdict; returns the
+        kept paragraphs found redundant."""
+        local, external, config, cache, memo = self.local, self.external, self.config, self.cache, self.memo
+        alive = self.alive
+        for index, it in alive.items():
+            if index in cache:
+                continue
+            if not local[index] and index not in external:
+                cache[index] = None
+                continue
+            kept_local = [q for q in local[index] if q.paragraph.index in alive]
+            outside = [] if it.is_title else external.get(index, [])
+            decision = evaluate(it, kept_local + outside, config, cross_doc=bool(outside), memo=memo)
+            cache[index] = decision
+            if decision is not None:
+                self.ranks[index] = _rank(decision, config)
+        return {i: d for i, d in cache.items() if d is not None and i in alive}
+
+    def reopen_stale(self) -> bool:
+        """Removals can also make a paragraph redundant (a cover that leaned on
+        two overlapping copies becomes valid once one is gone): those next to a
+        removal are asked again (once) before the document is done.  Whether
+        there were any."""
+        removed, local = self.removed, self.local
+        stale = [
+            i
+            for i in self.alive
+            if i not in self.rechecked and any(q.paragraph.index in removed for q in local[i])
+        ]
+        for i in stale:
+            del self.cache[i]
+            self.rechecked.add(i)
+        return bool(stale)
+
+    def remove_in_order(self, pending: dict[int, Decision]) -> None:
+        """Remove redundant paragraphs one at a time, the greatest priority
+        first.  Until a removal unsettles another decision, the rest keep their
+        priorities (``flagged`` stays the same set), so they are taken in this
+        order without asking again."""
+        removed, alive, cache, ranks, config = self.removed, self.alive, self.cache, self.ranks, self.config
+        flagged = set(removed) | set(pending)
+        for index in sorted(pending, key=lambda i: _priority(ranks[i], i, flagged, config), reverse=True):
+            best = pending[index]
+            removed[index] = best
+            del alive[index]
+            del cache[index]
+            # Fewer kept paragraphs never make a paragraph redundant, and a
+            # decision whose cover is still kept still holds: only those that
+            # leaned on the removed paragraph are decided again.
+            unsettled = [
+                other.paragraph.index
+                for other in self.local[index]
+                if (decided := cache.get(other.paragraph.index)) is not None
+                and any(q is best.item for q in decided.cover)
+            ]
+            for other_index in unsettled:
+                del cache[other_index]
+            if unsettled:
+                break
+
+    def final_evidence(self) -> dict[int, Decision]:
+        """The removals, each pointing at paragraphs that are kept.
+
+        A paragraph removed early may have matched one removed later (two copies of
+        a fragment); its evidence is redone against what survived, so a report never
+        sends the reader to text that is gone.
+        """
+        alive, local, external, config = self.alive, self.local, self.external, self.config
+        final: dict[int, Decision] = {}
+        for index, decision in self.removed.items():
+            if all(q.doc_id != decision.item.doc_id or q.paragraph.index in alive for q in decision.cover):
+                final[index] = decision
+                continue
+            it = decision.item
+            kept = [q for q in local[index] if q.paragraph.index in alive]
+            outside = [] if it.is_title else external.get(index, [])
+            redone = evaluate(it, kept + outside, config, cross_doc=bool(outside), memo=self.memo)
+            final[index] = redone if redone is not None else decision
+        return final
+
+
+def resolve_document(
+    items: Sequence[Item],
+    external: Candidates,
+    config: Config,
+    local: Candidates | None = None,
+) -> dict[int, Decision]:
+    """Decide which paragraphs of one document are redundant.
+
+    ``items`` are the document's paragraphs with content; ``external`` maps a
+    paragraph index to kept paragraphs of earlier documents that may cover it;
+    ``local`` (computed when not given) to the document's own paragraphs that
+    share a shingle with it.  Returns the decisions by paragraph index.
+    """
+    resolution = _Resolution(items, external, config, local_candidates(items) if local is None else local)
+    while True:
+        pending = resolution.decide_open()
+        if pending:
+            resolution.remove_in_order(pending)
+        elif not resolution.reopen_stale():
+            return resolution.final_evidence()
+
+
+def repeated_share(items: Sequence[Item], decisions: Mapping[int, Decision]) -> dict[str, float]:
+    """For each other document, the share of this document's text (its title
+    aside) that its removed paragraphs take from it: how much of an article is
+    a copy of which earlier one."""
+    body = [it for it in items if not it.is_title]
+    total = sum(it.size for it in body)
+    shared: dict[str, int] = {}
+    if not total:
+        return {}
+    for it in body:
+        decision = decisions.get(it.paragraph.index)
+        if decision is None:
+            continue
+        for source in {q.doc_id for q in decision.cover if q.doc_id != it.doc_id}:
+            shared[source] = shared.get(source, 0) + round(it.size * decision.coverage)
+    return {source: min(1.0, chars / total) for source, chars in shared.items()}
+
+
+def near_copy(
+    items: Sequence[Item], decisions: Mapping[int, Decision], config: Config, order: DocumentOrder
+) -> NearCopy | None:
+    """The earlier article this one mostly repeats, when one earlier article
+    holds at least ``near_copy_threshold`` of its text: the one holding most;
+    of equals, the first in ``order``.  What to do with it is
+    ``config.duplicate_articles``."""
+    shares = repeated_share(items, decisions)
+    if not shares:
+        return None
+    source, similarity = min(shares.items(), key=lambda kv: (-kv[1], order(kv[0])))
+    if similarity < config.near_copy_threshold:
+        return None
+    return NearCopy(id=source, similarity=round(similarity, 4), action=config.duplicate_articles)

@@ -1,0 +1,280 @@
+"""One document, resolved: given its features and its candidates from earlier
+documents, what is removed, what is joined, and the cleaned text.
+
+This is the one place where the stages meet for a document, used by every path
+that cleans or checks: ``dedup clean`` (``run.corpus``, in input order), the
+pre-commit check, and any engine that gathers candidates its own way.  It
+depends on its arguments alone, never on what a run has seen before, in named
+steps:
+
+1. decisions (``matching.resolve``) and the near-copy article decision;
+2. removals: redundant paragraphs and continuation markers, or the whole
+   article when a near-copy is dropped;
+3. joins between kept paragraphs (``text.joins``), and a check that no join
+   re-creates a repeat (its halves go instead, and the joins are redone);
+4. the cleaned text (``text.rewrite``) and the flags of orphan paragraphs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from itertools import pairwise
+
+from dedup.config import Config, stamp
+from dedup.matching.candidates import Candidates
+from dedup.matching.features import Extracted, key_shingles
+from dedup.matching.item import Item
+from dedup.matching.resolve import DocumentOrder, near_copy, resolve_document
+from dedup.matching.verify import Decision, evaluate
+from dedup.records import Document, Flag, Join, NearCopy, Paragraph, Removal, Result
+from dedup.text.joins import decide_join, shape_of
+from dedup.text.normalize import normalize
+from dedup.text.rewrite import rewrite
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """A resolved document: its ``Result``, and the decisions behind the
+    removal of its redundant paragraphs, by paragraph index (the paragraphs
+    without one are kept, unless the whole article is dropped as a near-copy)."""
+
+    result: Result
+    decisions: dict[int, Decision]
+
+
+def clean_document(
+    extracted: Extracted, external: Candidates, config: Config, order: DocumentOrder
+) -> Resolution:
+    """Resolve one document against itself and ``external``: for each paragraph
+    index, kept paragraphs of earlier documents that may cover it
+    (``matching.candidates.earlier_candidates``).  ``order`` places the
+    documents of those paragraphs in the corpus (of two earlier articles this
+    one repeats equally, the first is named its source)."""
+    document, items = extracted.document, extracted.items
+    decisions, copy = _decide(extracted, external, config, order)
+    removals = _removals(extracted.paragraphs, decisions, config)
+    spans = {p.index: (p.start, p.end) for p in extracted.paragraphs}
+    whole = {r.paragraph for r in removals if (r.start, r.end) == spans[r.paragraph]}
+    dropped = copy is not None and copy.action == "drop"
+    if copy is not None and dropped:
+        removals = _drop_article(extracted.paragraphs, removals, whole, copy.similarity)
+    paragraphs = extracted.paragraphs
+    if not config.remove_markers:
+        paragraphs = [
+            replace(p, content_start=p.start, content_end=p.end, is_marker=False) for p in paragraphs
+        ]
+    joins = _joins(document.text, paragraphs, whole, config)
+    # a re-joined paragraph may itself repeat a kept one (both halves were
+    # pieces of it): then the halves go instead, and the joins are redone
+    for _ in range(3):
+        repeated = _repeated_joins(document, items, joins, whole, external, config)
+        if not repeated:
+            break
+        _remove_joined(repeated, decisions, removals, whole)
+        joins = _joins(document.text, paragraphs, whole, config)
+    pairs = {(j.head, j.tail) for j in joins}
+    result = Result(
+        id=document.id,
+        path=document.path,
+        text=document.text,
+        cleaned="" if dropped else rewrite(document.text, paragraphs, whole, pairs),
+        paragraphs=len(paragraphs),
+        removed=tuple(removals),
+        joins=tuple(joins),
+        flags=tuple(_orphans(document.text, paragraphs, whole, joins)),
+        near_copy_of=copy,
+        made_by=_made_by(config),
+    )
+    return Resolution(result, decisions)
+
+
+@lru_cache(maxsize=8)
+def _made_by(config: Config) -> str:
+    return stamp(config.fingerprint())
+
+
+def _decide(
+    extracted: Extracted, external: Candidates, config: Config, order: DocumentOrder
+) -> tuple[dict[int, Decision], NearCopy | None]:
+    """The redundant paragraphs, and whether the article is a near-copy of an
+    earlier one; a near-copy kept by policy is resolved against itself alone."""
+    items = extracted.items
+    by_index = {it.paragraph.index: it for it in items}
+    local = {i: [by_index[j] for j in js] for i, js in extracted.local.items()}
+    decisions = resolve_document(items, external, config, local)
+    copy = near_copy(items, decisions, config, order) if external else None
+    if copy is not None and copy.action == "keep":
+        decisions = resolve_document(items, {}, config, local)
+    return decisions, copy
+
+
+def _removals(
+    paragraphs: Sequence[Paragraph], decisions: dict[int, Decision], config: Config
+) -> list[Removal]:
+    """Redundant paragraphs, and continuation markers (whole paragraphs, or at a paragraph's edges)."""
+    removals: list[Removal] = []
+    for p in paragraphs:
+        decision = decisions.get(p.index)
+        if decision is not None:
+            removals.append(Removal(p.index, p.start, p.end, decision.kind, decision.score, decision.matches))
+        elif p.is_marker and config.remove_markers:
+            removals.append(Removal(p.index, p.start, p.end, "marker", 1.0))
+        elif config.remove_markers:
+            if p.content_start > p.start:
+                removals.append(Removal(p.index, p.start, p.content_start, "marker", 1.0))
+            if p.content_end < p.end:
+                removals.append(Removal(p.index, p.content_end, p.end, "marker", 1.0))
+    return removals
+
+
+def _drop_article(
+    paragraphs: Sequence[Paragraph], removals: list[Removal], whole: set[int], similarity: float
+) -> list[Removal]:
+    """The removals of a near-copy article dropped whole: every paragraph not
+    already removed whole goes as ``near`` (adds them to ``whole``)."""
+    for p in paragraphs:
+        if p.index not in whole:
+            # the whole paragraph goes: its marker spans are part of it
+            removals = [r for r in removals if r.paragraph != p.index]
+            removals.append(Removal(p.index, p.start, p.end, "near", similarity))
+            whole.add(p.index)
+    removals.sort(key=lambda r: (r.start, r.end))
+    return removals
+
+
+def _remove_joined(
+    repeated: list[Decision], decisions: dict[int, Decision], removals: list[Removal], whole: set[int]
+) -> None:
+    """Remove the halves of joins found repeated (adds to all three)."""
+    for decision in repeated:
+        p = decision.item.paragraph
+        decisions[p.index] = decision
+        removals.append(Removal(p.index, p.start, p.end, decision.kind, decision.score, decision.matches))
+        whole.add(p.index)
+    removals.sort(key=lambda r: (r.start, r.end))
+
+
+def _joins(text: str, paragraphs: list[Paragraph], removed: set[int], config: Config) -> list[Join]:
+    """Joins between consecutive kept paragraphs (whatever was removed between
+    them, so that cleaning the cleaned text joins nothing more).  Decided from
+    the last pair back to the first: a tail that is itself joined to what
+    follows is judged as the whole paragraph it becomes."""
+    if not config.join_broken:
+        return []
+    kept = [p for p in paragraphs if p.index not in removed and p.has_content]
+    first_index = next((p.index for p in paragraphs if p.has_content), -1)
+    in_title_zone: dict[int, bool] = {}
+    seen_body = False
+    for p in kept:
+        in_title_zone[p.index] = not seen_body
+        seen_body = seen_body or p.shape == "body"
+    whole = {p.index: text[p.content_start : p.content_end] for p in kept}
+    joins: list[Join] = []
+    for head, tail in reversed(list(pairwise(kept))):
+        tail_text = whole[tail.index]
+        tail_shape = (
+            shape_of(tail_text) if tail_text != text[tail.content_start : tail.content_end] else tail.shape
+        )
+        verdict = decide_join(
+            whole[head.index],
+            tail_text,
+            head.shape,
+            tail_shape,
+            is_title=head.index == first_index,
+            in_title_zone=in_title_zone[head.index],
+            segmenter=config.segmenter,
+        )
+        if verdict.join:
+            whole[head.index] += tail_text
+            joins.append(
+                Join(
+                    head=head.index,
+                    tail=tail.index,
+                    start=head.content_end,
+                    end=tail.content_start,
+                    score=round(verdict.score, 2),
+                    evidence=verdict.evidence,
+                )
+            )
+    return joins[::-1]
+
+
+def _chains(joins: list[Join]) -> list[list[int]]:
+    """The runs of paragraphs that joins make one, as paragraph indices."""
+    chains: list[list[int]] = []
+    for join in joins:
+        if chains and chains[-1][-1] == join.head:
+            chains[-1].append(join.tail)
+        else:
+            chains.append([join.head, join.tail])
+    return chains
+
+
+def _joined(document: Document, parts: list[Item], config: Config) -> Item:
+    """The paragraph that a run of joined ones makes, as an item to verify."""
+    head, tail = parts[0].paragraph, parts[-1].paragraph
+    text = "".join(document.text[it.paragraph.content_start : it.paragraph.content_end] for it in parts)
+    key = normalize(text, head.content_start)
+    shingled = key_shingles(key.text, config)
+    return Item(
+        document.id,
+        replace(head, end=tail.end, content_end=tail.content_end, shape="body"),
+        key,
+        shingled,
+        shingled.distinct,
+        0,
+    )
+
+
+def _repeated_joins(
+    document: Document,
+    items: Sequence[Item],
+    joins: list[Join],
+    removed: set[int],
+    external: Candidates,
+    config: Config,
+) -> list[Decision]:
+    """Decisions removing the halves of joined paragraphs whose joined text is
+    redundant with a paragraph that is kept."""
+    if not joins:
+        return []
+    by_index = {it.paragraph.index: it for it in items}
+    found: list[Decision] = []
+    for run in _chains(joins):
+        parts = [by_index[i] for i in run if i in by_index]
+        if len(parts) != len(run):
+            continue
+        others = [it for it in items if it.paragraph.index not in removed and it.paragraph.index not in run]
+        outside = [q for i in run for q in external.get(i, [])]
+        decision = evaluate(
+            _joined(document, parts, config), others + outside, config, cross_doc=bool(outside)
+        )
+        if decision is None:
+            continue
+        for it in parts:
+            found.append(
+                Decision(it, "fragment", decision.score, decision.coverage, decision.cover, decision.unique)
+            )
+    return found
+
+
+def _orphans(text: str, paragraphs: list[Paragraph], removed: set[int], joins: list[Join]) -> Iterator[Flag]:
+    """Kept body paragraphs that seem to start mid-sentence but repeat nothing."""
+    tails = {j.tail for j in joins}
+    for p in paragraphs:
+        if p.index in removed or p.index in tails or p.shape != "body" or not p.has_content:
+            continue
+        body = text[p.content_start : p.content_end]
+        first_stop = next((i for i, ch in enumerate(body) if ch in "。！？!?"), -1)
+        if body[0] in "，、；：,;:)）”’》":
+            yield Flag(p.index, p.content_start, p.content_end, "orphan", f"starts with {body[0]!r}")
+        elif 0 < first_stop <= 8 and len(body) > 4 * first_stop:
+            yield Flag(
+                p.index,
+                p.content_start,
+                p.content_end,
+                "orphan",
+                f"opens with a {first_stop}-character sentence; it may begin mid-sentence",
+            )

@@ -1,0 +1,298 @@
+"""Extraction of a whole input, in order, by one process or a pool of them.
+
+With ``workers`` N > 1, N - 1 pool processes extract while the main process
+resolves; a chunk of ``CHUNK_SIZE`` documents travels back packed into a few
+flat arrays (``_pack``/``_unpack``), because pickling thousands of small
+records cost more than computing them, and a key's features travel once
+(``_Sent`` in the worker, ``Received`` in the main process, which extracts a
+key again itself if it no longer holds it).  When the workers fall behind (a
+slow tokeniser), the main process extracts the next chunk itself instead of
+waiting.  Results are taken in input order whoever extracted them, so the
+output does not depend on N.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import chain, islice
+from multiprocessing.pool import AsyncResult
+
+import numpy as np
+
+from dedup.config import Config
+from dedup.limits import SHAPE_CODES
+from dedup.matching.features import CACHED_KEYS, Extracted, Extractor, Features, Recent
+from dedup.matching.item import Item
+from dedup.records import Document, Key, Paragraph, Shingles
+from dedup.text.words import tokenize
+
+#: documents handed to a worker at a time (fewer, larger messages: less for
+#: the main process's threads to do while it resolves)
+CHUNK_SIZE = 128
+
+#: documents numbered by their position in the input
+_Chunk = list[tuple[int, Document]]
+
+#: keys whose features a worker has sent (the last ``CACHED_KEYS``): a key
+#: seen again is sent as the key alone.  Most paragraphs of a scraped corpus
+#: are copies, and their arrays were most of what the workers sent.
+_Sent = Recent[str, None]
+
+
+class Received:
+    """The main process's side of ``_Sent``: features by key as they arrived.
+    A key whose features are no longer here (several workers, or an older key)
+    is extracted again: features depend on the key alone, so the result is the
+    same either way."""
+
+    def __init__(self, config: Config, size: int) -> None:
+        self.config = config
+        self._known: Recent[str, Features] = Recent(size)
+        self._extractor: Extractor | None = None
+
+    def add(self, key: str, features: Features) -> None:
+        self._known.remember(key, features)
+
+    def get(self, key: str) -> Features:
+        found = self._known.get(key)
+        if found is None:
+            if self._extractor is None:
+                self._extractor = Extractor(self.config)
+            found = self._extractor.features(key)
+            self.add(key, found)
+        return found
+
+
+_worker: Extractor | None = None
+_sent: _Sent | None = None
+
+
+def _start_worker(config: Config) -> None:
+    global _worker, _sent
+    _worker = Extractor(config)
+    _sent = Recent(CACHED_KEYS)
+    tokenize("预热", config.segmenter)  # load the dictionary once, before the first chunk
+
+
+@dataclass(frozen=True, slots=True)
+class _Packed:
+    """A chunk of extracted documents as a few flat arrays and tuples: pickling
+    thousands of small records and arrays costs more than extracting them.
+    The main process still holds the documents' text, so it is not sent back,
+    and the features of a key sent before are not sent again (``_Sent``)."""
+
+    paragraphs: list[tuple[int, int, int, int, int, int, int]]
+    items: list[tuple[int, int, str, int, int, int, int, int, int, int, int, int]]
+    locals: list[dict[int, list[int]]]
+    hashes: np.ndarray
+    spans: np.ndarray
+    distinct: np.ndarray
+    bands: np.ndarray
+
+
+#: what an item's entry in a ``_Packed`` says about its features
+_UNSIGNED, _SIGNED, _SENT_BEFORE = 0, 1, 2
+
+
+def _pack(chunk: list[Extracted], sent: _Sent) -> _Packed:
+    paragraphs = []
+    items = []
+    hashes, spans, distinct, bands = [], [], [], []
+    for position, extracted in enumerate(chunk):
+        for p in extracted.paragraphs:
+            paragraphs.append(
+                (
+                    position,
+                    p.start,
+                    p.end,
+                    p.content_start,
+                    p.content_end,
+                    SHAPE_CODES.index(p.shape),
+                    int(p.is_marker),
+                )
+            )
+        for it in extracted.items:
+            fresh = it.key.text not in sent
+            if fresh:
+                sent.remember(it.key.text, None)
+            items.append(
+                (
+                    position,
+                    it.paragraph.index,
+                    it.key.text,
+                    it.shingles.tokens,
+                    it.noise,
+                    it.ragged,
+                    it.clauses,
+                    int(it.is_title) | int(it.in_title_zone) << 1 | int(it.plain) << 2,
+                    int(it.dangling) | int(it.is_bare_numeral) << 1,
+                    len(it.shingles.hashes),
+                    len(it.distinct),
+                    _SENT_BEFORE if not fresh else _UNSIGNED if it.bands is None else _SIGNED,
+                )
+            )
+            if not fresh:
+                continue
+            hashes.append(it.shingles.hashes)
+            spans.append(it.shingles.spans)
+            distinct.append(it.distinct)
+            if it.bands is not None:
+                bands.append(it.bands)
+    return _Packed(
+        paragraphs,
+        items,
+        [extracted.local for extracted in chunk],
+        np.concatenate(hashes) if hashes else np.zeros(0, np.uint32),
+        np.concatenate(spans) if spans else np.zeros((0, 2), np.int32),
+        np.concatenate(distinct) if distinct else np.zeros(0, np.uint32),
+        np.stack(bands) if bands else np.zeros((0, 0), np.uint64),
+    )
+
+
+def _unpack_paragraphs(packed: _Packed, chunk: _Chunk) -> list[list[Paragraph]]:
+    paragraphs: list[list[Paragraph]] = [[] for _ in chunk]
+    for position, start, end, content_start, content_end, shape, is_marker in packed.paragraphs:
+        index = chunk[position][0]
+        paragraphs[position].append(
+            Paragraph(
+                index,
+                len(paragraphs[position]),
+                start,
+                end,
+                content_start,
+                content_end,
+                SHAPE_CODES[shape],
+                bool(is_marker),
+            )
+        )
+    return paragraphs
+
+
+def _unpack_items(
+    packed: _Packed, chunk: _Chunk, paragraphs: list[list[Paragraph]], received: Received
+) -> list[list[Item]]:
+    """The items of each document, with the features sent now or before (``received``)."""
+    items: list[list[Item]] = [[] for _ in chunk]
+    at_hash = at_distinct = at_band = 0
+    for position, paragraph, key, tokens, noise, ragged, clauses, flags, ends, n, d, state in packed.items:
+        document = chunk[position][1]
+        p = paragraphs[position][paragraph]
+        if state == _SENT_BEFORE:
+            shingled, bands = received.get(key)
+        else:
+            shingled = Shingles(
+                packed.hashes[at_hash : at_hash + n],
+                packed.spans[at_hash : at_hash + n],
+                tokens,
+                packed.distinct[at_distinct : at_distinct + d],
+            )
+            at_hash += n
+            at_distinct += d
+            bands = None
+            if state == _SIGNED:
+                bands = packed.bands[at_band]
+                at_band += 1
+            received.add(key, (shingled, bands))
+        it = Item(
+            document.id,
+            p,
+            Key(key, document.text[p.content_start : p.content_end], p.content_start),
+            shingled,
+            shingled.distinct,
+            noise,
+            is_title=bool(flags & 1),
+            in_title_zone=bool(flags & 2),
+            ragged=ragged,
+            clauses=clauses,
+            plain=bool(flags & 4),
+            dangling=bool(ends & 1),
+            is_bare_numeral=bool(ends & 2),
+            bands=bands,
+        )
+        items[position].append(it)
+    return items
+
+
+def _unpack(packed: _Packed, chunk: _Chunk, received: Received) -> list[Extracted]:
+    """A packed chunk back as records, in the main process (which holds the texts)."""
+    paragraphs = _unpack_paragraphs(packed, chunk)
+    items = _unpack_items(packed, chunk, paragraphs, received)
+    return [
+        Extracted(index, document, paragraphs[position], items[position], packed.locals[position])
+        for position, (index, document) in enumerate(chunk)
+    ]
+
+
+def extract_chunk(chunk: _Chunk) -> _Packed:
+    """A worker's job: extract a chunk and pack it."""
+    assert _worker is not None and _sent is not None
+    return _pack([_worker(index, document) for index, document in chunk], _sent)
+
+
+def _chunks(documents: Iterable[Document], size: int) -> Iterator[_Chunk]:
+    numbered = enumerate(documents)
+    while chunk := list(islice(numbered, size)):
+        yield chunk
+
+
+def extract_all(documents: Iterable[Document], config: Config, workers: int = 1) -> Iterator[Extracted]:
+    """Features of every document, in input order, computed by ``workers`` processes."""
+    chunks = _chunks(documents, CHUNK_SIZE)
+    first = next(chunks, [])
+    second = next(chunks, None) if workers > 1 else None
+    if second is None:
+        # one process: no pool to start, nothing to pickle
+        extractor = Extractor(config)
+        for chunk in chain([first], chunks):
+            for index, document in chunk:
+                yield extractor(index, document)
+    else:
+        # (chunks are never empty: an empty one means the input is exhausted)
+        yield from _extract_in_pool(chain([first, second], chunks), config, workers)
+
+
+def _extract_in_pool(pending: Iterator[_Chunk], config: Config, workers: int) -> Iterator[Extracted]:
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    # The main process resolves documents while the others extract: N workers
+    # means N processes busy in all, so N - 1 of them extract.
+    with context.Pool(workers - 1, initializer=_start_worker, initargs=(config,)) as pool:
+        # Results are taken in input order (the output does not depend on which
+        # process extracted what) and only a few chunks are in flight, so the
+        # input is read as fast as it is consumed, never all at once.
+        in_flight: deque[tuple[_Chunk, AsyncResult[_Packed] | list[Extracted]]] = deque()
+        received = Received(config, CACHED_KEYS * (workers - 1))
+        own: Extractor | None = None
+        exhausted = False
+        limit = 2 * workers + 2
+        while True:
+            while not exhausted and len(in_flight) < limit:
+                chunk = next(pending, [])
+                if not chunk:
+                    exhausted = True
+                else:
+                    in_flight.append((chunk, pool.apply_async(extract_chunk, (chunk,))))
+            if not in_flight:
+                return
+            chunk, job = in_flight[0]
+            if (
+                isinstance(job, AsyncResult)
+                and not job.ready()
+                and not exhausted
+                and len(in_flight) < 2 * limit
+            ):
+                # The workers are behind (a slow tokeniser, or resolving is
+                # cheap here): rather than wait, this process extracts the next
+                # chunk not handed out yet itself.
+                chunk = next(pending, [])
+                if not chunk:
+                    exhausted = True
+                else:
+                    own = own or Extractor(config)
+                    in_flight.append((chunk, [own(index, document) for index, document in chunk]))
+                continue
+            in_flight.popleft()
+            yield from job if isinstance(job, list) else _unpack(job.get(), chunk, received)

@@ -1,0 +1,69 @@
+"""candidates: what a paragraph is compared with, from its own and from earlier documents."""
+
+from __future__ import annotations
+
+from sample_articles import A, B, C, article
+
+from dedup.config import Config
+from dedup.matching.candidates import earlier_candidates, local_candidates
+from dedup.matching.features import Extractor
+from dedup.matching.index import BandIndex, ShingleIndex, anchors
+from dedup.matching.item import Item
+from dedup.records import Document
+
+
+def _items(number: int, text: str, config: Config) -> list[Item]:
+    return Extractor(config)(number, Document(str(number), text)).items
+
+
+class _Kept:
+    """Earlier paragraphs indexed as a run's corpus indexes them."""
+
+    def __init__(self, items: list[Item]) -> None:
+        self.copies = {it.key.text: it for it in items}
+        self.near: BandIndex[Item] = BandIndex()
+        self.contain: ShingleIndex[Item] = ShingleIndex()
+        for it in items:
+            if it.bands is not None:
+                self.near.add(it, it.bands)
+            self.contain.add(it, anchors(it.distinct).tolist())
+
+
+def test_an_exact_copy_is_the_only_candidate_except_for_a_title() -> None:
+    config = Config()
+    earlier = _items(0, article("标题", A, B), config)
+    kept = _Kept(earlier)
+    later = _items(1, article("标题", A), config)
+    found = earlier_candidates(later, kept.copies, kept.near, kept.contain, config)
+    assert found[1] == [earlier[1]]
+    # a title is never removed for another article's: it gets the copy and more
+    assert earlier[0] in found[0]
+
+
+def test_candidates_come_in_corpus_order() -> None:
+    config = Config()
+    earlier = _items(0, article("标题", A, C, B), config)
+    kept = _Kept(earlier)
+    (title, spliced) = _items(1, article("标题", A + B), config)
+    found = earlier_candidates([title, spliced], kept.copies, kept.near, kept.contain, config)
+    assert found[1] == [earlier[1], earlier[3]]
+    backwards = earlier_candidates(
+        [spliced], kept.copies, kept.near, kept.contain, config, order=lambda q: -q.paragraph.index
+    )
+    assert backwards[1] == [earlier[3], earlier[1]]
+
+
+def test_no_earlier_candidates_when_documents_are_compared_only_with_themselves() -> None:
+    config = Config(scope="document")
+    earlier = _items(0, article("标题", A, B), config)
+    kept = _Kept(earlier)
+    later = _items(1, article("标题", A), config)
+    assert earlier_candidates(later, kept.copies, kept.near, kept.contain, config) == {}
+
+
+def test_local_candidates_share_a_shingle() -> None:
+    items = _items(0, article("标题", A, C, A), Config())
+    local = local_candidates(items)
+    assert [q.paragraph.index for q in local[1]] == [3]
+    assert [q.paragraph.index for q in local[3]] == [1]
+    assert local[2] == []

@@ -1,0 +1,51 @@
+"""features: one document alone -> paragraphs and their items, complete when made."""
+
+from __future__ import annotations
+
+from sample_articles import A, B, article
+
+from dedup.config import Config
+from dedup.matching.features import Extractor
+from dedup.records import Document, Shingles
+
+
+def test_items_are_complete_when_made() -> None:
+    extracted = Extractor(Config())(3, Document("d", article("标题", A, B, A)))
+    assert extracted.index == 3
+    assert [p.doc for p in extracted.paragraphs] == [3, 3, 3, 3]
+    title, a, _, again = extracted.items
+    assert title.is_title and title.in_title_zone and not a.is_title
+    # long enough to sign: signature and band keys are there from the start
+    assert a.signature is not None and a.bands is not None
+    assert title.signature is None and title.bands is None
+    # the paragraphs of the document sharing a shingle, found during extraction
+    assert 3 in extracted.local[1] and 1 in extracted.local[3]
+    assert again.shingles is a.shingles  # one key, shingled once
+
+
+def test_nothing_is_signed_when_documents_are_compared_only_with_themselves() -> None:
+    extracted = Extractor(Config(scope="document"))(0, Document("d", article("标题", A, B)))
+    assert all(it.signature is None and it.bands is None for it in extracted.items)
+
+
+def test_known_shingles_are_taken_as_they_are() -> None:
+    config = Config()
+    document = Document("d", article("标题", A, B))
+    plain = Extractor(config)(0, document)
+    known = {plain.items[1].key.text: plain.items[1].shingles}
+    asked: list[str] = []
+
+    def lookup(key: str) -> Shingles | None:
+        asked.append(key)
+        return known.get(key)
+
+    fed = Extractor(config, lookup)(0, document)
+    assert asked == [it.key.text for it in plain.items]
+    assert fed.items[1].shingles is plain.items[1].shingles
+    assert fed.items[2].shingles is not plain.items[2].shingles  # computed: not known
+    for mine, theirs in zip(fed.items, plain.items, strict=True):
+        assert mine.shingles.hashes.tolist() == theirs.shingles.hashes.tolist()
+        assert (mine.bands is None) == (theirs.bands is None)
+        if mine.bands is not None and theirs.bands is not None:
+            assert mine.bands.tolist() == theirs.bands.tolist()
+    assert fed.local == plain.local
