@@ -9,8 +9,11 @@ batch is compared with the whole corpus through the persistent index
 files that match the ``files`` setting, plus the files being checked.  Before
 each check the index catches up with the working tree (:mod:`dedup.precommit.sync`).
 
-Decisions are the cleaner's own: the paragraphs of a checked file are resolved
-with :func:`dedup.matching.resolve.resolve_document` against candidates from the index,
+Decisions are the cleaner's own: a checked file is extracted by the cleaner's
+:class:`~dedup.matching.features.Extractor`, its candidates gathered by the
+cleaner's :func:`~dedup.matching.candidates.earlier_candidates` from what the
+index finds (:mod:`dedup.precommit.candidates`), and it is resolved by the
+cleaner's :func:`~dedup.run.document.clean_document` (repeated joins included),
 so ``dedup check`` reports what ``dedup clean`` would remove.  Which of two
 copies is the repeat follows one order over all paragraphs
 (:class:`dedup.precommit.order.Order`): committed before new, then path and position.
@@ -27,18 +30,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from dedup.config import Config
 from dedup.errors import DedupError, IndexDamaged, InputError
 from dedup.files.io import atomic_write
-from dedup.limits import MAX_CANDIDATES
+from dedup.matching.features import Extracted
 from dedup.matching.item import Item
-from dedup.matching.resolve import repeated_share, resolve_document
 from dedup.matching.verify import Decision
+from dedup.precommit.candidates import IndexCandidates
 from dedup.precommit.file_cache import FileCache
 from dedup.precommit.order import Order
-from dedup.precommit.records import FileState, Hits, IndexStats, Place, Probe, key_hash, line_col, line_starts
+from dedup.precommit.records import FileState, IndexStats, line_col, line_starts
 from dedup.precommit.repository import (
     Repository,
     changed_paths,
@@ -48,6 +49,8 @@ from dedup.precommit.repository import (
 )
 from dedup.precommit.store import Store, describe_mismatch, is_redis, open_store
 from dedup.precommit.sync import Progress, SyncReport, open_index, replace_damaged, silent, sync
+from dedup.records import NearCopy
+from dedup.run.document import clean_document
 from dedup.text.rewrite import rewrite
 from dedup.text.segment import split_paragraphs
 
@@ -125,8 +128,10 @@ class Verification:
 # --------------------------------------------------------------------------- checking one file
 
 
-def _probe(it: Item) -> Probe:
-    return Probe(key_hash(it.key.text), np.asarray(it.distinct, dtype=np.uint32), it.signature)
+def _by_path(doc_id: str) -> str:
+    """The corpus order of files, for the near-copy choice: of two earlier files
+    repeated as much, the first in path order is named the source."""
+    return doc_id
 
 
 @dataclass
@@ -134,99 +139,51 @@ class _Checker:
     store: Store
     repo: Repository
     config: Config
-    order: Order
     files: FileCache
+    candidates: IndexCandidates
     targets: Sequence[str]
     tracked: Sequence[str]
 
     def _sync(self) -> None:
         sync(self.store, self.repo, self.config, extra=self.targets, corpus=self.tracked)
 
-    def external(self, path: str, items: Sequence[Item]) -> dict[int, list[Item]]:
-        """Candidates from other files that come before each paragraph in the order."""
-        if self.config.scope != "corpus" or not items:
-            return {}
-        hits = self.store.lookup([_probe(it) for it in items])
-        places = self.store.locate({i for h in hits for i in (*h.exact, *h.near, *(s[0] for s in h.shared))})
-        external: dict[int, list[Item]] = {}
-        for it, hit in zip(items, hits, strict=True):
-            found = self._candidates(path, it, hit, places)
-            if found:
-                ranked = sorted(
-                    found.items(), key=lambda kv: self.order.key(kv[0][0], kv[0][1], key_hash(kv[1].key.text))
-                )
-                external[it.paragraph.index] = [q for _, q in ranked]
-        return external
-
-    def _candidates(
-        self, path: str, it: Item, hit: Hits, places: dict[int, Place]
-    ) -> dict[tuple[str, int], Item]:
-        """The items of a paragraph's hits that come before it, by (path, index):
-        every exact and LSH hit, and the ``MAX_CANDIDATES`` sharing most anchors."""
-        mine = self.order.key(path, it.paragraph.index, key_hash(it.key.text))
-
-        def before(pid: int) -> bool:
-            place = places.get(pid)
-            return (
-                place is not None
-                and place.path != path
-                and self.order.key(place.path, place.index, place.key_hash) < mine
-            )
-
-        chosen = [pid for pid in (*hit.exact, *hit.near) if before(pid)]
-        shared = [pid for pid, _ in hit.shared if before(pid)][:MAX_CANDIDATES]
-        found: dict[tuple[str, int], Item] = {}
-        for pid in dict.fromkeys([*chosen, *shared]):
-            place = places[pid]
-            q = self.files.item(place.path, place.index)
-            if q is not None and key_hash(q.key.text) == place.key_hash:
-                found[(place.path, place.index)] = q
-        return found
-
-    def near_copy(self, items: Sequence[Item], decisions: dict[int, Decision]) -> tuple[str, float] | None:
-        """The earlier article this one mostly repeats (as the cleaner decides it)."""
-        shares = repeated_share(items, decisions)
-        if not shares:
-            return None
-        # most text shared; of equals, the first in path order
-        source, similarity = min(shares.items(), key=lambda kv: (-kv[1], kv[0]))
-        if similarity < self.config.near_copy_threshold:
-            return None
-        return source, round(similarity, 4)
-
     def check_file(self, path: str, fix: bool) -> FileCheck:
-        items = self._items(path)
-        external = self.external(path, items)
-        decisions = resolve_document(items, external, self.config)
-        copy = self.near_copy(items, decisions) if external else None
-        if copy is not None and self.config.duplicate_articles == "keep":
-            decisions = resolve_document(items, {}, self.config)
+        """A file resolved as the cleaner resolves a document
+        (:func:`~dedup.run.document.clean_document`), against the paragraphs of
+        other files that come before its own."""
+        extracted = self._extracted(path)
+        external = self.candidates.external(path, extracted.items)
+        resolution = clean_document(extracted, external, self.config, _by_path)
+        decisions = resolution.decisions
+        copy = resolution.result.near_copy_of
+        if copy is not None and copy.action == "keep":
+            # kept by policy: the article was resolved against itself alone
             copy = None
-        findings = self._findings(path, items, decisions, copy)
+        findings = self._findings(path, extracted.items, decisions, copy)
         if not fix or not findings:
             return FileCheck(path, findings)
-        if copy is not None and self.config.duplicate_articles == "drop":
+        if copy is not None and copy.action == "drop":
             return FileCheck(path, findings, unfixed="a near-copy article is not deleted by --fix")
         self._rewrite(path, set(decisions))
         return FileCheck(path, findings, fixed=True)
 
-    def _items(self, path: str) -> list[Item]:
-        """The checked file's items, signed (indexed again if it changed a moment ago)."""
-        items = self.files.items(path, signed=True)
-        if items is None:
+    def _extracted(self, path: str) -> Extracted:
+        """The checked file's features, signed (indexed again if it changed a moment ago)."""
+        extracted = self.files.extracted(path, signed=True)
+        if extracted is None:
             # changed since it was indexed a moment ago: index it again
             self._sync()
             self.files.forget(path)
-            items = self.files.items(path, signed=True)
-            if items is None:
+            extracted = self.files.extracted(path, signed=True)
+            if extracted is None:
                 raise InputError("changed while being checked", path)
-        return items
+        return extracted
 
     def _location(self, path: str, offset: int) -> Location:
         return Location(path, *self.files.location(path, offset))
 
     def _findings(
-        self, path: str, items: Sequence[Item], decisions: dict[int, Decision], copy: tuple[str, float] | None
+        self, path: str, items: Sequence[Item], decisions: dict[int, Decision], copy: NearCopy | None
     ) -> tuple[Finding, ...]:
         text = self.files.text(path) or ""
         starts = line_starts(text)
@@ -234,13 +191,13 @@ class _Checker:
         if copy is not None:
             first = items[0].paragraph
             line, col = line_col(starts, first.start)
-            source_start = self.files.item(copy[0], 0)
+            source_start = self.files.item(copy.id, 0)
             where = (
-                self._location(copy[0], source_start.paragraph.start)
+                self._location(copy.id, source_start.paragraph.start)
                 if source_start is not None
-                else Location(copy[0], 1, 1)
+                else Location(copy.id, 1, 1)
             )
-            out.append(Finding(path, line, col, "near-copy", copy[1], (where,), -1, 0, len(text)))
+            out.append(Finding(path, line, col, "near-copy", copy.similarity, (where,), -1, 0, len(text)))
         for index in sorted(decisions):
             decision = decisions[index]
             p = decision.item.paragraph
@@ -341,12 +298,12 @@ def check(
                 progress=say,
                 rebuilt=rebuilt,
             )
-            checker = _Checker(
-                store, repo, config, Order(repo, changed), FileCache(store, repo, config), targets, tracked
-            )
-            files = tuple(checker.check_file(path, fix) for path in targets)
+            files = FileCache(store, repo, config)
+            candidates = IndexCandidates(store, files, Order(repo, changed), config)
+            checker = _Checker(store, repo, config, files, candidates, targets, tracked)
+            checked = tuple(checker.check_file(path, fix) for path in targets)
             return CheckReport(
-                files=files, index=index, fingerprint=store.wanted_fingerprint(), ignored=tuple(ignored)
+                files=checked, index=index, fingerprint=store.wanted_fingerprint(), ignored=tuple(ignored)
             )
         except IndexDamaged as err:
             # a SQLite index damaged under us is moved aside and built again, once

@@ -1,50 +1,25 @@
 """Corpus files read back for verification, as the cleaner's items.
 
 A candidate found in the index is verified against its file's text, made into
-items exactly as the cleaner makes them, with the shingles the index holds for
-its keys (so an indexed file is not tokenised again).  An entry that no longer
-matches its file (the key hashes differ) gives no items: the caller re-indexes.
+items by the cleaner's own :class:`~dedup.matching.features.Extractor`, with
+the shingles the index holds for its keys (so an indexed file is not tokenised
+again).  An entry that no longer matches its file (the key hashes differ) gives
+no items: the caller re-indexes.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any
-
 from dedup.config import Config
 from dedup.errors import InputError
+from dedup.matching.features import Extracted, Extractor
 from dedup.matching.item import Item
 from dedup.precommit.records import key_hash, line_col, line_starts
 from dedup.precommit.repository import Repository, read_file
 from dedup.precommit.store import Store
-from dedup.records import Document, Shingles
+from dedup.records import Document
 
 #: candidate files whose items are kept in memory during one run
 CACHED_FILES = 2048
-
-
-@lru_cache(maxsize=1)
-def _known_extractor() -> type[Any]:
-    from dedup.matching.features import Extractor
-
-    class Known(Extractor):
-        """The cleaner's own feature extraction, fed with shingles from the index
-        where it has them (by key hash), so indexed files are not segmented again."""
-
-        def __init__(self, config: Config, known: dict[int, Shingles]) -> None:
-            super().__init__(config)
-            self.known = known
-
-        def shingles(self, key: str) -> Shingles:
-            found = self.known.get(key_hash(key))
-            return found if found is not None else super().shingles(key)
-
-    return Known
-
-
-def document_items(document: Document, number: int, config: Config, known: dict[int, Shingles]) -> list[Item]:
-    """The items of a document exactly as the cleaner makes them."""
-    return list(_known_extractor()(config, known)(number, document).items)
 
 
 class FileCache:
@@ -71,20 +46,21 @@ class FileCache:
                 return None
         return self.texts[path]
 
-    def items(self, path: str, signed: bool = False) -> list[Item] | None:
-        """Items of a whole indexed file (``None`` when the file no longer matches
-        its index entry); ``signed`` adds signatures and band keys."""
+    def extracted(self, path: str, signed: bool = False) -> Extracted | None:
+        """A whole indexed file as the cleaner extracts it, with the shingles the
+        index holds for its keys (``None`` when the file no longer matches its
+        index entry); ``signed`` adds signatures and band keys."""
         text = self.text(path)
         if text is None:
             return None
         stored = self.store.file_paragraphs(path)
         known = {s.record.key_hash: s.record.shingles(self.config.shingle_size) for s in stored}
-        config = self.config if signed else self._plain
-        items = document_items(Document(path, text, path), self.number(path), config, known)
+        extractor = Extractor(self.config if signed else self._plain, lambda key: known.get(key_hash(key)))
+        extracted = extractor(self.number(path), Document(path, text, path))
         expected = [(s.record.index, s.record.key_hash) for s in stored]
-        if [(it.paragraph.index, key_hash(it.key.text)) for it in items] != expected:
+        if [(it.paragraph.index, key_hash(it.key.text)) for it in extracted.items] != expected:
             return None
-        return items
+        return extracted
 
     def item(self, path: str, index: int) -> Item | None:
         if path not in self._docs:
@@ -92,8 +68,10 @@ class FileCache:
                 # checking a whole corpus: keep memory bounded
                 self._docs.pop(next(iter(self._docs)))
                 self.texts.clear()
-            items = self.items(path)
-            self._docs[path] = None if items is None else {it.paragraph.index: it for it in items}
+            extracted = self.extracted(path)
+            self._docs[path] = (
+                None if extracted is None else {it.paragraph.index: it for it in extracted.items}
+            )
         doc = self._docs[path]
         return None if doc is None else doc.get(index)
 
