@@ -25,3 +25,20 @@ class InputError(DedupError):
 
 class UsageError(DedupError):
     """Options that do not fit together (exit code 2)."""
+
+
+class StoreError(DedupError):
+    """The index of ``dedup check`` cannot be used (base class)."""
+
+
+class IndexDamaged(StoreError):
+    """The index file is not a readable dedup index."""
+
+    def __init__(self, location: str, reason: str) -> None:
+        super().__init__(f"{location}: index is damaged ({reason})")
+        self.location = location
+        self.reason = reason
+
+
+class IndexUnavailable(StoreError):
+    """The index cannot be opened or reached (permissions, server down, locked too long)."""

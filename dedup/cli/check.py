@@ -66,7 +66,7 @@ def check(
     something is found (or fixed).
     """
     from dedup.precommit.check import check as run_check
-    from dedup.precommit.check import find_repository
+    from dedup.precommit.repository import find_repository
 
     config, _ = repository_settings(config_file, index, segmenter)
     repo = find_repository()
@@ -131,7 +131,8 @@ def _sync(
 ) -> int:
     """Bring the index up to date with the repository: from scratch (``rebuild``),
     or reading every file again (``rehash``), or only what changed."""
-    from dedup.precommit.check import build, find_repository
+    from dedup.precommit.check import build
+    from dedup.precommit.repository import find_repository
 
     config, _ = repository_settings(config_file, index, segmenter)
     report = build(
@@ -154,7 +155,8 @@ def index_stats(
     output_format: FormatOption = "text",
 ) -> int:
     """Print what the index holds: files, paragraphs, LSH bands, anchor postings, size, fingerprint."""
-    from dedup.precommit.check import find_repository, stats
+    from dedup.precommit.check import stats
+    from dedup.precommit.repository import find_repository
 
     config, _ = repository_settings(config_file, index, None)
     print_stats(stats(find_repository(), config), output_format)
@@ -169,7 +171,8 @@ def index_verify(
 ) -> int:
     """Check the index without changing it: storage integrity (SQLite integrity_check),
     fingerprint, and that every entry matches its file.  Exit code 1 on problems."""
-    from dedup.precommit.check import find_repository, verify
+    from dedup.precommit.check import verify
+    from dedup.precommit.repository import find_repository
 
     config, _ = repository_settings(config_file, index, None)
     result = verify(find_repository(), config)

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 from .render import count
 
 if TYPE_CHECKING:
-    from dedup.precommit.check import CheckReport, Finding, SyncReport, Verification
-    from dedup.precommit.store import IndexStats
+    from dedup.precommit.check import CheckReport, Finding, Verification
+    from dedup.precommit.records import IndexStats
+    from dedup.precommit.sync import SyncReport
 
 
 def say(message: str) -> None:

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import dedup
-from dedup.precommit.check import check, find_repository
+from dedup.precommit.check import check
+from dedup.precommit.repository import find_repository
 
 from .conftest import UNIQUE, Run, body, edited, git, paragraphs, write
 

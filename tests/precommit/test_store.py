@@ -12,17 +12,18 @@ import numpy as np
 import pytest
 
 from dedup.config import Config
-from dedup.precommit.check import _records, key_hash
-from dedup.precommit.store import (
+from dedup.errors import IndexDamaged
+from dedup.precommit.records import (
     FileRecord,
     FileState,
-    IndexDamaged,
     Probe,
-    SQLiteStore,
-    index_fingerprint,
+    key_hash,
     pack_tokens,
+    paragraph_records,
     unpack_tokens,
 )
+from dedup.precommit.sqlite_store import SQLiteStore
+from dedup.precommit.store import index_fingerprint
 from dedup.records import Document
 from dedup.run.parallel import extract_all
 
@@ -36,7 +37,7 @@ def records(texts: dict[str, str], config: Config = CONFIG) -> list[FileRecord]:
     out = []
     for document, extracted in zip(documents, extract_all(documents, config), strict=True):
         state = FileState(document.id, f"sha-{key_hash(document.text)}", len(document.text), 1)
-        out.append(FileRecord(state, _records(document.text, extracted.items)))
+        out.append(FileRecord(state, paragraph_records(document.text, extracted.items)))
     return out
 
 

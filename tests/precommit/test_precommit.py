@@ -3,7 +3,9 @@ framework: ``pre-commit try-repo`` on this source tree, and hooks installed in
 a corpus repository's ``.pre-commit-config.yaml`` on real commits.
 
 pre-commit installs the hook into a virtualenv of its own with pip (from PyPI),
-about fifteen seconds per environment with a warm pip cache.
+about fifteen seconds per environment with a warm pip cache: these tests are
+marked ``slow`` (``pytest -m "not slow"`` leaves them out), and they are skipped,
+with the reason, when pip cannot reach a package index.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,7 +23,38 @@ from .conftest import GIT_USER, ROOT, UNIQUE, body, edited, git, write
 
 pytest.importorskip("pre_commit", reason="pre-commit is not installed (pip install -e '.[dev]')")
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
+]
+
+#: a small dependency of the hook that pip must fetch from the configured index
+PROBE_PACKAGE = "datasketch"
+
+
+@pytest.fixture(scope="session")
+def package_index_problem() -> str | None:
+    """Why pip cannot install the hook's dependencies here (``None`` when it can):
+    a download of one small dependency, through pip's own configuration (index,
+    proxies, certificates) and without its cache, asked once per session."""
+    with tempfile.TemporaryDirectory() as dest:
+        command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-cache-dir", "--dest", dest]
+        command += ["--timeout", "10", "--retries", "1", "--disable-pip-version-check", PROBE_PACKAGE]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+        except (OSError, subprocess.TimeoutExpired) as err:
+            return f"no package index reachable: pip download {PROBE_PACKAGE} failed ({err})"
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return f"no package index reachable: pip download {PROBE_PACKAGE} failed ({last})"
+    return None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _needs_a_package_index(package_index_problem: str | None) -> None:
+    """pre-commit installs the hook with pip: without an index there is nothing to test."""
+    if package_index_problem is not None:
+        pytest.skip(package_index_problem)
 
 
 @pytest.fixture(scope="module")
