@@ -1,22 +1,26 @@
 """Whether a paragraph says anything its covering copies do not: the guard on every removal.
 
 A paragraph may go only when all of it survives elsewhere, as an equal copy or an edited copy that
-states the same facts.  Names, numbers, dates and places are facts: two formulaic sentences that differ
-in one of them are different sentences however similar they are.  So the paragraph's key is aligned
-character by character with each kept copy that covers it, and what stays unaligned is read:
+states the same facts.  Names, numbers, dates, places and ordinals are facts: two formulaic sentences
+that differ in one of them are different sentences however similar they are.  So the paragraph's key
+is aligned character by character with each kept copy that covers it, and what stays unaligned is read:
 
-- nothing, or a single character between aligned stretches (an OCR slip, a dropped character), a few
-  times at most: the same sentence;
-- a digit or a numeral, or two or more characters in a row (a name, a place, a figure, a phrase): a
-  fact of its own, and the paragraph stays.
+- a digit or a numeral: a fact of its own (a figure, a date, a statute's or a list's ordinal);
+- two or more characters in place of other characters (a name, a place, an office swapped): a fact;
+- one character in place of another, a few times at most: an OCR slip or a typo, the same sentence;
+- a few characters the copy lacks, with nothing in their place (a lead-in such as 目前 / 会议强调): the
+  same sentence, unless the tagger reads a proper noun there (a name, a place, an organisation);
+- a longer stretch the copy lacks: text of its own.
 
 Only stretches of at least two aligned characters count as aligned: a lone shared character inside a
-name (张三 / 张四) is a coincidence, not a match.
+name (张三 / 张四) is a coincidence, not a match.  Bullets, dashes and other symbols are layout.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
@@ -25,6 +29,24 @@ from rapidfuzz.distance import LCSseq
 NUMERALS = frozenset("0123456789零〇○一二三四五六七八九十百千万亿两")
 #: stretches shorter than this do not count as aligned
 MIN_ALIGNED = 2
+#: the longest stretch a copy may lack and still state the same thing (a lead-in, a filler word)
+MAX_INSERTION = 4
+#: jieba's part-of-speech tags of proper nouns: person, place, organisation, other
+_PROPER = ("nr", "ns", "nt", "nz")
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """A stretch of the paragraph that no copy holds."""
+
+    start: int
+    end: int
+    #: the copy has nothing in its place (the paragraph adds it), rather than other characters
+    inserted: bool
+
+
+def _content(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
 
 
 def _window(text: str, source: str) -> str:
@@ -39,53 +61,99 @@ def _window(text: str, source: str) -> str:
     return source[max(0, best.dest_start - slack) : best.dest_end + slack]
 
 
-def aligned_mask(text: str, source: str) -> list[bool]:
-    """Which characters of ``text`` align with ``source`` in stretches of ``MIN_ALIGNED`` or more."""
-    mask = [False] * len(text)
+def _aligned(text: str, source: str) -> tuple[list[bool], list[bool]]:
+    """Which characters of ``text`` align with ``source`` (stretches of ``MIN_ALIGNED`` or more), and
+    which unaligned ones face nothing in the source (inserted rather than replaced)."""
     source = _window(text, source)
-    # an edge that continues into an aligned stretch in the source is aligned, whichever equal
-    # character the alignment happened to pair it with
-    for block in LCSseq.opcodes(text, source).as_matching_blocks():
-        if block.size >= MIN_ALIGNED:
-            mask[block.a : block.a + block.size] = [True] * block.size
-    if True in mask:
-        first = mask.index(True)
-        if first and text[: first + MIN_ALIGNED] in source:
-            mask[:first] = [True] * first
-        last = len(mask) - mask[::-1].index(True)
-        if last < len(mask) and text[last - MIN_ALIGNED :] in source:
-            mask[last:] = [True] * (len(mask) - last)
-    return mask
+    aligned = [False] * len(text)
+    inserted = [False] * len(text)
+    blocks = [b for b in LCSseq.opcodes(text, source).as_matching_blocks() if b.size >= MIN_ALIGNED]
+    at_text = at_source = 0
+    for block in [*blocks, None]:
+        text_end = block.a if block else len(text)
+        source_end = block.b if block else len(source)
+        if at_source >= source_end and blocks:
+            # nothing of the source faces these characters: the paragraph adds them
+            inserted[at_text:text_end] = [True] * (text_end - at_text)
+        if block:
+            aligned[block.a : block.a + block.size] = [True] * block.size
+            at_text, at_source = block.a + block.size, block.b + block.size
+    _extend_edges(text, source, aligned)
+    return aligned, inserted
 
 
-def own_content(text: str, sources: Sequence[str]) -> list[str]:
-    """The runs of ``text`` that no source holds and that state something (see the module)."""
-    # bullets, dashes and other symbols are layout, not content
-    text = "".join(ch for ch in text if ch.isalnum())
-    sources = ["".join(ch for ch in source if ch.isalnum()) for source in sources]
-    if not text:
-        return []
+def _extend_edges(text: str, source: str, aligned: list[bool]) -> None:
+    """An edge that continues into an aligned stretch in the source is aligned, whichever equal
+    character the alignment happened to pair it with."""
+    if True not in aligned:
+        return
+    first = aligned.index(True)
+    if first and text[: first + MIN_ALIGNED] in source:
+        aligned[:first] = [True] * first
+    last = len(aligned) - aligned[::-1].index(True)
+    if last < len(aligned) and text[last - MIN_ALIGNED :] in source:
+        aligned[last:] = [True] * (len(aligned) - last)
+
+
+def _runs(text: str, sources: Sequence[str]) -> list[_Run]:
     covered = [False] * len(text)
+    inserted = [True] * len(text)
     for source in sources:
-        for position, hit in enumerate(aligned_mask(text, source)):
-            covered[position] = covered[position] or hit
-    runs: list[tuple[int, int]] = []
+        aligned, added = _aligned(text, source)
+        for position in range(len(text)):
+            covered[position] = covered[position] or aligned[position]
+            inserted[position] = inserted[position] and added[position]
+    runs: list[_Run] = []
     start = None
     for position, hit in enumerate([*covered, True]):
         if not hit and start is None:
             start = position
         elif hit and start is not None:
-            runs.append((start, position))
+            runs.append(_Run(start, position, all(inserted[start:position])))
             start = None
-    slips = 0
+    return runs
+
+
+@lru_cache(maxsize=4096)
+def _proper_nouns(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of the words jieba's tagger reads as proper nouns (names, places, organisations)."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    spans = []
+    position = 0
+    for word, flag in jieba.posseg.cut(text):
+        if flag.startswith(_PROPER):
+            spans.append((position, position + len(word)))
+        position += len(word)
+    return tuple(spans)
+
+
+def _states_a_fact(text: str, run: _Run, slips: int) -> bool:
+    piece = text[run.start : run.end]
+    if any(ch in NUMERALS for ch in piece):
+        return True
+    if run.inserted:
+        if len(piece) > MAX_INSERTION:
+            return True
+        return any(start < run.end and run.start < end for start, end in _proper_nouns(text))
+    if len(piece) == 1:
+        return slips > max(1, min(3, len(text) // 20))
+    return True
+
+
+def own_content(text: str, sources: Sequence[str]) -> list[str]:
+    """The stretches of ``text`` that no source holds and that state a fact (see the module)."""
+    text = _content(text)
+    if not text:
+        return []
     facts: list[str] = []
-    for start, end in runs:
-        run = text[start:end]
-        if len(run) == 1 and run not in NUMERALS and 0 < start and end < len(text):
-            slips += 1
-            if slips <= max(1, min(3, len(text) // 20)):
-                continue
-        facts.append(run)
+    slips = 0
+    for run in _runs(text, [_content(source) for source in sources]):
+        slips += int(run.end - run.start == 1 and not run.inserted)
+        if _states_a_fact(text, run, slips):
+            facts.append(text[run.start : run.end])
     return facts
 
 

@@ -186,7 +186,7 @@ class Extractor:
                 )
             )
             seen_body = seen_body or p.shape == "body"
-        place_on_page(items, document.text)
+        place_on_page(items, document.text, layout)
         local = {i: [q.paragraph.index for q in qs] for i, qs in local_candidates(items).items()}
         return Extracted(number, document, layout, paragraphs, items, local)
 
@@ -200,7 +200,7 @@ def _key_hash(key: str) -> int:
     return xxhash.xxh64_intdigest(key.encode("utf-8", "surrogatepass"))
 
 
-def place_on_page(items: Sequence[Item], text: str) -> None:
+def place_on_page(items: Sequence[Item], text: str, layout: Layout) -> None:
     """Set each item's part of the page (``text.page``): headline, front matter, bullet,
     quotation, and the keys next to it."""
     first_blank = next((line.start for line in lines_of(text)[1:] if line.blank), None)
@@ -209,15 +209,18 @@ def place_on_page(items: Sequence[Item], text: str) -> None:
     for it in items:
         p = it.paragraph
         raw = text[p.content_start : p.content_end]
-        it.bulleted = is_bulleted(raw)
         it.quoted = is_quotation(raw)
-        indent = text[text.rfind("\n", 0, p.start) + 1 : p.start]
-        lines.append(PageLine(p.index, it.key.text, p.shape, it.bulleted, indent))
-    structure = page_structure(lines, first_block)
+        line_start = text.rfind("\n", 0, p.start) + 1
+        indent = text[line_start : p.start]
+        previous = text[text.rfind("\n", 0, max(0, line_start - 1)) + 1 : max(0, line_start - 1)]
+        after_separator = line_start > 0 and (not previous or previous.isspace())
+        lines.append(PageLine(p.index, it.key.text, p.shape, is_bulleted(raw), indent, after_separator))
+    structure = page_structure(lines, first_block, separated=layout == "blank-lines")
     hashes = [_key_hash(it.key.text) for it in items]
     for position, it in enumerate(items):
         it.in_headline = it.paragraph.index in structure.headline
         it.front_matter = it.paragraph.index in structure.front_matter
+        it.highlight = it.paragraph.index in structure.highlights
         before = hashes[position - 1] if position else 0
         after = hashes[position + 1] if position + 1 < len(items) else 0
         it.neighbours = (before, after)

@@ -55,8 +55,8 @@ class Item:
     in_headline: bool = False
     #: between the headline and the lead: decks, pull quotes, boxes that repeat the body
     front_matter: bool = False
-    #: opens with a bullet (■): a highlight line
-    bulleted: bool = False
+    #: a bulleted line above the lead (■ …): a highlight that repeats the body
+    highlight: bool = False
     #: the whole line is one quotation: a quoted title or subheading
     quoted: bool = False
     #: key hashes of the paragraphs before and after it on its page (0: none)

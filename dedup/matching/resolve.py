@@ -49,7 +49,7 @@ def _rank(decision: Decision, config: Config) -> tuple[float, ...]:
     unique = max(0, decision.unique - 1)
     # Furniture goes before the copy in the article's flow: a deck, pull quote or
     # box line repeats the body by design.
-    furniture = int(p.front_matter or p.bulleted)
+    furniture = int(p.front_matter or p.highlight)
     return (furniture, p.ragged, _noisier(decision), -unique, p.size, p.noise)
 
 

@@ -3,10 +3,10 @@
 A paragraph's part of the page (``text.page``) decides what redundancy can mean for it before any text
 is compared:
 
-- the headline block is never a piece of the body, and text in the article's flow is never a copy of
-  its own headline (the title stands for the article; a body line that echoes it is text);
-- a line of the front matter (deck, pull quote, box) or a bulleted highlight may go as a piece of a
-  body paragraph, whatever its shape: that is what such lines are;
+- the headline block is never a piece of the body, and a sentence in the article's flow is never a
+  copy of its own headline (the title stands for the article; a body line that echoes it is text);
+- a line of the front matter (deck, pull quote, box) or a highlight (a bulleted line above the
+  lead) may go as a piece of a body paragraph, whatever its shape: that is what such lines are;
 - in the body flow, a line that repeats one sentence of another paragraph from its middle is an echo
   (a subheading, an emphatic line), not a truncated copy: only a piece holding the start or the end of
   its source (a cut) goes as a fragment;
@@ -31,7 +31,7 @@ def may_be_fragment(p: Item, config: Config) -> bool:
     """``p`` may be removed as a piece of other paragraphs (a fragment or a splice)."""
     if p.in_headline or (p.quoted and p.paragraph.shape == "heading"):
         return False
-    if p.front_matter or p.bulleted:
+    if p.front_matter or p.highlight:
         return p.size >= MIN_PIECE_CHARS
     if p.paragraph.shape == "body":
         return p.size >= config.min_chars
@@ -45,7 +45,7 @@ def may_be_fragment(p: Item, config: Config) -> bool:
 def may_cover(q: Item, config: Config) -> bool:
     """``q`` may stand for part of another paragraph: body text and cut lines may; titles,
     subheadings, bylines and the page's furniture may not."""
-    if q.in_headline or q.front_matter or q.bulleted:
+    if q.in_headline or q.front_matter or q.highlight:
         return False
     if q.paragraph.shape == "body":
         return q.size >= config.min_chars
@@ -57,7 +57,7 @@ def may_cover(q: Item, config: Config) -> bool:
 def is_cut_from(p: Item, q: Item) -> bool:
     """``p`` holds the start or the end of ``q``: a piece cut off it, not one of its sentences
     standing on its own.  Furniture (front matter, highlights) repeats from anywhere."""
-    if p.front_matter or p.bulleted:
+    if p.front_matter or p.highlight:
         return True
     back = covered_bits(q.characters(), p.characters().keys())
     if not back:
@@ -74,8 +74,9 @@ def may_be_copy_of(p: Item, q: Item) -> bool:
     """Whether ``q`` may count as a copy that makes ``p`` redundant at all."""
     if not same_page(p, q):
         return True
-    if q.in_headline and not (p.in_headline or p.front_matter):
-        # text in the article's flow is never a copy of its own headline
+    if q.in_headline and p.paragraph.shape == "body" and not (p.in_headline or p.front_matter):
+        # a sentence in the article's flow is never a copy of its own headline (a title
+        # printed twice is a heading-shaped line)
         return False
     return not _belongs_elsewhere(p, q)
 

@@ -149,7 +149,7 @@ def _pack(chunk: list[Extracted], sent: _Sent) -> _Packed:
     )
 
 
-_FLAGS = ("is_title", "in_title_zone", "plain", "in_headline", "front_matter", "bulleted", "quoted")
+_FLAGS = ("is_title", "in_title_zone", "plain", "in_headline", "front_matter", "highlight", "quoted")
 
 
 def _flags(it: Item) -> int:
@@ -236,7 +236,7 @@ def _unpack_items(
             is_bare_numeral=bool(ends & 2),
             in_headline=bool(flags & 8),
             front_matter=bool(flags & 16),
-            bulleted=bool(flags & 32),
+            highlight=bool(flags & 32),
             quoted=bool(flags & 64),
             neighbours=(before, after),
             bands=bands,

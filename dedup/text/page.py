@@ -38,6 +38,8 @@ class PageLine:
     bulleted: bool
     #: the whitespace before it on its line
     indent: str
+    #: a blank or separator line stands right before it
+    after_separator: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,8 @@ class Structure:
 
     headline: frozenset[int]
     front_matter: frozenset[int]
+    #: bulleted lines above the lead (■ highlights); bulleted lines below it are list items
+    highlights: frozenset[int] = frozenset()
 
 
 def is_bulleted(raw: str) -> bool:
@@ -86,26 +90,37 @@ def _headline_length(lines: Sequence[PageLine], first_block: int) -> int:
 
 
 def _lead(lines: Sequence[PageLine], start: int) -> int | None:
-    """The first body-shaped paragraph from ``start`` on that no later paragraph repeats."""
+    """The first body-shaped paragraph from ``start`` on that is no highlight and that no later
+    paragraph repeats."""
     for position in range(start, min(len(lines), start + LEAD_WITHIN)):
-        if lines[position].shape != "body":
+        if lines[position].shape != "body" or lines[position].bulleted:
             continue
-        key = lines[position].key.lstrip(BULLETS)
+        key = lines[position].key
         if not any(key in later.key for later in lines[position + 1 :]):
             return position
     return None
 
 
-def page_structure(lines: Sequence[PageLine], first_block: int) -> Structure:
+def page_structure(lines: Sequence[PageLine], first_block: int, separated: bool) -> Structure:
     """The headline block and the front matter of a page.
 
     ``lines``: the page's paragraphs with content, in order; ``first_block``: how many of them stand
-    before its first blank or separator line (0: it has none).  What stands between the headline
-    block and the lead is front matter; without a lead there is none.
+    before its first blank or separator line (0: it has none); ``separated``: blank lines separate
+    every paragraph (the ``blank-lines`` layout), so they mark no part of the page.
+
+    What stands between the headline block and the lead is front matter, when the page sets it
+    apart: a separator line closes it, right before the lead.  Bulleted lines above the lead are
+    highlights wherever they stand.  Without that (or without a lead) there
+    is none: a page printed without such marks may simply open with a paragraph it repeats later.
     """
     if not lines:
         return Structure(frozenset(), frozenset())
     headline = _headline_length(lines, first_block)
     lead = _lead(lines, headline)
-    front = frozenset(line.index for line in lines[headline:lead]) if lead is not None else frozenset()
-    return Structure(frozenset(line.index for line in lines[:headline]), front)
+    front: frozenset[int] = frozenset()
+    highlights: frozenset[int] = frozenset()
+    if lead is not None:
+        highlights = frozenset(line.index for line in lines[headline:lead] if line.bulleted)
+        if lead > headline and not separated and lines[lead].after_separator:
+            front = frozenset(line.index for line in lines[headline:lead])
+    return Structure(frozenset(line.index for line in lines[:headline]), front, highlights)

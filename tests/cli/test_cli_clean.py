@@ -217,6 +217,7 @@ def test_report_of_a_shared_paragraph(dedup, articles, jsonl, pair, tmp_path: Pa
         "id",
         "path",
         "paragraphs",
+        "layout",
         "changed",
         "removed",
         "joins",

@@ -44,6 +44,7 @@ def test_result_to_json() -> None:
         "id": "b",
         "path": "b.txt",
         "paragraphs": 2,
+        "layout": "blank-lines",
         "changed": True,
         "removed": [
             {
