@@ -5,9 +5,10 @@ states the same facts.  Names, numbers, dates, places and ordinals are facts: tw
 that differ in one of them are different sentences however similar they are.  So the paragraph's key
 is aligned character by character with each kept copy that covers it, and what stays unaligned is read:
 
-- a digit or a numeral: a fact of its own (a figure, a date, a statute's or a list's ordinal);
+- a digit, or a numeral in place of another or added: a fact of its own (a figure, a date, a
+  statute's or a list's ordinal); a numeral in place of another character is a misread one;
 - two or more characters in place of other characters (a name, a place, an office swapped): a fact;
-- one character in place of another, a few times at most: an OCR slip or a typo, the same sentence;
+- one character in place of another, now and then: an OCR slip or a typo, the same sentence;
 - a few characters the copy lacks, with nothing in their place (a lead-in such as 目前 / 会议强调): the
   same sentence, unless the tagger reads a proper noun there (a name, a place, an organisation);
 - a longer stretch the copy lacks: text of its own.
@@ -21,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
@@ -29,8 +31,10 @@ from rapidfuzz.distance import LCSseq
 NUMERALS = frozenset("0123456789零〇○一二三四五六七八九十百千万亿两")
 #: stretches shorter than this do not count as aligned
 MIN_ALIGNED = 2
+#: at most one OCR slip per this many characters (a worn copy changes more: it is other text)
+SLIP_EVERY = 8
 #: the longest stretch a copy may lack and still state the same thing (a lead-in, a filler word)
-MAX_INSERTION = 4
+MAX_INSERTION = 8
 #: jieba's part-of-speech tags of proper nouns: person, place, organisation, other
 _PROPER = ("nr", "ns", "nt", "nz")
 
@@ -43,6 +47,8 @@ class _Run:
     end: int
     #: the copy has nothing in its place (the paragraph adds it), rather than other characters
     inserted: bool
+    #: what the copy has in its place (empty when inserted)
+    facing: str = ""
 
 
 def _content(text: str) -> str:
@@ -61,25 +67,24 @@ def _window(text: str, source: str) -> str:
     return source[max(0, best.dest_start - slack) : best.dest_end + slack]
 
 
-def _aligned(text: str, source: str) -> tuple[list[bool], list[bool]]:
+def _aligned(text: str, source: str) -> tuple[list[bool], list[str | None]]:
     """Which characters of ``text`` align with ``source`` (stretches of ``MIN_ALIGNED`` or more), and
-    which unaligned ones face nothing in the source (inserted rather than replaced)."""
+    what the source has in place of each unaligned one (``""``: nothing, the text adds it)."""
     source = _window(text, source)
     aligned = [False] * len(text)
-    inserted = [False] * len(text)
+    facing: list[str | None] = [None] * len(text)
     blocks = [b for b in LCSseq.opcodes(text, source).as_matching_blocks() if b.size >= MIN_ALIGNED]
     at_text = at_source = 0
     for block in [*blocks, None]:
         text_end = block.a if block else len(text)
         source_end = block.b if block else len(source)
-        if at_source >= source_end and blocks:
-            # nothing of the source faces these characters: the paragraph adds them
-            inserted[at_text:text_end] = [True] * (text_end - at_text)
+        if blocks:
+            facing[at_text:text_end] = [source[at_source:source_end]] * (text_end - at_text)
         if block:
             aligned[block.a : block.a + block.size] = [True] * block.size
             at_text, at_source = block.a + block.size, block.b + block.size
     _extend_edges(text, source, aligned)
-    return aligned, inserted
+    return aligned, facing
 
 
 def _extend_edges(text: str, source: str, aligned: list[bool]) -> None:
@@ -95,21 +100,23 @@ def _extend_edges(text: str, source: str, aligned: list[bool]) -> None:
         aligned[last:] = [True] * (len(aligned) - last)
 
 
-def _runs(text: str, sources: Sequence[str]) -> list[_Run]:
-    covered = [False] * len(text)
-    inserted = [True] * len(text)
+def _runs(text: str, sources: Sequence[str], known: list[bool] | None = None) -> list[_Run]:
+    covered = list(known) if known is not None else [False] * len(text)
+    faces: list[str | None] = [None] * len(text)
     for source in sources:
-        aligned, added = _aligned(text, source)
+        aligned, opposite = _aligned(text, source)
         for position in range(len(text)):
             covered[position] = covered[position] or aligned[position]
-            inserted[position] = inserted[position] and added[position]
+            if faces[position] is None or opposite[position] == "":
+                faces[position] = opposite[position]
     runs: list[_Run] = []
     start = None
     for position, hit in enumerate([*covered, True]):
         if not hit and start is None:
             start = position
         elif hit and start is not None:
-            runs.append(_Run(start, position, all(inserted[start:position])))
+            face = faces[start]
+            runs.append(_Run(start, position, face == "", face or ""))
             start = None
     return runs
 
@@ -132,31 +139,49 @@ def _proper_nouns(text: str) -> tuple[tuple[int, int], ...]:
 
 def _states_a_fact(text: str, run: _Run, slips: int) -> bool:
     piece = text[run.start : run.end]
-    if any(ch in NUMERALS for ch in piece):
+    if any(ch.isdigit() for ch in piece):
         return True
     if run.inserted:
-        if len(piece) > MAX_INSERTION:
+        if len(piece) > MAX_INSERTION or any(ch in NUMERALS for ch in piece):
             return True
         return any(start < run.end and run.start < end for start, end in _proper_nouns(text))
-    if len(piece) == 1:
-        return slips > max(1, min(3, len(text) // 20))
+    if _misread(piece, run.facing):
+        # a numeral in place of a numeral is another number; in place of another character
+        # (万 for 方, 千 for 于) it is a misread one
+        if any(ch in NUMERALS for ch in piece) and any(ch in NUMERALS for ch in run.facing):
+            return True
+        return slips > max(2, len(text) // SLIP_EVERY)
     return True
 
 
-def own_content(text: str, sources: Sequence[str]) -> list[str]:
-    """The stretches of ``text`` that no source holds and that state a fact (see the module)."""
-    text = _content(text)
+def _misread(piece: str, facing: str) -> bool:
+    """As many characters in place of as many, no two misread ones side by side: OCR slips
+    (曰本入 for 日本人), not a word swapped for another (张三 for 李四)."""
+    if len(piece) != len(facing):
+        return False
+    differ = [a != b for a, b in zip(piece, facing, strict=True)]
+    return not any(a and b for a, b in pairwise(differ))
+
+
+def own_content(text: str, sources: Sequence[str], covered: int = 0) -> list[str]:
+    """The stretches of ``text`` that no source holds and that state a fact (see the module).
+    ``covered``: characters of ``text`` already known to be held by the sources, as a bit set
+    (those that shared word shingles with them: contiguous evidence that no alignment needs)."""
+    keep = [position for position, ch in enumerate(text) if ch.isalnum()]
+    known = [bool(covered >> position & 1) for position in keep]
+    text = "".join(text[position] for position in keep)
     if not text:
         return []
     facts: list[str] = []
     slips = 0
-    for run in _runs(text, [_content(source) for source in sources]):
-        slips += int(run.end - run.start == 1 and not run.inserted)
+    for run in _runs(text, [_content(source) for source in sources], known):
+        if not run.inserted and _misread(text[run.start : run.end], run.facing):
+            slips += sum(a != b for a, b in zip(text[run.start : run.end], run.facing, strict=True))
         if _states_a_fact(text, run, slips):
             facts.append(text[run.start : run.end])
     return facts
 
 
-def states_nothing_new(text: str, sources: Sequence[str]) -> bool:
+def states_nothing_new(text: str, sources: Sequence[str], covered: int = 0) -> bool:
     """Every fact of ``text`` is in ``sources``: removing it loses nothing."""
-    return not own_content(text, sources)
+    return not own_content(text, sources, covered)

@@ -85,7 +85,8 @@ def _belongs_elsewhere(p: Item, q: Item) -> bool:
     """Two equal short lines of one page that each go with different text (an attribution line
     under each of several quotes, a repeated caption) are not copies: each belongs to its own
     neighbour.  A line printed twice stands next to its twin, or inside a copied run."""
-    if p.paragraph.shape != "heading" or q.paragraph.shape != "heading":
+    if p.paragraph.shape != "heading" or q.paragraph.shape != "heading" or q.in_headline:
+        # (the headline printed again is a repeat wherever it stands)
         return False
     if not 0.7 <= p.size / max(1, q.size) <= 1.43:
         return False

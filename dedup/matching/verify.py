@@ -385,7 +385,10 @@ def _covered_by(p: Item, candidates: Sequence[Item], config: Config, memo: Masks
         return None
     if len(cover.chosen) == 1 and not is_cut_from(p, cover.chosen[0]):
         return None
-    if not states_nothing_new(p.key.text, [q.key.text for q in cover.chosen]):
+    held = 0
+    for gain in cover.gains:
+        held |= gain
+    if not states_nothing_new(p.key.text, [q.key.text for q in cover.chosen], held):
         return None
     kind, score = _classify(p, cover, config)
     return Decision(p, kind, round(score, 4), cover.coverage, tuple(cover.chosen), cover.uncovered)

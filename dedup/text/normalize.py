@@ -1,8 +1,11 @@
 """Matching keys: text folded for comparison only, never written to the output.
 
 Folding: NFKC (full-width letters, digits and punctuation become half-width),
-lower case, whitespace and punctuation removed.  Digits are kept, so two
-reports that differ only in their figures stay apart.
+lower case, whitespace and punctuation removed, Traditional characters written
+in Simplified (OpenCC's character table: a page and its Traditional edition are
+copies).  Digits are kept, so two reports that differ only in their figures stay
+apart.  Every step maps one character to at most one, so a key character still
+points at the character it came from.
 
 The key of a paragraph is made with one ``str.translate`` (NFKC itself is slow
 and needed only for the rare character outside the table).  Where a key
@@ -28,10 +31,36 @@ def _dropped(ch: str) -> bool:
     return ch.isspace() or unicodedata.category(ch)[0] == "P"
 
 
+#: the blocks of Han characters that have Traditional forms
+_HAN_BLOCKS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+
+
+@lru_cache(maxsize=1)
+def _simplified() -> dict[str, str]:
+    """Traditional -> Simplified, one character for one (OpenCC's ``t2s`` on each character
+    alone; chains followed to their end, so folding stays idempotent)."""
+    import opencc
+
+    convert = opencc.OpenCC("t2s").convert
+    table: dict[str, str] = {}
+    for first, end in _HAN_BLOCKS:
+        for code in range(first, end):
+            ch = chr(code)
+            simple = convert(ch)
+            if simple != ch and len(simple) == 1:
+                table[ch] = simple
+    for ch, simple in table.items():
+        while simple in table and table[simple] != simple:
+            simple = table[simple]
+        table[ch] = simple
+    return table
+
+
 def _fold_char(ch: str) -> str:
     """What one character becomes in a key (possibly nothing, possibly several)."""
     out = unicodedata.normalize("NFKC", ch) if not unicodedata.is_normalized("NFKC", ch) else ch
-    return "".join(c.lower() for c in out if not _dropped(c))
+    simplified = _simplified()
+    return "".join(simplified.get(c, c).lower() for c in out if not _dropped(c))
 
 
 @lru_cache(maxsize=1)
