@@ -11,7 +11,12 @@ is aligned character by character with each kept copy that covers it, and what s
 - one character in place of another, now and then: an OCR slip or a typo, the same sentence;
 - a few characters the copy lacks, with nothing in their place (a lead-in such as 目前 / 会议强调): the
   same sentence, unless the tagger reads a proper noun there (a name, a place, an organisation);
-- a longer stretch the copy lacks: text of its own.
+- a longer stretch the copy lacks, or a negation (不, 非, 无 …) it lacks or has in its place: text
+  of its own.
+
+And every sentence of the paragraph must survive as a sentence: one sentence of a copy holding at
+least ``SENTENCE_KEPT`` of its character 3-grams (an abridged deck line does; a byline with a role
+added, a sentence with a phrase of its own, or one pieced from two sentences of the body does not).
 
 Only stretches of at least two aligned characters count as aligned: a lone shared character inside a
 name (张三 / 张四) is a coincidence, not a match.  Bullets, dashes and other symbols are layout.
@@ -19,16 +24,25 @@ name (张三 / 张四) is a coincidence, not a match.  Bullets, dashes and other
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import LCSseq
+from rapidfuzz.distance import LCSseq, Levenshtein
+
+from dedup.text.normalize import fold
 
 #: characters that state a number in Chinese text
 NUMERALS = frozenset("0123456789零〇○一二三四五六七八九十百千万亿两")
+#: words that turn a statement into its opposite (居民 / 非居民, 满 / 不满): never an edit
+NEGATIONS = frozenset("不没无非未否勿莫")
+#: a sentence survives in a copy that holds this share of its character 3-grams
+SENTENCE_KEPT = 0.8
+#: sentences shorter than this (folded) are labels, not statements
+SENTENCE_MIN_CHARS = 6
 #: stretches shorter than this do not count as aligned
 MIN_ALIGNED = 2
 #: at most one OCR slip per this many characters (a worn copy changes more: it is other text)
@@ -139,7 +153,7 @@ def _proper_nouns(text: str) -> tuple[tuple[int, int], ...]:
 
 def _states_a_fact(text: str, run: _Run, slips: int) -> bool:
     piece = text[run.start : run.end]
-    if any(ch.isdigit() for ch in piece):
+    if any(ch.isdigit() or ch in NEGATIONS for ch in piece):
         return True
     if run.inserted:
         if len(piece) > MAX_INSERTION or any(ch in NUMERALS for ch in piece):
@@ -185,3 +199,61 @@ def own_content(text: str, sources: Sequence[str], covered: int = 0) -> list[str
 def states_nothing_new(text: str, sources: Sequence[str], covered: int = 0) -> bool:
     """Every fact of ``text`` is in ``sources``: removing it loses nothing."""
     return not own_content(text, sources, covered)
+
+
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+
+
+def _trigrams(text: str) -> set[str]:
+    return {text[i : i + 3] for i in range(len(text) - 2)}
+
+
+def _sentences(raw: str) -> list[str]:
+    """The sentences of a text as written, folded (``text.normalize.fold``)."""
+    return [_content(fold(sentence)) for sentence in _SENTENCE_END.split(raw)]
+
+
+def _slips(text: str, other: str) -> set[int]:
+    """Positions of ``text`` where ``other`` has one character in place of one (OCR slips)."""
+    return {
+        op.src_start
+        for op in Levenshtein.opcodes(text, other)
+        if op.tag == "replace" and op.src_end - op.src_start == 1 and op.dest_end - op.dest_start == 1
+    }
+
+
+def _holds(sentence: str, grams: set[str], other: str, held: set[str]) -> bool:
+    """``other`` holds ``SENTENCE_KEPT`` of the sentence's 3-grams, a 3-gram across an OCR slip
+    counting as held."""
+    need = SENTENCE_KEPT * len(grams)
+    found = len(grams & held)
+    if found >= need:
+        return True
+    if found < need / 2:
+        return False
+    slips = _slips(sentence, other)
+    kept = {
+        sentence[i : i + 3]
+        for i in range(len(sentence) - 2)
+        if sentence[i : i + 3] in held or slips.intersection(range(i, i + 3))
+    }
+    return len(kept) >= need
+
+
+def sentences_survive(raw: str, sources: Sequence[str]) -> bool:
+    """Every sentence of ``raw`` has a copy: one sentence of ``sources`` (the covering paragraphs
+    as written, in the order ``raw`` takes from them) holding ``SENTENCE_KEPT`` of its character
+    3-grams, OCR slips forgiven.  A sentence pieced together from sentences of one paragraph is
+    not a copy of any of them; where ``raw`` glues the end of one source to the start of the next
+    (a splice made by the page layout), the sentence across the joint is theirs together."""
+    split = [[s for s in _sentences(source) if s] for source in sources]
+    pieces = [sentence for sentences in split for sentence in sentences]
+    pieces += [a[-1] + b[0] for a, b in pairwise(split) if a and b]
+    others = [(other, _trigrams(other)) for other in pieces]
+    for sentence in _sentences(raw):
+        if len(sentence) < SENTENCE_MIN_CHARS:
+            continue
+        grams = _trigrams(sentence)
+        if not any(_holds(sentence, grams, other, held) for other, held in others):
+            return False
+    return True

@@ -29,8 +29,10 @@ if TYPE_CHECKING:
 DocumentOrder = Callable[[str], "SupportsRichComparison"]
 
 #: a label of a box or figure (核心阅读, 2.5%) is a few characters long
-LABEL_MAX_CHARS = 8
+LABEL_MAX_CHARS = 6
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+#: punctuation that makes a line a statement (a key and its value, a clause), not a label
+_LABEL_BREAK = re.compile(r"[：:，,；;、。]")
 
 
 def _rank(decision: Decision, config: Config) -> tuple[float, ...]:
@@ -164,6 +166,8 @@ class _Resolution:
                 continue
             if not it.front_matter or it.paragraph.shape != "heading" or it.size > LABEL_MAX_CHARS:
                 continue
+            if _LABEL_BREAK.search(it.key.source.strip()):
+                continue  # 场合：… is a line of facts, not a label
             if all(number in following.key.text for number in _NUMBER.findall(it.key.text)):
                 self.removed[index] = Decision(it, "label", 1.0, 1.0)
                 del self.alive[index]

@@ -27,7 +27,7 @@ from functools import lru_cache
 import numpy as np
 
 from dedup.config import Config
-from dedup.matching.facts import states_nothing_new
+from dedup.matching.facts import sentences_survive, states_nothing_new
 from dedup.matching.item import Item
 from dedup.matching.roles import is_cut_from, may_be_copy_of, may_be_fragment, may_cover
 from dedup.matching.shingle import bit_span, covered_bits, jaccard, longest_gap
@@ -347,7 +347,9 @@ def evaluate(
         q, alignment = near_twin
         unique = round(p.size * (1.0 - alignment.share))
         near = Decision(p, "near", round(alignment.ratio, 4), alignment.share, (q,), unique)
-        if not states_nothing_new(p.key.text, [q.key.text]):
+        if not states_nothing_new(p.key.text, [q.key.text]) or not sentences_survive(
+            p.key.source, [q.key.source]
+        ):
             near = None
         elif alignment.share >= 1.0:
             return near
@@ -388,7 +390,11 @@ def _covered_by(p: Item, candidates: Sequence[Item], config: Config, memo: Masks
     held = 0
     for gain in cover.gains:
         held |= gain
-    if not states_nothing_new(p.key.text, [q.key.text for q in cover.chosen], held):
+    sources = [q.key.text for q in cover.chosen]
+    if not states_nothing_new(p.key.text, sources, held):
+        return None
+    in_order = sorted(zip(cover.chosen, cover.gains, strict=True), key=lambda pair: bit_span(pair[1])[0])
+    if not sentences_survive(p.key.source, [q.key.source for q, _ in in_order]):
         return None
     kind, score = _classify(p, cover, config)
     return Decision(p, kind, round(score, 4), cover.coverage, tuple(cover.chosen), cover.uncovered)
