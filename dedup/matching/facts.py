@@ -8,7 +8,8 @@ is aligned character by character with each kept copy that covers it, and what s
 - a digit, or a numeral in place of another or added: a fact of its own (a figure, a date, a
   statute's or a list's ordinal); a numeral in place of another character is a misread one;
 - two or more characters in place of other characters (a name, a place, an office swapped): a fact;
-- one character in place of another, now and then: an OCR slip or a typo, the same sentence;
+- one character in place of another, now and then (one per ``SLIP_EVERY`` characters, so none in
+  a short line such as a credit): an OCR slip or a typo, the same sentence;
 - a few characters the copy lacks, with nothing in their place (a lead-in such as 目前 / 会议强调): the
   same sentence, unless the tagger reads a proper noun there (a name, a place, an organisation);
 - a longer stretch the copy lacks, or a negation (不, 非, 无 …) it lacks or has in its place: text
@@ -164,7 +165,7 @@ def _states_a_fact(text: str, run: _Run, slips: int) -> bool:
         # (万 for 方, 千 for 于) it is a misread one
         if any(ch in NUMERALS for ch in piece) and any(ch in NUMERALS for ch in run.facing):
             return True
-        return slips > max(2, len(text) // SLIP_EVERY)
+        return slips > len(text) // SLIP_EVERY
     return True
 
 
@@ -240,15 +241,16 @@ def _holds(sentence: str, grams: set[str], other: str, held: set[str]) -> bool:
     return len(kept) >= need
 
 
-def sentences_survive(raw: str, sources: Sequence[str]) -> bool:
+def sentences_survive(raw: str, sources: Sequence[str], spliced: bool = False) -> bool:
     """Every sentence of ``raw`` has a copy: one sentence of ``sources`` (the covering paragraphs
     as written, in the order ``raw`` takes from them) holding ``SENTENCE_KEPT`` of its character
     3-grams, OCR slips forgiven.  A sentence pieced together from sentences of one paragraph is
-    not a copy of any of them; where ``raw`` glues the end of one source to the start of the next
-    (a splice made by the page layout), the sentence across the joint is theirs together."""
+    not a copy of any of them; where ``raw`` is ``spliced`` body text, the end of one source glued
+    to the start of the next by the page layout, the sentence across the joint is theirs together."""
     split = [[s for s in _sentences(source) if s] for source in sources]
     pieces = [sentence for sentences in split for sentence in sentences]
-    pieces += [a[-1] + b[0] for a, b in pairwise(split) if a and b]
+    if spliced:
+        pieces += [a[-1] + b[0] for a, b in pairwise(split) if a and b]
     others = [(other, _trigrams(other)) for other in pieces]
     for sentence in _sentences(raw):
         if len(sentence) < SENTENCE_MIN_CHARS:

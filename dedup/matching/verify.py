@@ -394,7 +394,9 @@ def _covered_by(p: Item, candidates: Sequence[Item], config: Config, memo: Masks
     if not states_nothing_new(p.key.text, sources, held):
         return None
     in_order = sorted(zip(cover.chosen, cover.gains, strict=True), key=lambda pair: bit_span(pair[1])[0])
-    if not sentences_survive(p.key.source, [q.key.source for q, _ in in_order]):
+    # a heading-shaped line made of phrases of two paragraphs is a subheading, not a splice
+    spliced = p.paragraph.shape == "body"
+    if not sentences_survive(p.key.source, [q.key.source for q, _ in in_order], spliced):
         return None
     kind, score = _classify(p, cover, config)
     return Decision(p, kind, round(score, 4), cover.coverage, tuple(cover.chosen), cover.uncovered)
