@@ -1,0 +1,215 @@
+"""page: the headline block, the front matter and the highlights, read from the page's own marks.
+
+``page_structure`` is fed the paragraphs with content as ``place_on_page`` feeds it; the last tests go
+through extraction (``Extractor``) to check the ``Item`` fields it sets.  Every page is invented.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dedup.config import Config
+from dedup.matching.features import Extractor
+from dedup.records import Document
+from dedup.text.layout import lines_of
+from dedup.text.normalize import fold
+from dedup.text.page import PageLine, Structure, is_bulleted, is_quotation, page_structure
+from dedup.text.shape import shape_of
+
+IND = "\u3000\u3000"
+SEP = "\u3000\u3000"  # a separator line: indent only
+
+LEAD = IND + "本报长沙3月10日电\u3000（记者周海燕）连日来，湖南各地抢抓农时，春耕生产有序推进。"
+SOW = IND + "省农业农村厅负责人介绍，今年全省计划播种粮食作物三千二百万亩，比去年增加五十万亩。"
+DITCH = IND + "为保障灌溉，各地加快高标准农田建设，新建灌溉渠道一千二百公里，修复山塘水库八百余座。"
+MORE = IND + "种粮大户刘建军说，今年的种子和化肥都已备足，就等天气转好下田。"
+
+
+def structure(lines: list[str], separated: bool = False) -> Structure:
+    """``page_structure`` of a page given line by line (blank and separator lines included), with
+    its arguments read as ``place_on_page`` reads them."""
+    text = "\r\n".join(lines) + "\r\n"
+    page: list[PageLine] = []
+    first_block: int | None = None
+    previous_blank = False
+    for number, line in enumerate(lines_of(text)):
+        if line.blank:
+            if number > 0 and first_block is None:
+                first_block = len(page)
+            previous_blank = True
+            continue
+        raw = line.text.strip()
+        indent = line.text[: len(line.text) - len(line.text.lstrip())]
+        after_separator = number > 0 and previous_blank
+        page.append(PageLine(len(page), fold(raw), shape_of(raw), is_bulleted(raw), indent, after_separator))
+        previous_blank = False
+    return page_structure(page, first_block or 0, separated)
+
+
+# -- bullets and quotations -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw", ["■\u00a0要坚持稳中求进", IND + "■\u3000要坚持稳中求进", "● 一项", "◆要点", "▲ 图为会场"]
+)
+def test_a_line_opening_with_a_bullet_is_bulleted(raw: str) -> None:
+    assert is_bulleted(raw)
+
+
+@pytest.mark.parametrize("raw", ["正文。", IND + "一、总则", "（一）基本情况", "1. 第一条", "——某某指出"])
+def test_numbered_and_plain_lines_are_not_bulleted(raw: str) -> None:
+    assert not is_bulleted(raw)
+
+
+@pytest.mark.parametrize(
+    "raw", ["“明天，他们就是主角”", IND + "“把饭碗端在自己手里”", "「好」", "‘单引号’", "“外“内”外”"]
+)
+def test_a_line_that_is_one_quotation(raw: str) -> None:
+    assert is_quotation(raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "“甲”和“乙”",  # two quotations
+        "“引语”，他说。",  # a quote inside a sentence
+        "“”",  # empty
+        "《书名》",  # a title is not a quotation
+        "“没有闭合",
+        "他说：“好”",
+    ],
+)
+def test_lines_that_are_not_one_quotation(raw: str) -> None:
+    assert not is_quotation(raw)
+
+
+# -- the headline block -----------------------------------------------------------------------
+
+
+def test_the_headline_block_is_the_heading_lines_that_open_the_page() -> None:
+    got = structure(
+        ["全省春耕生产有序推进", "各地抢抓农时 确保粮食稳产", "省委书记深入田间调研", SEP, LEAD, SOW]
+    )
+    assert got.headline == {0, 1, 2}
+    assert not got.front_matter and not got.highlights
+
+
+def test_the_headline_block_is_at_most_four_lines() -> None:
+    heads = ["引题一行", "主标题一行", "副标题一行", "再一行标题", "还是一行标题"]
+    got = structure([*heads, LEAD, SOW])
+    assert got.headline == {0, 1, 2, 3}
+
+
+def test_the_headline_stops_at_a_bullet_an_indent_or_a_separator() -> None:
+    bullet = "■\u00a0今年全省计划播种粮食作物三千二百万亩"
+    assert structure(["春耕有序推进", bullet, SEP, LEAD, SOW]).headline == {0}
+    # a deck indented unlike the title is not a title line
+    assert structure(["春耕有序推进", IND + "各地抢抓农时", SEP, LEAD, SOW]).headline == {0}
+    # the first separator closes the headline block
+    assert structure(["春耕有序推进", SEP, "各地抢抓农时", LEAD, SOW]).headline == {0}
+
+
+def test_an_empty_page_has_no_structure() -> None:
+    assert page_structure([], 0, False) == Structure(frozenset(), frozenset())
+
+
+# -- front matter and highlights --------------------------------------------------------------
+
+
+def test_pull_quotes_closed_by_a_separator_before_the_lead_are_front_matter() -> None:
+    pull_one = IND + "今年全省计划播种粮食作物三千二百万亩，比去年增加五十万亩"
+    pull_two = IND + "各地加快高标准农田建设，新建灌溉渠道一千二百公里"
+    got = structure(["", "春耕时节看湖南（一线观察）", "", pull_one, pull_two, SEP, LEAD, SOW, DITCH])
+    assert got.headline == {0}
+    assert got.front_matter == {1, 2}
+    assert not got.highlights
+
+
+def test_without_a_separator_before_the_lead_there_is_no_front_matter() -> None:
+    # a page printed without such marks may open with a paragraph it repeats later: that is text
+    opening = IND + "今年全省计划播种粮食作物三千二百万亩，比去年增加五十万亩"
+    got = structure(["春耕时节看湖南", opening, LEAD, SOW])
+    assert not got.front_matter
+
+
+def test_blank_line_pages_have_no_front_matter() -> None:
+    pull = "今年全省计划播种粮食作物三千二百万亩，比去年增加五十万亩"
+    got = structure(["春耕时节看湖南", "", pull, "", LEAD, "", SOW], separated=True)
+    assert not got.front_matter
+
+
+def test_highlights_are_bulleted_lines_above_the_lead_and_list_items_below_it_are_not() -> None:
+    lines = [
+        "全省春耕生产有序推进",
+        IND + "■\u00a0今年全省计划播种粮食作物三千二百万亩，比去年增加五十万亩",
+        IND + "■\u00a0各地加快高标准农田建设，新建灌溉渠道一千二百公里",
+        SEP,
+        LEAD,
+        SOW,
+        IND + "●\u3000种子供应充足；",
+        IND + "●\u3000化肥价格平稳。",
+        DITCH,
+    ]
+    got = structure(lines)
+    assert got.highlights == {1, 2}
+    assert got.front_matter == {1, 2}
+    # ■ lines are highlights even when no separator closes them
+    no_separator = [line for line in lines if line != SEP]
+    assert structure(no_separator).highlights == {1, 2}
+
+
+def test_the_lead_is_the_first_body_line_not_repeated_later() -> None:
+    # a deck that is a whole body sentence (it ends in 。) is no lead: the body repeats it
+    deck = SOW
+    got = structure(["春耕时节看湖南", deck, SEP, LEAD, SOW, DITCH])
+    assert got.front_matter == {1}
+
+
+# -- through extraction: the Item fields ------------------------------------------------------
+
+
+def items_of(text: str):  # type: ignore[no-untyped-def]
+    return Extractor(Config())(0, Document("p", text)).items
+
+
+def test_place_on_page_sets_the_item_fields() -> None:
+    quoted = "“农民的心里踏实了”"
+    text = "\r\n".join(
+        [
+            "",
+            "全省春耕生产有序推进",
+            "各地抢抓农时 确保粮食稳产",
+            IND + "■\u00a0今年全省计划播种粮食作物三千二百万亩，比去年增加五十万亩",
+            SEP,
+            LEAD,
+            SOW,
+            IND + "●\u3000种子供应充足；",
+            quoted,
+            MORE,
+        ]
+    )
+    items = items_of(text)
+    assert [it.in_headline for it in items] == [True, True, False, False, False, False, False, False]
+    assert [it.highlight for it in items] == [False, False, True, False, False, False, False, False]
+    assert [it.front_matter for it in items] == [False, False, True, False, False, False, False, False]
+    assert [it.quoted for it in items] == [False] * 6 + [True, False]
+    # neighbours: the keys before and after, 0 at the page's edges; equal lines have equal hashes
+    assert items[0].neighbours[0] == 0 and items[-1].neighbours[1] == 0
+    assert items[1].neighbours[1] == items[3].neighbours[0]
+
+
+def test_item_fields_in_lf_pages_with_nbsp_separators() -> None:
+    text = "\n".join(
+        [
+            "春耕时节看湖南（一线观察）",
+            "\u00a0",
+            IND + "今年全省计划播种粮食作物三千二百万亩，比去年增加五十万亩",
+            "\u00a0\u00a0",
+            LEAD,
+            SOW,
+            DITCH,
+        ]
+    )
+    items = items_of(text)
+    assert [it.in_headline for it in items] == [True, False, False, False, False]
+    assert [it.front_matter for it in items] == [False, True, False, False, False]
