@@ -11,7 +11,8 @@ is aligned character by character with each kept copy that covers it, and what s
 - one character in place of another, now and then (one per ``SLIP_EVERY`` characters, so none in
   a short line such as a credit): an OCR slip or a typo, the same sentence;
 - a few characters the copy lacks, with nothing in their place (a lead-in such as 目前 / 会议强调): the
-  same sentence, unless the tagger reads a proper noun there (a name, a place, an organisation);
+  same sentence, unless the tagger reads a proper noun there (a name, a place, an organisation)
+  that the copy does not state anywhere;
 - a longer stretch the copy lacks, or a negation (不, 非, 无 …) it lacks or has in its place: text
   of its own.
 
@@ -152,14 +153,16 @@ def _proper_nouns(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
-def _states_a_fact(text: str, run: _Run, slips: int) -> bool:
+def _states_a_fact(text: str, run: _Run, slips: int, sources: Sequence[str]) -> bool:
     piece = text[run.start : run.end]
     if any(ch.isdigit() or ch in NEGATIONS for ch in piece):
         return True
     if run.inserted:
         if len(piece) > MAX_INSERTION or any(ch in NUMERALS for ch in piece):
             return True
-        return any(start < run.end and run.start < end for start, end in _proper_nouns(text))
+        # a name the copy states elsewhere (习近平： over his own words) is no news
+        names = [text[start:end] for start, end in _proper_nouns(text) if start < run.end and run.start < end]
+        return any(not any(name in source for source in sources) for name in names)
     if _misread(piece, run.facing):
         # a numeral in place of a numeral is another number; in place of another character
         # (万 for 方, 千 for 于) it is a misread one
@@ -189,10 +192,11 @@ def own_content(text: str, sources: Sequence[str], covered: int = 0) -> list[str
         return []
     facts: list[str] = []
     slips = 0
-    for run in _runs(text, [_content(source) for source in sources], known):
+    sources = [_content(source) for source in sources]
+    for run in _runs(text, sources, known):
         if not run.inserted and _misread(text[run.start : run.end], run.facing):
             slips += sum(a != b for a, b in zip(text[run.start : run.end], run.facing, strict=True))
-        if _states_a_fact(text, run, slips):
+        if _states_a_fact(text, run, slips, sources):
             facts.append(text[run.start : run.end])
     return facts
 

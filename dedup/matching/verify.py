@@ -379,7 +379,10 @@ def _covered_by(p: Item, candidates: Sequence[Item], config: Config, memo: Masks
     if cover.overlap > 0.5:
         # its pieces repeat each other: they are fragments of it, not it of them
         return None
-    if len(cover.chosen) > 1 and not _cut_and_glued(p, cover):
+    # furniture repeats the body from anywhere; other text pieced from several paragraphs is a
+    # splice only when the page layout glued the end of one to the start of the next
+    furniture = p.front_matter or p.highlight
+    if len(cover.chosen) > 1 and not furniture and not _cut_and_glued(p, cover):
         return None
     if not all(
         _contiguous(q, p, gain, config.max_gap) for q, gain in zip(cover.chosen, cover.gains, strict=True)

@@ -12,6 +12,7 @@ indentation, bullets, quotation marks, the first separator line, and which text 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -89,11 +90,23 @@ def _headline_length(lines: Sequence[PageLine], first_block: int) -> int:
     return length
 
 
-def _lead(lines: Sequence[PageLine], start: int) -> int | None:
-    """The first body-shaped paragraph from ``start`` on that is no highlight and that no later
-    paragraph repeats."""
+def _body_indent(lines: Sequence[PageLine]) -> str | None:
+    """The indentation most body-shaped paragraphs share (``None``: the page has no such habit)."""
+    indents = Counter(line.indent for line in lines if line.shape == "body" and not line.bulleted)
+    if not indents:
+        return None
+    indent, count = indents.most_common(1)[0]
+    return indent if count * 2 > sum(indents.values()) else None
+
+
+def _lead(lines: Sequence[PageLine], start: int, body_indent: str | None) -> int | None:
+    """The first body-shaped paragraph from ``start`` on that is no highlight, is indented as the
+    body is, and that no later paragraph repeats."""
     for position in range(start, min(len(lines), start + LEAD_WITHIN)):
-        if lines[position].shape != "body" or lines[position].bulleted:
+        line = lines[position]
+        if line.shape != "body" or line.bulleted:
+            continue
+        if body_indent is not None and line.indent != body_indent:
             continue
         key = lines[position].key
         if not any(key in later.key for later in lines[position + 1 :]):
@@ -109,18 +122,22 @@ def page_structure(lines: Sequence[PageLine], first_block: int, separated: bool)
     every paragraph (the ``blank-lines`` layout), so they mark no part of the page.
 
     What stands between the headline block and the lead is front matter, when the page sets it
-    apart: a separator line closes it, right before the lead.  Bulleted lines above the lead are
-    highlights wherever they stand.  Without that (or without a lead) there
+    apart: a separator line closes it, right before the lead, or it is not indented as the body
+    is (a deck printed flush under the headline).  Bulleted lines above the lead are highlights
+    wherever they stand.  Without that (or without a lead) there
     is none: a page printed without such marks may simply open with a paragraph it repeats later.
     """
     if not lines:
         return Structure(frozenset(), frozenset())
     headline = _headline_length(lines, first_block)
-    lead = _lead(lines, headline)
+    body_indent = _body_indent(lines)
+    lead = _lead(lines, headline, body_indent)
     front: frozenset[int] = frozenset()
     highlights: frozenset[int] = frozenset()
     if lead is not None:
-        highlights = frozenset(line.index for line in lines[headline:lead] if line.bulleted)
-        if lead > headline and not separated and lines[lead].after_separator:
-            front = frozenset(line.index for line in lines[headline:lead])
+        above = lines[headline:lead]
+        highlights = frozenset(line.index for line in above if line.bulleted)
+        set_off = lines[lead].after_separator or all(line.indent != body_indent for line in above)
+        if above and not separated and set_off:
+            front = frozenset(line.index for line in above)
     return Structure(frozenset(line.index for line in lines[:headline]), front, highlights)
