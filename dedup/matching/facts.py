@@ -7,6 +7,7 @@ is aligned character by character with each kept copy that covers it, and what s
 
 - a digit, or a numeral in place of another or added: a fact of its own (a figure, a date, a
   statute's or a list's ordinal); a numeral in place of another character is a misread one;
+  and every number must be stated as a whole by the copy (5万 is not a piece of 15万);
 - two or more characters in place of other characters (a name, a place, an office swapped): a fact;
 - one character in place of another, now and then (one per ``SLIP_EVERY`` characters, so none in
   a short line such as a credit): an OCR slip or a typo, the same sentence;
@@ -181,6 +182,19 @@ def _misread(piece: str, facing: str) -> bool:
     return not any(a and b for a, b in pairwise(differ))
 
 
+#: a number as a whole: Arabic digits (with a decimal point or a percent), an ordinal (第十一), or a
+#: run of several Chinese numerals (一百八十三)
+_CN_NUMERALS = "零〇○一二三四五六七八九十百千万亿两"
+_NUMBER = re.compile(rf"第?[0-9]+(?:\.[0-9]+)?%?|第[{_CN_NUMERALS}]+|[{_CN_NUMERALS}]{{2,}}")
+
+
+def _numbers_kept(text: str, sources: Sequence[str]) -> list[str]:
+    """The numbers of ``text`` that no source states as a whole (5万 is not in 15万, 3月1日 not
+    in 3月12日, 第十条 not in 第十一条)."""
+    stated = {number for source in sources for number in _NUMBER.findall(source)}
+    return [number for number in _NUMBER.findall(text) if number not in stated]
+
+
 def own_content(text: str, sources: Sequence[str], covered: int = 0) -> list[str]:
     """The stretches of ``text`` that no source holds and that state a fact (see the module).
     ``covered``: characters of ``text`` already known to be held by the sources, as a bit set
@@ -190,9 +204,9 @@ def own_content(text: str, sources: Sequence[str], covered: int = 0) -> list[str
     text = "".join(text[position] for position in keep)
     if not text:
         return []
-    facts: list[str] = []
     slips = 0
     sources = [_content(source) for source in sources]
+    facts: list[str] = _numbers_kept(text, sources)
     for run in _runs(text, sources, known):
         if not run.inserted and _misread(text[run.start : run.end], run.facing):
             slips += sum(a != b for a, b in zip(text[run.start : run.end], run.facing, strict=True))

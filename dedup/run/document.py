@@ -171,7 +171,7 @@ def _joins(
     if not config.join_broken:
         return []
     if layout != "blank-lines":
-        return join_lines(text, paragraphs, removed)
+        return join_lines(text, paragraphs, removed, config.segmenter)
     kept = [p for p in paragraphs if p.index not in removed and p.has_content]
     first_index = next((p.index for p in paragraphs if p.has_content), -1)
     in_title_zone: dict[int, bool] = {}

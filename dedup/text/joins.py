@@ -99,6 +99,11 @@ def _last_word(head: str, segmenter: str) -> str:
     return words[-1] if words else ""
 
 
+def _first_word(tail: str, segmenter: str) -> str:
+    words = tokenize(tail[:6], segmenter)
+    return words[0] if words else ""
+
+
 def _is_han(ch: str) -> bool:
     return len(ch) == 1 and "\u4e00" <= ch <= "\u9fff"
 
@@ -220,10 +225,18 @@ def _title_discount(head_shape: Shape, is_title: bool, in_title_zone: bool) -> f
 
 
 #: words that name who wrote or photographed a piece: a byline or credit goes on with names
-_ROLE = re.compile(r"(?:记者|通讯员|摄影|摄|编辑|撰文|撰稿|作者|特约|实习生)")
-#: a list of personal names: short runs of Han characters (a middle dot for transcribed names)
-_NAMES = re.compile(r"[\u4e00-\u9fff·]{2,5}(?:[ \u3000\u00a0、，,]+[\u4e00-\u9fff·]{2,5})*")
-_NAME_LIST_END = re.compile(r"[）)]")
+_ROLE = r"(?:记者|通讯员|摄影|摄|编辑|撰文|撰稿|作者|特约撰稿人|实习生)"
+_NAME = r"[\u4e00-\u9fff·]{2,4}"
+_GAP = r"[ \u3000\u00a0、]+"
+#: a byline or credit still open: a role, maybe names, and the line stops (before more names)
+_OPEN_BYLINE = re.compile(rf"{_ROLE}(?:(?:{_GAP})?{_NAME})*(?:{_GAP})?$")
+#: a line of names only, maybe closing the credit's bracket (and a dateline after it)
+_NAME_LIST = re.compile(rf"{_NAME}(?:{_GAP}{_NAME})*(?:[）)].*)?$")
+_DIGITS = frozenset("0123456789")
+#: particles that, as words of their own, never open a sentence (的确, 地点, 过去 are other words)
+_PARTICLES = frozenset("的了着过地得们吗呢吧啊么")
+#: punctuation that never opens a sentence
+_CANNOT_OPEN = frozenset("，、。；：？！,.;:?!）)」』”’》〉】〕")
 
 
 def _closes_in(head: str, tail: str) -> bool:
@@ -242,29 +255,38 @@ def _closes_in(head: str, tail: str) -> bool:
     return at >= 0 and (opener == closer or opener not in tail[:at])
 
 
-def _names_go_on(head: str, tail: str) -> bool:
-    """A byline or credit cut inside its list of names: the head names a role (记者…) and
-    stops without punctuation, the tail opens with more names."""
-    if not _ROLE.search(head[-24:]):
+def _names_go_on(head: str, tail: str, open_end: bool) -> bool:
+    """A byline or credit cut inside its list of names: the head stops on its role (记者) or, with
+    a space left before the break, on a name; the tail is nothing but more names (and the bracket
+    that closes the credit).  A complete byline followed by a sentence is not that."""
+    byline = _OPEN_BYLINE.search(head[-40:])
+    if byline is None:
         return False
-    names = _NAMES.match(tail)
-    if names is None:
-        return False
-    rest = tail[names.end() :].lstrip()
-    return not rest or bool(_NAME_LIST_END.match(rest)) or len(names.group()) >= len(tail) * 0.6
+    ends_on_role = re.search(rf"{_ROLE}$", head) is not None
+    return (ends_on_role or open_end) and _NAME_LIST.match(tail) is not None
 
 
-def decide_line_join(head: str, tail: str, *, ahead: str = "", is_title: bool = False) -> JoinDecision:
+def decide_line_join(
+    head: str,
+    tail: str,
+    *,
+    ahead: str = "",
+    is_title: bool = False,
+    segmenter: str = "jieba",
+) -> JoinDecision:
     """Should ``tail`` continue ``head`` in a document laid out one paragraph per line?
 
     There the line breaks are the page's own, so a break is undone only on direct evidence that
-    it falls inside a unit: a quote, bracket or book title left open and closed on the next line;
-    a last word that cannot end a phrase (的, 和, 在 …); a next line that cannot open one (，、）…);
-    a byline or credit whose list of names goes on; a number cut in two.  ``ahead``: the tail and
-    the lines after it, where a bracket opened in ``head`` may close.  A line ending in
-    punctuation ended where its writer ended it (verse, lists, attribution lines): never joined.
+    it falls inside a unit: a quote, bracket or book title left open and closed on the next line
+    (``ahead``: the tail and the lines after it); a last word that cannot end a phrase (的, 和,
+    在 … as words of their own: 作为 or 高地 end fine); a next line opening on punctuation; a byline
+    or credit whose list of names goes on (``head`` is given with the spaces that end its line: a
+    list in progress ends in one); a figure of a sentence cut in two.  A line ending in
+    punctuation ended where its writer ended it (verse, lists, attribution lines): never joined;
+    nor is a title joined forward but for a bracket.
     """
     stripped = head.rstrip()
+    open_end = stripped != head.rstrip("\r\n")
     tail = tail.lstrip()
     if not stripped or not tail:
         return JoinDecision(False, 0.0, ())
@@ -275,19 +297,25 @@ def decide_line_join(head: str, tail: str, *, ahead: str = "", is_title: bool = 
     if _closes_in(stripped, ahead or tail):
         evidence.append("a quote or bracket opened in head closes in tail")
     if not is_title:
-        if tail[0] in NOT_OPENING:
-            evidence.append(f"tail starts with {tail[0]!r}, which does not open a sentence")
+        first = tail[0] if tail[0] in _CANNOT_OPEN else _first_word(tail, segmenter)
+        if first in _CANNOT_OPEN or first in _PARTICLES:
+            evidence.append(f"tail starts with {first!r}, which does not open a sentence")
         if _is_han(last) and last in DANGLING_WORDS and not stripped[-2:-1].isspace():
-            evidence.append(f"head ends with {last!r}, which cannot end a phrase")
-        if _names_go_on(stripped, tail):
+            word = _last_word(stripped, segmenter)
+            if word in DANGLING_WORDS:
+                evidence.append(f"head ends with the word {word!r}, which cannot end a phrase")
+        if _names_go_on(stripped, tail, open_end):
             evidence.append("a byline or credit goes on with more names")
-        if (last.isdigit() or last in _CN_DIGITS) and (tail[0] in _NUMBER_GOES_ON):
+        if last in _DIGITS and tail[0] in _NUMBER_GOES_ON and any(_is_han(ch) for ch in stripped):
+            # a figure in a sentence, cut (a bare number standing alone is a label)
             evidence.append("a number spans the joint")
     score = 2.0 * len(evidence)
     return JoinDecision(bool(evidence), score, tuple(evidence))
 
 
-def join_lines(text: str, paragraphs: Sequence[Paragraph], removed: Collection[int]) -> list[Join]:
+def join_lines(
+    text: str, paragraphs: Sequence[Paragraph], removed: Collection[int], segmenter: str = "jieba"
+) -> list[Join]:
     """The joins of a page laid out one paragraph per line (``decide_line_join``), between kept
     lines that only a line ending separates (removed lines aside: cleaning the cleaned text joins
     nothing more).  Decided from the first line on: a line joined to the one before is judged as
@@ -297,14 +325,17 @@ def join_lines(text: str, paragraphs: Sequence[Paragraph], removed: Collection[i
     joins: list[Join] = []
     current = ""
     for position, (head, tail) in enumerate(pairwise(kept)):
-        head_text = text[head.content_start : head.end]
+        line_end = text.find("\n", head.end)
+        head_text = text[head.content_start : line_end if line_end >= 0 else len(text)].rstrip("\r")
         current = current + head_text if joins and joins[-1].tail == head.index else head_text
         between = sum(1 for p in paragraphs if head.index < p.index < tail.index)
         if text.count("\n", head.end, tail.start) != 1 + between:
             continue  # a blank or separator line: a new section, never joined
         tail_text = text[tail.content_start : tail.content_end]
         ahead = "".join(text[p.content_start : p.content_end] for p in kept[position + 1 : position + 4])
-        verdict = decide_line_join(current, tail_text, ahead=ahead, is_title=head.index == first_index)
+        verdict = decide_line_join(
+            current, tail_text, ahead=ahead, is_title=head.index == first_index, segmenter=segmenter
+        )
         if verdict.join:
             joins.append(
                 Join(

@@ -113,8 +113,9 @@ def choose_layout(text: str) -> Layout:
         if not has_blank and indented_starts and any(line.indented for line in lines[1:]):
             return "wrapped"
         return "blank-lines"
-    if has_blank and len(breaks) < 2:
-        # one odd break (a marker line above its paragraph): blank lines still separate paragraphs
+    if has_blank and len(breaks) < 2 and not all(a.ends_sentence and b.indented for a, b in breaks):
+        # one odd break (a marker line above its paragraph): blank lines still separate paragraphs;
+        # a sentence's end before an indented line is a paragraph's end however few there are
         return "blank-lines"
     return "lines"
 

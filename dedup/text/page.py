@@ -99,17 +99,28 @@ def _body_indent(lines: Sequence[PageLine]) -> str | None:
     return indent if count * 2 > sum(indents.values()) else None
 
 
+def _repeated_later(lines: Sequence[PageLine], position: int) -> bool:
+    """A later paragraph holds this one: whole further on, or inside a longer one anywhere (the
+    same paragraph printed twice in a row is one paragraph)."""
+    key = lines[position].key
+    for offset, later in enumerate(lines[position + 1 :]):
+        if key in later.key and (key != later.key or offset > 0):
+            return True
+    return False
+
+
 def _lead(lines: Sequence[PageLine], start: int, body_indent: str | None) -> int | None:
     """The first body-shaped paragraph from ``start`` on that is no highlight, is indented as the
-    body is, and that no later paragraph repeats."""
+    body is, and that no later paragraph repeats (``_repeated_later``)."""
     for position in range(start, min(len(lines), start + LEAD_WITHIN)):
         line = lines[position]
         if line.shape != "body" or line.bulleted:
             continue
         if body_indent is not None and line.indent != body_indent:
             continue
-        key = lines[position].key
-        if not any(key in later.key for later in lines[position + 1 :]):
+        # repeated further on (inside a longer paragraph, or whole): a deck, a pull quote, a box;
+        # printed twice in a row it is the lead all the same
+        if not _repeated_later(lines, position):
             return position
     return None
 

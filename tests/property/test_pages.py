@@ -226,11 +226,6 @@ def test_one_process_and_two_give_the_same_output(corpus: list[Page]) -> None:
 # -- known bugs the properties found, pinned as strict xfails ------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the fact guard reads only what the paragraph has and its copy lacks: 第十条 is a subsequence "
-    "of 第十一条 (3月1日 of 3月12日), so it 'states nothing new' and goes as a near copy (property a)",
-)
 @pytest.mark.parametrize(
     ("one", "other"),
     [
@@ -246,11 +241,6 @@ def test_an_ordinal_or_date_that_is_a_prefix_of_another_survives(one: str, other
     assert fold(one) in out and fold(twin) in out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="page._lead skips a body paragraph repeated later: when the lead is printed twice, the pull "
-    "quote above it is no front matter on the first pass and goes on the second (property b)",
-)
 def test_a_pull_quote_over_a_lead_printed_twice_goes_on_the_first_pass() -> None:
     quote = "江州市今年新建城市公园十二座，新增绿地面积三百四十公顷"
     lead = IND + quote + "。" + DISTINCT[1]

@@ -134,11 +134,6 @@ def test_paragraph_spans_end_before_their_line_ending_in_every_layout() -> None:
     assert len(spans(text, "wrapped")) == 4
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a short page whose only in-block break ends a sentence before an indented line is read as "
-    "blank-lines (the 'one odd break' rule), so its two body lines become one paragraph",
-)
 def test_a_short_lines_page_with_one_break_is_lines() -> None:
     text = "\r\n".join(
         ["", "城南新建两所小学", IDEO, IDEO + "正文第一句说了一件事。", IDEO + "正文第二句又说了一件事。", ""]

@@ -213,11 +213,6 @@ def test_unbroken_body_lines_are_not_joined() -> None:
 # -- known false joins (found in ../shared/eval/wild, re-made with invented names) ------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="head ends with a character of DANGLING_WORDS that ends a longer word (作为, 高地, 参与, 导向): "
-    "the last character is read, not the last word, so a heading is joined into the body",
-)
 @pytest.mark.parametrize(
     "head",
     [
@@ -232,11 +227,6 @@ def test_a_heading_ending_in_a_word_like_zuowei_is_not_joined(head: str) -> None
     assert not decide_line_join(head, IND + "近年来，全县新建学校十二所，招聘教师三百余名。").join
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="NOT_OPENING holds 地, 过 and 着, which open common words (地点, 过去, 着眼): a label or heading "
-    "line is joined to the next line",
-)
 @pytest.mark.parametrize(
     ("head", "tail"),
     [
@@ -251,11 +241,6 @@ def test_a_line_opening_with_a_word_starting_with_di_or_guo_is_not_a_continuatio
     assert not decide_line_join(head, tail).join
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_names_go_on accepts any short run of Han characters (commas included) as more names: a "
-    "complete byline is joined to a short first sentence, a 记者手记 label to its heading",
-)
 @pytest.mark.parametrize(
     ("head", "tail"),
     [
@@ -268,11 +253,6 @@ def test_a_complete_byline_is_not_joined_to_the_body(head: str, tail: str) -> No
     assert not decide_line_join(head, tail).join
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a figure label (229, 3.57万亿, a circled ④) is joined to the next line when that line opens "
-    "with a digit or with 日/年/月 as a word: 'a number spans the joint' reads no further",
-)
 @pytest.mark.parametrize(
     ("head", "tail"),
     [
