@@ -50,6 +50,9 @@ SENTENCE_MIN_CHARS = 6
 MIN_ALIGNED = 2
 #: at most one OCR slip per this many characters (a worn copy changes more: it is other text)
 SLIP_EVERY = 8
+#: in a line shorter than this (a credit, a byline, a label) every character counts: 摄 after a
+#: name makes a photo credit, 版面 for 版式 another role
+SHORT_LINE = 16
 #: the longest stretch a copy may lack and still state the same thing (a lead-in, a filler word)
 MAX_INSERTION = 8
 #: jieba's part-of-speech tags of proper nouns: person, place, organisation, other
@@ -156,7 +159,7 @@ def _proper_nouns(text: str) -> tuple[tuple[int, int], ...]:
 
 def _states_a_fact(text: str, run: _Run, slips: int, sources: Sequence[str]) -> bool:
     piece = text[run.start : run.end]
-    if any(ch.isdigit() or ch in NEGATIONS for ch in piece):
+    if len(text) < SHORT_LINE or any(ch.isdigit() or ch in NEGATIONS for ch in piece):
         return True
     if run.inserted:
         if len(piece) > MAX_INSERTION or any(ch in NUMERALS for ch in piece):
