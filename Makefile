@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test check lint type fmt eval real wild bench bench-check clean
+.PHONY: install demo test test-fast check lint type fmt eval real wild bench bench-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,11 @@ demo: install  ## clean the bundled seed article and say what was removed and wh
 	@# exit status 1 means "changed something", which is what the demo is for
 	$(BIN)/dedup clean fixtures/seed/article.txt -o - --summary || [ $$? -eq 1 ]
 
-test: install
+test: install  ## the whole suite, as CI runs it
 	$(BIN)/pytest
+
+test-fast: install  ## without the tests that install pre-commit environments
+	$(BIN)/pytest -m "not slow"
 
 lint: install
 	$(BIN)/ruff check dedup tests bench

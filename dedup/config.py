@@ -123,6 +123,10 @@ class Config:
             "datasketch": _version("datasketch"),
             "hash_scheme": HASH_SCHEME,
             "segmenter": f"{segmenter}-{_version(segmenter)}-hmm-off",
+            # the fact guard reads proper nouns with jieba's tagger (HMM on), and keys fold
+            # Traditional to Simplified with OpenCC's table: both change decisions
+            "tagger": f"jieba-{_version('jieba')}-posseg",
+            "opencc": _version("opencc"),
             "settings": hashlib.sha256(settings.encode()).hexdigest()[:16],
         }
 

@@ -17,10 +17,11 @@ if TYPE_CHECKING:
 #:
 #: ``exact``        the same paragraph after normalisation
 #: ``near``         an edited copy (re-punctuated, re-spaced, a few characters or a phrase changed)
-#: ``fragment``     a piece of one other paragraph (prefix, suffix, middle)
+#: ``fragment``     a piece of one other paragraph (its start or end; furniture: any part)
 #: ``splice``       pieces of two or more other paragraphs glued together
 #: ``boilerplate``  a short line (source, editor, share buttons) already seen in an earlier article
 #: ``marker``       a newspaper continuation marker such as ``（上接第一版）``
+#: ``label``        a box's or figure's bare label (核心阅读, 2.5%) gone with what it labelled
 RemovalKind = Literal["exact", "near", "fragment", "splice", "boilerplate", "marker", "label"]
 
 #: How the rest of a paragraph reads, decided from its shape (see ``text/shape.py``).

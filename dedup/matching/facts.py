@@ -55,6 +55,8 @@ SLIP_EVERY = 8
 SHORT_LINE = 16
 #: the longest stretch a copy may lack and still state the same thing (a lead-in, a filler word)
 MAX_INSERTION = 8
+#: characters read on each side of an added stretch to tag the names in it
+NAME_CONTEXT = 8
 #: jieba's part-of-speech tags of proper nouns: person, place, organisation, other
 _PROPER = ("nr", "ns", "nt", "nz")
 
@@ -71,8 +73,12 @@ class _Run:
     facing: str = ""
 
 
+_NOT_CONTENT = re.compile(r"[\W_]+")
+
+
 def _content(text: str) -> str:
-    return "".join(ch for ch in text if ch.isalnum())
+    """Letters, digits and Han characters only (bullets, dashes, symbols are layout)."""
+    return _NOT_CONTENT.sub("", text)
 
 
 def _window(text: str, source: str) -> str:
@@ -147,6 +153,8 @@ def _proper_nouns(text: str) -> tuple[tuple[int, int], ...]:
     import jieba
     import jieba.posseg
 
+    # HMM on here (unlike segmentation): it is what finds names the dictionary lacks; the tagger's
+    # version is part of the settings' fingerprint (``Config.fingerprint``)
     jieba.setLogLevel(60)
     spans = []
     position = 0
@@ -159,13 +167,26 @@ def _proper_nouns(text: str) -> tuple[tuple[int, int], ...]:
 
 def _states_a_fact(text: str, run: _Run, slips: int, sources: Sequence[str]) -> bool:
     piece = text[run.start : run.end]
-    if len(text) < SHORT_LINE or any(ch.isdigit() or ch in NEGATIONS for ch in piece):
+    if len(text) < SHORT_LINE or any(ch.isdigit() for ch in piece):
+        return True
+    if any(ch in NEGATIONS for ch in piece + run.facing):
+        # 未完成 for 已完成, 非居民 for 居民: the statement turned round
         return True
     if run.inserted:
         if len(piece) > MAX_INSERTION or any(ch in NUMERALS for ch in piece):
             return True
+        if run.end - run.start < 2:
+            return False  # one character is no name
         # a name the copy states elsewhere (习近平： over his own words) is no news
-        names = [text[start:end] for start, end in _proper_nouns(text) if start < run.end and run.start < end]
+        # the tagger reads the run in its context: a few characters each side are enough for a
+        # name and keep the (pure-Python, HMM) tagging short
+        left = max(0, run.start - NAME_CONTEXT)
+        window = text[left : run.end + NAME_CONTEXT]
+        names = [
+            window[start:end]
+            for start, end in _proper_nouns(window)
+            if left + start < run.end and run.start < left + end
+        ]
         return any(not any(name in source for source in sources) for name in names)
     if _misread(piece, run.facing):
         # a numeral in place of a numeral is another number; in place of another character
@@ -220,19 +241,27 @@ def own_content(text: str, sources: Sequence[str], covered: int = 0) -> list[str
 
 def states_nothing_new(text: str, sources: Sequence[str], covered: int = 0) -> bool:
     """Every fact of ``text`` is in ``sources``: removing it loses nothing."""
+    return _nothing_new(text, tuple(sources), covered)
+
+
+@lru_cache(maxsize=1 << 15)
+def _nothing_new(text: str, sources: tuple[str, ...], covered: int) -> bool:
+    # a document's resolution asks again after each removal (strings hash once: cheap keys)
     return not own_content(text, sources, covered)
 
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 
 
-def _trigrams(text: str) -> set[str]:
-    return {text[i : i + 3] for i in range(len(text) - 2)}
+@lru_cache(maxsize=1 << 16)
+def _trigrams(text: str) -> frozenset[str]:
+    return frozenset(text[i : i + 3] for i in range(len(text) - 2))
 
 
-def _sentences(raw: str) -> list[str]:
+@lru_cache(maxsize=1 << 14)
+def _sentences(raw: str) -> tuple[str, ...]:
     """The sentences of a text as written, folded (``text.normalize.fold``)."""
-    return [_content(fold(sentence)) for sentence in _SENTENCE_END.split(raw)]
+    return tuple(_content(fold(sentence)) for sentence in _SENTENCE_END.split(raw))
 
 
 def _slips(text: str, other: str) -> set[int]:
@@ -244,7 +273,7 @@ def _slips(text: str, other: str) -> set[int]:
     }
 
 
-def _holds(sentence: str, grams: set[str], other: str, held: set[str]) -> bool:
+def _holds(sentence: str, grams: frozenset[str], other: str, held: frozenset[str]) -> bool:
     """``other`` holds ``SENTENCE_KEPT`` of the sentence's 3-grams, a 3-gram across an OCR slip
     counting as held."""
     need = SENTENCE_KEPT * len(grams)
@@ -263,6 +292,12 @@ def _holds(sentence: str, grams: set[str], other: str, held: set[str]) -> bool:
 
 
 def sentences_survive(raw: str, sources: Sequence[str], spliced: bool = False) -> bool:
+    """Every sentence of ``raw`` survives in ``sources`` (see ``_sentences_survive``)."""
+    return _sentences_survive(raw, tuple(sources), spliced)
+
+
+@lru_cache(maxsize=1 << 15)
+def _sentences_survive(raw: str, sources: tuple[str, ...], spliced: bool) -> bool:
     """Every sentence of ``raw`` has a copy: one sentence of ``sources`` (the covering paragraphs
     as written, in the order ``raw`` takes from them) holding ``SENTENCE_KEPT`` of its character
     3-grams, OCR slips forgiven.  A sentence pieced together from sentences of one paragraph is

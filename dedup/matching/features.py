@@ -26,7 +26,7 @@ from dedup.matching.shingle import shingles as make_shingles
 from dedup.matching.signature import sign
 from dedup.records import Document, Key, Paragraph, Shingles
 from dedup.text.joins import BARE_NUMERAL, CLAUSE, DANGLING_WORDS, NOT_OPENING
-from dedup.text.layout import Layout, choose_layout, lines_of
+from dedup.text.layout import Layout, layout_of, lines_of
 from dedup.text.normalize import normalize
 from dedup.text.page import PageLine, is_bulleted, is_quotation, page_structure
 from dedup.text.segment import split_paragraphs
@@ -192,8 +192,7 @@ class Extractor:
 
     def layout(self, text: str) -> Layout:
         """The document's layout: the configured one, or the one its text shows."""
-        chosen = self.config.paragraphs
-        return choose_layout(text) if chosen == "auto" else chosen
+        return layout_of(text, self.config.paragraphs)
 
 
 def _key_hash(key: str) -> int:

@@ -4,11 +4,11 @@ Two questions, two indexes:
 
 * copies (exact, edited): MinHash LSH.  ``BandIndex`` maps band keys to
   paragraphs: compact and fast for a run over a corpus, with band keys computed
-  in numpy next to the signatures (``band_keys``).  The shared index of the
-  pre-commit check (``store.py``) uses datasketch's ``MinHashLSH`` itself, which
-  can live in Redis.  Bands are weighted toward recall; every candidate is
-  verified exactly afterwards, so a false candidate costs time, never a wrong
-  removal.
+  in numpy next to the signatures (``band_keys``).  The pre-commit check stores
+  band keys in SQLite (``precommit.sqlite_store``), or uses datasketch's
+  ``MinHashLSH`` itself on Redis (``precommit.redis_store``).  Bands are weighted
+  toward recall; every candidate is verified exactly afterwards, so a false
+  candidate costs time, never a wrong removal.
 * containment (fragments, splices), which Jaccard-based LSH cannot find (a
   fragment of a fifth of a paragraph has a Jaccard of at most 0.2 with it):
   ``ShingleIndex``, an inverted index from shingle to paragraphs.  Across a

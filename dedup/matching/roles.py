@@ -33,13 +33,7 @@ def may_be_fragment(p: Item, config: Config) -> bool:
         return False
     if p.front_matter or p.highlight:
         return p.size >= MIN_PIECE_CHARS
-    if p.paragraph.shape == "body":
-        return p.size >= config.min_chars
-    # a line that stops on a comma or a word like 为 or 的 is a cut sentence,
-    # however short, even right under the title
-    if p.dangling and p.size >= 6 and not p.is_title:
-        return True
-    return not p.in_title_zone and p.size >= 16 and p.clauses >= 2
+    return _body_or_cut_line(p, config)
 
 
 def may_cover(q: Item, config: Config) -> bool:
@@ -47,11 +41,18 @@ def may_cover(q: Item, config: Config) -> bool:
     subheadings, bylines and the page's furniture may not."""
     if q.in_headline or q.front_matter or q.highlight:
         return False
-    if q.paragraph.shape == "body":
-        return q.size >= config.min_chars
-    if q.dangling and q.size >= 6 and not q.is_title:
+    return _body_or_cut_line(q, config)
+
+
+def _body_or_cut_line(p: Item, config: Config) -> bool:
+    """Body text long enough to compare, or a heading-shaped line that reads as a cut sentence."""
+    if p.paragraph.shape == "body":
+        return p.size >= config.min_chars
+    # a line that stops on a comma or a word like 为 or 的 is a cut sentence,
+    # however short, even right under the title
+    if p.dangling and p.size >= 6 and not p.is_title:
         return True
-    return not q.in_title_zone and q.size >= 16 and q.clauses >= 2
+    return not p.in_title_zone and p.size >= 16 and p.clauses >= 2
 
 
 def is_cut_from(p: Item, q: Item) -> bool:

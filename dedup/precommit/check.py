@@ -51,7 +51,8 @@ from dedup.precommit.store import Store, describe_mismatch, is_redis, open_store
 from dedup.precommit.sync import Progress, SyncReport, open_index, replace_damaged, silent, sync
 from dedup.records import NearCopy
 from dedup.run.document import clean_document
-from dedup.text.rewrite import rewrite
+from dedup.text.layout import layout_of
+from dedup.text.rewrite import rewrite_page
 from dedup.text.segment import split_paragraphs
 
 # --------------------------------------------------------------------------- records
@@ -211,11 +212,13 @@ class _Checker:
     def _rewrite(self, path: str, removed: set[int]) -> None:
         target = self.repo.root / path
         _, text, encoding = read_file(target, path)
+        # read as the check read it, and written as the cleaner writes that layout
+        layout = layout_of(text, self.config.paragraphs)
         paragraphs = [
             dataclasses.replace(p, content_start=p.start, content_end=p.end, is_marker=False)
-            for p in split_paragraphs(text)
+            for p in split_paragraphs(text, layout=layout)
         ]
-        cleaned = rewrite(text, paragraphs, removed, set())
+        cleaned = rewrite_page(text, paragraphs, removed, set(), layout)
         try:
             data = cleaned.encode(encoding)
         except UnicodeEncodeError as err:
@@ -299,7 +302,7 @@ def check(
                 rebuilt=rebuilt,
             )
             files = FileCache(store, repo, config)
-            candidates = IndexCandidates(store, files, Order(repo, changed), config)
+            candidates = IndexCandidates(store, files, Order(repo, changed, config.paragraphs), config)
             checker = _Checker(store, repo, config, files, candidates, targets, tracked)
             checked = tuple(checker.check_file(path, fix) for path in targets)
             return CheckReport(

@@ -12,6 +12,7 @@ from dedup.errors import InputError
 from dedup.files.decoding import decode_text
 from dedup.precommit.records import key_hash
 from dedup.precommit.repository import Repository
+from dedup.text.layout import layout_of
 from dedup.text.normalize import normalize
 from dedup.text.segment import split_paragraphs
 
@@ -24,9 +25,11 @@ class Order:
     committed version already had is not new.
     """
 
-    def __init__(self, repo: Repository, changed: set[str] | None) -> None:
+    def __init__(self, repo: Repository, changed: set[str] | None, paragraphs: str = "auto") -> None:
         self.repo = repo
         self.changed = changed
+        #: the ``paragraphs`` setting: committed text is read as the check reads new text
+        self.paragraphs = paragraphs
         self._head: dict[str, frozenset[int]] = {}
 
     def is_new(self, path: str, key: int) -> bool:
@@ -50,7 +53,7 @@ class Order:
                     text = decode_text(data, path)[0]
                 except InputError:
                     text = ""
-                for p in split_paragraphs(text):
+                for p in split_paragraphs(text, layout=layout_of(text, self.paragraphs)):
                     if p.has_content:
                         keys.add(
                             key_hash(normalize(text[p.content_start : p.content_end], p.content_start).text)

@@ -29,7 +29,7 @@ from dedup.matching.item import Item
 from dedup.matching.resolve import DocumentOrder, near_copy, resolve_document
 from dedup.matching.verify import Decision, evaluate
 from dedup.records import Document, Flag, Join, NearCopy, Paragraph, Removal, Result
-from dedup.text.joins import decide_join, join_lines
+from dedup.text.joins import decide_join, join_lines, joined
 from dedup.text.layout import Layout
 from dedup.text.normalize import normalize
 from dedup.text.rewrite import rewrite_page
@@ -197,16 +197,7 @@ def _joins(
         )
         if verdict.join:
             whole[head.index] += tail_text
-            joins.append(
-                Join(
-                    head=head.index,
-                    tail=tail.index,
-                    start=head.content_end,
-                    end=tail.content_start,
-                    score=round(verdict.score, 2),
-                    evidence=verdict.evidence,
-                )
-            )
+            joins.append(joined(head, tail, verdict))
     return joins[::-1]
 
 

@@ -337,14 +337,17 @@ def join_lines(
             current, tail_text, ahead=ahead, is_title=head.index == first_index, segmenter=segmenter
         )
         if verdict.join:
-            joins.append(
-                Join(
-                    head=head.index,
-                    tail=tail.index,
-                    start=head.content_end,
-                    end=tail.content_start,
-                    score=round(verdict.score, 2),
-                    evidence=verdict.evidence,
-                )
-            )
+            joins.append(joined(head, tail, verdict))
     return joins
+
+
+def joined(head: Paragraph, tail: Paragraph, verdict: JoinDecision) -> Join:
+    """The record of a join: what the cleaned copy removes between the halves, and why."""
+    return Join(
+        head=head.index,
+        tail=tail.index,
+        start=head.content_end,
+        end=tail.content_start,
+        score=round(verdict.score, 2),
+        evidence=verdict.evidence,
+    )

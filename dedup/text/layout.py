@@ -120,6 +120,15 @@ def choose_layout(text: str) -> Layout:
     return "lines"
 
 
+def layout_of(text: str, chosen: str) -> Layout:
+    """The layout to read ``text`` with: ``chosen`` (a setting), or the text's own when ``auto``."""
+    if chosen == "auto":
+        return choose_layout(text)
+    if chosen not in ("blank-lines", "lines", "wrapped"):
+        raise ValueError(f"unknown paragraph layout {chosen!r}")
+    return chosen  # type: ignore[return-value]
+
+
 def paragraph_spans(text: str, layout: Layout) -> Iterator[tuple[int, int]]:
     """Spans of the paragraphs' raw text (surrounding whitespace included, line endings not)."""
     lines = lines_of(text)

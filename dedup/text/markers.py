@@ -2,7 +2,8 @@
 
 They are recognised by their structure, not from a list: a bracket, a jump verb
 (上接/下转/转/接/续/见/承 …), a page reference in any numeral style, an optional
-unit (版/页/面), and a closing bracket, with nothing else inside.  A bracketed
+unit (版/页/面), and a closing bracket, with nothing else inside; or a serial's
+"to be continued" (未完待续, 待续) in brackets or alone on its line.  A bracketed
 note that merely mentions a page (``（黎秀芳发言见第五版）``) is content, not a
 marker, because more than the jump itself stands inside the brackets.
 """
@@ -23,12 +24,14 @@ _PAGE = (
     r"|[上下前后次本](?:一)?(?:版|页|期)"
 )
 _JUMP = rf"(?:本报|本刊)?\s*{_VERB}\s*(?:本报|本刊)?\s*(?:{_PAGE})"
-_ONE = rf"{_OPEN}\s*{_JUMP}(?:\s*[，,、;；]\s*{_JUMP})*\s*{_CLOSE}"
+#: a serial's "to be continued": the jump to a later issue, no page named
+_SERIAL = r"(?:未完待续|未完|待续)"
+_ONE = rf"{_OPEN}\s*(?:{_JUMP}(?:\s*[，,、;；]\s*{_JUMP})*|{_SERIAL})\s*{_CLOSE}"
 
 #: one or more markers, possibly with spaces between them
 MARKERS = re.compile(rf"(?:\s*{_ONE})+\s*")
 #: a whole line that is a jump without brackets, e.g. ``——下转第2版`` or ``上接第一版``
-_BARE_LINE = re.compile(rf"[\s\-—－–…·]*{_JUMP}[\s\-—－–…·]*")
+_BARE_LINE = re.compile(rf"[\s\-—－–…·]*(?:{_JUMP}|{_SERIAL})[\s\-—－–…·]*")
 # no "^": pattern.match(text, pos) anchors at pos, where "^" would not match
 _AT_START = re.compile(rf"(?:\s*{_ONE})+\s*")
 _AT_END = re.compile(rf"\s*(?:{_ONE}\s*)+$")

@@ -22,6 +22,18 @@ def _indentation(text: str, position: int) -> str:
     return lead if not lead.strip() else ""
 
 
+def _kept(paragraphs: Sequence[Paragraph], removed: Collection[int]) -> list[Paragraph]:
+    return [p for p in paragraphs if p.index not in removed and p.has_content]
+
+
+def _nothing_to_do(
+    kept: Sequence[Paragraph], removed: Collection[int], joins: Collection[tuple[int, int]]
+) -> bool:
+    """Nothing removed, joined or trimmed (a marker cut off a paragraph's edge): the text stands."""
+    trimmed = any(p.content_start != p.start or p.content_end != p.end for p in kept)
+    return not removed and not joins and not trimmed
+
+
 def glue(head: str, tail: str) -> str:
     """What goes between the two halves of a re-joined paragraph."""
     if head[-1:].isascii() and head[-1:].isalnum() and tail[:1].isascii() and tail[:1].isalnum():
@@ -37,9 +49,8 @@ def rewrite(
 ) -> str:
     """The cleaned text.  ``removed``: indices of paragraphs left out;
     ``joins``: (head, tail) index pairs of kept paragraphs to re-join."""
-    kept = [p for p in paragraphs if p.index not in removed and p.has_content]
-    trimmed = any(p.content_start != p.start or p.content_end != p.end for p in kept)
-    if not removed and not joins and not trimmed:
+    kept = _kept(paragraphs, removed)
+    if _nothing_to_do(kept, removed, joins):
         return text
     if not kept:
         return ""
@@ -78,9 +89,8 @@ def rewrite_lines(
     lines stay, except that a removed block does not leave two of them next to each other (the one
     that closed the block goes, so the page keeps its single separators).
     """
-    kept = [p for p in paragraphs if p.index not in removed and p.has_content]
-    trimmed = any(p.content_start != p.start or p.content_end != p.end for p in kept)
-    if not removed and not joins and not trimmed:
+    kept = _kept(paragraphs, removed)
+    if _nothing_to_do(kept, removed, joins):
         return text
     if not kept:
         return ""

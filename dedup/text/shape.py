@@ -1,9 +1,10 @@
 """The shape of a paragraph: ``heading`` or ``body``, decided from how it ends.
 
 A paragraph is ``heading``-shaped (titles, subheadings, bylines, datelines) when
-it is short and no sentence ends in it; everything else is ``body``.  Headings
-are never removed as pieces of body text and never joined to the next paragraph
-(see ``joins``), so this one decision protects the top of every article.
+it is short and no sentence ends in it; everything else is ``body``.  A heading
+goes as a piece of body text only when it reads as a cut sentence or stands in a
+page's furniture (``matching.roles``), and is joined to the next line only on
+direct evidence (``joins``): this one decision protects the top of every article.
 
 The shape depends on the paragraph's text alone, which is why ``segment`` can
 decide it for every paragraph without knowing anything about its neighbours.
@@ -16,12 +17,12 @@ import re
 from dedup.records import Shape
 
 #: punctuation that ends a sentence
-_SENTENCEFINAL = "。！？!?；;"
+_SENTENCE_FINAL = "。！？!?；;"
 #: punctuation that ends a sentence, or a line that is complete as it stands
-FINAL = frozenset(_SENTENCEFINAL + "…：:")
+FINAL = frozenset(_SENTENCE_FINAL + "…：:")
 #: closing quotes and brackets: a sentence may end just inside them (``……任务。”``)
 CLOSERS = "”’」』）)】〕］]》〉\"'"
-_SENTENCE_END = re.compile(f"[{_SENTENCEFINAL}]")
+_SENTENCE_END = re.compile(f"[{_SENTENCE_FINAL}]")
 
 #: headings are short; a longer line without final punctuation is body text
 HEADING_MAX_CHARS = 64

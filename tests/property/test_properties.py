@@ -12,12 +12,12 @@ characters from either end of their source, are at least ``MIN_PIECE`` folded
 characters long, and are placed after the first body paragraph.  Several
 overlapping pieces of one paragraph, pieces cut exactly at a sentence end, short
 dangling clauses, pieces between the title and the first body paragraph, and
-copies that lack only a few edge characters trigger known bugs,
-pinned as strict xfails in tests/unit (test_match.py: a complete paragraph
-removed in favour of a piece of itself, a fragment in the title zone kept and
-glued to the next paragraph; test_pipeline.py: re-joins that cascade on a second
-pass); generating them here would make these properties fail at random until
-those are fixed.
+copies that lack only a few edge characters trigger known weaknesses (a complete
+paragraph removed in favour of a piece of itself, a fragment in the title zone
+kept and glued to the next paragraph, re-joins that cascade on a second pass),
+pinned among the golden cases' known failures (fixtures/cases/known_failures.txt);
+generating them here would make these properties fail at random until those are
+fixed.
 
 ``DEDUP_PROPERTY_EXAMPLES`` sets the number of examples per property (default 100).
 """
@@ -140,7 +140,7 @@ def documents(draw: st.DrawFn) -> Built:
             head, tail = _piece(draw, source, keep_head=False), _piece(draw, other, keep_head=True)
             piece = head + tail if head and tail else None
         if piece:
-            # below the first body paragraph: see the title-zone xfail in tests/unit/test_match.py
+            # below the first body paragraph: a fragment in the title zone is a known weakness
             paragraphs.insert(draw(st.integers(1, len(paragraphs))), piece)
     if draw(st.booleans()):
         paragraphs.insert(0, "社区工作者回信勉励全体居民")

@@ -173,3 +173,19 @@ def test_content_bounds_strips_whitespace_around_content() -> None:
 def test_content_bounds_marker_line_followed_by_a_glued_marker() -> None:
     text = "（下转第七版）\n（上接第一版）居间对民事纠纷双方作出行政决定。"
     assert _content(text) == "居间对民事纠纷双方作出行政决定。"
+
+
+@pytest.mark.parametrize("line", ["（未完待续）", "未完待续", "——待续——", "【未完待续】", "(待续)"])
+def test_a_serial_to_be_continued_line_is_a_marker(line: str) -> None:
+    assert is_marker(line)
+
+
+def test_a_serial_marker_after_the_last_sentence_is_cut_off() -> None:
+    text = "连载到此告一段落，下期再见。（未完待续）"
+    assert content_bounds(text) == (0, text.index("（"))
+
+
+def test_the_words_to_be_continued_inside_a_sentence_are_text() -> None:
+    text = "他说：“未完待续的故事，总会有人接着讲。”"
+    assert not is_marker(text)
+    assert content_bounds(text) == (0, len(text))
