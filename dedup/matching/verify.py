@@ -161,7 +161,6 @@ def _contiguous(q: Item, p: Item, part: int, max_gap: int) -> bool:
     ``max_gap`` left out.
     """
     from rapidfuzz import fuzz
-    from rapidfuzz.distance import LCSseq
 
     start, end = _longest_run(part, p.size, bridge=3)
     if end <= start:
@@ -170,9 +169,22 @@ def _contiguous(q: Item, p: Item, part: int, max_gap: int) -> bool:
     best = fuzz.partial_ratio_alignment(piece, q.key.text, score_cutoff=80)
     if best is None:
         return False
-    # widen the window: q may hold a phrase the piece lost
+    # the stretch the alignment found first; then a wider window, as q may hold a phrase the
+    # piece lost (an LCS is not unique: in the wider window its first letters may pair with an
+    # earlier occurrence and make a tight copy look stretched)
     slack = len(piece) // 6 + 2
-    window = q.key.text[max(0, best.dest_start - slack) : best.dest_end + slack]
+    windows = (
+        q.key.text[best.dest_start : best.dest_end],
+        q.key.text[max(0, best.dest_start - slack) : best.dest_end + slack],
+    )
+    return any(_aligns(piece, window, max_gap) for window in windows)
+
+
+def _aligns(piece: str, window: str, max_gap: int) -> bool:
+    """Nearly all of ``piece`` aligns with ``window``, leaving out no run longer than ``max_gap``,
+    and what the window has in between is no more than a phrase."""
+    from rapidfuzz.distance import LCSseq
+
     blocks = [b for b in LCSseq.opcodes(piece, window).as_matching_blocks() if b.size]
     matched = sum(b.size for b in blocks)
     if not blocks or matched < 0.8 * len(piece):
