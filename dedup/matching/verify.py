@@ -33,6 +33,7 @@ from dedup.matching.roles import is_cut_from, may_be_copy_of, may_be_fragment, m
 from dedup.matching.shingle import bit_span, covered_bits, jaccard, longest_gap
 from dedup.records import Match, RemovalKind
 from dedup.text.normalize import origin
+from dedup.text.page import sentence_keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,13 +161,24 @@ def _contiguous(q: Item, p: Item, part: int, max_gap: int) -> bool:
     (rapidfuzz): nearly all of it must align, with no run longer than
     ``max_gap`` left out.
     """
-    from rapidfuzz import fuzz
-
     start, end = _longest_run(part, p.size, bridge=3)
     if end <= start:
         return False
-    piece = p.key.text[start:end]
-    best = fuzz.partial_ratio_alignment(piece, q.key.text, score_cutoff=80)
+    return _piece_of(p.key.text[start:end], q.key.text, max_gap)
+
+
+def _each_sentence_of(q: Item, p: Item, max_gap: int) -> bool:
+    """Whether every sentence of ``p`` is one piece of ``q`` (a deck stitched from sentences of one
+    body paragraph: furniture)."""
+    sentences = sentence_keys(p.key.source)
+    return bool(sentences) and all(_piece_of(s, q.key.text, max_gap) for s in sentences)
+
+
+def _piece_of(piece: str, text: str, max_gap: int) -> bool:
+    """Whether ``piece`` is one stretch of ``text`` up to small edits (see ``_contiguous``)."""
+    from rapidfuzz import fuzz
+
+    best = fuzz.partial_ratio_alignment(piece, text, score_cutoff=80)
     if best is None:
         return False
     # the stretch the alignment found first; then a wider window, as q may hold a phrase the
@@ -174,8 +186,8 @@ def _contiguous(q: Item, p: Item, part: int, max_gap: int) -> bool:
     # earlier occurrence and make a tight copy look stretched)
     slack = len(piece) // 6 + 2
     windows = (
-        q.key.text[best.dest_start : best.dest_end],
-        q.key.text[max(0, best.dest_start - slack) : best.dest_end + slack],
+        text[best.dest_start : best.dest_end],
+        text[max(0, best.dest_start - slack) : best.dest_end + slack],
     )
     return any(_aligns(piece, window, max_gap) for window in windows)
 
@@ -397,7 +409,8 @@ def _covered_by(p: Item, candidates: Sequence[Item], config: Config, memo: Masks
     if len(cover.chosen) > 1 and not furniture and not _cut_and_glued(p, cover):
         return None
     if not all(
-        _contiguous(q, p, gain, config.max_gap) for q, gain in zip(cover.chosen, cover.gains, strict=True)
+        _contiguous(q, p, gain, config.max_gap) or (furniture and _each_sentence_of(q, p, config.max_gap))
+        for q, gain in zip(cover.chosen, cover.gains, strict=True)
     ):
         return None
     if len(cover.chosen) == 1 and not is_cut_from(p, cover.chosen[0]):
