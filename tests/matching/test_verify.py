@@ -233,7 +233,8 @@ def test_a_highlight_found_word_for_word_after_an_earlier_occurrence_of_its_firs
     # the body paragraph says 江西 just before the sentence the highlight repeats: the alignment
     # must not pair the highlight's first word with that earlier occurrence
     ind = "\u3000\u3000"
-    quote = "“江西的农民对种粮充满信心，每一年种粮的农户数量都在增长，" + "粮食生产必将更加稳定，这个趋势不可阻挡。”"
+    quote = "“江西的农民对种粮充满信心，每一年种粮的农户数量都在增长，"
+    quote += "粮食生产必将更加稳定，这个趋势不可阻挡。”"
     highlight = ind + "■" + quote
     body = (
         ind
