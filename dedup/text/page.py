@@ -121,9 +121,11 @@ def _repeated_later(lines: Sequence[PageLine], position: int) -> bool:
     on (a deck stitched from sentences of the body)."""
     key = lines[position].key
     later = lines[position + 1 :]
-    for offset, line in enumerate(later):
-        if key in line.key and (key != line.key or offset > 0):
-            return True
+    if later and later[0].key == key:
+        # printed twice in a row: the twin is the same paragraph, not a later one
+        later = later[1:]
+    if any(key in line.key for line in later):
+        return True
     sentences = lines[position].sentences
     return bool(sentences) and all(any(s in line.key for line in later) for s in sentences)
 
