@@ -25,8 +25,8 @@ test-fast: install  ## without the tests that install pre-commit environments
 	$(BIN)/pytest -m "not slow"
 
 lint: install
-	$(BIN)/ruff check dedup tests bench
-	$(BIN)/ruff format --check dedup tests bench
+	$(BIN)/ruff check dedup tests bench tools
+	$(BIN)/ruff format --check dedup tests bench tools
 
 type: install
 	$(BIN)/mypy dedup
@@ -34,8 +34,8 @@ type: install
 check: lint type test
 
 fmt: install
-	$(BIN)/ruff format dedup tests bench
-	$(BIN)/ruff check --fix dedup tests bench
+	$(BIN)/ruff format dedup tests bench tools
+	$(BIN)/ruff check --fix dedup tests bench tools
 
 eval: install  ## dev-set scores (EVAL_INPUT / EVAL_GOLD to use another set)
 	$(BIN)/python bench/devset.py

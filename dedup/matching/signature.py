@@ -6,12 +6,19 @@ The permutations are datasketch's own (taken from a ``MinHash`` built with our
 seed and scheme); applying them is done here in numpy over a whole batch of
 paragraphs at once, which gives the same values as ``MinHash.update_batch``
 with an identity hash function (tested) at several times the speed.
+
+Importing datasketch pulls in scipy (half a second, in every process), only to
+read 256 numbers: the permutations of the default settings are therefore
+shipped in the package (``permutations/*.npy``, keyed by scheme, seed and
+size; ``tools/tables.py`` writes them, a test checks them against datasketch),
+and datasketch is asked only for other seeds and sizes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -20,10 +27,28 @@ from dedup.matching.shingle import fmix32
 
 _U32 = np.uint32
 
+#: where the shipped permutations live
+SHIPPED = Path(__file__).with_name("permutations")
+
+
+def shipped_path(num_perm: int, seed: int) -> Path:
+    """The file that holds the permutations for ``num_perm`` and ``seed``, if shipped."""
+    return SHIPPED / f"{HASH_SCHEME}-seed{seed}-perm{num_perm}.npy"
+
 
 @lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's affine permutations ``(a, b)`` for ``num_perm`` and ``seed``."""
+    """datasketch's affine permutations ``(a, b)`` for ``num_perm`` and ``seed``:
+    shipped with the package, or (other settings) asked of datasketch."""
+    path = shipped_path(num_perm, seed)
+    if path.is_file():
+        a, b = np.load(path)
+        return np.ascontiguousarray(a, dtype=_U32), np.ascontiguousarray(b, dtype=_U32)
+    return datasketch_permutations(num_perm, seed)
+
+
+def datasketch_permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The permutations as datasketch makes them (imports datasketch and scipy)."""
     from datasketch import MinHash
 
     a, b = MinHash(num_perm=num_perm, seed=seed, scheme=HASH_SCHEME).permutations
