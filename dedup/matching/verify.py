@@ -53,6 +53,24 @@ class Decision:
         only final decisions are ever reported)."""
         return tuple(_region(q, self.item) for q in self.cover)
 
+    @property
+    def sources(self) -> tuple[Match, ...]:
+        """The covering paragraphs, each as a whole: the cheap form of ``matches``
+        for a run that writes no report (the region within each is not computed)."""
+        return tuple(
+            Match(
+                id=q.doc_id,
+                paragraph=q.paragraph.index,
+                start=q.paragraph.content_start,
+                end=q.paragraph.content_end,
+            )
+            for q in self.cover
+        )
+
+    def found_in(self, offsets: bool) -> tuple[Match, ...]:
+        """``matches`` when ``offsets`` are wanted, else ``sources``."""
+        return self.matches if offsets else self.sources
+
 
 @dataclass(slots=True)
 class _Cover:
