@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from dedup.config import HASH_SCHEME, Config
+from dedup.matching.core import compiled_core
 from dedup.matching.shingle import fmix32
 
 _U32 = np.uint32
@@ -60,19 +61,28 @@ def sign(shingle_sets: Sequence[np.ndarray], config: Config) -> np.ndarray:
     a, b = permutations(config.num_perm, config.seed)
     if not shingle_sets:
         return np.zeros((0, config.num_perm), dtype=_U32)
-    lengths = np.array([len(s) for s in shingle_sets])
-    if (lengths == 0).any():
+    bounds = np.zeros(len(shingle_sets) + 1, dtype=np.int64)
+    np.cumsum([len(s) for s in shingle_sets], out=bounds[1:])
+    if (bounds[1:] == bounds[:-1]).any():
         raise ValueError("cannot sign an empty shingle set")
-    flat = np.concatenate(shingle_sets).astype(_U32, copy=False)
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    out = np.empty((len(shingle_sets), config.num_perm), dtype=_U32)
+    flat = np.ascontiguousarray(np.concatenate(shingle_sets), dtype=_U32)
+    core = compiled_core()
+    return (minhash_rows if core is None else core.minhash_rows)(flat, bounds, a, b)
+
+
+def minhash_rows(flat: np.ndarray, bounds: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One MinHash row per set, set ``k`` being ``flat[bounds[k]:bounds[k + 1]]``
+    (non-empty): the definition, in numpy, of what the compiled core computes in C."""
+    sets = len(bounds) - 1
+    starts, lengths = bounds[:-1], np.diff(bounds)
+    out = np.empty((sets, len(a)), dtype=_U32)
     # bounded blocks keep the (shingles x permutations) matrix small
-    block = max(1, 65536 // config.num_perm)
+    block = max(1, 65536 // len(a))
     with np.errstate(over="ignore"):
         # datasketch pre-mixes every input hash with the MurmurHash3 finalizer
         mixed = fmix32(flat)
-        for first in range(0, len(shingle_sets), block):
-            last = min(len(shingle_sets), first + block)
+        for first in range(0, sets, block):
+            last = min(sets, first + block)
             lo = starts[first]
             hi = starts[last - 1] + lengths[last - 1]
             values = mixed[lo:hi, None] * a[None, :] + b[None, :]
