@@ -135,3 +135,45 @@ def minhash_rows(const uint32_t[::1] flat, const int64_t[::1] starts, const uint
                     if v < o[k, j]:
                         o[k, j] = v
     return out
+
+
+cdef inline bint contains(const uint32_t[::1] sorted_values, uint32_t value) noexcept nogil:
+    cdef Py_ssize_t lo = 0, hi = sorted_values.shape[0], mid
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if sorted_values[mid] < value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < sorted_values.shape[0] and sorted_values[lo] == value
+
+
+def covered_mask(const uint32_t[::1] hashes, const int32_t[:, ::1] spans, const uint32_t[::1] found,
+                 Py_ssize_t length):
+    """Characters covered by the shingles whose hash is in ``found`` (sorted),
+    as a bit set (bit i is character i; ``shingle.covered_bits`` of the
+    paragraph's ``char_table``)."""
+    cdef bytearray bits = bytearray((length + 8) // 8)
+    cdef unsigned char* out = bits
+    cdef Py_ssize_t i, c
+    with nogil:
+        for i in range(hashes.shape[0]):
+            if contains(found, hashes[i]):
+                for c in range(spans[i, 0], spans[i, 1]):
+                    out[c >> 3] |= <unsigned char>(1 << (c & 7))
+    return int.from_bytes(bits, "little")
+
+
+def shared_counts(const uint32_t[::1] found, list arrays):
+    """How many values of each array (distinct) occur in ``found`` (sorted, distinct)."""
+    cdef Py_ssize_t k, i, count
+    cdef const uint32_t[::1] values
+    counts = []
+    for k in range(len(arrays)):
+        values = arrays[k]
+        count = 0
+        for i in range(values.shape[0]):
+            if contains(found, values[i]):
+                count += 1
+        counts.append(count)
+    return counts

@@ -1,6 +1,7 @@
 """Which implementation runs the hot loops: the compiled core or pure Python.
 
-``compiled.pyx`` (word hashes, shingle hashes, MinHash rows) is built by
+``compiled.pyx`` (word hashes, shingle hashes, MinHash rows, and for
+verification shared-shingle counts and coverage bit sets) is built by
 ``pip install .`` where a C compiler exists; without it, or with the
 environment variable ``DEDUP_PURE=1``, the pure numpy functions it mirrors
 run instead.  Both give the same values (tests compare them), so the choice
@@ -22,6 +23,10 @@ class Core(Protocol):
     def word_hashes(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]: ...
 
     def shingle_arrays(self, tokens: list[str], size: int) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def covered_mask(self, hashes: np.ndarray, spans: np.ndarray, found: np.ndarray, length: int) -> int: ...
+
+    def shared_counts(self, found: np.ndarray, arrays: list[np.ndarray]) -> list[int]: ...
 
     def minhash_rows(
         self, flat: np.ndarray, starts: np.ndarray, a: np.ndarray, b: np.ndarray

@@ -20,8 +20,9 @@ import xxhash
 
 from dedup.config import Config
 from dedup.matching.core import compiled_core, implementation
-from dedup.matching.shingle import shingle_arrays, word_hash
+from dedup.matching.shingle import char_table, covered_bits, distinct, shingle_arrays, word_hash
 from dedup.matching.signature import minhash_rows, permutations
+from dedup.records import Shingles
 from dedup.text.normalize import fold
 from dedup.text.words import tokenize
 
@@ -114,3 +115,27 @@ def test_a_run_writes_the_same_bytes_compiled_or_pure(tmp_path: Path) -> None:
     compiled = _clean_all(tmp_path / "compiled", pure=False)
     assert pure[0] and pure[1]
     assert compiled == pure
+
+
+def _random_shingles(rng: random.Random, pool: list[int]) -> Shingles:
+    words = _random_words(rng, rng.choice((1, 2, 5, 30, 90)))
+    hashes, spans = shingle_arrays(words, 3)
+    # draw some hashes from a shared pool so that paragraphs overlap
+    hashes = np.array(
+        [rng.choice(pool) if rng.random() < 0.5 else h for h in hashes.tolist()], dtype=np.uint32
+    )
+    return Shingles(hashes, spans, len(words), distinct(hashes))
+
+
+def test_coverage_masks_and_shared_counts_are_the_pure_ones() -> None:
+    core = _core()
+    rng = random.Random(11)
+    pool = [rng.getrandbits(32) for _ in range(40)]
+    paragraphs = [_random_shingles(rng, pool) for _ in range(60)]
+    for p in paragraphs:
+        length = int(p.spans[-1, 1])
+        for q in paragraphs[:20]:
+            expected = covered_bits(char_table(p), q.distinct.tolist())
+            assert core.covered_mask(p.hashes, p.spans, q.distinct, length) == expected
+        counts = core.shared_counts(p.distinct, [q.distinct for q in paragraphs])
+        assert counts == [len(set(p.distinct.tolist()) & set(q.distinct.tolist())) for q in paragraphs]
