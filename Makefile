@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast check lint type fmt eval real wild bench bench-check clean
+.PHONY: install demo test test-fast check lint type fmt eval real wild bench bench-throughput bench-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,8 @@ test-fast: install  ## without the tests that install pre-commit environments
 	$(BIN)/pytest -m "not slow"
 
 lint: install
-	$(BIN)/ruff check dedup tests bench
-	$(BIN)/ruff format --check dedup tests bench
+	$(BIN)/ruff check dedup tests bench tools
+	$(BIN)/ruff format --check dedup tests bench tools
 
 type: install
 	$(BIN)/mypy dedup
@@ -34,8 +34,8 @@ type: install
 check: lint type test
 
 fmt: install
-	$(BIN)/ruff format dedup tests bench
-	$(BIN)/ruff check --fix dedup tests bench
+	$(BIN)/ruff format dedup tests bench tools
+	$(BIN)/ruff check --fix dedup tests bench tools
 
 eval: install  ## dev-set scores (EVAL_INPUT / EVAL_GOLD to use another set)
 	$(BIN)/python bench/devset.py
@@ -46,7 +46,10 @@ real: install  ## the 24 annotated real pages of ../shared/eval/real, each clean
 wild: install  ## a month of real pages (../shared/eval/wild) cleaned as one corpus, checked
 	$(BIN)/python bench/realpages.py wild
 
-bench: install  ## throughput and memory on ../shared/eval/big (BENCH_LIMIT for a subset)
+bench: install  ## dedup vs rensa vs the rjieba floor, big set and low-redundancy corpus (BENCH_LIMIT for a prefix)
+	$(BIN)/python bench/versus.py
+
+bench-throughput: install  ## the older benchmark: naive jieba + datasketch, jieba floor, dev set
 	$(BIN)/python bench/throughput.py
 
 bench-check: install  ## pre-commit check latency against a 10,000-article corpus

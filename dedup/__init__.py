@@ -51,18 +51,21 @@ def _as_documents(documents: Iterable[Document | str]) -> Iterator[Document]:
 
 
 def clean(
-    documents: Iterable[Document | str], config: Config | None = None, workers: int = 1
+    documents: Iterable[Document | str], config: Config | None = None, workers: int = 1, offsets: bool = True
 ) -> Iterator[Result]:
     """Clean documents in order, streaming one Result per document.
 
     Each document is compared with itself and with the documents before it;
     plain strings get their position as id.  ``workers`` processes share the
     per-document work (segmentation, signatures); the results are the same
-    for any number of workers.
+    for any number of workers.  With ``offsets=False`` a removal's ``matches``
+    name the repeated paragraphs but span them whole (the region within each is
+    not computed: a run that writes no report saves the time); the cleaned text
+    is the same.
     """
     from dedup.run import run
 
-    return run(_as_documents(documents), config, workers)
+    return run(_as_documents(documents), config, workers, offsets)
 
 
 def clean_text(text: str, config: Config | None = None) -> Result:

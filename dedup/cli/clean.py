@@ -120,7 +120,9 @@ def _scan(options: RunOptions, json_out: bool, jsonl_out: bool) -> render.Tally:
     report = dio.JsonlWriter(dio.STDIN) if jsonl_out and not options.quiet else None
     document = render.JsonDocument(config) if json_out and not options.quiet else None
     with bar:
-        for record, result in results(records, config, options.workers):
+        # match regions are only printed in JSON
+        offsets = document is not None or report is not None
+        for record, result in results(records, config, options.workers, offsets):
             if document is not None:
                 document.add(result)
             tally.add(result)
@@ -220,7 +222,8 @@ def _write_cleaned(
         reporter = dio.JsonlWriter(report_path) if report_path is not None else None
         records = dio.read_records(found, options.text_field, options.id_field, options.input_format)
         with bar:
-            for record, result in results(records, config, options.workers):
+            # match regions are only written in a report
+            for record, result in results(records, config, options.workers, reporter is not None):
                 out.write(record, result)
                 if reporter is not None:
                     reporter.write(dio.result_to_json(result))

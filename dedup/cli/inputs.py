@@ -29,9 +29,10 @@ def sources(paths: Sequence[str], input_format: dio.InputFormat) -> list[dio.Sou
 
 
 def results(
-    records: Iterable[Record], config: Config, workers: int | None
+    records: Iterable[Record], config: Config, workers: int | None, offsets: bool = True
 ) -> Iterator[tuple[Record, Result]]:
-    """Each record with its result (``dedup.clean`` streams them in input order)."""
+    """Each record with its result (``dedup.clean`` streams them in input order);
+    ``offsets``: whether matches need their exact regions (a report)."""
     pending: deque[Record] = deque()
 
     def documents() -> Iterator[Document]:
@@ -43,5 +44,5 @@ def results(
         from dedup.run import default_workers  # heavy: only once a run starts
 
         workers = default_workers()
-    for result in dedup.clean(documents(), config, workers):
+    for result in dedup.clean(documents(), config, workers, offsets):
         yield pending.popleft(), result

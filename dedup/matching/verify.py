@@ -27,10 +27,11 @@ from functools import lru_cache
 import numpy as np
 
 from dedup.config import Config
+from dedup.matching.core import compiled_core
 from dedup.matching.facts import sentences_survive, states_nothing_new
 from dedup.matching.item import Item
 from dedup.matching.roles import is_cut_from, may_be_copy_of, may_be_fragment, may_cover
-from dedup.matching.shingle import bit_span, covered_bits, jaccard, longest_gap
+from dedup.matching.shingle import bit_span, jaccard, longest_gap
 from dedup.records import Match, RemovalKind
 from dedup.text.normalize import origin
 from dedup.text.page import sentence_keys
@@ -53,6 +54,24 @@ class Decision:
         """Where the covering paragraphs hold this one's text (computed on demand:
         only final decisions are ever reported)."""
         return tuple(_region(q, self.item) for q in self.cover)
+
+    @property
+    def sources(self) -> tuple[Match, ...]:
+        """The covering paragraphs, each as a whole: the cheap form of ``matches``
+        for a run that writes no report (the region within each is not computed)."""
+        return tuple(
+            Match(
+                id=q.doc_id,
+                paragraph=q.paragraph.index,
+                start=q.paragraph.content_start,
+                end=q.paragraph.content_end,
+            )
+            for q in self.cover
+        )
+
+    def found_in(self, offsets: bool) -> tuple[Match, ...]:
+        """``matches`` when ``offsets`` are wanted, else ``sources``."""
+        return self.matches if offsets else self.sources
 
 
 @dataclass(slots=True)
@@ -89,7 +108,7 @@ def _mask(p: Item, q: Item, memo: Masks | None) -> int:
     pair = (id(p), id(q))
     mask = memo.get(pair) if memo is not None else None
     if mask is None:
-        mask = covered_bits(p.characters(), q.distinct.tolist())
+        mask = p.covered_by(q.distinct)
         if memo is not None:
             memo[pair] = mask
     return mask
@@ -97,7 +116,7 @@ def _mask(p: Item, q: Item, memo: Masks | None) -> int:
 
 def _back(q: Item, p: Item) -> int:
     """Characters of ``q`` covered by shingles of ``p``."""
-    return covered_bits(q.characters(), p.characters().keys())
+    return q.covered_by(p.distinct)
 
 
 def _cover(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | None = None) -> _Cover:
@@ -325,6 +344,9 @@ def _shared(p: Item, candidates: Sequence[Item]) -> list[int]:
     found = p.distinct
     if not len(found) or not candidates:
         return [0] * len(candidates)
+    core = compiled_core()
+    if core is not None:
+        return core.shared_counts(found, [q.distinct for q in candidates])
     sizes = np.array([len(q.distinct) for q in candidates])
     hashes = np.concatenate([q.distinct for q in candidates])
     at = np.searchsorted(found, hashes)

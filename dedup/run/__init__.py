@@ -47,10 +47,13 @@ def _tuned_for_a_run() -> Iterator[None]:
         sys.setswitchinterval(interval)
 
 
-def run(documents: Iterable[Document], config: Config | None = None, workers: int = 1) -> Iterator[Result]:
-    """Clean documents in order, each against itself and the documents before it."""
+def run(
+    documents: Iterable[Document], config: Config | None = None, workers: int = 1, offsets: bool = True
+) -> Iterator[Result]:
+    """Clean documents in order, each against itself and the documents before it
+    (``offsets``: see ``dedup.clean``)."""
     config = config or Config()
-    corpus = Corpus(config)
+    corpus = Corpus(config, offsets)
     with _tuned_for_a_run():
         for extracted in extract_all(documents, config, workers):
             yield corpus.clean(extracted)

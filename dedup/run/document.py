@@ -47,16 +47,18 @@ class Resolution:
 
 
 def clean_document(
-    extracted: Extracted, external: Candidates, config: Config, order: DocumentOrder
+    extracted: Extracted, external: Candidates, config: Config, order: DocumentOrder, offsets: bool = True
 ) -> Resolution:
     """Resolve one document against itself and ``external``: for each paragraph
     index, kept paragraphs of earlier documents that may cover it
     (``matching.candidates.earlier_candidates``).  ``order`` places the
     documents of those paragraphs in the corpus (of two earlier articles this
-    one repeats equally, the first is named its source)."""
+    one repeats equally, the first is named its source).  Without ``offsets``
+    each removal's matches span their whole source paragraphs (``Decision.sources``:
+    for a run that writes no report; the cleaned text is the same)."""
     document, items = extracted.document, extracted.items
     decisions, copy = _decide(extracted, external, config, order)
-    removals = _removals(extracted.paragraphs, decisions, config)
+    removals = _removals(extracted.paragraphs, decisions, config, offsets)
     spans = {p.index: (p.start, p.end) for p in extracted.paragraphs}
     whole = {r.paragraph for r in removals if (r.start, r.end) == spans[r.paragraph]}
     dropped = copy is not None and copy.action == "drop"
@@ -75,7 +77,7 @@ def clean_document(
         repeated = _repeated_joins(document, items, joins, whole, external, config)
         if not repeated:
             break
-        _remove_joined(repeated, decisions, removals, whole)
+        _remove_joined(repeated, decisions, removals, whole, offsets)
         joins = _joins(document.text, paragraphs, whole, config, layout)
     pairs = {(j.head, j.tail) for j in joins}
     result = Result(
@@ -115,14 +117,16 @@ def _decide(
 
 
 def _removals(
-    paragraphs: Sequence[Paragraph], decisions: dict[int, Decision], config: Config
+    paragraphs: Sequence[Paragraph], decisions: dict[int, Decision], config: Config, offsets: bool
 ) -> list[Removal]:
     """Redundant paragraphs, and continuation markers (whole paragraphs, or at a paragraph's edges)."""
     removals: list[Removal] = []
     for p in paragraphs:
         decision = decisions.get(p.index)
         if decision is not None:
-            removals.append(Removal(p.index, p.start, p.end, decision.kind, decision.score, decision.matches))
+            removals.append(
+                Removal(p.index, p.start, p.end, decision.kind, decision.score, decision.found_in(offsets))
+            )
         elif p.is_marker and config.remove_markers:
             removals.append(Removal(p.index, p.start, p.end, "marker", 1.0))
         elif config.remove_markers:
@@ -149,13 +153,19 @@ def _drop_article(
 
 
 def _remove_joined(
-    repeated: list[Decision], decisions: dict[int, Decision], removals: list[Removal], whole: set[int]
+    repeated: list[Decision],
+    decisions: dict[int, Decision],
+    removals: list[Removal],
+    whole: set[int],
+    offsets: bool,
 ) -> None:
     """Remove the halves of joins found repeated (adds to all three)."""
     for decision in repeated:
         p = decision.item.paragraph
         decisions[p.index] = decision
-        removals.append(Removal(p.index, p.start, p.end, decision.kind, decision.score, decision.matches))
+        removals.append(
+            Removal(p.index, p.start, p.end, decision.kind, decision.score, decision.found_in(offsets))
+        )
         whole.add(p.index)
     removals.sort(key=lambda r: (r.start, r.end))
 

@@ -27,7 +27,7 @@ def segmenter(name: str = "auto") -> Cut:
         try:
             import rjieba
         except ImportError:
-            raise ConfigError("segmenter 'rjieba' needs the fast extra: pip install 'dedup[fast]'") from None
+            raise ConfigError("segmenter 'rjieba' is not installed: pip install rjieba") from None
 
         def cut_rjieba(text: str) -> list[str]:
             return list(rjieba.cut(text, hmm=False))

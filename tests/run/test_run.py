@@ -180,3 +180,39 @@ def test_a_run_puts_the_interpreter_back_as_it_was() -> None:
     assert sys.getswitchinterval() > 0.04  # (stored in microseconds: 0.05 reads 0.049999…)
     list(results)
     assert (gc.get_threshold(), sys.getswitchinterval()) == before
+
+
+def test_without_offsets_the_same_removals_name_whole_source_paragraphs() -> None:
+    import json
+    from pathlib import Path
+
+    # every case as one corpus: matches within and across documents
+    cases = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
+    documents = [
+        Document(id=case.parent.name, text=case.read_bytes().decode("utf-8"))
+        for case in sorted(cases.glob("*/input.txt"))
+    ]
+    documents += [
+        Document(id=f"corpus/{n}", text=json.loads(line)["text"])
+        for case in sorted(cases.glob("*/input.jsonl"))
+        for n, line in enumerate(case.read_text(encoding="utf-8").splitlines())
+    ]
+    exact = list(dedup.clean(documents))
+    cheap = list(dedup.clean(documents, offsets=False))
+    found = 0
+    for a, b in zip(exact, cheap, strict=True):
+        assert (a.cleaned, a.joins, a.flags, a.near_copy_of) == (b.cleaned, b.joins, b.flags, b.near_copy_of)
+        assert len(a.removed) == len(b.removed)
+        for ra, rb in zip(a.removed, b.removed, strict=True):
+            assert (ra.paragraph, ra.start, ra.end, ra.kind, ra.score) == (
+                rb.paragraph,
+                rb.start,
+                rb.end,
+                rb.kind,
+                rb.score,
+            )
+            assert [(m.id, m.paragraph) for m in ra.matches] == [(m.id, m.paragraph) for m in rb.matches]
+            for ma, mb in zip(ra.matches, rb.matches, strict=True):
+                found += 1
+                assert mb.start <= ma.start < ma.end <= mb.end
+    assert found > 10
