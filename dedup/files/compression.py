@@ -13,6 +13,7 @@ file is met.
 from __future__ import annotations
 
 import bz2
+import io
 import gzip
 import lzma
 import zlib
@@ -79,8 +80,9 @@ def open_compressed(raw: IO[bytes], codec: Codec) -> IO[bytes]:
         return bz2.BZ2File(raw, "rb")
     if codec == "xz":
         return lzma.LZMAFile(raw, "rb")
-    reader: IO[bytes] = _zstandard().ZstdDecompressor().stream_reader(raw, read_across_frames=True)
-    return reader
+    reader = _zstandard().ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=False)
+    # zstandard's reader reads blocks but not lines: buffered, it iterates lines like the others
+    return io.BufferedReader(reader, buffer_size=1 << 16)
 
 
 def open_read(path: str) -> tuple[IO[bytes], IO[bytes]]:
