@@ -13,8 +13,8 @@ file is met.
 from __future__ import annotations
 
 import bz2
-import io
 import gzip
+import io
 import lzma
 import zlib
 from typing import IO, Any, Literal, cast

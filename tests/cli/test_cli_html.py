@@ -28,7 +28,8 @@ def page(title: str, paragraphs: list[str], url: str, heading: str | None = None
 <link rel="canonical" href="{url}">
 </head><body>
 <div class="nav"><a href="/">首页</a> <a href="/politics">时政</a> <a href="/world">国际</a></div>
-<div class="side"><ul><li><a href="/1">热点新闻排行一</a></li><li><a href="/2">热点新闻排行二</a></li></ul></div>
+<div class="side"><ul><li><a href="/1">热点新闻排行一</a></li>
+<li><a href="/2">热点新闻排行二</a></li></ul></div>
 <div class="main"><article>
 <h1>{escape(title)}</h1>
 {"".join(body)}
