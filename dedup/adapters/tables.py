@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from dedup.config import Config
 from dedup.errors import InputError
 from dedup.records import Document, Result
 

@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pytest
 
-
 pytest.importorskip("datatrove", reason="the datatrove extra is not installed")
 
-from datatrove.executor import LocalPipelineExecutor  # noqa: E402
-from datatrove.pipeline.readers import JsonlReader  # noqa: E402
-from datatrove.pipeline.writers import JsonlWriter  # noqa: E402
+from datatrove.executor import LocalPipelineExecutor
+from datatrove.pipeline.readers import JsonlReader
+from datatrove.pipeline.writers import JsonlWriter
 
-from dedup.adapters.datatrove_step import DedupCleaner  # noqa: E402
+from dedup.adapters.datatrove_step import DedupCleaner
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
