@@ -58,8 +58,8 @@ OutputOption = Annotated[
         metavar="OUT",
         help=(
             "Where cleaned copies go: a file for one file (- for stdout), a directory mirroring the "
-            "inputs for a directory or several inputs, or a .jsonl / .jsonl.gz / .parquet file for "
-            "everything."
+            "inputs for a directory or several inputs, or a .jsonl / .ndjson (.gz, .zst, .bz2, .xz) "
+            "or .parquet file for everything."
         ),
     ),
 ]
@@ -171,8 +171,10 @@ def clean(
 
     Text files are written as text in the encoding they were read in, JSONL as
     JSONL with every other field kept, Parquet as Parquet with every other
-    column kept (stdout gets JSONL).  An -o FILE ending in .jsonl / .jsonl.gz or
-    .parquet takes every article in that format.  An article that is a
+    column kept, a JSON array as a JSON array, an HTML page as the text of its
+    article (stdout gets JSONL).  An -o FILE ending in .jsonl / .ndjson
+    (compressed or not) or .parquet takes every article in that format, with the
+    metadata found in HTML pages (url, title, author, date, sitename).  An article that is a
     near-copy to drop (--duplicate-articles drop) is left out of JSONL and
     Parquet output; as a text file it is not written to -o, and with --in-place
     it is left as it is (dedup never deletes files; the report lists it).

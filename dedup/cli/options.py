@@ -24,7 +24,7 @@ from dedup.files import InputFormat
 Paths = Annotated[
     list[str],
     typer.Argument(
-        metavar="PATH...",
+        metavar="PATH",
         help=(
             "Text files (one article each), directories, JSON Lines (.jsonl, .ndjson, .json), "
             "Parquet files, HTML pages (.html, .htm), or - for stdin; any of them may be "
@@ -169,6 +169,10 @@ IndexWorkersOption = Annotated[
 ]
 FormatOption = Annotated[
     Format, typer.Option("--format", help="Findings as linter lines (text) or one JSON document (json).")
+]
+StatsFormatOption = Annotated[
+    Format,
+    typer.Option("--format", help="What the index holds as lines of text (text) or one JSON object (json)."),
 ]
 CheckQuietOption = Annotated[
     bool, typer.Option("--quiet", "-q", help="Print nothing but findings and errors.")
