@@ -80,9 +80,50 @@ def open_compressed(raw: IO[bytes], codec: Codec) -> IO[bytes]:
         return bz2.BZ2File(raw, "rb")
     if codec == "xz":
         return lzma.LZMAFile(raw, "rb")
-    reader = _zstandard().ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=False)
-    # zstandard's reader reads blocks but not lines: buffered, it iterates lines like the others
-    return io.BufferedReader(reader, buffer_size=1 << 16)
+    # buffered, it iterates lines like the others
+    return io.BufferedReader(_ZstdReader(raw), buffer_size=1 << 16)
+
+
+class _ZstdReader(io.RawIOBase):
+    """The decompressed bytes of a Zstandard stream of one or more frames.  Like
+    gzip, bz2 and lzma, a stream cut short is an EOFError and a damaged one an
+    OSError (zstandard's own reader returns what it has, and raises its own error)."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self._zstd = _zstandard()
+        self._frame = self._zstd.ZstdDecompressor().decompressobj()
+        self._started = False
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            chunk = self._raw.read(1 << 16)
+            if not chunk:
+                if self._started and not self._frame.eof:
+                    raise EOFError("Compressed file ended before the end-of-stream marker was reached")
+                return 0
+            self._pending = self._decompress(chunk)
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+    def _decompress(self, chunk: bytes) -> bytes:
+        out = b""
+        while chunk:
+            if self._frame.eof:
+                self._frame = self._zstd.ZstdDecompressor().decompressobj()
+            self._started = True
+            try:
+                out += self._frame.decompress(chunk)
+            except self._zstd.ZstdError as err:
+                raise OSError(f"not a valid Zstandard stream ({err})") from None
+            chunk = self._frame.unused_data if self._frame.eof else b""
+        return out
 
 
 def open_read(path: str) -> tuple[IO[bytes], IO[bytes]]:

@@ -23,7 +23,7 @@ from dedup.files.json_array import parse_json_array, read_json_array
 from dedup.files.jsonl import counted, parse_jsonl, read_jsonl
 from dedup.files.parquet import parquet_row_count, read_parquet
 from dedup.files.record import Record
-from dedup.files.sniff import kind_of_bytes
+from dedup.files.sniff import kind_of_bytes, needs_more
 from dedup.files.sources import InputFormat, Source, discover
 from dedup.records import Document
 
@@ -122,10 +122,11 @@ def _read_stdin(
 
 
 def _head(stream: IO[bytes]) -> list[bytes]:
-    """The lines of ``stream`` up to its first non-blank one (all of it when it is blank)."""
+    """The lines of ``stream`` up to its first non-blank one, or the one after a
+    lone bracket (all of it when it is blank)."""
     head: list[bytes] = []
     for line in stream:
         head.append(line)
-        if line.strip():
+        if not needs_more(b"".join(head)):
             break
     return head

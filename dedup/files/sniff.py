@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from typing import IO, Literal
 
 from dedup.files.compression import DECOMPRESSION_ERRORS, inner_name, open_read
@@ -26,6 +27,9 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 JSON_SUFFIXES = (".json",)
 PARQUET_SUFFIXES = (".parquet",)
 HTML_SUFFIXES = (".html", ".htm")
+
+_ARRAY_START = re.compile(rb"\[\s*[{\]]")
+_OBJECT_START = re.compile(rb'\{\s*["}]')
 
 #: the most bytes read to tell a file's kind by content
 _LONGEST_LINE = 1 << 26
@@ -63,15 +67,22 @@ def kind_of_file(path: str) -> ContentKind:
 
 
 def _first_line(stream: IO[bytes]) -> bytes:
-    """The bytes of ``stream`` up to the end of its first non-blank line (at most
-    :data:`_LONGEST_LINE` of them): a JSON Lines record is one (long) line."""
+    """The bytes of ``stream`` up to the end of its first non-blank line (the
+    second after a lone bracket; at most :data:`_LONGEST_LINE` of them): a JSON
+    Lines record is one (long) line."""
     head = b""
     while len(head) < _LONGEST_LINE:
         line = stream.readline(_LONGEST_LINE)
         head += line
-        if not line or line.strip():
+        if not line or not needs_more(head):
             break
     return head
+
+
+def needs_more(head: bytes) -> bool:
+    """Whether the first lines ``head`` are too few to tell what follows: blank
+    so far, or a lone bracket opening a pretty-printed JSON document."""
+    return head.strip().removeprefix(codecs.BOM_UTF8).strip() in (b"", b"[", b"{")
 
 
 def kind_of_bytes(head: bytes) -> ContentKind:
@@ -81,9 +92,10 @@ def kind_of_bytes(head: bytes) -> ContentKind:
     first = head.lstrip()
     if first.startswith(codecs.BOM_UTF8):
         first = first[len(codecs.BOM_UTF8) :].lstrip()
-    if first.startswith(b"["):
+    # an article may well open with a bracket ([图片], {专题}): JSON must look like JSON
+    if _ARRAY_START.match(first):
         return "json"
-    if first.startswith(b"{"):
+    if _OBJECT_START.match(first):
         line = first.split(b"\n", 1)[0]
         try:
             is_object = isinstance(json.loads(line), dict)

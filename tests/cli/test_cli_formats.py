@@ -56,6 +56,8 @@ def test_a_json_array_is_read_as_records_and_written_back_as_one(dedup, articles
     assert [r["id"] for r in rows] == ["a", "b"] and articles.shared not in rows[1]["text"]
     assert dedup("clean", "in.json", "-o", "all.jsonl").code == 0
     assert [r["id"] for r in _lines((tmp_path / "all.jsonl").read_bytes())] == ["a", "b"]
+    run = dedup("clean", "-", "-o", "-", stdin=(tmp_path / "in.json").read_bytes())
+    assert run.code == 0 and [r["id"] for r in run.json_lines()] == ["a", "b"]
 
 
 def test_one_json_object_is_refused_clearly(dedup, articles, tmp_path: Path) -> None:
