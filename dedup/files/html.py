@@ -69,7 +69,9 @@ def _paragraphs(element: Any) -> Iterator[str]:
     """The text of each block of trafilatura's tree, in order."""
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
-        if tag in _BLOCKS and not any(grand.tag in _BLOCKS for grand in child.iter() if grand is not child):
+        if tag == "row":  # a table row: its cells on one line
+            yield " ".join(cell for cell in map(_flatten, child) if cell)
+        elif tag in _BLOCKS and not any(grand.tag in _BLOCKS for grand in child.iter() if grand is not child):
             yield _flatten(child)
         elif tag in _CONTAINERS or tag in _BLOCKS:
             yield from _paragraphs(child)
