@@ -142,6 +142,34 @@ def open_read(path: str) -> tuple[IO[bytes], IO[bytes]]:
     return open_compressed(raw, codec), raw
 
 
+def decompressed(stream: IO[bytes]) -> IO[bytes]:
+    """``stream`` (standard input: no name to go by) decompressed when its first
+    bytes are a codec's magic bytes, else as it is."""
+    head = stream.read(8)
+    whole = io.BufferedReader(_Prepended(head, stream), buffer_size=1 << 16)
+    codec = codec_of_bytes(head)
+    return whole if codec is None else open_compressed(whole, codec)
+
+
+class _Prepended(io.RawIOBase):
+    """``head``, then the rest of ``stream``: the bytes read to tell a stream's codec, given back."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
+        self._head = head
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        # read1: what a pipe has now, so that lines stream as they come
+        data = self._head or getattr(self._stream, "read1", self._stream.read)(len(buffer))
+        size = min(len(buffer), len(data))
+        buffer[:size] = data[:size]
+        self._head = data[size:] if self._head else b""
+        return size
+
+
 def read_all(path: str) -> bytes:
     """The whole (decompressed) content of ``path``; OSError and the decompressors' errors pass through."""
     stream, raw = open_read(path)

@@ -17,11 +17,13 @@ from collections.abc import Iterable, Iterator
 from typing import IO
 
 from dedup.errors import DedupError, InputError
+from dedup.files.compression import DECOMPRESSION_ERRORS, decompressed
 from dedup.files.decoding import read_text_file, text_record
 from dedup.files.html import html_record, read_html
 from dedup.files.json_array import parse_json_array, read_json_array
 from dedup.files.jsonl import counted, parse_jsonl, read_jsonl
 from dedup.files.parquet import parquet_row_count, read_parquet
+from dedup.files.reasons import reason
 from dedup.files.record import Record
 from dedup.files.sniff import kind_of_bytes, needs_more
 from dedup.files.sources import InputFormat, Source, discover
@@ -98,9 +100,19 @@ def article_count(sources: Iterable[Source]) -> int | None:
 def _read_stdin(
     source: Source, input_format: InputFormat, text_field: str, id_field: str, stream: IO[bytes]
 ) -> Iterator[Record]:
-    """Standard input as ``input_format`` says, or (``auto``) as its first non-blank line looks."""
+    """Standard input (decompressed when its first bytes say it is compressed) as
+    ``input_format`` says, or (``auto``) as its first non-blank line looks."""
     if input_format == "parquet":
         raise InputError(_PARQUET_STDIN, source.path)
+    try:
+        yield from _read_stream(source, input_format, text_field, id_field, decompressed(stream))
+    except DECOMPRESSION_ERRORS as err:
+        raise InputError(f"cannot read: {reason(err)}", source.path) from None
+
+
+def _read_stream(
+    source: Source, input_format: InputFormat, text_field: str, id_field: str, stream: IO[bytes]
+) -> Iterator[Record]:
     head: list[bytes] = []
     looks: str = input_format
     if input_format == "auto":

@@ -90,6 +90,8 @@ def test_compression_is_told_by_magic_bytes(dedup, articles, tmp_path: Path, suf
     assert articles.shared not in run.json_lines()[1]["text"]
     run = dedup("clean", "a.txt", "-o", "-")
     assert run.code == 0 and run.text.count(articles.shared) == 1
+    run = dedup("clean", "-", "-o", "-", stdin=(tmp_path / "in.jsonl").read_bytes())
+    assert run.code == 0 and articles.shared not in run.json_lines()[1]["text"]
 
 
 def test_directory_walk_reads_any_case_and_says_what_it_skipped(dedup, articles, tmp_path: Path) -> None:
