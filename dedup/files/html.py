@@ -38,10 +38,9 @@ def need_trafilatura() -> Any:
     """The trafilatura module, or a DedupError saying how to install it."""
     try:
         import trafilatura
-    except ImportError:
-        raise DedupError(
-            "reading HTML pages needs trafilatura: pip install 'dedup[html]' (or pip install trafilatura)"
-        ) from None
+    except ImportError as err:
+        why = "" if isinstance(err, ModuleNotFoundError) and err.name == "trafilatura" else f" ({err})"
+        raise DedupError(f"reading HTML pages needs trafilatura{why}: pip install 'dedup[html]'") from None
     return trafilatura
 
 
