@@ -13,6 +13,7 @@ own methods.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -161,7 +162,7 @@ def _clean_iterable_dataset(dataset: Any, run: Run, text_field: str, id_field: s
     from datasets import IterableDataset  # an IterableDataset was given: datasets is there
 
     def rows() -> Iterator[dict[str, Any]]:
-        pending: list[dict[str, Any]] = []
+        pending: deque[dict[str, Any]] = deque()
 
         def documents() -> Iterator[Document]:
             for number, row in enumerate(dataset):
@@ -169,7 +170,7 @@ def _clean_iterable_dataset(dataset: Any, run: Run, text_field: str, id_field: s
                 yield from _documents([row.get(text_field)], [row.get(id_field, number)], text_field)
 
         for result in run(documents()):
-            row = pending.pop(0)
+            row = pending.popleft()
             yield {**row, text_field: result.cleaned, **report_values(result)}
 
     return IterableDataset.from_generator(rows)
