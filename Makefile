@@ -15,8 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: install  ## clean the bundled seed article and say what was removed and why
-	@# exit status 1 means "changed something", which is what the demo is for
-	$(BIN)/dedup clean fixtures/seed/article.txt -o - --summary || [ $$? -eq 1 ]
+	$(BIN)/dedup clean fixtures/seed/article.txt -o - --summary
 
 test: install  ## the whole suite, as CI runs it
 	$(BIN)/pytest

@@ -23,6 +23,8 @@ from .check import check, index_app
 from .clean import clean, scan
 from .config_cmd import show_config
 from .exits import EXIT_CLEAN, EXIT_INTERRUPTED, EXIT_USAGE, exit_code
+from .help import command_info, examples, group_info
+from .messages import plain_message
 
 
 def _package_version() -> str:
@@ -43,8 +45,9 @@ def _show_version(value: bool) -> None:
 app = typer.Typer(
     name="dedup",
     epilog=(
-        "Exit codes: 0 nothing to do, 1 duplicates found (scan) or files changed (clean), "
-        "2 usage or configuration error, 123 unreadable or invalid input."
+        "Exit codes: 0 success (nothing found, or cleaned copies written), 1 duplicates found "
+        "(scan, check) or files changed (clean --exit-code), 2 usage or configuration error, "
+        "123 unreadable or invalid input.\n\n" + examples("dedup")
     ),
     add_completion=False,
     no_args_is_help=True,
@@ -69,11 +72,11 @@ def _root(
 
 
 # in this order in `dedup --help`
-app.command()(scan)
-app.command()(clean)
-app.command("config")(show_config)
-app.command("check")(check)
-app.add_typer(index_app, name="index")
+app.command(**command_info("scan"))(scan)
+app.command(**command_info("clean"))(clean)
+app.command("config", **command_info("config"))(show_config)
+app.command("check", **command_info("check"))(check)
+app.add_typer(index_app, name="index", **group_info("index"))
 
 
 def _error(message: str) -> None:
@@ -84,7 +87,7 @@ def _error(message: str) -> None:
 def _usage_error(err: typer.TyperException) -> int:
     """A usage error found while parsing: the usage line, a hint and the message
     (or, for a bare ``dedup``, the help), on stderr."""
-    message = err.format_message().strip()
+    message = plain_message(err.format_message().strip())
     if type(err).__name__ == "NoArgsIsHelpError":  # typer's own test; the message is the help
         sys.stderr.write(message + "\n")
     elif message:

@@ -19,15 +19,18 @@ from dedup.errors import UsageError
 from dedup.records import Result
 
 from . import render
-from .exits import outcome
+from .exits import EXIT_CLEAN, outcome
 from .inputs import results, sources
 from .options import (
     ArticlesOption,
     ConfigOption,
+    ExitCodeOption,
+    GlobOption,
     IdFieldOption,
     InputFormatOption,
     JoinOption,
     KeepOption,
+    MinBodyOption,
     Overrides,
     ParagraphsOption,
     Paths,
@@ -55,8 +58,8 @@ OutputOption = Annotated[
         metavar="OUT",
         help=(
             "Where cleaned copies go: a file for one file (- for stdout), a directory mirroring the "
-            "inputs for a directory or several inputs, or a .jsonl / .jsonl.gz / .parquet file for "
-            "everything."
+            "inputs for a directory or several inputs, or a .jsonl / .ndjson (.gz, .zst, .bz2, .xz) "
+            "or .parquet file for everything."
         ),
     ),
 ]
@@ -83,6 +86,7 @@ def scan(
     text_field: TextFieldOption = "text",
     id_field: IdFieldOption = "id",
     input_format: InputFormatOption = "auto",
+    glob: GlobOption = None,
     segmenter: SegmenterOption = None,
     paragraphs: ParagraphsOption = None,
     workers: WorkersOption = None,
@@ -104,6 +108,7 @@ def scan(
         workers=workers,
         quiet=quiet,
         summary=summary,
+        globs=tuple(glob or ()),
     )
     return outcome(_scan(options, json_out, jsonl_out).found)
 
@@ -111,7 +116,7 @@ def scan(
 def _scan(options: RunOptions, json_out: bool, jsonl_out: bool) -> render.Tally:
     """Read and resolve every article; print a JSON document, JSON lines or, at the end, a table."""
     config, _ = settings(options.config_file, options.paths, options.overrides)
-    found = sources(options.paths, options.input_format)
+    found = sources(options.paths, options.input_format, options.globs, options.quiet)
     records = dio.read_records(found, options.text_field, options.id_field, options.input_format)
     tally = render.Tally()
     rows: list[Result] | None = None if options.quiet or json_out or jsonl_out else []
@@ -147,6 +152,8 @@ def clean(
     output: OutputOption = None,
     in_place: InPlaceOption = False,
     report: ReportOption = None,
+    exit_code: ExitCodeOption = False,
+    min_body_chars: MinBodyOption = 0,
     summary: SummaryOption = False,
     quiet: QuietOption = False,
     config_file: ConfigOption = None,
@@ -157,6 +164,7 @@ def clean(
     text_field: TextFieldOption = "text",
     id_field: IdFieldOption = "id",
     input_format: InputFormatOption = "auto",
+    glob: GlobOption = None,
     segmenter: SegmenterOption = None,
     paragraphs: ParagraphsOption = None,
     workers: WorkersOption = None,
@@ -165,12 +173,15 @@ def clean(
 
     Text files are written as text in the encoding they were read in, JSONL as
     JSONL with every other field kept, Parquet as Parquet with every other
-    column kept (stdout gets JSONL).  An -o FILE ending in .jsonl / .jsonl.gz or
-    .parquet takes every article in that format.  An article that is a
+    column kept, a JSON array as a JSON array, an HTML page as the text of its
+    article (stdout gets JSONL).  An -o FILE ending in .jsonl / .ndjson
+    (compressed or not) or .parquet takes every article in that format, with the
+    metadata found in HTML pages (url, title, author, date, sitename).  An article that is a
     near-copy to drop (--duplicate-articles drop) is left out of JSONL and
     Parquet output; as a text file it is not written to -o, and with --in-place
     it is left as it is (dedup never deletes files; the report lists it).
-    Exits 1 when anything changed.
+    Exits 0 when done, changed or not; with --exit-code (--check), 1 when
+    anything changed.
     """
     _check_destinations(output, in_place, report)
     options = RunOptions(
@@ -183,15 +194,22 @@ def clean(
         workers=workers,
         quiet=quiet,
         summary=summary,
+        globs=tuple(glob or ()),
+        min_body_chars=min_body_chars,
     )
     config, _ = settings(options.config_file, options.paths, options.overrides)
-    found = sources(options.paths, options.input_format)
+    found = sources(options.paths, options.input_format, options.globs, options.quiet)
     out = cleaned_output(options, found, output, in_place)
     bar = progress(found, "cleaning", options.quiet, stdout_busy=output == dio.STDIN)
     tally = _write_cleaned(options, config, found, out, report, bar)
     if not options.quiet:
-        render.console(stderr=True).print(render.cleaned_summary(tally, out.written, in_place))
-    return outcome(bool(tally.changed))
+        done = render.cleaned_summary(tally, out.written, in_place)
+        if min_body_chars and tally.short:
+            done += (
+                f"; left out {render.count(tally.short, 'article')} under {min_body_chars} body characters"
+            )
+        render.console(stderr=True).print(done)
+    return outcome(bool(tally.changed)) if exit_code else EXIT_CLEAN
 
 
 def _check_destinations(output: str | None, in_place: bool, report: str | None) -> None:
@@ -228,6 +246,7 @@ def _write_cleaned(
                 if reporter is not None:
                     reporter.write(dio.result_to_json(result))
                 tally.add(result)
+                tally.short += result.body_chars < options.min_body_chars and not _near_copy_dropped(result)
                 if explain_to is not None and render.has_findings(result):
                     render.explain(result, explain_to)
                 bar.advance(record)
@@ -240,3 +259,7 @@ def _write_cleaned(
             reporter.discard()
         raise
     return tally
+
+
+def _near_copy_dropped(result: Result) -> bool:
+    return result.near_copy_of is not None and result.near_copy_of.action == "drop"

@@ -1,7 +1,8 @@
 """The exit codes of every ``dedup`` command, and which error gives which.
 
-0 nothing to do; 1 duplicates found (``scan``, ``check``), files changed
-(``clean``, ``check --fix``) or index problems (``index verify``); 2 usage or
+0 success (nothing found, or ``clean`` done, changed or not); 1 duplicates found
+(``scan``, ``check``), files changed (``clean --exit-code``, ``check --fix``) or
+index problems (``index verify``); 2 usage or
 configuration error; 123 an input cannot be read or parsed (or an output
 cannot be written); 130 interrupted.  They live apart from :mod:`dedup.cli.app`
 so that the command modules, which the app imports, can name them.

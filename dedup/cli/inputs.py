@@ -6,7 +6,8 @@ starts, so that ``dedup --help`` stays fast.
 
 from __future__ import annotations
 
-from collections import deque
+import sys
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 
 import dedup
@@ -17,15 +18,38 @@ from dedup.files import Record
 from dedup.records import Document, Result
 
 
-def sources(paths: Sequence[str], input_format: dio.InputFormat) -> list[dio.Source]:
-    """The input files named or found under ``paths``; Parquet support is checked
-    before anything is read."""
+def sources(
+    paths: Sequence[str], input_format: dio.InputFormat, globs: Sequence[str] = (), quiet: bool = False
+) -> list[dio.Source]:
+    """The input files named or found under ``paths``; the files of directories
+    that are left out are said on stderr (unless ``quiet``), and Parquet and HTML
+    support is checked before anything is read."""
     if list(paths).count(dio.STDIN) > 1:
         raise UsageError("standard input (-) given more than once")
-    found = dio.discover(paths, input_format)
-    if any(s.kind == "parquet" for s in found):
+    found = dio.discover_all(paths, input_format, globs)
+    if found.skipped and not quiet:
+        sys.stderr.write(skipped_note(found.skipped, bool(globs)) + "\n")
+    if any(s.kind == "parquet" for s in found.sources):
         dio.need_pyarrow("reading")  # before anything is read
-    return found
+    if any(s.kind == "html" for s in found.sources) or input_format == "html":
+        dio.need_trafilatura()
+    return found.sources
+
+
+#: skipped files named in the note, at most
+_NAMED = 5
+
+
+def skipped_note(skipped: Sequence[dio.Skipped], globbed: bool) -> str:
+    """One line saying which files of the directories were not read, and why:
+    ``dedup: skipped 3 files (suffix .csv is not read: 2; ...): a.csv, b.csv, x.pdf``."""
+    reasons = Counter(s.why for s in skipped)
+    why = "; ".join(f"{reason}: {n}" if len(reasons) > 1 else reason for reason, n in reasons.most_common())
+    names = ", ".join(s.path for s in skipped[:_NAMED])
+    more = f" and {len(skipped) - _NAMED} more" if len(skipped) > _NAMED else ""
+    hint = "" if globbed else "; --glob PATTERN reads them"
+    files = "file" if len(skipped) == 1 else "files"
+    return f"dedup: skipped {len(skipped)} {files} ({why}{hint}): {names}{more}"
 
 
 def results(

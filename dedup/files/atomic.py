@@ -10,7 +10,6 @@ and share its commit-or-discard protocol, :class:`CommitOrDiscard`.
 
 from __future__ import annotations
 
-import gzip
 import os
 import sys
 import tempfile
@@ -20,6 +19,7 @@ from types import TracebackType
 from typing import IO, Self
 
 from dedup.errors import DedupError
+from dedup.files.compression import open_write
 from dedup.files.reasons import reason
 
 
@@ -58,8 +58,8 @@ _WRITE_BUFFER = 1 << 20
 class AtomicFile(CommitOrDiscard):
     """A binary file that replaces ``path`` only when committed.
 
-    Bytes go to a temporary file next to the target (gzip-compressed when the
-    target ends in ``.gz``); :meth:`commit` flushes it to disk and renames it
+    Bytes go to a temporary file next to the target (compressed when the
+    target ends in ``.gz``, ``.zst``, ``.bz2`` or ``.xz``); :meth:`commit` flushes it to disk and renames it
     over the target, keeping an existing target's permissions; :meth:`discard`
     removes it and leaves the target as it was.  As a context manager it commits
     when the block succeeds and discards when it raises.  A symbolic link is
@@ -77,12 +77,8 @@ class AtomicFile(CommitOrDiscard):
         except OSError as err:
             raise DedupError(f"{self.path}: cannot write: {reason(err)}") from None
         self._raw: IO[bytes] = os.fdopen(fd, "wb")
-        self.file: IO[bytes] | gzip.GzipFile = self._raw
-        if self._target.endswith(".gz"):
-            # gzip's own default level: level 9 costs twice the time for 0.5 % less
-            self.file = gzip.GzipFile(
-                filename=name[:-3], mode="wb", fileobj=self._raw, mtime=0, compresslevel=6
-            )
+        # compressed as the target's suffix asks (.gz, .zst, .bz2, .xz)
+        self.file: IO[bytes] = open_write(self._raw, name)
         self._done = False
         # many small writes (a line per article) are gathered: one compressor
         # call per megabyte, not per line
@@ -142,7 +138,7 @@ class AtomicFile(CommitOrDiscard):
 
 def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:
     """Replace ``path`` with ``data`` (text is written as UTF-8) all at once, or
-    not at all; gzip-compressed when ``path`` ends in ``.gz``."""
+    not at all; compressed when ``path`` ends in ``.gz``, ``.zst``, ``.bz2`` or ``.xz``."""
     with AtomicFile(path) as out:
         out.write(data.encode("utf-8") if isinstance(data, str) else data)
 

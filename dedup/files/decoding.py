@@ -9,12 +9,10 @@ copy is written back in it.
 from __future__ import annotations
 
 import codecs
-import gzip
-import zlib
 from contextlib import suppress
-from typing import IO
 
 from dedup.errors import InputError
+from dedup.files.compression import DECOMPRESSION_ERRORS, read_all
 from dedup.files.reasons import reason
 from dedup.files.record import Record
 from dedup.files.sources import Source, source_size
@@ -53,20 +51,13 @@ def text_record(data: bytes, source: Source, position: int) -> Record:
 
 
 def read_text_file(source: Source) -> Record:
-    """The article of a text file (gzip-compressed when its name ends in ``.gz``)."""
+    """The article of a text file (decompressed when it is gzip, Zstandard, bzip2 or xz)."""
     data = _read_bytes(source.path)
     return text_record(data, source, source_size(source) or len(data))
 
 
-def _open_binary(path: str) -> IO[bytes] | gzip.GzipFile:
-    if path.endswith(".gz"):
-        return gzip.open(path, "rb")
-    return open(path, "rb")
-
-
 def _read_bytes(path: str) -> bytes:
     try:
-        with _open_binary(path) as fh:
-            return fh.read()
-    except (OSError, EOFError, zlib.error) as err:
+        return read_all(path)
+    except DECOMPRESSION_ERRORS as err:
         raise InputError(f"cannot read: {reason(err)}", path) from None

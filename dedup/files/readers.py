@@ -10,18 +10,22 @@ needs the memory of one article (or one batch), not of the corpus.
 
 from __future__ import annotations
 
-import codecs
 import itertools
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from typing import IO, Literal
+from typing import IO
 
 from dedup.errors import DedupError, InputError
+from dedup.files.compression import DECOMPRESSION_ERRORS, decompressed
 from dedup.files.decoding import read_text_file, text_record
+from dedup.files.html import html_record, read_html
+from dedup.files.json_array import parse_json_array, read_json_array
 from dedup.files.jsonl import counted, parse_jsonl, read_jsonl
 from dedup.files.parquet import parquet_row_count, read_parquet
+from dedup.files.reasons import reason
 from dedup.files.record import Record
+from dedup.files.sniff import kind_of_bytes, needs_more
 from dedup.files.sources import InputFormat, Source, discover
 from dedup.records import Document
 
@@ -51,8 +55,12 @@ def read_records(
             yield from _read_stdin(source, input_format, text_field, id_field, stream)
         elif source.kind == "jsonl":
             yield from read_jsonl(source, text_field, id_field)
+        elif source.kind == "json":
+            yield from read_json_array(source, text_field, id_field)
         elif source.kind == "parquet":
             yield from read_parquet(source, text_field, id_field)
+        elif source.kind == "html":
+            yield read_html(source, text_field, id_field)
         else:
             yield read_text_file(source)
 
@@ -77,7 +85,7 @@ def article_count(sources: Iterable[Source]) -> int | None:
     metadata cannot be read (reading it will say why)."""
     count = 0
     for source in sources:
-        if source.kind == "text":
+        if source.kind in ("text", "html"):
             count += 1
         elif source.kind == "parquet":
             try:
@@ -92,44 +100,45 @@ def article_count(sources: Iterable[Source]) -> int | None:
 def _read_stdin(
     source: Source, input_format: InputFormat, text_field: str, id_field: str, stream: IO[bytes]
 ) -> Iterator[Record]:
-    """Standard input as ``input_format`` says, or (``auto``) as its first non-blank line looks."""
+    """Standard input (decompressed when its first bytes say it is compressed) as
+    ``input_format`` says, or (``auto``) as its first non-blank line looks."""
     if input_format == "parquet":
         raise InputError(_PARQUET_STDIN, source.path)
-    if input_format == "text":
-        data = stream.read()
-        yield text_record(data, source, len(data))
-        return
+    try:
+        yield from _read_stream(source, input_format, text_field, id_field, decompressed(stream))
+    except DECOMPRESSION_ERRORS as err:
+        raise InputError(f"cannot read: {reason(err)}", source.path) from None
+
+
+def _read_stream(
+    source: Source, input_format: InputFormat, text_field: str, id_field: str, stream: IO[bytes]
+) -> Iterator[Record]:
     head: list[bytes] = []
+    looks: str = input_format
     if input_format == "auto":
         head = _head(stream)
-        looks = _looks_like(b"".join(head))
+        looks = kind_of_bytes(b"".join(head))
         if looks == "parquet":
             raise InputError(_PARQUET_STDIN, source.path)
-        if looks == "text":
-            data = b"".join(head) + stream.read()
+    if looks in ("json", "json-object"):
+        yield from parse_json_array(b"".join(head) + stream.read(), source, text_field, id_field)
+        return
+    if looks in ("text", "html"):
+        data = b"".join(head) + stream.read()
+        if looks == "html":
+            yield html_record(data, source, len(data), text_field, id_field)
+        else:
             yield text_record(data, source, len(data))
-            return
+        return
     yield from parse_jsonl(counted(itertools.chain(head, stream)), source, text_field, id_field)
 
 
 def _head(stream: IO[bytes]) -> list[bytes]:
-    """The lines of ``stream`` up to its first non-blank one (all of it when it is blank)."""
+    """The lines of ``stream`` up to its first non-blank one, or the one after a
+    lone bracket (all of it when it is blank)."""
     head: list[bytes] = []
     for line in stream:
         head.append(line)
-        if line.strip():
+        if not needs_more(b"".join(head)):
             break
     return head
-
-
-def _looks_like(head: bytes) -> Literal["jsonl", "parquet", "text"]:
-    """What standard input holds, from its first non-blank line: a JSON object
-    starts JSONL, Parquet's magic bytes a Parquet file, anything else text."""
-    first = head.lstrip()
-    if first.startswith(codecs.BOM_UTF8):
-        first = first[len(codecs.BOM_UTF8) :]
-    if first.startswith(b"PAR1"):
-        return "parquet"
-    if first.startswith(b"{"):
-        return "jsonl"
-    return "text"
