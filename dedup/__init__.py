@@ -45,9 +45,25 @@ __all__ = [
 ]
 
 
+def _type_error(what: str, expected: str, value: object) -> TypeError:
+    hint = (
+        " (decode bytes first: dedup.files.decode_text detects the encoding)"
+        if isinstance(value, bytes | bytearray)
+        else ""
+    )
+    return TypeError(f"{what} must be {expected}, not {type(value).__name__}{hint}")
+
+
 def _as_documents(documents: Iterable[Document | str]) -> Iterator[Document]:
     for number, doc in enumerate(documents):
-        yield doc if isinstance(doc, Document) else Document(id=str(number), text=doc)
+        if isinstance(doc, str):
+            yield Document(id=str(number), text=doc)
+        elif not isinstance(doc, Document):
+            raise _type_error(f"documents[{number}]", "a Document or a str", doc)
+        elif not isinstance(doc.text, str):
+            raise _type_error(f"documents[{number}].text", "a str", doc.text)
+        else:
+            yield doc
 
 
 def clean(
@@ -66,8 +82,13 @@ def clean(
 
 
 def clean_text(text: str, config: Config | None = None) -> Result:
-    """Clean one article on its own: ``result.cleaned`` is the text to keep."""
+    """Clean one article on its own: ``result.cleaned`` is the text to keep.
+
+    ``text`` must be a ``str``: anything else (None, bytes) is a TypeError naming it."""
     from dedup.run import run
+
+    if not isinstance(text, str):
+        raise _type_error("clean_text(text)", "a str", text)
 
     return next(run([Document(id="0", text=text)], config))
 

@@ -20,14 +20,16 @@ from dedup.records import Result
 
 from . import render
 from .exits import outcome
-from .inputs import results, sources
+from .inputs import Skipped, check_encoding, outside, read, results, sources
 from .options import (
     ArticlesOption,
     ConfigOption,
+    EncodingOption,
     IdFieldOption,
     InputFormatOption,
     JoinOption,
     KeepOption,
+    OnErrorOption,
     Overrides,
     ParagraphsOption,
     Paths,
@@ -86,6 +88,8 @@ def scan(
     segmenter: SegmenterOption = None,
     paragraphs: ParagraphsOption = None,
     workers: WorkersOption = None,
+    encoding: EncodingOption = None,
+    on_error: OnErrorOption = "skip",
 ) -> int:
     """Report what clean would remove or join, changing nothing.
 
@@ -104,15 +108,19 @@ def scan(
         workers=workers,
         quiet=quiet,
         summary=summary,
+        encoding=encoding,
+        on_error=on_error,
     )
-    return outcome(_scan(options, json_out, jsonl_out).found)
+    check_encoding(encoding)
+    skipped = Skipped()
+    return outcome(_scan(options, json_out, jsonl_out, skipped).found, skipped.count)
 
 
-def _scan(options: RunOptions, json_out: bool, jsonl_out: bool) -> render.Tally:
+def _scan(options: RunOptions, json_out: bool, jsonl_out: bool, skipped: Skipped) -> render.Tally:
     """Read and resolve every article; print a JSON document, JSON lines or, at the end, a table."""
     config, _ = settings(options.config_file, options.paths, options.overrides)
     found = sources(options.paths, options.input_format)
-    records = dio.read_records(found, options.text_field, options.id_field, options.input_format)
+    records = read(options, found, skipped)
     tally = render.Tally()
     rows: list[Result] | None = None if options.quiet or json_out or jsonl_out else []
     bar = progress(found, "scanning", options.quiet, stdout_busy=json_out or jsonl_out)
@@ -158,6 +166,8 @@ def clean(
     segmenter: SegmenterOption = None,
     paragraphs: ParagraphsOption = None,
     workers: WorkersOption = None,
+    encoding: EncodingOption = None,
+    on_error: OnErrorOption = "skip",
 ) -> int:
     """Write cleaned copies: repeated paragraphs removed, broken paragraphs re-joined.
 
@@ -181,15 +191,19 @@ def clean(
         workers=workers,
         quiet=quiet,
         summary=summary,
+        encoding=encoding,
+        on_error=on_error,
     )
+    check_encoding(encoding)
     config, _ = settings(options.config_file, options.paths, options.overrides)
-    found = sources(options.paths, options.input_format)
+    found = outside(sources(options.paths, options.input_format), output)
     out = cleaned_output(options, found, output, in_place)
     bar = progress(found, "cleaning", options.quiet, stdout_busy=output == dio.STDIN)
-    tally = _write_cleaned(options, config, found, out, report, bar)
+    skipped = Skipped()
+    tally = _write_cleaned(options, config, found, out, report, bar, skipped)
     if not options.quiet:
         render.console(stderr=True).print(render.cleaned_summary(tally, out.written, in_place))
-    return outcome(bool(tally.changed))
+    return outcome(bool(tally.changed), skipped.count)
 
 
 def _check_destinations(output: str | None, in_place: bool, report: str | None) -> None:
@@ -210,6 +224,7 @@ def _write_cleaned(
     out: dio.CleanedOutput,
     report_path: str | None,
     bar: Progress,
+    skipped: Skipped,
 ) -> render.Tally:
     """Clean every article into ``out`` (and its report line into ``report_path``);
     on any error, nothing half-written stays."""
@@ -218,7 +233,7 @@ def _write_cleaned(
     tally = render.Tally()
     try:
         reporter = dio.JsonlWriter(report_path) if report_path is not None else None
-        records = dio.read_records(found, options.text_field, options.id_field, options.input_format)
+        records = read(options, found, skipped)
         with bar:
             for record, result in results(records, config, options.workers):
                 out.write(record, result)
@@ -228,6 +243,8 @@ def _write_cleaned(
                 if explain_to is not None and render.has_findings(result):
                     render.explain(result, explain_to)
                 bar.advance(record)
+        for source in skipped.sources:
+            out.leave_out(source)
         out.close()
         if reporter is not None:
             reporter.commit()

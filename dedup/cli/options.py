@@ -106,6 +106,24 @@ WorkersOption = Annotated[
         "The output is the same for any N.",
     ),
 ]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        metavar="CODEC",
+        help="Encoding of text files and text on stdin (e.g. gb18030, big5, utf-16); "
+        "default: detected (UTF-8, GB18030, Big5, UTF-16 with BOM), and kept when writing back.",
+    ),
+]
+OnError = Literal["skip", "stop"]
+OnErrorOption = Annotated[
+    OnError,
+    typer.Option(
+        "--on-error",
+        help="An input that cannot be read or decoded: report it and go on (skip; exit 3 at the end) "
+        "or stop the run (stop; exit 123).",
+    ),
+]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 SummaryOption = Annotated[
     bool,
@@ -165,3 +183,5 @@ class RunOptions:
     workers: int | None
     quiet: bool
     summary: bool
+    encoding: str | None = None
+    on_error: OnError = "skip"

@@ -34,7 +34,7 @@ commands and the pre-commit check use); the rest is importable from its module.
 
 from __future__ import annotations
 
-from dedup.files.atomic import AtomicFile, atomic_write, stdout_bytes
+from dedup.files.atomic import AtomicFile, atomic_write, discard_pending, stdout_bytes
 from dedup.files.decoding import decode_text
 from dedup.files.jsonl import JsonlWriter, json_bytes
 from dedup.files.outputs import CleanedOutput, JsonlOutput, ParquetOutput, PerFileOutput, cleaned_fields
@@ -68,6 +68,7 @@ __all__ = [
     "atomic_write",
     "cleaned_fields",
     "decode_text",
+    "discard_pending",
     "discover",
     "is_jsonl_name",
     "is_parquet_name",
