@@ -65,6 +65,8 @@ _WRITE_BUFFER = 1 << 20
 
 #: the temporary files this process has open, to discard on an interruption
 _pending: set[str] = set()
+#: the (directory, name) of a target whose temporary file is being created
+_creating: list[tuple[str, str]] = []
 #: a temporary file of ``tempfile.mkstemp``: ``.NAME.`` eight characters ``.tmp``
 _TEMPORARY = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")
 #: per directory listed, the leftover temporary files not yet removed, by target name
@@ -78,6 +80,10 @@ def discard_pending() -> None:
         with suppress(OSError):
             os.unlink(temp)
         _pending.discard(temp)
+    for directory, name in _creating:
+        _leftovers.pop(directory, None)
+        sweep_leftovers(directory, name)
+    _creating.clear()
 
 
 def sweep_leftovers(directory: str, name: str) -> list[str]:
@@ -123,9 +129,14 @@ class AtomicFile(CommitOrDiscard):
         try:
             os.makedirs(directory, exist_ok=True)
             sweep_leftovers(directory, name)
+            # an interruption inside mkstemp would leave a file nobody knows the name
+            # of: until it is registered, discard_pending looks for it by its target
+            _creating.append((directory, name))
             fd, self._temp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
             _pending.add(self._temp)
+            _creating.pop()
         except OSError as err:
+            _creating.clear()
             raise DedupError(f"{self.path}: cannot write: {reason(err)}") from None
         self._raw: IO[bytes] = os.fdopen(fd, "wb")
         self.file: IO[bytes] | gzip.GzipFile = self._raw
