@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-#: files of the kill test's corpus, and how many times a run of it is killed
-FILES = 1500
-KILLS = 20
+#: files of the kill test's corpus, and how many times a run of it is killed (more locally:
+#: DEDUP_KILL_FILES=5000 DEDUP_KILLS=100)
+FILES = int(os.environ.get("DEDUP_KILL_FILES", "1500"))
+KILLS = int(os.environ.get("DEDUP_KILLS", "20"))
 
 
 def _paragraphs() -> list[str]:
