@@ -53,17 +53,26 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
+def _type_error(what: str, expected: str, value: object) -> TypeError:
+    if isinstance(value, bytes | bytearray):
+        hint = " (decode bytes first: dedup.files.decode_text detects the encoding)"
+    elif isinstance(value, dict):
+        hint = " (a list of dicts, a DataFrame or a Dataset is cleaned when passed whole, not row by row)"
+    else:
+        hint = ""
+    return TypeError(f"{what} must be {expected}, not {type(value).__name__}{hint}")
+
+
 def _as_documents(documents: _Iterable[Document | str]) -> _Iterator[Document]:
     for number, doc in enumerate(documents):
-        if isinstance(doc, Document):
-            yield doc
-        elif isinstance(doc, str):
+        if isinstance(doc, str):
             yield Document(id=str(number), text=doc)
+        elif not isinstance(doc, Document):
+            raise _type_error(f"documents[{number}]", "a Document or a str", doc)
+        elif not isinstance(doc.text, str):
+            raise _type_error(f"documents[{number}].text", "a str", doc.text)
         else:
-            raise TypeError(
-                f"dedup.clean takes Documents or strings (or a table: a pandas DataFrame, a pyarrow "
-                f"Table, a datasets Dataset, a list of dicts), got {type(doc).__name__} at position {number}"
-            )
+            yield doc
 
 
 @_overload
@@ -172,8 +181,13 @@ def clean_text(text: str, config: Config | None = None) -> Result:
     ``pyproject.toml``); unknown or out-of-range values raise :class:`ConfigError`:
 
         >>> result = dedup.clean_text(text, dedup.Config(keep="first", join_broken=False))
+
+    ``text`` must be a ``str``: anything else (None, bytes) is a TypeError naming it.
     """
     from dedup.run import run
+
+    if not isinstance(text, str):
+        raise _type_error("clean_text(text)", "a str", text)
 
     return next(run([Document(id="0", text=text)], config))
 

@@ -11,20 +11,30 @@ pyarrow only when a Parquet file is read or written.
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+import traceback
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
 from typing import Annotated
 
 import typer
 
-from dedup.errors import DedupError
+from dedup.errors import DedupError, Terminated
+from dedup.files import discard_pending
 
 from .check import check, index_app
 from .clean import clean, scan
 from .config_cmd import show_config
-from .exits import EXIT_CLEAN, EXIT_INTERRUPTED, EXIT_USAGE, exit_code
+from .exits import EXIT_CLEAN, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, exit_code
 from .help import command_info, examples, group_info
 from .messages import plain_message
+
+#: whether an internal error shows its traceback: --debug, or DEDUP_DEBUG=1 in the environment
+_debug = False
 
 
 def _package_version() -> str:
@@ -47,7 +57,8 @@ app = typer.Typer(
     epilog=(
         "Exit codes: 0 success (nothing found, or cleaned copies written), 1 duplicates found "
         "(scan, check) or files changed (clean --exit-code), 2 usage or configuration error, "
-        "123 unreadable or invalid input.\n\n" + examples("dedup")
+        "3 some inputs skipped, 70 internal error (a bug), 123 unreadable or invalid input, "
+        "130 interrupted, 143 terminated.\n\n" + examples("dedup")
     ),
     add_completion=False,
     no_args_is_help=True,
@@ -63,12 +74,17 @@ def _root(
         bool,
         typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit."),
     ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="On an internal error (exit 70), print its traceback.")
+    ] = False,
 ) -> None:
     """Find and remove near-duplicate paragraphs in scraped (Chinese) articles.
 
     Settings come from the nearest dedup.toml, or pyproject.toml with a
     [tool.dedup] table, above the inputs (or from --config); options override them.
     """
+    global _debug
+    _debug = _debug or debug
 
 
 # in this order in `dedup --help`
@@ -100,9 +116,57 @@ def _usage_error(err: typer.TyperException) -> int:
     return int(getattr(err, "exit_code", EXIT_USAGE))
 
 
+def _internal_error(err: Exception) -> int:
+    """A bug: one line naming it, and the traceback when debugging."""
+    if _debug:
+        traceback.print_exception(err)
+    message = " ".join(str(err).split())
+    hint = "" if _debug else " (run with --debug or DEDUP_DEBUG=1 for the traceback)"
+    _error(f"internal error: {type(err).__name__}{': ' if message else ''}{message}{hint}")
+    return EXIT_INTERNAL
+
+
+def _stop(signal_number: int, frame: FrameType | None) -> None:
+    raise Terminated(signal_number)
+
+
+@contextmanager
+def _stopping_on_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM raise :class:`Terminated` in the main thread, so that every
+    output being written is discarded on the way out (typer turns a KeyboardInterrupt
+    into a silent exit status)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {number: signal.signal(number, _stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line (``argv`` without the program name) and return its exit code."""
+    global _debug
     args = list(sys.argv[1:] if argv is None else argv)
+    _debug = os.environ.get("DEDUP_DEBUG", "") not in ("", "0")
+    try:
+        with _stopping_on_signals():
+            code = _run(args)
+            if code in (EXIT_INTERRUPTED, EXIT_INTERNAL):
+                discard_pending()
+    except Terminated as stop:
+        discard_pending()
+        interrupted = stop.signal_number == signal.SIGINT
+        _error("interrupted" if interrupted else "terminated")
+        return 128 + stop.signal_number
+    if code == EXIT_INTERRUPTED:
+        _error("interrupted")
+    return code
+
+
+def _run(args: list[str]) -> int:
     try:
         code = app(args=args, prog_name="dedup", standalone_mode=False)
     except typer.TyperException as err:
@@ -111,11 +175,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error(str(err))
         return exit_code(err)
     except typer.Abort:
-        _error("aborted")
         return EXIT_INTERRUPTED
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except SystemExit as stop:
         # typer exits by itself when stdout is closed early (dedup ... | head): status 1, no message
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
+    except Exception as err:
+        return _internal_error(err)
     return code if isinstance(code, int) else EXIT_CLEAN

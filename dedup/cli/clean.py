@@ -19,11 +19,12 @@ from dedup.errors import UsageError
 from dedup.records import Result
 
 from . import render
-from .exits import EXIT_CLEAN, outcome
-from .inputs import results, sources
+from .exits import EXIT_CLEAN, EXIT_SKIPPED, outcome
+from .inputs import Skipped, check_encoding, outside, read, results, sources
 from .options import (
     ArticlesOption,
     ConfigOption,
+    EncodingOption,
     ExitCodeOption,
     GlobOption,
     IdFieldOption,
@@ -31,6 +32,7 @@ from .options import (
     JoinOption,
     KeepOption,
     MinBodyOption,
+    OnErrorOption,
     Overrides,
     ParagraphsOption,
     Paths,
@@ -90,6 +92,8 @@ def scan(
     segmenter: SegmenterOption = None,
     paragraphs: ParagraphsOption = None,
     workers: WorkersOption = None,
+    encoding: EncodingOption = None,
+    on_error: OnErrorOption = "skip",
 ) -> int:
     """Report what clean would remove or join, changing nothing.
 
@@ -109,15 +113,19 @@ def scan(
         quiet=quiet,
         summary=summary,
         globs=tuple(glob or ()),
+        encoding=encoding,
+        on_error=on_error,
     )
-    return outcome(_scan(options, json_out, jsonl_out).found)
+    check_encoding(encoding)
+    skipped = Skipped()
+    return outcome(_scan(options, json_out, jsonl_out, skipped).found, skipped.count)
 
 
-def _scan(options: RunOptions, json_out: bool, jsonl_out: bool) -> render.Tally:
+def _scan(options: RunOptions, json_out: bool, jsonl_out: bool, skipped: Skipped) -> render.Tally:
     """Read and resolve every article; print a JSON document, JSON lines or, at the end, a table."""
     config, _ = settings(options.config_file, options.paths, options.overrides)
     found = sources(options.paths, options.input_format, options.globs, options.quiet)
-    records = dio.read_records(found, options.text_field, options.id_field, options.input_format)
+    records = read(options, found, skipped)
     tally = render.Tally()
     rows: list[Result] | None = None if options.quiet or json_out or jsonl_out else []
     bar = progress(found, "scanning", options.quiet, stdout_busy=json_out or jsonl_out)
@@ -168,6 +176,8 @@ def clean(
     segmenter: SegmenterOption = None,
     paragraphs: ParagraphsOption = None,
     workers: WorkersOption = None,
+    encoding: EncodingOption = None,
+    on_error: OnErrorOption = "skip",
 ) -> int:
     """Write cleaned copies: repeated paragraphs removed, broken paragraphs re-joined.
 
@@ -196,12 +206,16 @@ def clean(
         summary=summary,
         globs=tuple(glob or ()),
         min_body_chars=min_body_chars,
+        encoding=encoding,
+        on_error=on_error,
     )
+    check_encoding(encoding)
     config, _ = settings(options.config_file, options.paths, options.overrides)
-    found = sources(options.paths, options.input_format, options.globs, options.quiet)
+    found = outside(sources(options.paths, options.input_format, options.globs, options.quiet), output)
     out = cleaned_output(options, found, output, in_place)
     bar = progress(found, "cleaning", options.quiet, stdout_busy=output == dio.STDIN)
-    tally = _write_cleaned(options, config, found, out, report, bar)
+    skipped = Skipped()
+    tally = _write_cleaned(options, config, found, out, report, bar, skipped)
     if not options.quiet:
         done = render.cleaned_summary(tally, out.written, in_place)
         if min_body_chars and tally.short:
@@ -209,7 +223,9 @@ def clean(
                 f"; left out {render.count(tally.short, 'article')} under {min_body_chars} body characters"
             )
         render.console(stderr=True).print(done)
-    return outcome(bool(tally.changed)) if exit_code else EXIT_CLEAN
+    if exit_code:
+        return outcome(bool(tally.changed), skipped.count)
+    return EXIT_SKIPPED if skipped.count else EXIT_CLEAN
 
 
 def _check_destinations(output: str | None, in_place: bool, report: str | None) -> None:
@@ -230,6 +246,7 @@ def _write_cleaned(
     out: dio.CleanedOutput,
     report_path: str | None,
     bar: Progress,
+    skipped: Skipped,
 ) -> render.Tally:
     """Clean every article into ``out`` (and its report line into ``report_path``);
     on any error, nothing half-written stays."""
@@ -238,7 +255,7 @@ def _write_cleaned(
     tally = render.Tally()
     try:
         reporter = dio.JsonlWriter(report_path) if report_path is not None else None
-        records = dio.read_records(found, options.text_field, options.id_field, options.input_format)
+        records = read(options, found, skipped)
         with bar:
             # match regions are only written in a report
             for record, result in results(records, config, options.workers, reporter is not None):
@@ -250,6 +267,8 @@ def _write_cleaned(
                 if explain_to is not None and render.has_findings(result):
                     render.explain(result, explain_to)
                 bar.advance(record)
+        for source in skipped.sources:
+            out.leave_out(source)
         out.close()
         if reporter is not None:
             reporter.commit()

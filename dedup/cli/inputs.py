@@ -6,6 +6,8 @@ starts, so that ``dedup --help`` stays fast.
 
 from __future__ import annotations
 
+import codecs
+import os
 import sys
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -13,9 +15,11 @@ from collections.abc import Iterable, Iterator, Sequence
 import dedup
 from dedup import files as dio
 from dedup.config import Config
-from dedup.errors import UsageError
+from dedup.errors import InputError, UsageError
 from dedup.files import Record
 from dedup.records import Document, Result
+
+from .options import RunOptions
 
 
 def sources(
@@ -50,6 +54,59 @@ def skipped_note(skipped: Sequence[dio.Skipped], globbed: bool) -> str:
     hint = "" if globbed else "; --glob PATTERN reads them"
     files = "file" if len(skipped) == 1 else "files"
     return f"dedup: skipped {len(skipped)} {files} ({why}{hint}): {names}{more}"
+
+
+def check_encoding(encoding: str | None) -> None:
+    """An unknown --encoding is a usage error, found before anything is read."""
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise UsageError(f"unknown encoding {encoding!r}") from None
+
+
+def outside(found: list[dio.Source], output: str | None) -> list[dio.Source]:
+    """The inputs found in directories, less the output ``-o`` (a file, or a
+    directory and everything under it): cleaned copies written inside an input
+    directory are not read back as inputs by the next run.  A file named
+    directly is still read."""
+    if output is None or output == dio.STDIN or not os.path.exists(output):
+        return found
+    target = os.path.realpath(output)
+    tree = os.path.join(target, "")
+
+    def is_output(source: dio.Source) -> bool:
+        path = os.path.realpath(source.path)
+        return source.in_directory and (path == target or path.startswith(tree))
+
+    return [s for s in found if not is_output(s)]
+
+
+class Skipped:
+    """The inputs skipped under ``--on-error skip``: each reported on stderr, one
+    line, as it is met; ``count`` makes the exit code 3 at the end."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.sources: list[dio.Source] = []
+
+    def __call__(self, source: dio.Source, error: InputError) -> None:
+        self.count += 1
+        self.sources.append(source)
+        sys.stderr.write(f"dedup: error: {error} (skipped)\n")
+        sys.stderr.flush()
+
+
+def read(options: RunOptions, found: list[dio.Source], skipped: Skipped) -> Iterator[Record]:
+    """The records of ``found`` as the options say (encoding, what to do with a bad input)."""
+    return dio.read_records(
+        found,
+        options.text_field,
+        options.id_field,
+        options.input_format,
+        encoding=options.encoding,
+        skip=skipped if options.on_error == "skip" else None,
+    )
 
 
 def results(

@@ -142,6 +142,24 @@ MinBodyOption = Annotated[
         ),
     ),
 ]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        metavar="CODEC",
+        help="Encoding of text files and text on stdin (e.g. gb18030, big5, utf-16); "
+        "default: detected (UTF-8, GB18030, Big5, UTF-16 with BOM), and kept when writing back.",
+    ),
+]
+OnError = Literal["skip", "stop"]
+OnErrorOption = Annotated[
+    OnError,
+    typer.Option(
+        "--on-error",
+        help="An input that cannot be read or decoded: report it and go on (skip; exit 3 at the end) "
+        "or stop the run (stop; exit 123).",
+    ),
+]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 SummaryOption = Annotated[
     bool,
@@ -207,3 +225,5 @@ class RunOptions:
     summary: bool
     globs: tuple[str, ...] = ()
     min_body_chars: int = 0
+    encoding: str | None = None
+    on_error: OnError = "skip"

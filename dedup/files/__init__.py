@@ -39,7 +39,7 @@ commands and the pre-commit check use); the rest is importable from its module.
 
 from __future__ import annotations
 
-from dedup.files.atomic import AtomicFile, atomic_write, stdout_bytes
+from dedup.files.atomic import AtomicFile, atomic_write, discard_pending, stdout_bytes
 from dedup.files.decoding import decode_text
 from dedup.files.html import extract_article, need_trafilatura
 from dedup.files.jsonl import JsonlWriter, json_bytes
@@ -80,6 +80,7 @@ __all__ = [
     "atomic_write",
     "cleaned_fields",
     "decode_text",
+    "discard_pending",
     "discover",
     "discover_all",
     "extract_article",

@@ -81,7 +81,8 @@ def parse_jsonl(
         except UnicodeDecodeError as err:
             raise InputError(f"not valid UTF-8 (byte {err.start + 1})", path, number) from None
         try:
-            fields = json.loads(line)
+            # without its line ending, an error at the line's end is placed on this line
+            fields = json.loads(line.rstrip("\r\n"))
         except json.JSONDecodeError as err:
             raise InputError(f"invalid JSON: {err.msg} (column {err.colno})", path, number) from None
         yield record_of(fields, source, text_field, id_field, number, position)

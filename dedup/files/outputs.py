@@ -67,6 +67,9 @@ class CleanedOutput:
     def close(self) -> None:
         """Finish every output (commit pending files)."""
 
+    def leave_out(self, source: Source) -> None:
+        """``source`` was skipped (it could not be read): it gets no output of its own."""
+
     def abort(self) -> None:
         """Drop outputs still being written; files already complete stay."""
 
@@ -108,6 +111,7 @@ class PerFileOutput(CleanedOutput):
         self._only_changed = only_changed
         self._sources = sources
         self._opened: set[Source] = set()
+        self._left_out: set[Source] = set()
         self._current: tuple[Source, RecordWriter] | None = None
         self._changed = False
         self.written = []
@@ -172,12 +176,15 @@ class PerFileOutput(CleanedOutput):
         """The outputs of JSONL and Parquet sources that held no record (a Parquet
         one keeps its source's columns)."""
         for source in self._sources:
-            if source.kind in ("jsonl", "json", "parquet") and source not in self._opened:
+            if source.kind in ("jsonl", "json", "parquet") and source not in self._opened | self._left_out:
                 target = self._target(source)
                 if target != STDIN:
                     schema = parquet_schema(source) if source.kind == "parquet" else None
                     self._open(source, schema).commit()
                     self.written.append(target)
+
+    def leave_out(self, source: Source) -> None:
+        self._left_out.add(source)
 
     def abort(self) -> None:
         if self._current is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
 from dedup.errors import DedupError, InputError
@@ -38,6 +38,9 @@ def read_records(
     id_field: str = "id",
     input_format: InputFormat = "auto",
     stdin: IO[bytes] | None = None,
+    *,
+    encoding: str | None = None,
+    skip: Callable[[Source, InputError], None] | None = None,
 ) -> Iterator[Record]:
     """The articles of ``sources``, streamed in order.
 
@@ -48,21 +51,48 @@ def read_records(
     :data:`~dedup.files.parquet.PARQUET_BATCH` rows at a time.  Standard input
     is JSONL when ``input_format`` says so, or when it is ``auto`` and the first
     non-blank character is ``{``; otherwise it is one article with id ``-``.
+    ``encoding`` forces the encoding of text files (else it is detected, see
+    :mod:`~dedup.files.decoding`).
+
+    With ``skip``, an input that fails before its first article (a text file
+    that cannot be read or decoded, a JSONL or Parquet file that cannot be
+    opened or whose first record is bad) is handed to it and the run goes on;
+    an error after a file's first article still raises, since its earlier
+    articles have already been compared with the rest.
     """
     for source in sources:
-        if source.kind == "stdin":
-            stream = stdin if stdin is not None else sys.stdin.buffer
-            yield from _read_stdin(source, input_format, text_field, id_field, stream)
-        elif source.kind == "jsonl":
-            yield from read_jsonl(source, text_field, id_field)
-        elif source.kind == "json":
-            yield from read_json_array(source, text_field, id_field)
-        elif source.kind == "parquet":
-            yield from read_parquet(source, text_field, id_field)
-        elif source.kind == "html":
-            yield read_html(source, text_field, id_field)
-        else:
-            yield read_text_file(source)
+        started = False
+        try:
+            for record in _read_source(source, text_field, id_field, input_format, stdin, encoding):
+                started = True
+                yield record
+        except InputError as err:
+            if skip is None or started:
+                raise
+            skip(source, err)
+
+
+def _read_source(
+    source: Source,
+    text_field: str,
+    id_field: str,
+    input_format: InputFormat,
+    stdin: IO[bytes] | None,
+    encoding: str | None,
+) -> Iterator[Record]:
+    if source.kind == "stdin":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        yield from _read_stdin(source, input_format, text_field, id_field, stream, encoding)
+    elif source.kind == "jsonl":
+        yield from read_jsonl(source, text_field, id_field)
+    elif source.kind == "json":
+        yield from read_json_array(source, text_field, id_field)
+    elif source.kind == "parquet":
+        yield from read_parquet(source, text_field, id_field)
+    elif source.kind == "html":
+        yield read_html(source, text_field, id_field)
+    else:
+        yield read_text_file(source, encoding)
 
 
 def read_documents(
@@ -98,20 +128,30 @@ def article_count(sources: Iterable[Source]) -> int | None:
 
 
 def _read_stdin(
-    source: Source, input_format: InputFormat, text_field: str, id_field: str, stream: IO[bytes]
+    source: Source,
+    input_format: InputFormat,
+    text_field: str,
+    id_field: str,
+    stream: IO[bytes],
+    encoding: str | None = None,
 ) -> Iterator[Record]:
     """Standard input (decompressed when its first bytes say it is compressed) as
     ``input_format`` says, or (``auto``) as its first non-blank line looks."""
     if input_format == "parquet":
         raise InputError(_PARQUET_STDIN, source.path)
     try:
-        yield from _read_stream(source, input_format, text_field, id_field, decompressed(stream))
+        yield from _read_stream(source, input_format, text_field, id_field, decompressed(stream), encoding)
     except DECOMPRESSION_ERRORS as err:
         raise InputError(f"cannot read: {reason(err)}", source.path) from None
 
 
 def _read_stream(
-    source: Source, input_format: InputFormat, text_field: str, id_field: str, stream: IO[bytes]
+    source: Source,
+    input_format: InputFormat,
+    text_field: str,
+    id_field: str,
+    stream: IO[bytes],
+    encoding: str | None,
 ) -> Iterator[Record]:
     head: list[bytes] = []
     looks: str = input_format
@@ -128,7 +168,7 @@ def _read_stream(
         if looks == "html":
             yield html_record(data, source, len(data), text_field, id_field)
         else:
-            yield text_record(data, source, len(data))
+            yield text_record(data, source, len(data), encoding)
         return
     yield from parse_jsonl(counted(itertools.chain(head, stream)), source, text_field, id_field)
 

@@ -4,8 +4,10 @@ Folding: NFKC (full-width letters, digits and punctuation become half-width),
 lower case, whitespace and punctuation removed, Traditional characters written
 in Simplified (OpenCC's character table: a page and its Traditional edition are
 copies).  Digits are kept, so two reports that differ only in their figures stay
-apart.  Every step maps one character to at most one, so a key character still
-points at the character it came from.
+apart.  A lone surrogate (valid in JSON, not in UTF-8) becomes U+FFFD, so that a
+key can always be encoded (the segmenters need UTF-8); the text keeps it.
+Every step maps one character to at most one, so a key character still points
+at the character it came from.
 
 The key of a paragraph is made with one ``str.translate`` (NFKC itself is slow
 and needed only for the rare character outside the table).  Building that table
@@ -30,6 +32,8 @@ import numpy as np
 from dedup.records import Key
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+#: what a lone surrogate becomes in a key
+_REPLACEMENT = "\ufffd"
 
 
 def _dropped(ch: str) -> bool:
@@ -63,6 +67,8 @@ def _simplified() -> dict[str, str]:
 
 def _fold_char(ch: str) -> str:
     """What one character becomes in a key (possibly nothing, possibly several)."""
+    if "\ud800" <= ch <= "\udfff":
+        return _REPLACEMENT
     out = unicodedata.normalize("NFKC", ch) if not unicodedata.is_normalized("NFKC", ch) else ch
     simplified = _simplified()
     return "".join(simplified.get(c, c).lower() for c in out if not _dropped(c))
@@ -107,6 +113,7 @@ def build_fold_table() -> dict[int, str | None]:
     table: dict[int, str | None] = {}
     for code in range(0x10000):
         if 0xD800 <= code <= 0xDFFF:
+            table[code] = _REPLACEMENT
             continue
         ch = chr(code)
         folded = _fold_char(ch)
@@ -142,7 +149,7 @@ def _kept() -> tuple[np.ndarray, bool]:
 def origin(key: Key) -> tuple[int, ...]:
     """For each character of ``key.text``, the document offset of the character it came from."""
     kept, _ = _kept()
-    codes = np.frombuffer(key.source.encode("utf-32-le"), dtype=np.uint32)
+    codes = np.frombuffer(key.source.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     if len(codes) and int(codes.max()) < 0x10000:
         positions = np.flatnonzero(kept[codes]) + key.offset
         if len(positions) == len(key.text):

@@ -78,7 +78,9 @@ def test_rows_without_ids_get_their_position_and_bad_text_is_named(texts) -> Non
     assert out[1]["dedup_removed"] == 1
     with pytest.raises(dedup.InputError, match=r"^row 1: 'text' must be a string, got missing$"):
         dedup.clean([{"text": texts["a"]}, {"text": None}])
-    with pytest.raises(TypeError, match="got dict at position 0"):
+    with pytest.raises(
+        TypeError, match=r"^documents\[0\] must be a Document or a str, not dict \(a list of dicts"
+    ):
         list(dedup.clean(iter([{"text": "x"}])))
 
 

@@ -62,12 +62,16 @@ def test_a_json_array_is_read_as_records_and_written_back_as_one(dedup, articles
 
 def test_one_json_object_is_refused_clearly(dedup, articles, tmp_path: Path) -> None:
     (tmp_path / "one.json").write_text(json.dumps({"text": articles.first}, indent=2), "utf-8")
-    run = dedup("clean", "one.json", "-o", "out.json")
+    run = dedup("clean", "one.json", "-o", "out.json", "--on-error", "stop")
     assert run.code == 123
     assert run.err == (
         "dedup: error: one.json: one JSON object, not records: expected JSON Lines "
         "(one object per line) or an array of objects\n"
     )
+    assert not (tmp_path / "out.json").exists()
+    # by default a bad input is skipped, and the exit code says so
+    skipped = dedup("clean", "one.json", "-o", "out.json")
+    assert skipped.code == 3 and skipped.err.startswith("dedup: error: one.json: one JSON object")
     assert not (tmp_path / "out.json").exists()
 
 

@@ -184,7 +184,7 @@ def test_empty_parquet_keeps_its_columns(dedup, tmp_path: Path) -> None:
 
 def test_missing_text_column(dedup, articles, tmp_path: Path) -> None:
     _write(tmp_path / "in.parquet", {"id": ["a"], "body": [articles.first]})
-    run = dedup("clean", "in.parquet", "-o", "out.parquet", "--report", "r.jsonl")
+    run = dedup("clean", "in.parquet", "-o", "out.parquet", "--report", "r.jsonl", "--on-error", "stop")
     assert run.code == 123
     assert _one_error_line(run.err) == "dedup: error: in.parquet: no 'text' column"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.parquet"]  # no output, no temporary file
@@ -203,21 +203,21 @@ def test_missing_text_column(dedup, articles, tmp_path: Path) -> None:
 )
 def test_invalid_parquet_rows(dedup, tmp_path: Path, columns: dict[str, Any], message: str) -> None:
     _write(tmp_path / "in.parquet", columns)
-    run = dedup("scan", "in.parquet")
+    run = dedup("scan", "in.parquet", "--on-error", "stop")
     assert run.code == 123
     assert _one_error_line(run.err) == f"dedup: error: {message}"
 
 
 def test_not_a_parquet_file(dedup, tmp_path: Path) -> None:
     (tmp_path / "in.parquet").write_text("正文。\n", "utf-8")
-    run = dedup("scan", "in.parquet")
+    run = dedup("scan", "in.parquet", "--on-error", "stop")
     assert run.code == 123
     assert _one_error_line(run.err).startswith("dedup: error: in.parquet: cannot read Parquet: ")
 
 
 def test_parquet_on_stdin(dedup, tmp_path: Path) -> None:
     _write(tmp_path / "in.parquet", {"text": ["正文。"]})
-    run = dedup("scan", "-", stdin=(tmp_path / "in.parquet").read_bytes())
+    run = dedup("scan", "-", "--on-error", "stop", stdin=(tmp_path / "in.parquet").read_bytes())
     assert run.code == 123
     assert _one_error_line(run.err).startswith("dedup: error: -: Parquet cannot be read from standard input")
 

@@ -107,3 +107,13 @@ def test_fold_uses_the_same_table_shipped_or_not() -> None:
     text = "臺灣ＡＢＣ，　「測試」１２３"
     built = build_fold_table()
     assert fold(text) == text.translate(built) == "台湾abc测试123"
+
+
+def test_lone_surrogates_fold_to_the_replacement_character() -> None:
+    """Valid JSON can hold a lone surrogate; a key must still encode as UTF-8 (rjieba takes UTF-8)."""
+    text = "社区\ud800工作\udfff者"
+    key = normalize(text, 5)
+    assert key.text == "社区\ufffd工作\ufffd者"
+    key.text.encode("utf-8")
+    assert origin(key) == (5, 6, 7, 8, 9, 10, 11)
+    assert fold("\U0001f600\ud83d") == fold("\U0001f600") + "\ufffd"
