@@ -211,10 +211,10 @@ _CHILD = """
 import json, sys
 import dedup
 texts = json.load(sys.stdin)
-out = [
-    [r.cleaned, [[x.kind, x.paragraph, x.start, x.end] for x in r.removed], [[j.head, j.tail] for j in r.joins]]
-    for r in dedup.clean(texts)
-]
+out = []
+for r in dedup.clean(texts):
+    removed = [[x.kind, x.paragraph, x.start, x.end] for x in r.removed]
+    out.append([r.cleaned, removed, [[j.head, j.tail] for j in r.joins]])
 print(json.dumps(out, ensure_ascii=False))
 """
 
