@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast check lint type fmt eval real wild bench bench-check bench-stress clean
+.PHONY: install demo test test-fast check lint type fmt eval real wild bench bench-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,7 @@ bench: install  ## throughput and memory on ../shared/eval/big (BENCH_LIMIT for 
 bench-check: install  ## pre-commit check latency against a 10,000-article corpus
 	$(BIN)/python bench/check_latency.py
 
+.PHONY: bench-stress
 bench-stress: install  ## time and peak memory of one article against its paragraphs, up to 200,000
 	$(BIN)/python bench/stress.py
 
