@@ -54,5 +54,9 @@ bench-throughput: install  ## the older benchmark: naive jieba + datasketch, jie
 bench-check: install  ## pre-commit check latency against a 10,000-article corpus
 	$(BIN)/python bench/check_latency.py
 
+.PHONY: bench-stress
+bench-stress: install  ## time and peak memory of one article against its paragraphs, up to 200,000
+	$(BIN)/python bench/stress.py
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
