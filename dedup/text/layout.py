@@ -122,9 +122,11 @@ def choose_layout(text: str) -> Layout:
         if not has_blank and indented_starts and any(line.indented for line in lines[1:]):
             return "wrapped"
         return "blank-lines"
-    if has_blank and len(breaks) < 2 and not all(a.ends_sentence and b.indented for a, b in breaks):
-        # one odd break (a marker line above its paragraph): blank lines still separate paragraphs;
-        # a sentence's end before an indented line is a paragraph's end however few there are
+    if has_blank and len(breaks) < 2 and not all(a.ends_sentence for a, b in breaks):
+        # one odd break in mid-sentence (a marker line above its paragraph): blank lines still
+        # separate paragraphs; a break after a sentence's end is a paragraph's end however few
+        # there are (so a page read line by line is read so again once cleaning has left it a
+        # single break)
         return "blank-lines"
     return "lines"
 

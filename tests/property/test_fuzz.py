@@ -258,8 +258,6 @@ def test_a_lone_surrogate_is_kept_and_crashes_nothing(seed: int, surrogate: str)
     doc = build(seed)
     at = len(doc.text) // 2
     text = doc.text[:at] + surrogate + doc.text[at:]
-    try:
-        cleaned = dedup.clean_text(text).cleaned
-    except UnicodeError:
-        pytest.skip("a lone surrogate crashes cleaning: issue 11 point 4, fixed by the robust helper")
+    # (the paragraph it stands in may be a copy that goes)
+    cleaned = dedup.clean_text(text).cleaned
     _check_nothing_lost(doc, cleaned.replace(surrogate, ""))
