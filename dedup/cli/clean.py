@@ -9,7 +9,8 @@ While a run goes, a progress bar is shown on stderr when it is a terminal
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator
+from typing import Annotated, Any
 
 import typer
 
@@ -62,6 +63,17 @@ OutputOption = Annotated[
 ]
 InPlaceOption = Annotated[
     bool, typer.Option("--in-place", help="Rewrite the inputs that change, atomically.")
+]
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="local (default) or spark: the same cleaning on Apache Spark (needs dedup[spark] and Java 17).",
+    ),
+]
+MasterOption = Annotated[
+    str | None,
+    typer.Option("--master", metavar="URL", help="The Spark master with --engine spark (default local[2])."),
 ]
 ReportOption = Annotated[
     str | None,
@@ -158,6 +170,8 @@ def clean(
     segmenter: SegmenterOption = None,
     paragraphs: ParagraphsOption = None,
     workers: WorkersOption = None,
+    engine: EngineOption = "local",
+    master: MasterOption = None,
 ) -> int:
     """Write cleaned copies: repeated paragraphs removed, broken paragraphs re-joined.
 
@@ -171,6 +185,10 @@ def clean(
     Exits 1 when anything changed.
     """
     _check_destinations(output, in_place, report)
+    if engine not in ("local", "spark"):
+        raise UsageError(f"--engine must be local or spark, not {engine!r}")
+    if master is not None and engine != "spark":
+        raise UsageError("--master needs --engine spark")
     options = RunOptions(
         paths=tuple(paths),
         config_file=config_file,
@@ -186,7 +204,12 @@ def clean(
     found = sources(options.paths, options.input_format)
     out = cleaned_output(options, found, output, in_place)
     bar = progress(found, "cleaning", options.quiet, stdout_busy=output == dio.STDIN)
-    tally = _write_cleaned(options, config, found, out, report, bar)
+    cleaned = (
+        _spark_results(options, config, found, master)
+        if engine == "spark"
+        else _local_results(options, config, found)
+    )
+    tally = _write_cleaned(options, cleaned, out, report, bar)
     if not options.quiet:
         render.console(stderr=True).print(render.cleaned_summary(tally, out.written, in_place))
     return outcome(bool(tally.changed))
@@ -203,10 +226,28 @@ def _check_destinations(output: str | None, in_place: bool, report: str | None) 
         raise UsageError(f"the cleaned articles and the report cannot both go to {what}")
 
 
+Cleaned = Iterator[tuple[dio.Record, Result, dict[str, Any]]]
+
+
+def _local_results(options: RunOptions, config: Config, found: list[dio.Source]) -> Cleaned:
+    """Each record with its result and report line, from the local engine."""
+    records = dio.read_records(found, options.text_field, options.id_field, options.input_format)
+    for record, result in results(records, config, options.workers):
+        yield record, result, dio.result_to_json(result)
+
+
+def _spark_results(
+    options: RunOptions, config: Config, found: list[dio.Source], master: str | None
+) -> Cleaned:
+    """Each record with its result and report line, from Spark (``dedup.spark.files``)."""
+    from dedup.spark.files import clean_files
+
+    yield from clean_files(found, config, options.text_field, options.id_field, options.input_format, master)
+
+
 def _write_cleaned(
     options: RunOptions,
-    config: Config,
-    found: list[dio.Source],
+    cleaned: Cleaned,
     out: dio.CleanedOutput,
     report_path: str | None,
     bar: Progress,
@@ -218,12 +259,11 @@ def _write_cleaned(
     tally = render.Tally()
     try:
         reporter = dio.JsonlWriter(report_path) if report_path is not None else None
-        records = dio.read_records(found, options.text_field, options.id_field, options.input_format)
         with bar:
-            for record, result in results(records, config, options.workers):
+            for record, result, line in cleaned:
                 out.write(record, result)
                 if reporter is not None:
-                    reporter.write(dio.result_to_json(result))
+                    reporter.write(line)
                 tally.add(result)
                 if explain_to is not None and render.has_findings(result):
                     render.explain(result, explain_to)
