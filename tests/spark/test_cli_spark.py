@@ -45,3 +45,11 @@ def test_master_without_the_spark_engine_is_a_usage_error(tmp_path: Path) -> Non
     assert main(["clean", str(source), "-o", str(tmp_path / "o.jsonl"), "--master", "local[2]"]) == 2
     assert main(["clean", str(source), "-o", str(tmp_path / "o.jsonl"), "--engine", "ray"]) == 2
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_an_empty_input_gives_an_empty_output(spark: Any, tmp_path: Path) -> None:
+    source = tmp_path / "empty.jsonl"
+    source.write_text("\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(source), "-o", str(out), "-q", "--engine", "spark"]) == 0
+    assert out.read_bytes() == b""
