@@ -97,7 +97,9 @@ class Peaks:
 
 def shuffle_bytes(log_dir: Path) -> int:
     total = 0
-    for path in glob.glob(str(log_dir / "*")):
+    for path in glob.glob(str(log_dir / "**" / "*"), recursive=True):
+        if os.path.isdir(path):
+            continue
         with open(path, encoding="utf-8") as events:
             for line in events:
                 if '"SparkListenerTaskEnd"' in line:
@@ -114,7 +116,7 @@ def run(source: Path, work: Path, engine: str, master: str) -> tuple[dict[str, o
     if engine == "spark":
         command += ["--master", master]
         log_dir.mkdir(exist_ok=True)
-        conf = f"--conf spark.eventLog.enabled=true --conf spark.eventLog.dir=file://{log_dir}"
+        conf = f"--conf spark.eventLog.enabled=true --conf spark.eventLog.compress=false --conf spark.eventLog.dir=file://{log_dir}"
         env["PYSPARK_SUBMIT_ARGS"] = f"--driver-memory 4g {conf} pyspark-shell"
     else:
         command += ["--workers", "2"]
