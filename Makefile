@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast check lint type fmt eval real wild bench bench-throughput bench-check clean
+.PHONY: install demo test test-fast check lint type fmt eval real wild bench bench-throughput bench-check spark-equivalence bench-spark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,3 +60,9 @@ bench-stress: install  ## time and peak memory of one article against its paragr
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+spark-equivalence: install  ## Spark local[2] against the local engine, byte for byte (fixtures, dev, big 5,000, wild)
+	$(BIN)/python bench/spark_equivalence.py
+
+bench-spark: install  ## the big set and its 10x expansion through the local engine and Spark local[2]
+	$(BIN)/python bench/spark_throughput.py

@@ -9,7 +9,8 @@ While a run goes, a progress bar is shown on stderr when it is a terminal
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator
+from typing import Annotated, Any
 
 import typer
 
@@ -67,6 +68,17 @@ OutputOption = Annotated[
 ]
 InPlaceOption = Annotated[
     bool, typer.Option("--in-place", help="Rewrite the inputs that change, atomically.")
+]
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="local (default) or spark: the same cleaning on Apache Spark (needs dedup[spark] and Java 17).",
+    ),
+]
+MasterOption = Annotated[
+    str | None,
+    typer.Option("--master", metavar="URL", help="The Spark master with --engine spark (default local[2])."),
 ]
 ReportOption = Annotated[
     str | None,
@@ -178,6 +190,8 @@ def clean(
     workers: WorkersOption = None,
     encoding: EncodingOption = None,
     on_error: OnErrorOption = "skip",
+    engine: EngineOption = "local",
+    master: MasterOption = None,
 ) -> int:
     """Write cleaned copies: repeated paragraphs removed, broken paragraphs re-joined.
 
@@ -194,6 +208,10 @@ def clean(
     anything changed.
     """
     _check_destinations(output, in_place, report)
+    if engine not in ("local", "spark"):
+        raise UsageError(f"--engine must be local or spark, not {engine!r}")
+    if master is not None and engine != "spark":
+        raise UsageError("--master needs --engine spark")
     options = RunOptions(
         paths=tuple(paths),
         config_file=config_file,
@@ -215,7 +233,14 @@ def clean(
     out = cleaned_output(options, found, output, in_place)
     bar = progress(found, "cleaning", options.quiet, stdout_busy=output == dio.STDIN)
     skipped = Skipped()
-    tally = _write_cleaned(options, config, found, out, report, bar, skipped)
+    # match regions are only written in a report
+    offsets = report is not None
+    cleaned = (
+        _spark_results(options, config, found, master)
+        if engine == "spark"
+        else _local_results(options, config, found, skipped, offsets)
+    )
+    tally = _write_cleaned(options, cleaned, out, report, bar, skipped)
     if not options.quiet:
         done = render.cleaned_summary(tally, out.written, in_place)
         if min_body_chars and tally.short:
@@ -239,10 +264,31 @@ def _check_destinations(output: str | None, in_place: bool, report: str | None) 
         raise UsageError(f"the cleaned articles and the report cannot both go to {what}")
 
 
+Cleaned = Iterator[tuple[dio.Record, Result, dict[str, Any]]]
+
+
+def _local_results(
+    options: RunOptions, config: Config, found: list[dio.Source], skipped: Skipped, offsets: bool
+) -> Cleaned:
+    """Each record with its result and (with ``offsets``, for a report) its report line, from the
+    local engine."""
+    records = read(options, found, skipped)
+    for record, result in results(records, config, options.workers, offsets):
+        yield record, result, dio.result_to_json(result) if offsets else {}
+
+
+def _spark_results(
+    options: RunOptions, config: Config, found: list[dio.Source], master: str | None
+) -> Cleaned:
+    """Each record with its result and report line, from Spark (``dedup.spark.files``)."""
+    from dedup.spark.files import clean_files
+
+    yield from clean_files(found, config, options.text_field, options.id_field, options.input_format, master)
+
+
 def _write_cleaned(
     options: RunOptions,
-    config: Config,
-    found: list[dio.Source],
+    cleaned: Cleaned,
     out: dio.CleanedOutput,
     report_path: str | None,
     bar: Progress,
@@ -255,13 +301,11 @@ def _write_cleaned(
     tally = render.Tally()
     try:
         reporter = dio.JsonlWriter(report_path) if report_path is not None else None
-        records = read(options, found, skipped)
         with bar:
-            # match regions are only written in a report
-            for record, result in results(records, config, options.workers, reporter is not None):
+            for record, result, line in cleaned:
                 out.write(record, result)
                 if reporter is not None:
-                    reporter.write(dio.result_to_json(result))
+                    reporter.write(line)
                 tally.add(result)
                 tally.short += result.body_chars < options.min_body_chars and not _near_copy_dropped(result)
                 if explain_to is not None and render.has_findings(result):

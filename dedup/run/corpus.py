@@ -10,15 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import chain
+from typing import TYPE_CHECKING
 
 from dedup.config import Config
 from dedup.matching.candidates import earlier_candidates
 from dedup.matching.features import Extracted
 from dedup.matching.index import BandIndex, ShingleIndex, anchors
 from dedup.matching.item import Item, RecentTables
+from dedup.matching.resolve import DocumentOrder
 from dedup.matching.verify import Decision
 from dedup.records import Result
 from dedup.run.document import clean_document
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
 
 #: kept paragraphs whose comparison tables are kept (see ``RecentTables``)
 RECENT_TABLES = 20_000
@@ -27,10 +32,13 @@ RECENT_TABLES = 20_000
 class Corpus:
     """What the run has kept so far, indexed for the documents still to come."""
 
-    def __init__(self, config: Config, offsets: bool = True) -> None:
+    def __init__(self, config: Config, offsets: bool = True, order: DocumentOrder | None = None) -> None:
+        """``offsets``: exact match offsets in removals (``clean_document``), which only a report
+        needs; ``order`` places a document id in the corpus (default: the input position of its
+        first document here): an engine resolving a part of a corpus passes the order of the whole."""
         self.config = config
-        #: exact match offsets in removals (``clean_document``): only a report needs them
         self.offsets = offsets
+        self._given_order = order
         # exact copies, however short, are found by their key alone
         self.exact: dict[str, Item] = {}
         self.near: BandIndex[Item] = BandIndex()
@@ -39,7 +47,9 @@ class Corpus:
         self._order: dict[str, int] = {}
         self._tables = RecentTables(RECENT_TABLES)
 
-    def _position(self, doc_id: str) -> int:
+    def _position(self, doc_id: str) -> SupportsRichComparison:
+        if self._given_order is not None:
+            return self._given_order(doc_id)
         return self._order.get(doc_id, 0)
 
     def clean(self, extracted: Extracted) -> Result:

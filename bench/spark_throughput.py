@@ -1,0 +1,165 @@
+"""`make bench-spark`: the big set and its 10x expansion through the local engine and Spark local[2].
+
+The 10x expansion: every article of the big set, then nine near copies of each (a character changed
+in one paragraph in three, a paragraph dropped, a boilerplate line added: small edits, seeded), so
+200,000 articles.  Each run is `dedup clean SRC -o OUT --report REP` in a child process, one after
+the other; figures per run: wall time, peak RSS (sampled every 200 ms with psutil) of the driver (the
+dedup process), the JVM and the Python workers (the JVM's children, summed), and for Spark the
+shuffle bytes written (from Spark's event log).  The outputs of the two engines must be identical.
+
+Environment: BENCH_INPUT (default ../shared/eval/big/input.jsonl.gz), BENCH_LIMIT (articles of the
+big set; default all), BENCH_COPIES (default 10), BENCH_MASTER (default local[2]),
+BENCH_SKIP_EXPANSION=1.  Figures go to bench-out/spark.json.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+DEDUP = str(Path(sys.executable).with_name("dedup"))
+BOILERPLATE = ("本文来源：新华社", "责任编辑：王小明", "（完）", "更多精彩内容请关注本报客户端")
+
+
+def _articles(source: Path, limit: int | None) -> list[dict[str, object]]:
+    found = []
+    with gzip.open(source, "rt", encoding="utf-8") as lines:
+        for number, line in enumerate(lines):
+            if limit is not None and number >= limit:
+                break
+            found.append(json.loads(line))
+    return found
+
+
+def _edited(text: str, rng: random.Random) -> str:
+    paragraphs = text.split("\n\n")
+    for i, p in enumerate(paragraphs):
+        if len(p) > 20 and rng.random() < 1 / 3:
+            at = rng.randrange(len(p))
+            paragraphs[i] = p[:at] + rng.choice("的了是在和有") + p[at + 1 :]
+    if len(paragraphs) > 3 and rng.random() < 0.5:
+        del paragraphs[rng.randrange(1, len(paragraphs))]
+    if rng.random() < 0.5:
+        paragraphs.append(rng.choice(BOILERPLATE))
+    return "\n\n".join(paragraphs)
+
+
+def expand(articles: list[dict[str, object]], copies: int, target: Path) -> None:
+    rng = random.Random(10)
+    with gzip.open(target, "wt", encoding="utf-8", compresslevel=1) as out:
+        for copy in range(copies):
+            for a in articles:
+                text = str(a["text"]) if copy == 0 else _edited(str(a["text"]), rng)
+                out.write(json.dumps({"id": f"{a['id']}~{copy}", "text": text}, ensure_ascii=False) + "\n")
+
+
+class Peaks:
+    """Peak RSS of a process tree, by role: driver, JVM, Python workers."""
+
+    def __init__(self, pid: int) -> None:
+        self.root = psutil.Process(pid)
+        self.peak = {"driver": 0, "jvm": 0, "workers": 0, "total": 0}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def _poll(self) -> None:
+        while not self._stop.is_set():
+            try:
+                now = {"driver": self.root.memory_info().rss, "jvm": 0, "workers": 0}
+                for child in self.root.children(recursive=True):
+                    role = "jvm" if "java" in child.name() else "workers"
+                    now[role] += child.memory_info().rss
+            except psutil.Error:
+                break
+            now["total"] = sum(now.values())
+            for role, value in now.items():
+                self.peak[role] = max(self.peak[role], value)
+            time.sleep(0.2)
+
+    def stop(self) -> dict[str, float]:
+        self._stop.set()
+        self._thread.join()
+        return {role: round(value / 2**20) for role, value in self.peak.items()}
+
+
+def shuffle_bytes(log_dir: Path) -> int:
+    total = 0
+    for path in glob.glob(str(log_dir / "**" / "*"), recursive=True):
+        if os.path.isdir(path):
+            continue
+        with open(path, encoding="utf-8") as events:
+            for line in events:
+                if '"SparkListenerTaskEnd"' in line:
+                    metrics = json.loads(line).get("Task Metrics") or {}
+                    total += (metrics.get("Shuffle Write Metrics") or {}).get("Shuffle Bytes Written", 0)
+    return total
+
+
+def run(source: Path, work: Path, engine: str, master: str) -> tuple[dict[str, object], bytes]:
+    out, report = work / f"{engine}.jsonl", work / f"{engine}.report.jsonl"
+    command = [DEDUP, "clean", str(source), "-o", str(out), "--report", str(report), "-q", "--engine", engine]
+    env = dict(os.environ)
+    log_dir = work / f"events-{engine}"
+    if engine == "spark":
+        command += ["--master", master]
+        log_dir.mkdir(exist_ok=True)
+        conf = f"--conf spark.eventLog.enabled=true --conf spark.eventLog.compress=false --conf spark.eventLog.dir=file://{log_dir}"
+        env["PYSPARK_SUBMIT_ARGS"] = f"--driver-memory 4g {conf} pyspark-shell"
+    else:
+        command += ["--workers", "2"]
+    started = time.perf_counter()
+    child = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+    peaks = Peaks(child.pid)
+    code = child.wait()
+    figures: dict[str, object] = {"engine": engine, "seconds": round(time.perf_counter() - started, 1)}
+    figures["exit"] = code
+    figures["peak_rss_mib"] = peaks.stop()
+    if engine == "spark":
+        figures["shuffle_mib"] = round(shuffle_bytes(log_dir) / 2**20, 1)
+    return figures, out.read_bytes() + report.read_bytes()
+
+
+def main() -> int:
+    source = Path(os.environ.get("BENCH_INPUT", ROOT.parent / "shared" / "eval" / "big" / "input.jsonl.gz"))
+    limit = int(os.environ["BENCH_LIMIT"]) if os.environ.get("BENCH_LIMIT") else None
+    copies = int(os.environ.get("BENCH_COPIES", "10"))
+    master = os.environ.get("BENCH_MASTER", "local[2]")
+    results = []
+    with tempfile.TemporaryDirectory(prefix="dedup-bench-spark-") as tmp:
+        work = Path(tmp)
+        articles = _articles(source, limit)
+        corpora = [("big", len(articles), 1)]
+        if not os.environ.get("BENCH_SKIP_EXPANSION"):
+            corpora.append(("expanded", len(articles) * copies, copies))
+        for name, count, times in corpora:
+            path = work / f"{name}.jsonl.gz"
+            expand(articles, times, path)
+            outputs = {}
+            for engine in ("local", "spark"):
+                figures, outputs[engine] = run(path, work, engine, master)
+                figures.update(corpus=name, articles=count)
+                print(json.dumps(figures), flush=True)
+                results.append(figures)
+            print(
+                f"{name}: outputs and reports identical: {outputs['local'] == outputs['spark']}", flush=True
+            )
+    (ROOT / "bench-out").mkdir(exist_ok=True)
+    (ROOT / "bench-out" / "spark.json").write_text(json.dumps(results, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

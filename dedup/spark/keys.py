@@ -1,0 +1,48 @@
+"""The keys that tie a document to the earlier documents it may be compared with.
+
+The local engine (``run.corpus``) finds a paragraph's candidates in three
+indexes of kept paragraphs: the exact copy of its key, its LSH band keys, and
+its anchor shingles.  Two documents can only influence each other's result if
+they share one of those keys, so the documents of a corpus fall into groups
+(the connected components of the graph "shares a key") that can be resolved
+independently, each in corpus order, with the same result as the whole corpus
+resolved in one process (see ``spark.resolve``).
+
+Every key is one signed 64-bit integer (what Spark stores): the exact key is an
+xxh64 hash of the paragraph's key text, band keys are the band keys
+themselves, anchors are tagged shingle hashes.  A collision between two keys
+only joins two groups that did not need to be joined: a larger group, never a
+different result.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xxhash
+
+from dedup.matching.features import Extracted
+from dedup.matching.index import anchors
+
+#: set on anchor keys (32-bit shingle hashes) so that they never equal a small exact or band key
+_ANCHOR_TAG = np.uint64(0x5A5A_0000_0000_0000)
+_EXACT_SEED = 0x0DED
+
+
+def exact_key(text: str) -> int:
+    """The 64-bit key of a paragraph key text (signed, as Spark stores a long)."""
+    return xxhash.xxh64_intdigest(text.encode("utf-8", "surrogatepass"), seed=_EXACT_SEED) - (1 << 63)
+
+
+def document_keys(extracted: Extracted) -> np.ndarray:
+    """Every key of a document's paragraphs (exact, band, anchor), distinct, as int64."""
+    parts: list[np.ndarray] = []
+    for it in extracted.items:
+        parts.append(np.array([exact_key(it.key.text)], dtype=np.int64))
+        if it.bands is not None:
+            parts.append(it.bands.astype(np.uint64).view(np.int64))
+        found = anchors(it.distinct).astype(np.uint64)
+        if len(found):
+            parts.append((found | _ANCHOR_TAG).view(np.int64))
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.concatenate(parts))
