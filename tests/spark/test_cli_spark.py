@@ -31,10 +31,8 @@ def test_jsonl_and_parquet_outputs_and_reports_equal_the_local_engines(spark: An
         written = {}
         for engine in ("local", "spark"):
             out, report = tmp_path / f"{engine}{suffix}", tmp_path / f"{engine}.report.jsonl"
-            code = main(
-                ["clean", str(source), "-o", str(out), "--report", str(report), "-q", "--engine", engine]
-                + ["--exit-code"]
-            )
+            args = ["clean", str(source), "-o", str(out), "--report", str(report), "-q", "--exit-code"]
+            code = main([*args, "--engine", engine])
             assert code == 1  # something changed
             written[engine] = (out.read_bytes(), report.read_bytes())
         assert written["spark"] == written["local"]
