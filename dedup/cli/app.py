@@ -23,6 +23,7 @@ from .check import check, index_app
 from .clean import clean, scan
 from .config_cmd import show_config
 from .exits import EXIT_CLEAN, EXIT_INTERRUPTED, EXIT_USAGE, exit_code
+from .review import review
 
 
 def _package_version() -> str:
@@ -73,6 +74,7 @@ app.command()(scan)
 app.command()(clean)
 app.command("config")(show_config)
 app.command("check")(check)
+app.command("review")(review)
 app.add_typer(index_app, name="index")
 
 

@@ -9,7 +9,7 @@ While a run goes, a progress bar is shown on stderr when it is a terminal
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -32,16 +32,22 @@ from .options import (
     ParagraphsOption,
     Paths,
     QuietOption,
+    ReviewOption,
     RunOptions,
     ScopeOption,
     SegmenterOption,
     SummaryOption,
     TextFieldOption,
+    WidthOption,
     WorkersOption,
 )
 from .outputs import cleaned_output
 from .progress import Progress, progress
+from .review import new_review
 from .settings import settings
+
+if TYPE_CHECKING:
+    from dedup.review import Review
 
 JsonOption = Annotated[
     bool, typer.Option("--json", help='One JSON object: {"fingerprint": ..., "results": [...]}.')
@@ -74,6 +80,7 @@ def scan(
     json_out: JsonOption = False,
     jsonl_out: JsonlOption = False,
     summary: SummaryOption = False,
+    width: WidthOption = 24,
     quiet: QuietOption = False,
     config_file: ConfigOption = None,
     keep: KeepOption = None,
@@ -104,6 +111,7 @@ def scan(
         workers=workers,
         quiet=quiet,
         summary=summary,
+        width=width,
     )
     return outcome(_scan(options, json_out, jsonl_out).found)
 
@@ -127,7 +135,7 @@ def _scan(options: RunOptions, json_out: bool, jsonl_out: bool) -> render.Tally:
             if report is not None:
                 report.write(dio.result_to_json(result))
             if explain_to is not None and render.has_findings(result):
-                render.explain(result, explain_to)
+                render.explain(result, explain_to, options.width)
             if rows is not None and render.has_findings(result):
                 rows.append(render.without_text(result))
             bar.advance(record)
@@ -145,7 +153,9 @@ def clean(
     output: OutputOption = None,
     in_place: InPlaceOption = False,
     report: ReportOption = None,
+    review: ReviewOption = None,
     summary: SummaryOption = False,
+    width: WidthOption = 24,
     quiet: QuietOption = False,
     config_file: ConfigOption = None,
     keep: KeepOption = None,
@@ -181,12 +191,20 @@ def clean(
         workers=workers,
         quiet=quiet,
         summary=summary,
+        width=width,
     )
     config, _ = settings(options.config_file, options.paths, options.overrides)
     found = sources(options.paths, options.input_format)
     out = cleaned_output(options, found, output, in_place)
     bar = progress(found, "cleaning", options.quiet, stdout_busy=output == dio.STDIN)
-    tally = _write_cleaned(options, config, found, out, report, bar)
+    page = new_review(config, report, review) if review is not None else None
+    try:
+        tally = _write_cleaned(options, config, found, out, report, bar, page)
+        if page is not None and review is not None:
+            page.write(review)
+    finally:
+        if page is not None:
+            page.close()
     if not options.quiet:
         render.console(stderr=True).print(render.cleaned_summary(tally, out.written, in_place))
     return outcome(bool(tally.changed))
@@ -210,6 +228,7 @@ def _write_cleaned(
     out: dio.CleanedOutput,
     report_path: str | None,
     bar: Progress,
+    page: Review | None = None,
 ) -> render.Tally:
     """Clean every article into ``out`` (and its report line into ``report_path``);
     on any error, nothing half-written stays."""
@@ -222,11 +241,14 @@ def _write_cleaned(
         with bar:
             for record, result in results(records, config, options.workers):
                 out.write(record, result)
-                if reporter is not None:
-                    reporter.write(dio.result_to_json(result))
+                line = dio.result_to_json(result) if reporter is not None or page is not None else None
+                if reporter is not None and line is not None:
+                    reporter.write(line)
+                if page is not None and line is not None:
+                    page.add(line, result.text)
                 tally.add(result)
                 if explain_to is not None and render.has_findings(result):
-                    render.explain(result, explain_to)
+                    render.explain(result, explain_to, options.width)
                 bar.advance(record)
         out.close()
         if reporter is not None:
