@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast check lint type fmt eval real wild bench bench-check clean
+.PHONY: install demo test test-fast check lint type fmt eval real wild bench bench-review bench-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,9 +14,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-demo: install  ## clean the bundled seed article and say what was removed and why
+demo: install  ## clean the bundled seed article, say what was removed and why, write its review
 	@# exit status 1 means "changed something", which is what the demo is for
-	$(BIN)/dedup clean fixtures/seed/article.txt -o - --summary || [ $$? -eq 1 ]
+	$(BIN)/dedup clean fixtures/seed/article.txt -o - --summary --review build/seed-review.html || [ $$? -eq 1 ]
+	@echo "review of what was removed: $(CURDIR)/build/seed-review.html (open it in a browser)"
 
 test: install  ## the whole suite, as CI runs it
 	$(BIN)/pytest
@@ -46,8 +47,12 @@ real: install  ## the 24 annotated real pages of ../shared/eval/real, each clean
 wild: install  ## a month of real pages (../shared/eval/wild) cleaned as one corpus, checked
 	$(BIN)/python bench/realpages.py wild
 
-bench: install  ## throughput and memory on ../shared/eval/big (BENCH_LIMIT for a subset)
+bench: install  ## throughput and memory on ../shared/eval/big (BENCH_LIMIT for a subset), then the review page
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/review.py
+
+bench-review: install  ## what clean --review costs, and how fast its page opens in chromium
+	$(BIN)/python bench/review.py
 
 bench-check: install  ## pre-commit check latency against a 10,000-article corpus
 	$(BIN)/python bench/check_latency.py

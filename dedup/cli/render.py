@@ -110,10 +110,18 @@ def cleaned_summary(tally: Tally, written: list[str], in_place: bool) -> str:
     return done
 
 
+#: the width of stdout when it is not a terminal: wide enough that no table row wraps
+PIPE_WIDTH = 10_000
+
+
 def console(stderr: bool) -> Console:
+    """A console on stderr, or on stdout; a pipe or file gets rows as wide as they are."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=stderr)
+    out = Console(stderr=stderr, highlight=False, soft_wrap=stderr)
+    if not stderr and not out.is_terminal:
+        out = Console(stderr=False, highlight=False, width=PIPE_WIDTH)
+    return out
 
 
 # --------------------------------------------------------------------------- scan

@@ -19,8 +19,10 @@ from typing import Any
 
 from dedup.review.sample import Entry, TextStore
 
-#: the longest surviving copy kept whole; longer ones are cut (the page says so)
+#: the longest surviving copy kept whole; longer ones are cut
 MAX_COPY_CHARS = 20_000
+#: a removal's copy is the removed text itself (an exact copy), or is in no article of the run
+SAME, UNKNOWN = -2, -1
 
 
 class Copies:
@@ -37,17 +39,22 @@ class Copies:
             self._cache = (position, self._store.text(position))
         return self._cache[1]
 
-    def index(self, match: Mapping[str, Any], before: int, own: Entry) -> int:
-        """The copy a removal of article ``own`` (at ``before``) matches; -1 when its article is unknown."""
+    def index(self, match: Mapping[str, Any], before: int, own: Entry, removed: str) -> int:
+        """The copy a removal of article ``own`` (at ``before``) matches: an index into
+        :attr:`texts`, :data:`SAME` when the copy is the ``removed`` text itself, :data:`UNKNOWN`
+        when its article is not in the run."""
         position = before if match["id"] == own.line["id"] else self._store.position(match["id"], before)
         if position is None:
-            return -1
+            return UNKNOWN
         key = (position, int(match["start"]), int(match["end"]))
         found = self._index.get(key)
         if found is None:
             text = own.text if position == before else self._text_of(position)
+            copy = text[key[1] : key[2]]
+            if copy == removed:  # most copies are exact: the page shows the removed text twice
+                return SAME
             found = self._index[key] = len(self.texts)
-            self.texts.append(text[key[1] : key[2]][:MAX_COPY_CHARS])
+            self.texts.append(copy[:MAX_COPY_CHARS])
         return found
 
 
@@ -58,8 +65,13 @@ def article_model(entry: Entry, copies: Copies) -> dict[str, Any]:
         "r": line,
         "t": entry.text,
         "x": entry.removed,
-        "c": [[copies.index(m, entry.position, entry) for m in r["matches"]] for r in line["removed"]],
+        "c": [_copies(copies, entry, removal) for removal in line["removed"]],
     }
+
+
+def _copies(copies: Copies, entry: Entry, removal: Mapping[str, Any]) -> list[int]:
+    removed = entry.text[removal["start"] : removal["end"]]
+    return [copies.index(match, entry.position, entry, removed) for match in removal["matches"]]
 
 
 def embed(model: Mapping[str, Any]) -> str:

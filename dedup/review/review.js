@@ -46,8 +46,8 @@
     state.shown = 0;
     $("list").tBodies[0].replaceChildren();
     showMore();
-    const of = data.sampled ? fmt(arts.length) + " shown in full (" + fmt(data.total) + " in the run)" : fmt(arts.length);
-    $("count").textContent = fmt(state.visible.length) + " of " + of + " articles";
+    $("count").textContent = fmt(state.visible.length) + " of " + fmt(arts.length) + " articles" +
+      (data.sampled ? " (of the run's " + fmt(data.total) + ", see the corpus page)" : "");
     $("count").dataset.visible = String(state.visible.length);
   }
 
@@ -210,7 +210,8 @@
     document.querySelectorAll("del.rm.selected").forEach((n) => n.classList.remove("selected"));
     document.querySelectorAll('del.rm[data-rm="' + i + '"]').forEach((n) => n.classList.add("selected"));
     const removed = a.t.slice(r.start, r.end);
-    const pieces = r.matches.map((m, k) => ({ m, text: a.c[i][k] >= 0 ? data.copies[a.c[i][k]] : null }));
+    const copy = (c) => (c >= 0 ? data.copies[c] : c === -2 ? removed : null);  // -2: the same text
+    const pieces = r.matches.map((m, k) => ({ m, text: copy(a.c[i][k]) }));
     // the pieces of a splice in the order they appear in the removed text (where that can be told)
     const at = (p) => { const k = p.text ? removed.indexOf(p.text.slice(0, 8)) : -1; return k < 0 ? 1e9 : k; };
     pieces.sort((p, q) => at(p) - at(q));

@@ -7,9 +7,9 @@ same ones on every run of the same input (the sample is drawn by a hash of the
 seed, the article's position and its id, never by the order results arrive in).
 
 A removed span's surviving copy is usually in an earlier article, which may not
-be one of those shown.  :class:`TextStore` keeps every article's text,
-compressed, in a temporary file (memory grows only by a few numbers per
-article), so each copy can be cut out of its article at the end.
+be one of those shown.  :class:`TextStore` keeps every article's text in a
+temporary file (memory grows only by a few numbers per article), so each copy
+can be cut out of its article at the end.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from __future__ import annotations
 import bisect
 import hashlib
 import heapq
+import os
 import tempfile
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -47,9 +47,9 @@ def _change_rank(entry: Entry) -> tuple[int, int, int]:
     return (entry.removed, findings, -entry.position)
 
 
-def _sample_key(seed: int, entry: Entry) -> bytes:
+def _sample_key(seed: int, entry: Entry) -> int:
     key = f"{seed}\x00{entry.position}\x00{entry.line['id']}".encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(key, digest_size=8).digest()
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big")
 
 
 class Selection:
@@ -66,7 +66,7 @@ class Selection:
         self.seen = 0
         self._top: list[tuple[tuple[int, int, int], int, Entry]] = []
         # a max-heap on the sample key (negated), so the largest of the kept keys leaves first
-        self._sample: list[tuple[bytes, int, Entry]] = []
+        self._sample: list[tuple[int, int, Entry]] = []
 
     def add(self, entry: Entry) -> None:
         self.seen += 1
@@ -76,8 +76,7 @@ class Selection:
             self._offer_sample(out)
 
     def _offer_sample(self, entry: Entry) -> None:
-        key = bytes(255 - b for b in _sample_key(self.seed, entry))
-        item = (key, entry.position, entry)
+        item = (-_sample_key(self.seed, entry), entry.position, entry)
         if len(self._sample) < self.sample_size:
             heapq.heappush(self._sample, item)
         elif self._sample and item > self._sample[0]:
@@ -99,18 +98,25 @@ class Selection:
 
 
 class TextStore:
-    """Every article's text, zlib-compressed in a temporary file, by position and by id."""
+    """Every article's text (UTF-8) in a temporary file, found by position and by id.
+    (Compressing it cost more than the rest of the review together.)"""
 
     def __init__(self) -> None:
         self._file = tempfile.TemporaryFile(prefix="dedup-review-")
+        self._end = 0
         self._where: list[tuple[int, int]] = []
         self._by_id: dict[str, list[int]] = {}
 
     def add(self, doc_id: str, text: str) -> None:
-        blob = zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
-        self._where.append((self._file.tell(), len(blob)))
+        blob = text.encode("utf-8", "surrogatepass")
+        self._where.append((self._end, len(blob)))
         self._file.write(blob)
-        self._by_id.setdefault(doc_id, []).append(len(self._where) - 1)
+        self._end += len(blob)
+        places = self._by_id.get(doc_id)
+        if places is None:
+            self._by_id[doc_id] = [len(self._where) - 1]
+        else:
+            places.append(len(self._where) - 1)
 
     def position(self, doc_id: str, before: int) -> int | None:
         """Where the article ``doc_id`` a removal at ``before`` refers to is: the last
@@ -123,10 +129,9 @@ class TextStore:
 
     def text(self, position: int) -> str:
         offset, size = self._where[position]
-        self._file.seek(offset)
-        blob = self._file.read(size)
-        self._file.seek(0, 2)
-        return zlib.decompress(blob).decode("utf-8", "surrogatepass")
+        self._file.flush()
+        blob = os.pread(self._file.fileno(), size, offset)
+        return blob.decode("utf-8", "surrogatepass")
 
     def close(self) -> None:
         self._file.close()

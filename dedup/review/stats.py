@@ -42,7 +42,10 @@ def removed_characters(line: Mapping[str, Any], length: int) -> int:
     near = line.get("near_copy_of")
     if near is not None and near.get("action") == "drop":
         return length
-    return covered((r["start"], r["end"]) for r in line["removed"])
+    removed = line["removed"]
+    if len(removed) == 1:
+        return int(removed[0]["end"] - removed[0]["start"])
+    return covered([(r["start"], r["end"]) for r in removed])
 
 
 def share_bin(removed: int, length: int) -> int:
@@ -112,15 +115,19 @@ class CorpusStats:
 
     def _add_removal(self, removal: Mapping[str, Any], text: str) -> None:
         kind = removal["kind"]
+        start, end = removal["start"], removal["end"]
         self.removals[kind] += 1
-        self.removal_chars[kind] += removal["end"] - removal["start"]
-        self.scores.setdefault(kind, Counter())[round(float(removal["score"]), 2)] += 1
+        self.removal_chars[kind] += end - start
+        scores = self.scores.get(kind)
+        if scores is None:
+            scores = self.scores[kind] = Counter()
+        scores[round(removal["score"], 2)] += 1
         matches = removal["matches"]
         if len(matches) == 1:  # a copy of one paragraph (a splice repeats several)
             source = (matches[0]["id"], matches[0]["paragraph"])
             self._repeats[source] += 1
             if source not in self._first_copy:
-                self._first_copy[source] = " ".join(text[removal["start"] : removal["end"]].split())[:120]
+                self._first_copy[source] = " ".join(text[start : min(end, start + 240)].split())[:120]
 
     def most_repeated(self, n: int = TOP_REPEATED) -> list[Repeated]:
         """The paragraphs removed most often as copies (boilerplate first, typically),
