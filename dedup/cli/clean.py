@@ -197,7 +197,7 @@ def clean(
     found = sources(options.paths, options.input_format)
     out = cleaned_output(options, found, output, in_place)
     bar = progress(found, "cleaning", options.quiet, stdout_busy=output == dio.STDIN)
-    page = new_review(config, report, review) if review is not None else None
+    page = new_review(config, report, review, output) if review is not None else None
     try:
         tally = _write_cleaned(options, config, found, out, report, bar, page)
         if page is not None and review is not None:

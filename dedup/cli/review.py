@@ -70,12 +70,15 @@ def run_meta(config: Config, report: str | None, page: str, note: str = "") -> d
     }
 
 
-def new_review(config: Config, report: str | None, page: str) -> Review:
+def new_review(config: Config, report: str | None, page: str, output: str | None) -> Review:
     """The review ``dedup clean --review PAGE`` fills as results come."""
     from dedup.review import Review
 
     if page == dio.STDIN:
         raise UsageError("--review needs a file name (the page is not written to stdout)")
+    if page in (report, output):
+        what = "report" if page == report else "cleaned articles"
+        raise UsageError(f"the review and the {what} cannot both go to {page}")
     meta = run_meta(config, report, page, "The settings below made this run.")
     return Review(title=f"dedup review: {os.path.basename(page)}", meta=meta)
 

@@ -55,6 +55,15 @@ def test_review_names_the_report_line_that_does_not_fit_the_input(dedup, tmp_pat
     assert not (tmp_path / "x.html").exists()
 
 
+def test_the_review_goes_to_a_file_of_its_own(dedup) -> None:
+    run = dedup("clean", SEED, "-o", "out.txt", "--report", "r.jsonl", "--review", "r.jsonl")
+    assert run.code == 2 and "the review and the report cannot both go to r.jsonl" in run.err
+    run = dedup("clean", SEED, "-o", "out.txt", "--review", "out.txt")
+    assert run.code == 2 and "cleaned articles" in run.err
+    run = dedup("clean", SEED, "-o", "out.txt", "--review", "-")
+    assert run.code == 2 and "--review needs a file name" in run.err
+
+
 def test_review_needs_the_inputs(dedup, tmp_path: Path) -> None:
     (tmp_path / "r.jsonl").write_text("")
     run = dedup("review", "r.jsonl", "-o", "x.html")

@@ -83,6 +83,19 @@ def test_write_is_atomic_and_complete(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
 
 
+def test_undecodable_bytes_of_a_text_survive_into_the_page(tmp_path: Path) -> None:
+    text = article(A, "坏字节\udcff在这里。", A)
+    removal = {"paragraph": 2, "start": text.rindex(A), "end": len(text) - 1, "kind": "exact", "score": 1.0}
+    removal["matches"] = [{"id": "x", "paragraph": 0, "start": 0, "end": len(A)}]
+    line = {"id": "x", "paragraphs": 3, "changed": True, "removed": [removal], "joins": [], "flags": []}
+    page = Review()
+    page.add(line, text)
+    page.write(tmp_path / "r.html")
+    page.close()
+    data = data_of((tmp_path / "r.html").read_bytes().decode("utf-8"))  # valid UTF-8 throughout
+    assert data["articles"][0]["t"] == text
+
+
 def _report(tmp_path: Path, lines: list[dict[str, Any]]) -> str:
     path = tmp_path / "r.jsonl"
     path.write_text("".join(json.dumps(line) + "\n" for line in lines), "utf-8")
