@@ -87,7 +87,7 @@ def review(
     report: ReportArgument,
     inputs: InputsOption,
     output: PageOption,
-    limit: LimitOption = 2000,
+    limit: LimitOption = 1000,
     text_field: TextFieldOption = "text",
     id_field: IdFieldOption = "id",
     input_format: InputFormatOption = "auto",

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 #: articles a review shows in full before it starts sampling
-DEFAULT_LIMIT = 2000
+DEFAULT_LIMIT = 1000
 #: of those, the share kept for the seeded sample (the rest: the most changed)
 SAMPLE_SHARE = 0.25
 
