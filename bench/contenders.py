@@ -10,7 +10,10 @@ Kinds:
 * ``naive``     jieba default cut (HMM on), word 3-grams, ``MinHash.update`` per
                 shingle, ``MinHashLSH(threshold=0.8)`` query-then-insert per paragraph
 * ``tokenize``  jieba with HMM off (dedup's setting) over the paragraphs' matching
-                keys, nothing else: the lower bound of dedup's time
+                keys, nothing else: the lower bound of dedup's time (``--segmenter
+                rjieba``: the same with rjieba, dedup's default segmenter)
+* ``rensa``     rensa (Rust MinHash + LSH) per paragraph over the same rjieba word
+                3-grams of the matching keys, 128 permutations: query, then insert
 * ``compare``   rjieba vs jieba (HMM off both) on the same keys: how often the
                 tokens and the shingle sets differ, and the CPU time of each
 * ``api``       fallback for ``dedup clean`` while the CLI does not exist:
@@ -130,6 +133,16 @@ def _init_jieba() -> None:
     _CUT = tokenizer.cut
 
 
+def _init_rjieba() -> None:
+    global _CUT
+    import rjieba
+
+    def cut(key: str, HMM: bool = False) -> list[str]:
+        return list(rjieba.cut(key, hmm=HMM))
+
+    _CUT = cut
+
+
 def _tokenize_chunk(keys: list[str]) -> tuple[int, float]:
     started = time.process_time()
     tokens = 0
@@ -138,24 +151,61 @@ def _tokenize_chunk(keys: list[str]) -> tuple[int, float]:
     return tokens, time.process_time() - started
 
 
-def _over_chunks(function: Callable[[list[str]], _T], work: list[list[str]], workers: int) -> list[_T]:
+# --------------------------------------------------------------------------- rensa
+def run_rensa(keys_path: Path, stats_path: Path) -> None:
+    """rensa per paragraph: rjieba words (HMM off) of the matching key, word
+    3-grams (fewer words: one shingle of all), ``RMinHash`` of 128
+    permutations, then ``RMinHashLSH`` (threshold 0.8, 16 bands) query-then-insert."""
+    import rensa
+    import rjieba
+
+    started, wall = time.process_time(), time.perf_counter()
+    lsh = rensa.RMinHashLSH(threshold=0.8, num_perm=128, num_bands=16)
+    hits = 0
+    keys = read_keys(keys_path)
+    for number, key in enumerate(keys):
+        words = list(rjieba.cut(key, hmm=False))
+        width = min(SHINGLE_SIZE, len(words))
+        minhash = rensa.RMinHash(num_perm=128, seed=42)
+        minhash.update([" ".join(words[i : i + width]) for i in range(len(words) - width + 1)])
+        if lsh.query(minhash):
+            hits += 1
+        lsh.insert(number, minhash)
+    write_stats(
+        stats_path,
+        {
+            "keys": len(keys),
+            "with_candidates": hits,
+            "loop_cpu_s": time.process_time() - started,
+            "loop_wall_s": time.perf_counter() - wall,
+        },
+    )
+
+
+def _over_chunks(
+    function: Callable[[list[str]], _T],
+    work: list[list[str]],
+    workers: int,
+    init: Callable[[], None] = _init_jieba,
+) -> list[_T]:
     """``function`` over every chunk, in input order, in a pool of ``workers``
     processes (each with its own jieba) when there are several."""
     if workers <= 1:
-        _init_jieba()
+        init()
         return [function(c) for c in work]
     import multiprocessing
 
-    with multiprocessing.Pool(workers, initializer=_init_jieba) as pool:
+    with multiprocessing.Pool(workers, initializer=init) as pool:
         results = list(pool.imap(function, work))
         pool.close()
         pool.join()
     return results
 
 
-def run_tokenize(keys_path: Path, workers: int, stats_path: Path) -> None:
+def run_tokenize(keys_path: Path, workers: int, stats_path: Path, segmenter: str = "jieba") -> None:
     keys = read_keys(keys_path)
-    results = _over_chunks(_tokenize_chunk, chunks(keys), workers)
+    init = _init_rjieba if segmenter == "rjieba" else _init_jieba
+    results = _over_chunks(_tokenize_chunk, chunks(keys), workers, init)
     write_stats(
         stats_path,
         {
@@ -250,18 +300,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("kind", choices=["naive", "tokenize", "compare", "api"])
+    parser.add_argument("kind", choices=["naive", "tokenize", "compare", "api", "rensa"])
     parser.add_argument("source", type=Path, help="input JSONL(.gz), or the keys file for tokenize/compare")
     parser.add_argument("--stats", type=Path, required=True)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("-o", "--output", type=Path)
     parser.add_argument("--report", type=Path)
+    parser.add_argument("--segmenter", choices=["jieba", "rjieba"], default="jieba")
     args = parser.parse_args(argv)
     if args.kind == "naive":
         run_naive(args.source, args.limit, args.stats)
     elif args.kind == "tokenize":
-        run_tokenize(args.source, args.workers, args.stats)
+        run_tokenize(args.source, args.workers, args.stats, args.segmenter)
+    elif args.kind == "rensa":
+        run_rensa(args.source, args.stats)
     elif args.kind == "compare":
         run_compare(args.source, args.workers, args.stats)
     else:

@@ -447,7 +447,7 @@ def run_contenders(
             out, report = scratch / f"dedup-{n}.jsonl.gz", scratch / f"dedup-{n}.report.jsonl"
             command = dedup_command(corpus.path, out, report, n, use_cli, scratch)
             name = "dedup clean" if use_cli else "dedup.clean API (no CLI)"
-            run = measure(name, command, n, everything, scratch, produces=(out, report), ok_codes=(0, 1))
+            run = measure(name, command, n, everything, scratch, produces=(out, report))
             dedups.setdefault(n, []).append(run)
             if not run.failed:
                 digest = (content_digest(out), content_digest(report))
@@ -459,9 +459,7 @@ def run_contenders(
                 plain, plain_report = scratch / "dedup-jieba.jsonl.gz", scratch / "dedup-jieba.report.jsonl"
                 command = [*dedup_command(corpus.path, plain, plain_report, n, use_cli, scratch)]
                 command += ["--segmenter", "jieba"]
-                run = measure(
-                    "dedup clean --segmenter jieba", command, n, everything, scratch, ok_codes=(0, 1)
-                )
+                run = measure("dedup clean --segmenter jieba", command, n, everything, scratch)
                 with_jieba.append(run)
                 if not run.failed and n in outputs:
                     same = content_digest(plain) == content_digest(outputs[n][0])

@@ -4,6 +4,7 @@ and the fingerprint saved with every report and index."""
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import hashlib
 import json
 import re
@@ -174,7 +175,9 @@ def config_from_mapping(table: dict[str, Any], source: str, base: Config | None 
     for raw_key, value in table.items():
         key = _key_name(raw_key)
         if key not in known:
-            raise ConfigError(f"{source}: unknown setting {raw_key!r}")
+            close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError(f"{source}: unknown setting {raw_key!r}{hint}")
         expected = type(getattr(Config(), key))
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)

@@ -42,3 +42,13 @@ class IndexDamaged(StoreError):
 
 class IndexUnavailable(StoreError):
     """The index cannot be opened or reached (permissions, server down, locked too long)."""
+
+
+class Terminated(BaseException):
+    """The process was asked to stop (SIGTERM).  Like KeyboardInterrupt it is no
+    ``Exception``, so that only the outermost handler (the command line) catches it,
+    after every output being written has been discarded on the way out."""
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(f"terminated by signal {signal_number}")
+        self.signal_number = signal_number

@@ -16,3 +16,6 @@ ANCHOR_EVERY: Final = 4
 MAX_POSTINGS: Final = 64
 #: paragraph shapes as stored in packed arrays and indexes: the position is the code
 SHAPE_CODES: Final[tuple[Shape, ...]] = ("body", "heading")
+#: candidates taken per paragraph from its own document (the most shingles shared first): more than an
+#: ordinary article's paragraphs ever share with one of theirs, so only a very long document meets it
+MAX_LOCAL_CANDIDATES: Final = 64

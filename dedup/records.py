@@ -143,6 +143,20 @@ class NearCopy:
     action: Literal["drop", "strip", "keep"]
 
 
+#: an article cleaned down to less body than this is a stub (``Result.stub``)
+STUB_BODY_CHARS = 20
+
+
+def body_chars(text: str) -> int:
+    """Non-whitespace characters of ``text`` after its first non-blank line."""
+    stripped = text.lstrip()
+    newline = stripped.find("\n")
+    if newline < 0:
+        return 0
+    body = stripped[newline:]
+    return len(body) - sum(body.count(c) for c in set(body) if c.isspace())
+
+
 @dataclass(frozen=True, slots=True)
 class Result:
     """Everything decided about one document: its cleaned text and the reasons."""
@@ -165,6 +179,18 @@ class Result:
     @property
     def changed(self) -> bool:
         return self.cleaned != self.text
+
+    @property
+    def body_chars(self) -> int:
+        """Characters of the cleaned text after its first line (the title), whitespace aside."""
+        return body_chars(self.cleaned)
+
+    @property
+    def stub(self) -> bool:
+        """Cleaning removed paragraphs and left little more than the title
+        (under :data:`STUB_BODY_CHARS` characters of body): a remnant that a
+        corpus for training or search is better without (``clean --min-body-chars``)."""
+        return bool(self.removed) and body_chars(self.cleaned) < STUB_BODY_CHARS
 
 
 @dataclass(frozen=True, slots=True)

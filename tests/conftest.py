@@ -10,6 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property suites that set no number of examples take it from the profile: ``ci`` by default, or
+# ``pytest --hypothesis-profile=deep`` for a long local run (twenty times as many).
+settings.register_profile("ci", max_examples=700)
+settings.register_profile("deep", max_examples=14000)
+settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

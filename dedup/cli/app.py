@@ -11,19 +11,31 @@ pyarrow only when a Parquet file is read or written.
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+import traceback
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
 from typing import Annotated
 
 import typer
 
-from dedup.errors import DedupError
+from dedup.errors import DedupError, Terminated
+from dedup.files import discard_pending
 
 from .check import check, index_app
 from .clean import clean, scan
 from .config_cmd import show_config
-from .exits import EXIT_CLEAN, EXIT_INTERRUPTED, EXIT_USAGE, exit_code
+from .exits import EXIT_CLEAN, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, exit_code
+from .help import command_info, examples, group_info
+from .messages import plain_message
 from .review import review
+
+#: whether an internal error shows its traceback: --debug, or DEDUP_DEBUG=1 in the environment
+_debug = False
 
 
 def _package_version() -> str:
@@ -44,8 +56,10 @@ def _show_version(value: bool) -> None:
 app = typer.Typer(
     name="dedup",
     epilog=(
-        "Exit codes: 0 nothing to do, 1 duplicates found (scan) or files changed (clean), "
-        "2 usage or configuration error, 123 unreadable or invalid input."
+        "Exit codes: 0 success (nothing found, or cleaned copies written), 1 duplicates found "
+        "(scan, check) or files changed (clean --exit-code), 2 usage or configuration error, "
+        "3 some inputs skipped, 70 internal error (a bug), 123 unreadable or invalid input, "
+        "130 interrupted, 143 terminated.\n\n" + examples("dedup")
     ),
     add_completion=False,
     no_args_is_help=True,
@@ -61,21 +75,26 @@ def _root(
         bool,
         typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit."),
     ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="On an internal error (exit 70), print its traceback.")
+    ] = False,
 ) -> None:
     """Find and remove near-duplicate paragraphs in scraped (Chinese) articles.
 
     Settings come from the nearest dedup.toml, or pyproject.toml with a
     [tool.dedup] table, above the inputs (or from --config); options override them.
     """
+    global _debug
+    _debug = _debug or debug
 
 
 # in this order in `dedup --help`
-app.command()(scan)
-app.command()(clean)
-app.command("config")(show_config)
-app.command("check")(check)
-app.command("review")(review)
-app.add_typer(index_app, name="index")
+app.command(**command_info("scan"))(scan)
+app.command(**command_info("clean"))(clean)
+app.command("config", **command_info("config"))(show_config)
+app.command("check", **command_info("check"))(check)
+app.command("review", **command_info("review"))(review)
+app.add_typer(index_app, name="index", **group_info("index"))
 
 
 def _error(message: str) -> None:
@@ -86,7 +105,7 @@ def _error(message: str) -> None:
 def _usage_error(err: typer.TyperException) -> int:
     """A usage error found while parsing: the usage line, a hint and the message
     (or, for a bare ``dedup``, the help), on stderr."""
-    message = err.format_message().strip()
+    message = plain_message(err.format_message().strip())
     if type(err).__name__ == "NoArgsIsHelpError":  # typer's own test; the message is the help
         sys.stderr.write(message + "\n")
     elif message:
@@ -99,9 +118,57 @@ def _usage_error(err: typer.TyperException) -> int:
     return int(getattr(err, "exit_code", EXIT_USAGE))
 
 
+def _internal_error(err: Exception) -> int:
+    """A bug: one line naming it, and the traceback when debugging."""
+    if _debug:
+        traceback.print_exception(err)
+    message = " ".join(str(err).split())
+    hint = "" if _debug else " (run with --debug or DEDUP_DEBUG=1 for the traceback)"
+    _error(f"internal error: {type(err).__name__}{': ' if message else ''}{message}{hint}")
+    return EXIT_INTERNAL
+
+
+def _stop(signal_number: int, frame: FrameType | None) -> None:
+    raise Terminated(signal_number)
+
+
+@contextmanager
+def _stopping_on_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM raise :class:`Terminated` in the main thread, so that every
+    output being written is discarded on the way out (typer turns a KeyboardInterrupt
+    into a silent exit status)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {number: signal.signal(number, _stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line (``argv`` without the program name) and return its exit code."""
+    global _debug
     args = list(sys.argv[1:] if argv is None else argv)
+    _debug = os.environ.get("DEDUP_DEBUG", "") not in ("", "0")
+    try:
+        with _stopping_on_signals():
+            code = _run(args)
+            if code in (EXIT_INTERRUPTED, EXIT_INTERNAL):
+                discard_pending()
+    except Terminated as stop:
+        discard_pending()
+        interrupted = stop.signal_number == signal.SIGINT
+        _error("interrupted" if interrupted else "terminated")
+        return 128 + stop.signal_number
+    if code == EXIT_INTERRUPTED:
+        _error("interrupted")
+    return code
+
+
+def _run(args: list[str]) -> int:
     try:
         code = app(args=args, prog_name="dedup", standalone_mode=False)
     except typer.TyperException as err:
@@ -110,11 +177,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error(str(err))
         return exit_code(err)
     except typer.Abort:
-        _error("aborted")
         return EXIT_INTERRUPTED
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except SystemExit as stop:
         # typer exits by itself when stdout is closed early (dedup ... | head): status 1, no message
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
+    except Exception as err:
+        return _internal_error(err)
     return code if isinstance(code, int) else EXIT_CLEAN

@@ -16,6 +16,7 @@ import typer
 from dedup.config import Segmenter
 
 from .exits import EXIT_CLEAN, outcome
+from .help import command_info
 from .options import (
     CheckQuietOption,
     ConfigOption,
@@ -23,6 +24,7 @@ from .options import (
     IndexOption,
     IndexWorkersOption,
     SegmenterOption,
+    StatsFormatOption,
 )
 from .render_check import print_check, print_stats, print_sync, print_verification, say
 from .settings import repository_settings
@@ -91,7 +93,7 @@ index_app = typer.Typer(
 )
 
 
-@index_app.command("build")
+@index_app.command("build", **command_info("build"))
 def index_build(
     index: IndexOption = None,
     config_file: ConfigOption = None,
@@ -103,7 +105,7 @@ def index_build(
     return _sync(config_file, index, segmenter, workers, quiet, rebuild=True, rehash=False)
 
 
-@index_app.command("update")
+@index_app.command("update", **command_info("update"))
 def index_update(
     index: IndexOption = None,
     config_file: ConfigOption = None,
@@ -148,11 +150,11 @@ def _sync(
     return EXIT_CLEAN
 
 
-@index_app.command("stats")
+@index_app.command("stats", **command_info("stats"))
 def index_stats(
     index: IndexOption = None,
     config_file: ConfigOption = None,
-    output_format: FormatOption = "text",
+    output_format: StatsFormatOption = "text",
 ) -> int:
     """Print what the index holds: files, paragraphs, LSH bands, anchor postings, size, fingerprint."""
     from dedup.precommit.check import stats
@@ -163,7 +165,7 @@ def index_stats(
     return EXIT_CLEAN
 
 
-@index_app.command("verify")
+@index_app.command("verify", **command_info("verify"))
 def index_verify(
     index: IndexOption = None,
     config_file: ConfigOption = None,

@@ -19,15 +19,20 @@ from dedup.errors import UsageError
 from dedup.records import Result
 
 from . import render
-from .exits import outcome
-from .inputs import results, sources
+from .exits import EXIT_CLEAN, EXIT_SKIPPED, outcome
+from .inputs import Skipped, check_encoding, outside, read, results, sources
 from .options import (
     ArticlesOption,
     ConfigOption,
+    EncodingOption,
+    ExitCodeOption,
+    GlobOption,
     IdFieldOption,
     InputFormatOption,
     JoinOption,
     KeepOption,
+    MinBodyOption,
+    OnErrorOption,
     Overrides,
     ParagraphsOption,
     Paths,
@@ -61,8 +66,8 @@ OutputOption = Annotated[
         metavar="OUT",
         help=(
             "Where cleaned copies go: a file for one file (- for stdout), a directory mirroring the "
-            "inputs for a directory or several inputs, or a .jsonl / .jsonl.gz / .parquet file for "
-            "everything."
+            "inputs for a directory or several inputs, or a .jsonl / .ndjson (.gz, .zst, .bz2, .xz) "
+            "or .parquet file for everything."
         ),
     ),
 ]
@@ -90,9 +95,12 @@ def scan(
     text_field: TextFieldOption = "text",
     id_field: IdFieldOption = "id",
     input_format: InputFormatOption = "auto",
+    glob: GlobOption = None,
     segmenter: SegmenterOption = None,
     paragraphs: ParagraphsOption = None,
     workers: WorkersOption = None,
+    encoding: EncodingOption = None,
+    on_error: OnErrorOption = "skip",
 ) -> int:
     """Report what clean would remove or join, changing nothing.
 
@@ -112,15 +120,20 @@ def scan(
         quiet=quiet,
         summary=summary,
         width=width,
+        globs=tuple(glob or ()),
+        encoding=encoding,
+        on_error=on_error,
     )
-    return outcome(_scan(options, json_out, jsonl_out).found)
+    check_encoding(encoding)
+    skipped = Skipped()
+    return outcome(_scan(options, json_out, jsonl_out, skipped).found, skipped.count)
 
 
-def _scan(options: RunOptions, json_out: bool, jsonl_out: bool) -> render.Tally:
+def _scan(options: RunOptions, json_out: bool, jsonl_out: bool, skipped: Skipped) -> render.Tally:
     """Read and resolve every article; print a JSON document, JSON lines or, at the end, a table."""
     config, _ = settings(options.config_file, options.paths, options.overrides)
-    found = sources(options.paths, options.input_format)
-    records = dio.read_records(found, options.text_field, options.id_field, options.input_format)
+    found = sources(options.paths, options.input_format, options.globs, options.quiet)
+    records = read(options, found, skipped)
     tally = render.Tally()
     rows: list[Result] | None = None if options.quiet or json_out or jsonl_out else []
     bar = progress(found, "scanning", options.quiet, stdout_busy=json_out or jsonl_out)
@@ -128,7 +141,9 @@ def _scan(options: RunOptions, json_out: bool, jsonl_out: bool) -> render.Tally:
     report = dio.JsonlWriter(dio.STDIN) if jsonl_out and not options.quiet else None
     document = render.JsonDocument(config) if json_out and not options.quiet else None
     with bar:
-        for record, result in results(records, config, options.workers):
+        # match regions are only printed in JSON
+        offsets = document is not None or report is not None
+        for record, result in results(records, config, options.workers, offsets):
             if document is not None:
                 document.add(result)
             tally.add(result)
@@ -154,6 +169,8 @@ def clean(
     in_place: InPlaceOption = False,
     report: ReportOption = None,
     review: ReviewOption = None,
+    exit_code: ExitCodeOption = False,
+    min_body_chars: MinBodyOption = 0,
     summary: SummaryOption = False,
     width: WidthOption = 24,
     quiet: QuietOption = False,
@@ -165,20 +182,26 @@ def clean(
     text_field: TextFieldOption = "text",
     id_field: IdFieldOption = "id",
     input_format: InputFormatOption = "auto",
+    glob: GlobOption = None,
     segmenter: SegmenterOption = None,
     paragraphs: ParagraphsOption = None,
     workers: WorkersOption = None,
+    encoding: EncodingOption = None,
+    on_error: OnErrorOption = "skip",
 ) -> int:
     """Write cleaned copies: repeated paragraphs removed, broken paragraphs re-joined.
 
     Text files are written as text in the encoding they were read in, JSONL as
     JSONL with every other field kept, Parquet as Parquet with every other
-    column kept (stdout gets JSONL).  An -o FILE ending in .jsonl / .jsonl.gz or
-    .parquet takes every article in that format.  An article that is a
+    column kept, a JSON array as a JSON array, an HTML page as the text of its
+    article (stdout gets JSONL).  An -o FILE ending in .jsonl / .ndjson
+    (compressed or not) or .parquet takes every article in that format, with the
+    metadata found in HTML pages (url, title, author, date, sitename).  An article that is a
     near-copy to drop (--duplicate-articles drop) is left out of JSONL and
     Parquet output; as a text file it is not written to -o, and with --in-place
     it is left as it is (dedup never deletes files; the report lists it).
-    Exits 1 when anything changed.
+    Exits 0 when done, changed or not; with --exit-code (--check), 1 when
+    anything changed.
     """
     _check_destinations(output, in_place, report)
     options = RunOptions(
@@ -192,22 +215,35 @@ def clean(
         quiet=quiet,
         summary=summary,
         width=width,
+        globs=tuple(glob or ()),
+        min_body_chars=min_body_chars,
+        encoding=encoding,
+        on_error=on_error,
     )
+    check_encoding(encoding)
     config, _ = settings(options.config_file, options.paths, options.overrides)
-    found = sources(options.paths, options.input_format)
+    found = outside(sources(options.paths, options.input_format, options.globs, options.quiet), output)
     out = cleaned_output(options, found, output, in_place)
     bar = progress(found, "cleaning", options.quiet, stdout_busy=output == dio.STDIN)
+    skipped = Skipped()
     page = new_review(config, report, review, output) if review is not None else None
     try:
-        tally = _write_cleaned(options, config, found, out, report, bar, page)
+        tally = _write_cleaned(options, config, found, out, report, bar, skipped, page)
         if page is not None and review is not None:
             page.write(review)
     finally:
         if page is not None:
             page.close()
     if not options.quiet:
-        render.console(stderr=True).print(render.cleaned_summary(tally, out.written, in_place))
-    return outcome(bool(tally.changed))
+        done = render.cleaned_summary(tally, out.written, in_place)
+        if min_body_chars and tally.short:
+            done += (
+                f"; left out {render.count(tally.short, 'article')} under {min_body_chars} body characters"
+            )
+        render.console(stderr=True).print(done)
+    if exit_code:
+        return outcome(bool(tally.changed), skipped.count)
+    return EXIT_SKIPPED if skipped.count else EXIT_CLEAN
 
 
 def _check_destinations(output: str | None, in_place: bool, report: str | None) -> None:
@@ -228,6 +264,7 @@ def _write_cleaned(
     out: dio.CleanedOutput,
     report_path: str | None,
     bar: Progress,
+    skipped: Skipped,
     page: Review | None = None,
 ) -> render.Tally:
     """Clean every article into ``out`` (and its report line into ``report_path``);
@@ -237,19 +274,24 @@ def _write_cleaned(
     tally = render.Tally()
     try:
         reporter = dio.JsonlWriter(report_path) if report_path is not None else None
-        records = dio.read_records(found, options.text_field, options.id_field, options.input_format)
+        records = read(options, found, skipped)
+        # match regions are only written in a report (and linked by the review)
+        linked = reporter is not None or page is not None
         with bar:
-            for record, result in results(records, config, options.workers):
+            for record, result in results(records, config, options.workers, linked):
                 out.write(record, result)
-                line = dio.result_to_json(result) if reporter is not None or page is not None else None
+                line = dio.result_to_json(result) if linked else None
                 if reporter is not None and line is not None:
                     reporter.write(line)
                 if page is not None and line is not None:
                     page.add(line, result.text)
                 tally.add(result)
+                tally.short += result.body_chars < options.min_body_chars and not _near_copy_dropped(result)
                 if explain_to is not None and render.has_findings(result):
                     render.explain(result, explain_to, options.width)
                 bar.advance(record)
+        for source in skipped.sources:
+            out.leave_out(source)
         out.close()
         if reporter is not None:
             reporter.commit()
@@ -259,3 +301,7 @@ def _write_cleaned(
             reporter.discard()
         raise
     return tally
+
+
+def _near_copy_dropped(result: Result) -> bool:
+    return result.near_copy_of is not None and result.near_copy_of.action == "drop"

@@ -26,8 +26,9 @@ Paths = Annotated[
     typer.Argument(
         metavar="PATH",
         help=(
-            "Text files (one article each), directories, JSONL files (.jsonl, .jsonl.gz), "
-            "Parquet files (.parquet), or - for stdin."
+            "Text files (one article each), directories, JSON Lines (.jsonl, .ndjson, .json), "
+            "Parquet files, HTML pages (.html, .htm), or - for stdin; any of them may be "
+            "compressed (.gz, .zst, .bz2, .xz)."
         ),
         show_default=False,
     ),
@@ -93,7 +94,22 @@ InputFormatOption = Annotated[
     InputFormat,
     typer.Option(
         "--input-format",
-        help="How to read named files and stdin (auto: by file name; stdin by its first character).",
+        help=(
+            "How to read named files and stdin (auto: by file name, else by content: JSON Lines, "
+            "a JSON array, Parquet, HTML or text); in a directory, read only files of this format."
+        ),
+    ),
+]
+GlobOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--glob",
+        metavar="PATTERN",
+        help=(
+            "In directories, read the files whose path (under the directory) or name matches "
+            "PATTERN (shell style, case-sensitive; repeatable), instead of every file of a known format."
+        ),
+        show_default=False,
     ),
 ]
 WorkersOption = Annotated[
@@ -104,6 +120,44 @@ WorkersOption = Annotated[
         metavar="N",
         help="Worker processes for segmentation and signatures (default: all cores). "
         "The output is the same for any N.",
+    ),
+]
+ExitCodeOption = Annotated[
+    bool,
+    typer.Option(
+        "--exit-code",
+        "--check",
+        help="Exit 1 when anything changed (0 otherwise), for scripts that test for changes.",
+    ),
+]
+MinBodyOption = Annotated[
+    int,
+    typer.Option(
+        "--min-body-chars",
+        min=0,
+        metavar="N",
+        help=(
+            "Leave out every article left with fewer than N characters of body (text after its "
+            "title line, spaces aside), such as a near-copy stripped to its title (reported as a stub)."
+        ),
+    ),
+]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        metavar="CODEC",
+        help="Encoding of text files and text on stdin (e.g. gb18030, big5, utf-16); "
+        "default: detected (UTF-8, GB18030, Big5, UTF-16 with BOM), and kept when writing back.",
+    ),
+]
+OnError = Literal["skip", "stop"]
+OnErrorOption = Annotated[
+    OnError,
+    typer.Option(
+        "--on-error",
+        help="An input that cannot be read or decoded: report it and go on (skip; exit 3 at the end) "
+        "or stop the run (stop; exit 123).",
     ),
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
@@ -151,6 +205,10 @@ IndexWorkersOption = Annotated[
 FormatOption = Annotated[
     Format, typer.Option("--format", help="Findings as linter lines (text) or one JSON document (json).")
 ]
+StatsFormatOption = Annotated[
+    Format,
+    typer.Option("--format", help="What the index holds as lines of text (text) or one JSON object (json)."),
+]
 CheckQuietOption = Annotated[
     bool, typer.Option("--quiet", "-q", help="Print nothing but findings and errors.")
 ]
@@ -184,3 +242,7 @@ class RunOptions:
     summary: bool
     #: --summary excerpts: at most this many characters (0: whole)
     width: int = 24
+    globs: tuple[str, ...] = ()
+    min_body_chars: int = 0
+    encoding: str | None = None
+    on_error: OnError = "skip"

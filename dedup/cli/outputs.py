@@ -18,21 +18,28 @@ from .options import RunOptions
 
 
 class _Fields(TypedDict):
-    """The JSONL fields (Parquet columns) of the text and the id, for every output."""
+    """What every output takes: the JSONL fields (Parquet columns) of the text and
+    the id, and the least body an article must keep to be written."""
 
     text_field: str
     id_field: str
+    min_body_chars: int
 
 
 def cleaned_output(
     options: RunOptions, sources: list[dio.Source], output: str | None, in_place: bool
 ) -> dio.CleanedOutput:
     """Where the cleaned articles go, from -o / --in-place and the inputs."""
-    fields = _Fields(text_field=options.text_field, id_field=options.id_field)
+    fields = _Fields(
+        text_field=options.text_field, id_field=options.id_field, min_body_chars=options.min_body_chars
+    )
     has_stdin = any(s.kind == "stdin" for s in sources)
     if in_place or output is None:
         if has_stdin:
             raise UsageError("standard input cannot be rewritten in place; use -o")
+        page = next((s for s in sources if s.kind == "html"), None)
+        if page is not None:
+            raise UsageError(f"{page.path}: an HTML page is not rewritten in place (its text is); use -o")
         return dio.PerFileOutput(lambda s: s.path, only_changed=True, **fields)
     if dio.is_jsonl_name(output):
         return dio.JsonlOutput(output, **fields)
@@ -51,7 +58,7 @@ def _to_stdout(sources: list[dio.Source], single_file: bool, fields: _Fields) ->
     """``-o -``: one input as it is, or the records of JSONL and Parquet inputs as JSONL."""
     if single_file:
         return dio.PerFileOutput(lambda s: dio.STDIN, sources=sources, **fields)
-    if all(s.kind in ("jsonl", "parquet") for s in sources):
+    if all(s.kind in ("jsonl", "json", "parquet", "html") for s in sources):
         return dio.JsonlOutput(dio.STDIN, **fields)
     raise UsageError("several text files cannot go to stdout; use -o DIR, -o FILE.jsonl or -o FILE.parquet")
 
@@ -64,7 +71,7 @@ def _to_one_file(
     if os.path.isdir(output) or output.endswith(("/", os.sep)):
         if has_stdin:
             raise UsageError(f"{output}: standard input needs -o FILE or -o -, not a directory")
-        target = os.path.join(output, sources[0].relative) if sources else output
+        target = _mirror_target(sources[0], output, nested=False) if sources else output
     return dio.PerFileOutput(lambda s: target, sources=sources, **fields)
 
 
@@ -92,9 +99,11 @@ def _to_directory(
 
 
 def _mirror_target(source: dio.Source, out: str, nested: bool) -> str:
+    """The output of ``source`` under ``out``; an HTML page's is its article's text (``.txt``)."""
+    relative = dio.text_name(source.relative) if source.kind == "html" else source.relative
     if not source.in_directory:
-        return os.path.join(out, source.relative)
+        return os.path.join(out, relative)
     if nested:
         name = os.path.basename(os.path.abspath(source.root))
-        return os.path.join(out, name, source.relative)
-    return os.path.join(out, source.relative)
+        return os.path.join(out, name, relative)
+    return os.path.join(out, relative)

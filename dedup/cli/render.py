@@ -47,6 +47,10 @@ class Tally:
     near_copies: int = 0
     chars_in: int = 0
     chars_removed: int = 0
+    #: articles cleaned down to their title (``Result.stub``)
+    stubs: int = 0
+    #: articles left out for too little body (``clean --min-body-chars``)
+    short: int = 0
 
     def add(self, result: Result) -> None:
         self.articles += 1
@@ -58,6 +62,7 @@ class Tally:
         self.joins += len(result.joins)
         self.flags += len(result.flags)
         self.near_copies += result.near_copy_of is not None
+        self.stubs += result.stub
 
     @property
     def found(self) -> bool:
@@ -73,6 +78,8 @@ class Tally:
                 findings.append(f"{self.flags} flagged")
             if self.near_copies:
                 findings.append(count(self.near_copies, "near-copy article"))
+            if self.stubs:
+                findings.append(f"{count(self.stubs, 'stub')} left with little more than a title")
             parts.append(", ".join(findings) + "; " + self.characters())
         else:
             parts.append("no duplicates found")

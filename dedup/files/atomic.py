@@ -1,17 +1,25 @@
 """Files that appear complete or not at all.
 
-Every file dedup writes goes to a temporary file in the target's directory that
-replaces the target only once it is complete, so an interrupted run never leaves
-a half-written output (and rewriting inputs in place never loses one).  The
-writers of every format (:class:`~dedup.files.jsonl.JsonlWriter`,
-:class:`~dedup.files.parquet.ParquetWriter`) are built on :class:`AtomicFile`
-and share its commit-or-discard protocol, :class:`CommitOrDiscard`.
+Every file dedup writes goes to a temporary file in the target's directory,
+``.NAME.XXXXXXXX.tmp``, that replaces the target only once it is complete, so an
+interrupted run never leaves a half-written output (and rewriting inputs in
+place never loses one).  The writers of every format
+(:class:`~dedup.files.jsonl.JsonlWriter`, :class:`~dedup.files.parquet.ParquetWriter`)
+are built on :class:`AtomicFile` and share its commit-or-discard protocol,
+:class:`CommitOrDiscard`.
+
+Leftovers: an error or an interruption that unwinds the stack discards the
+temporary file on the way out, and :func:`discard_pending` removes any the
+process still has (the command line calls it on SIGINT and SIGTERM).  A process
+killed outright (SIGKILL, a power cut) cannot clean up: the next
+:class:`AtomicFile` for the same target removes the temporary files of that
+target left in its directory (a directory is listed once per process).
 """
 
 from __future__ import annotations
 
-import gzip
 import os
+import re
 import sys
 import tempfile
 from contextlib import suppress
@@ -20,6 +28,7 @@ from types import TracebackType
 from typing import IO, Self
 
 from dedup.errors import DedupError
+from dedup.files.compression import open_write
 from dedup.files.reasons import reason
 
 
@@ -54,12 +63,58 @@ class CommitOrDiscard:
 
 _WRITE_BUFFER = 1 << 20
 
+#: the temporary files this process has open, to discard on an interruption
+_pending: set[str] = set()
+#: the (directory, name) of a target whose temporary file is being created
+_creating: list[tuple[str, str]] = []
+#: a temporary file of ``tempfile.mkstemp``: ``.NAME.`` eight characters ``.tmp``
+_TEMPORARY = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")
+#: per directory listed, the leftover temporary files not yet removed, by target name
+_leftovers: dict[str, dict[str, list[str]]] = {}
+_LISTED_DIRECTORIES = 100_000
+
+
+def discard_pending() -> None:
+    """Remove every temporary file this process is still writing (their targets stay as they were)."""
+    for temp in list(_pending):
+        with suppress(OSError):
+            os.unlink(temp)
+        _pending.discard(temp)
+    for directory, name in _creating:
+        _leftovers.pop(directory, None)
+        sweep_leftovers(directory, name)
+    _creating.clear()
+
+
+def sweep_leftovers(directory: str, name: str) -> list[str]:
+    """Remove the temporary files of target ``name`` that a killed run left in
+    ``directory``; returns their paths.  The directory is listed on its first
+    sweep in this process only."""
+    found = _leftovers.get(directory)
+    if found is None:
+        if len(_leftovers) >= _LISTED_DIRECTORIES:
+            _leftovers.clear()
+        found = {}
+        with suppress(OSError), os.scandir(directory) as entries:
+            for entry in entries:
+                match = _TEMPORARY.fullmatch(entry.name)
+                if match is not None and entry.is_file(follow_symlinks=False):
+                    found.setdefault(match["name"], []).append(entry.name)
+        _leftovers[directory] = found
+    removed = []
+    for temp in found.pop(name, ()):
+        path = os.path.join(directory, temp)
+        with suppress(FileNotFoundError):
+            os.unlink(path)
+            removed.append(path)
+    return removed
+
 
 class AtomicFile(CommitOrDiscard):
     """A binary file that replaces ``path`` only when committed.
 
-    Bytes go to a temporary file next to the target (gzip-compressed when the
-    target ends in ``.gz``); :meth:`commit` flushes it to disk and renames it
+    Bytes go to a temporary file next to the target (compressed when the
+    target ends in ``.gz``, ``.zst``, ``.bz2`` or ``.xz``); :meth:`commit` flushes it to disk and renames it
     over the target, keeping an existing target's permissions; :meth:`discard`
     removes it and leaves the target as it was.  As a context manager it commits
     when the block succeeds and discards when it raises.  A symbolic link is
@@ -73,16 +128,19 @@ class AtomicFile(CommitOrDiscard):
         name = os.path.basename(self._target)
         try:
             os.makedirs(directory, exist_ok=True)
+            sweep_leftovers(directory, name)
+            # an interruption inside mkstemp would leave a file nobody knows the name
+            # of: until it is registered, discard_pending looks for it by its target
+            _creating.append((directory, name))
             fd, self._temp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+            _pending.add(self._temp)
+            _creating.pop()
         except OSError as err:
+            _creating.clear()
             raise DedupError(f"{self.path}: cannot write: {reason(err)}") from None
         self._raw: IO[bytes] = os.fdopen(fd, "wb")
-        self.file: IO[bytes] | gzip.GzipFile = self._raw
-        if self._target.endswith(".gz"):
-            # gzip's own default level: level 9 costs twice the time for 0.5 % less
-            self.file = gzip.GzipFile(
-                filename=name[:-3], mode="wb", fileobj=self._raw, mtime=0, compresslevel=6
-            )
+        # compressed as the target's suffix asks (.gz, .zst, .bz2, .xz)
+        self.file: IO[bytes] = open_write(self._raw, name)
         self._done = False
         # many small writes (a line per article) are gathered: one compressor
         # call per megabyte, not per line
@@ -108,9 +166,8 @@ class AtomicFile(CommitOrDiscard):
     def commit(self) -> None:
         if self._done:
             return
-        self._flush_pending()
-        self._done = True
         try:
+            self._flush_pending()
             if self.file is not self._raw:
                 self.file.close()
             self._raw.flush()
@@ -123,8 +180,14 @@ class AtomicFile(CommitOrDiscard):
             os.chmod(self._temp, mode)
             os.replace(self._temp, self._target)
         except OSError as err:
-            self._cleanup()
+            self.discard()
             raise DedupError(f"{self.path}: cannot write: {reason(err)}") from None
+        except BaseException:
+            # interrupted half way: the target stays as it was
+            self.discard()
+            raise
+        self._done = True
+        _pending.discard(self._temp)
 
     def discard(self) -> None:
         if self._done:
@@ -138,11 +201,12 @@ class AtomicFile(CommitOrDiscard):
                 handle.close()
         with suppress(FileNotFoundError):
             os.unlink(self._temp)
+        _pending.discard(self._temp)
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:
     """Replace ``path`` with ``data`` (text is written as UTF-8) all at once, or
-    not at all; gzip-compressed when ``path`` ends in ``.gz``."""
+    not at all; compressed when ``path`` ends in ``.gz``, ``.zst``, ``.bz2`` or ``.xz``."""
     with AtomicFile(path) as out:
         out.write(data.encode("utf-8") if isinstance(data, str) else data)
 

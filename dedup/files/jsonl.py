@@ -1,4 +1,4 @@
-"""JSONL: articles read one per line of a (gzipped) file, objects written one per line.
+"""JSONL: articles read one per line of a (compressed) file, objects written one per line.
 
 A line is a JSON object; its ``text_field`` is the article's text and its
 ``id_field`` its id.  Every other field is kept with the record and written back
@@ -12,15 +12,14 @@ import base64
 import codecs
 import datetime
 import decimal
-import gzip
 import json
 import os
-import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from dedup.errors import DedupError, InputError
 from dedup.files.atomic import AtomicFile, CommitOrDiscard, stdout_bytes
+from dedup.files.compression import DECOMPRESSION_ERRORS, open_read
 from dedup.files.reasons import reason
 from dedup.files.record import Record, document_id
 from dedup.files.sources import STDIN, Source
@@ -30,23 +29,23 @@ from dedup.records import Document
 
 
 def read_jsonl(source: Source, text_field: str, id_field: str) -> Iterator[Record]:
-    """The articles of a JSONL file (gzip-compressed when its name ends in ``.gz``)."""
+    """The articles of a JSONL file (decompressed when it is gzip, Zstandard, bzip2 or xz)."""
     return parse_jsonl(_lines(source.path), source, text_field, id_field)
 
 
 def _lines(path: str) -> Iterator[tuple[bytes, int]]:
-    """The raw lines of a (possibly gzipped) file, each with how many bytes of the
-    file have been read once it is (of a gzipped file: compressed bytes, read
-    ahead a block at a time); read errors name the file."""
+    """The raw lines of a (possibly compressed) file, each with how many bytes of
+    the file have been read once it is (of a compressed file: compressed bytes,
+    read ahead a block at a time); read errors name the file."""
     try:
-        with open(path, "rb") as raw:
-            if path.endswith(".gz"):
-                with gzip.GzipFile(fileobj=raw, mode="rb") as fh:
-                    for line in fh:
-                        yield line, raw.tell()
-            else:
+        stream, raw = open_read(path)
+        with raw, stream:
+            if stream is raw:
                 yield from counted(raw)
-    except (OSError, EOFError, zlib.error) as err:
+            else:
+                for line in stream:
+                    yield line, raw.tell()
+    except DECOMPRESSION_ERRORS as err:
         raise InputError(f"cannot read: {reason(err)}", path) from None
 
 
@@ -82,18 +81,28 @@ def parse_jsonl(
         except UnicodeDecodeError as err:
             raise InputError(f"not valid UTF-8 (byte {err.start + 1})", path, number) from None
         try:
-            fields = json.loads(line)
+            # without its line ending, an error at the line's end is placed on this line
+            fields = json.loads(line.rstrip("\r\n"))
         except json.JSONDecodeError as err:
             raise InputError(f"invalid JSON: {err.msg} (column {err.colno})", path, number) from None
-        if not isinstance(fields, dict):
-            raise InputError(f"expected a JSON object, got {_json_type(fields)}", path, number)
-        if text_field not in fields:
-            raise InputError(f"no {text_field!r} field", path, number)
-        text = fields[text_field]
-        if not isinstance(text, str):
-            raise InputError(f"field {text_field!r} must be a string, got {_json_type(text)}", path, number)
-        doc_id = document_id(fields.get(id_field), "field", id_field, path, number, _json_type)
-        yield Record(Document(doc_id, text, path), source, "jsonl", number, fields, position=position)
+        yield record_of(fields, source, text_field, id_field, number, position)
+
+
+def record_of(
+    fields: object, source: Source, text_field: str, id_field: str, number: int, position: int
+) -> Record:
+    """The article of one JSON value (line ``number`` of a JSONL file, or element of a
+    JSON array): an object with a string ``text_field``, else an InputError naming it."""
+    path = source.path
+    if not isinstance(fields, dict):
+        raise InputError(f"expected a JSON object, got {_json_type(fields)}", path, number)
+    if text_field not in fields:
+        raise InputError(f"no {text_field!r} field", path, number)
+    text = fields[text_field]
+    if not isinstance(text, str):
+        raise InputError(f"field {text_field!r} must be a string, got {_json_type(text)}", path, number)
+    doc_id = document_id(fields.get(id_field), "field", id_field, path, number, _json_type)
+    return Record(Document(doc_id, text, path), source, "jsonl", number, fields, position=position)
 
 
 # --------------------------------------------------------------------------- writing

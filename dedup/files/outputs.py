@@ -15,6 +15,7 @@ from typing import Any
 
 from dedup.errors import DedupError
 from dedup.files.atomic import atomic_write, stdout_bytes
+from dedup.files.json_array import JsonArrayWriter
 from dedup.files.jsonl import JsonlWriter
 from dedup.files.parquet import ParquetWriter, parquet_schema
 from dedup.files.record import Record
@@ -22,9 +23,12 @@ from dedup.files.sources import STDIN, Source, is_jsonl_name, is_parquet_name
 from dedup.records import Result
 
 
-def is_dropped(result: Result) -> bool:
-    """Whether the article is a near-copy of an earlier one that is left out."""
-    return result.near_copy_of is not None and result.near_copy_of.action == "drop"
+def is_dropped(result: Result, min_body_chars: int = 0) -> bool:
+    """Whether the article is left out: a near-copy of an earlier one to drop, or
+    (``min_body_chars``) left with less body than that (see :attr:`Result.body_chars`)."""
+    if result.near_copy_of is not None and result.near_copy_of.action == "drop":
+        return True
+    return min_body_chars > 0 and result.body_chars < min_body_chars
 
 
 def cleaned_fields(
@@ -54,6 +58,8 @@ class CleanedOutput:
 
     #: files written (replaced) so far
     written: list[str]
+    #: articles left with less body than this are left out (0: none)
+    min_body_chars: int = 0
 
     def write(self, record: Record, result: Result) -> None:
         raise NotImplementedError
@@ -61,16 +67,20 @@ class CleanedOutput:
     def close(self) -> None:
         """Finish every output (commit pending files)."""
 
+    def leave_out(self, source: Source) -> None:
+        """``source`` was skipped (it could not be read): it gets no output of its own."""
+
     def abort(self) -> None:
         """Drop outputs still being written; files already complete stay."""
 
 
-RecordWriter = JsonlWriter | ParquetWriter
+RecordWriter = JsonlWriter | JsonArrayWriter | ParquetWriter
 
 
 class PerFileOutput(CleanedOutput):
     """Each input file to its own output: a text file to a text file (in the
-    encoding it was read in), a JSONL file to a JSONL file, a Parquet file to a
+    encoding it was read in), an HTML page to the text of its article, a JSONL
+    file to a JSONL file, a JSON array to a JSON array, a Parquet file to a
     Parquet file (with the same columns).  A target whose name ends in
     ``.jsonl`` / ``.jsonl.gz`` or ``.parquet`` is written in that format
     whatever the input; standard output gets JSONL.
@@ -92,19 +102,22 @@ class PerFileOutput(CleanedOutput):
         id_field: str = "id",
         only_changed: bool = False,
         sources: Sequence[Source] = (),
+        min_body_chars: int = 0,
     ) -> None:
+        self.min_body_chars = min_body_chars
         self._target = target
         self._text_field = text_field
         self._id_field = id_field
         self._only_changed = only_changed
         self._sources = sources
         self._opened: set[Source] = set()
+        self._left_out: set[Source] = set()
         self._current: tuple[Source, RecordWriter] | None = None
         self._changed = False
         self.written = []
 
     def write(self, record: Record, result: Result) -> None:
-        if record.kind == "text":
+        if record.kind in ("text", "html"):
             self._finish()
             self._write_text(record, result)
             return
@@ -114,13 +127,13 @@ class PerFileOutput(CleanedOutput):
             self._current = (record.source, self._open(record.source, record.schema))
             self._changed = False
         self._changed = self._changed or result.changed
-        if not is_dropped(result):
+        if not is_dropped(result, self.min_body_chars):
             fields = cleaned_fields(record, result.cleaned, self._text_field, self._id_field)
             self._current[1].write(fields, record.where)
 
     def _write_text(self, record: Record, result: Result) -> None:
         """A text file's cleaned copy, whole, in the encoding it was read in."""
-        if is_dropped(result) or (self._only_changed and not result.changed):
+        if is_dropped(result, self.min_body_chars) or (self._only_changed and not result.changed):
             return
         target = self._target(record.source)
         data = encode_text(record, result.cleaned)
@@ -137,6 +150,8 @@ class PerFileOutput(CleanedOutput):
         if target != STDIN and not is_jsonl_name(target):
             if is_parquet_name(target) or source.kind == "parquet":
                 return ParquetWriter(target, schema, empty_columns=(self._id_field, self._text_field))
+            if source.kind == "json":
+                return JsonArrayWriter(target)
         return JsonlWriter(target)
 
     def _finish(self) -> None:
@@ -161,12 +176,15 @@ class PerFileOutput(CleanedOutput):
         """The outputs of JSONL and Parquet sources that held no record (a Parquet
         one keeps its source's columns)."""
         for source in self._sources:
-            if source.kind in ("jsonl", "parquet") and source not in self._opened:
+            if source.kind in ("jsonl", "json", "parquet") and source not in self._opened | self._left_out:
                 target = self._target(source)
                 if target != STDIN:
                     schema = parquet_schema(source) if source.kind == "parquet" else None
                     self._open(source, schema).commit()
                     self.written.append(target)
+
+    def leave_out(self, source: Source) -> None:
+        self._left_out.add(source)
 
     def abort(self) -> None:
         if self._current is not None:
@@ -178,14 +196,17 @@ class JsonlOutput(CleanedOutput):
     """Every article into one JSONL stream (a file, or ``-`` for standard
     output), in input order; near-copies to drop are left out."""
 
-    def __init__(self, path: str, *, text_field: str = "text", id_field: str = "id") -> None:
+    def __init__(
+        self, path: str, *, text_field: str = "text", id_field: str = "id", min_body_chars: int = 0
+    ) -> None:
+        self.min_body_chars = min_body_chars
         self._writer = JsonlWriter(path)
         self._text_field = text_field
         self._id_field = id_field
         self.written = []
 
     def write(self, record: Record, result: Result) -> None:
-        if not is_dropped(result):
+        if not is_dropped(result, self.min_body_chars):
             fields = cleaned_fields(record, result.cleaned, self._text_field, self._id_field)
             self._writer.write(fields, record.where)
 
@@ -206,8 +227,15 @@ class ParquetOutput(CleanedOutput):
     output without records the columns of the first Parquet file among them."""
 
     def __init__(
-        self, path: str, *, text_field: str = "text", id_field: str = "id", sources: Sequence[Source] = ()
+        self,
+        path: str,
+        *,
+        text_field: str = "text",
+        id_field: str = "id",
+        sources: Sequence[Source] = (),
+        min_body_chars: int = 0,
     ) -> None:
+        self.min_body_chars = min_body_chars
         self._writer = ParquetWriter(path, empty_columns=(id_field, text_field))
         self._text_field = text_field
         self._id_field = id_field
@@ -217,7 +245,7 @@ class ParquetOutput(CleanedOutput):
     def write(self, record: Record, result: Result) -> None:
         if record.schema is not None:
             self._writer.use_schema(record.schema)
-        if not is_dropped(result):
+        if not is_dropped(result, self.min_body_chars):
             fields = cleaned_fields(record, result.cleaned, self._text_field, self._id_field)
             self._writer.write(fields, record.where)
 

@@ -10,18 +10,22 @@ needs the memory of one article (or one batch), not of the corpus.
 
 from __future__ import annotations
 
-import codecs
 import itertools
 import os
 import sys
-from collections.abc import Iterable, Iterator
-from typing import IO, Literal
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO
 
 from dedup.errors import DedupError, InputError
+from dedup.files.compression import DECOMPRESSION_ERRORS, decompressed
 from dedup.files.decoding import read_text_file, text_record
+from dedup.files.html import html_record, read_html
+from dedup.files.json_array import parse_json_array, read_json_array
 from dedup.files.jsonl import counted, parse_jsonl, read_jsonl
 from dedup.files.parquet import parquet_row_count, read_parquet
+from dedup.files.reasons import reason
 from dedup.files.record import Record
+from dedup.files.sniff import kind_of_bytes, needs_more
 from dedup.files.sources import InputFormat, Source, discover
 from dedup.records import Document
 
@@ -34,6 +38,9 @@ def read_records(
     id_field: str = "id",
     input_format: InputFormat = "auto",
     stdin: IO[bytes] | None = None,
+    *,
+    encoding: str | None = None,
+    skip: Callable[[Source, InputError], None] | None = None,
 ) -> Iterator[Record]:
     """The articles of ``sources``, streamed in order.
 
@@ -44,17 +51,48 @@ def read_records(
     :data:`~dedup.files.parquet.PARQUET_BATCH` rows at a time.  Standard input
     is JSONL when ``input_format`` says so, or when it is ``auto`` and the first
     non-blank character is ``{``; otherwise it is one article with id ``-``.
+    ``encoding`` forces the encoding of text files (else it is detected, see
+    :mod:`~dedup.files.decoding`).
+
+    With ``skip``, an input that fails before its first article (a text file
+    that cannot be read or decoded, a JSONL or Parquet file that cannot be
+    opened or whose first record is bad) is handed to it and the run goes on;
+    an error after a file's first article still raises, since its earlier
+    articles have already been compared with the rest.
     """
     for source in sources:
-        if source.kind == "stdin":
-            stream = stdin if stdin is not None else sys.stdin.buffer
-            yield from _read_stdin(source, input_format, text_field, id_field, stream)
-        elif source.kind == "jsonl":
-            yield from read_jsonl(source, text_field, id_field)
-        elif source.kind == "parquet":
-            yield from read_parquet(source, text_field, id_field)
-        else:
-            yield read_text_file(source)
+        started = False
+        try:
+            for record in _read_source(source, text_field, id_field, input_format, stdin, encoding):
+                started = True
+                yield record
+        except InputError as err:
+            if skip is None or started:
+                raise
+            skip(source, err)
+
+
+def _read_source(
+    source: Source,
+    text_field: str,
+    id_field: str,
+    input_format: InputFormat,
+    stdin: IO[bytes] | None,
+    encoding: str | None,
+) -> Iterator[Record]:
+    if source.kind == "stdin":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        yield from _read_stdin(source, input_format, text_field, id_field, stream, encoding)
+    elif source.kind == "jsonl":
+        yield from read_jsonl(source, text_field, id_field)
+    elif source.kind == "json":
+        yield from read_json_array(source, text_field, id_field)
+    elif source.kind == "parquet":
+        yield from read_parquet(source, text_field, id_field)
+    elif source.kind == "html":
+        yield read_html(source, text_field, id_field)
+    else:
+        yield read_text_file(source, encoding)
 
 
 def read_documents(
@@ -77,7 +115,7 @@ def article_count(sources: Iterable[Source]) -> int | None:
     metadata cannot be read (reading it will say why)."""
     count = 0
     for source in sources:
-        if source.kind == "text":
+        if source.kind in ("text", "html"):
             count += 1
         elif source.kind == "parquet":
             try:
@@ -90,46 +128,57 @@ def article_count(sources: Iterable[Source]) -> int | None:
 
 
 def _read_stdin(
-    source: Source, input_format: InputFormat, text_field: str, id_field: str, stream: IO[bytes]
+    source: Source,
+    input_format: InputFormat,
+    text_field: str,
+    id_field: str,
+    stream: IO[bytes],
+    encoding: str | None = None,
 ) -> Iterator[Record]:
-    """Standard input as ``input_format`` says, or (``auto``) as its first non-blank line looks."""
+    """Standard input (decompressed when its first bytes say it is compressed) as
+    ``input_format`` says, or (``auto``) as its first non-blank line looks."""
     if input_format == "parquet":
         raise InputError(_PARQUET_STDIN, source.path)
-    if input_format == "text":
-        data = stream.read()
-        yield text_record(data, source, len(data))
-        return
+    try:
+        yield from _read_stream(source, input_format, text_field, id_field, decompressed(stream), encoding)
+    except DECOMPRESSION_ERRORS as err:
+        raise InputError(f"cannot read: {reason(err)}", source.path) from None
+
+
+def _read_stream(
+    source: Source,
+    input_format: InputFormat,
+    text_field: str,
+    id_field: str,
+    stream: IO[bytes],
+    encoding: str | None,
+) -> Iterator[Record]:
     head: list[bytes] = []
+    looks: str = input_format
     if input_format == "auto":
         head = _head(stream)
-        looks = _looks_like(b"".join(head))
+        looks = kind_of_bytes(b"".join(head))
         if looks == "parquet":
             raise InputError(_PARQUET_STDIN, source.path)
-        if looks == "text":
-            data = b"".join(head) + stream.read()
-            yield text_record(data, source, len(data))
-            return
+    if looks in ("json", "json-object"):
+        yield from parse_json_array(b"".join(head) + stream.read(), source, text_field, id_field)
+        return
+    if looks in ("text", "html"):
+        data = b"".join(head) + stream.read()
+        if looks == "html":
+            yield html_record(data, source, len(data), text_field, id_field)
+        else:
+            yield text_record(data, source, len(data), encoding)
+        return
     yield from parse_jsonl(counted(itertools.chain(head, stream)), source, text_field, id_field)
 
 
 def _head(stream: IO[bytes]) -> list[bytes]:
-    """The lines of ``stream`` up to its first non-blank one (all of it when it is blank)."""
+    """The lines of ``stream`` up to its first non-blank one, or the one after a
+    lone bracket (all of it when it is blank)."""
     head: list[bytes] = []
     for line in stream:
         head.append(line)
-        if line.strip():
+        if not needs_more(b"".join(head)):
             break
     return head
-
-
-def _looks_like(head: bytes) -> Literal["jsonl", "parquet", "text"]:
-    """What standard input holds, from its first non-blank line: a JSON object
-    starts JSONL, Parquet's magic bytes a Parquet file, anything else text."""
-    first = head.lstrip()
-    if first.startswith(codecs.BOM_UTF8):
-        first = first[len(codecs.BOM_UTF8) :]
-    if first.startswith(b"PAR1"):
-        return "parquet"
-    if first.startswith(b"{"):
-        return "jsonl"
-    return "text"

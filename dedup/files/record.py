@@ -17,7 +17,7 @@ from dedup.errors import InputError
 from dedup.files.sources import Source
 from dedup.records import Document
 
-RecordKind = Literal["text", "jsonl", "parquet"]
+RecordKind = Literal["text", "jsonl", "parquet", "html"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +25,8 @@ class Record:
     """An article as read, with what is needed to write it back.
 
     ``fields`` is the whole JSON object of a JSONL record, or the row of a
-    Parquet file as a dict (``None`` for a text file); ``line`` its line number,
+    Parquet file as a dict, or an HTML page's id, text and metadata (``None``
+    for a text file); ``line`` its line number,
     or its row number counted from 1; ``encoding`` the codec a text file was
     decoded with, used again to write its cleaned copy; ``schema`` the Arrow
     schema of a Parquet file, to write its rows back with the same columns.

@@ -54,6 +54,8 @@ def result_to_json(result: Result) -> dict[str, Any]:
         "paragraphs": result.paragraphs,
         "layout": result.layout,
         "changed": result.changed,
+        "stub": result.stub,
+        "body_chars": result.body_chars,
         "removed": [_removal_json(r) for r in result.removed],
         "joins": [_join_json(j) for j in result.joins],
         "flags": [_flag_json(f) for f in result.flags],

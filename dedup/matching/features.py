@@ -27,8 +27,8 @@ from dedup.matching.signature import sign
 from dedup.records import Document, Key, Paragraph, Shingles
 from dedup.text.joins import BARE_NUMERAL, CLAUSE, DANGLING_WORDS, NOT_OPENING
 from dedup.text.layout import Layout, layout_of, lines_of
-from dedup.text.normalize import normalize
-from dedup.text.page import PageLine, is_bulleted, is_quotation, page_structure
+from dedup.text.normalize import fold
+from dedup.text.page import PageLine, is_bulleted, is_quotation, page_structure, sentence_keys
 from dedup.text.segment import split_paragraphs
 from dedup.text.shape import ends_open
 from dedup.text.words import tokenize
@@ -38,6 +38,10 @@ CACHED_KEYS = 100_000
 
 #: a key's shingles and LSH band keys (``None``: too short to sign)
 Features = tuple[Shingles, np.ndarray | None]
+
+#: what an item takes from its paragraph's raw text alone: key text, noise,
+#: ragged, clauses, plain, dangling, bare numeral (see ``Item``)
+Traits = tuple[str, int, int, int, bool, bool, bool]
 
 _NOISE = re.compile(
     r"(?<=\S)[ \u3000\t](?=\S)"  # a stray space inside the text
@@ -51,6 +55,20 @@ def _noise(raw: str) -> int:
     Chinese, full-width digits and letters.  Of two equal copies the noisier
     one is removed."""
     return len(_NOISE.findall(raw))
+
+
+def traits(raw: str) -> Traits:
+    """What an item takes from its paragraph's raw text alone."""
+    key = fold(raw)
+    return (
+        key,
+        _noise(raw),
+        int(ends_open(raw)) + int(raw[0] in NOT_OPENING),
+        len(CLAUSE.split(raw.rstrip("，,、：:"))),
+        key == raw and not any(ch.isascii() for ch in raw),
+        raw[-1] in "，,、" or raw[-1] in DANGLING_WORDS,
+        bool(BARE_NUMERAL.fullmatch(raw)),
+    )
 
 
 def key_shingles(key: str, config: Config) -> Shingles:
@@ -109,6 +127,9 @@ class Extractor:
         self._known = known_shingles
         self._shingles: Recent[str, Shingles] = Recent(CACHED_KEYS)
         self._signed: Recent[str, tuple[np.ndarray, np.ndarray]] = Recent(CACHED_KEYS)
+        # most paragraphs of a scraped corpus are exact copies: what depends on
+        # the raw text alone is computed once per text
+        self._traits: Recent[str, Traits] = Recent(CACHED_KEYS)
         self.bands, self.rows = band_layout(config.lsh_threshold, config.num_perm)
 
     def shingles(self, key: str) -> Shingles:
@@ -151,12 +172,15 @@ class Extractor:
         """The features of the document at position ``number`` of the input."""
         layout = self.layout(document.text)
         paragraphs = split_paragraphs(document.text, number, layout)
-        keyed: list[tuple[Paragraph, str, Key, Shingles]] = []
+        keyed: list[tuple[Paragraph, Traits, Key, Shingles]] = []
         for p in paragraphs:
             if p.has_content:
                 raw = document.text[p.content_start : p.content_end]
-                key = normalize(raw, p.content_start)
-                keyed.append((p, raw, key, self.shingles(key.text)))
+                found = self._traits.get(raw)
+                if found is None:
+                    found = traits(raw)
+                    self._traits.remember(raw, found)
+                keyed.append((p, found, Key(found[0], raw, p.content_start), self.shingles(found[0])))
         # the paragraphs long enough to sign are signed together, before their
         # items are made: an item is complete when made
         signed = self._signatures(
@@ -164,7 +188,7 @@ class Extractor:
         )
         items: list[Item] = []
         seen_body = False
-        for p, raw, key, sh in keyed:
+        for p, (_, noise, ragged, clauses, plain, dangling, bare), key, sh in keyed:
             signature, bands = signed.get(key.text, (None, None))
             items.append(
                 Item(
@@ -173,14 +197,14 @@ class Extractor:
                     key,
                     sh,
                     sh.distinct,
-                    _noise(raw),
+                    noise,
                     is_title=not items,
                     in_title_zone=not seen_body,
-                    ragged=int(ends_open(raw)) + int(raw[0] in NOT_OPENING),
-                    clauses=len(CLAUSE.split(raw.rstrip("，,、：:"))),
-                    plain=key.text == raw and not any(ch.isascii() for ch in raw),
-                    dangling=raw[-1] in "，,、" or raw[-1] in DANGLING_WORDS,
-                    is_bare_numeral=bool(BARE_NUMERAL.fullmatch(raw)),
+                    ragged=ragged,
+                    clauses=clauses,
+                    plain=plain,
+                    dangling=dangling,
+                    is_bare_numeral=bare,
                     signature=signature,
                     bands=bands,
                 )
@@ -213,7 +237,11 @@ def place_on_page(items: Sequence[Item], text: str, layout: Layout) -> None:
         indent = text[line_start : p.start]
         previous = text[text.rfind("\n", 0, max(0, line_start - 1)) + 1 : max(0, line_start - 1)]
         after_separator = line_start > 0 and (not previous or previous.isspace())
-        lines.append(PageLine(p.index, it.key.text, p.shape, is_bulleted(raw), indent, after_separator))
+        lines.append(
+            PageLine(
+                p.index, it.key.text, p.shape, is_bulleted(raw), indent, after_separator, sentence_keys(raw)
+            )
+        )
     structure = page_structure(lines, first_block, separated=layout == "blank-lines")
     hashes = [_key_hash(it.key.text) for it in items]
     for position, it in enumerate(items):

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dedup.matching.shingle import char_table
+from dedup.matching.core import compiled_core
+from dedup.matching.shingle import char_table, covered_bits
 from dedup.records import Key, Paragraph, Shingles
 
 #: where a paragraph stands in the corpus: (document number, paragraph index)
@@ -82,6 +83,16 @@ class Item:
         if table is None:
             table = self.table = char_table(self.shingles)
         return table
+
+    def covered_by(self, found: np.ndarray) -> int:
+        """The characters of this paragraph covered by its shingles whose hash is
+        in ``found`` (sorted, distinct: another paragraph's ``distinct``), as a bit
+        set: computed by the compiled core, or through the comparison table."""
+        core = compiled_core()
+        if core is None:
+            return covered_bits(self.characters(), found.tolist())
+        sh = self.shingles
+        return core.covered_mask(sh.hashes, sh.spans, found, self.size)
 
 
 class RecentTables:

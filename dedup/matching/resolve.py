@@ -10,8 +10,9 @@ elsewhere.
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -55,7 +56,19 @@ def _rank(decision: Decision, config: Config) -> tuple[float, ...]:
     return (furniture, p.ragged, _noisier(decision), -unique, p.size, p.noise)
 
 
-def _priority(rank: tuple[float, ...], position: int, flagged: set[int], config: Config) -> tuple[float, ...]:
+class _Flagged:
+    """The paragraphs found redundant so far, removed or waiting (a view, not a copy)."""
+
+    def __init__(self, pending: set[int], removed: Mapping[int, Decision]) -> None:
+        self.pending, self.removed = pending, removed
+
+    def __contains__(self, index: object) -> bool:
+        return index in self.pending or index in self.removed
+
+
+def _priority(
+    rank: tuple[float, ...], position: int, flagged: Container[int], config: Config
+) -> tuple[float, ...]:
     """Sort key of a redundant paragraph: the greatest is removed first.  Of
     equals, the one among more redundant neighbours, then the later one."""
     if config.keep == "first":
@@ -80,7 +93,12 @@ def _noisier(decision: Decision) -> int:
 
 class _Resolution:
     """One document's paragraphs on their way to a decision: those still kept
-    (``alive``), those removed, and the verdicts still valid (``cache``)."""
+    (``alive``), those removed, and the verdicts still valid (``cache``).
+
+    Every step is bounded by the candidates it concerns, not by the length of
+    the document: the paragraphs to verify are held in ``open``, the redundant
+    ones waiting for removal in a heap by priority (``queue``: stale entries
+    are skipped), and who leans on whom is indexed both ways (``users``)."""
 
     def __init__(
         self, items: Sequence[Item], external: Candidates, config: Config, local: Candidates
@@ -94,17 +112,28 @@ class _Resolution:
         self.ranks: dict[int, tuple[float, ...]] = {}
         self.memo: Masks = {}
         self.rechecked: set[int] = set()
+        #: paragraphs without a valid verdict
+        self.open: set[int] = set(self.alive)
+        #: kept paragraphs found redundant (with ``removed``: the ``flagged`` of ``_priority``)
+        self.pending: set[int] = set()
+        self.queue: list[tuple[tuple[float, ...], int]] = []
+        #: paragraph -> the paragraphs that have it among their candidates
+        self.users: dict[int, list[int]] = {}
+        for index, candidates in local.items():
+            for q in candidates:
+                self.users.setdefault(q.paragraph.index, []).append(index)
+        #: kept paragraphs with a removed candidate, not asked again yet (``reopen_stale``)
+        self.touched: set[int] = set()
 
-    def decide_open(self) -> dict[int, Decision]:
-        """Verify the kept paragraphs without a valid verdict; returns the
-        kept paragraphs found redundant."""
+    def decide_open(self) -> None:
+        """Verify the kept paragraphs without a valid verdict (in document order)."""
         local, external, config, cache, memo = self.local, self.external, self.config, self.cache, self.memo
         alive = self.alive
-        for index, it in alive.items():
-            if index in cache:
-                continue
+        for index in sorted(self.open):
+            it = alive[index]
             if not local[index] and index not in external:
                 cache[index] = None
+                self._flag(index, None)
                 continue
             kept_local = [q for q in local[index] if q.paragraph.index in alive]
             outside = [] if it.is_title else external.get(index, [])
@@ -112,49 +141,73 @@ class _Resolution:
             cache[index] = decision
             if decision is not None:
                 self.ranks[index] = _rank(decision, config)
-        return {i: d for i, d in cache.items() if d is not None and i in alive}
+            self._flag(index, decision)
+        self.open.clear()
+
+    def _flag(self, index: int, decision: Decision | None) -> None:
+        """Record a verdict: a redundant paragraph (re)enters the queue, and its
+        neighbours' priorities follow when it enters or leaves ``flagged``."""
+        was = index in self.pending
+        if decision is not None:
+            self.pending.add(index)
+            self._push(index)
+        else:
+            self.pending.discard(index)
+        if was != (decision is not None):
+            for neighbour in (index - 1, index + 1):
+                if neighbour in self.pending:
+                    self._push(neighbour)
+
+    def _push(self, index: int) -> None:
+        flagged = _Flagged(self.pending, self.removed)
+        priority = _priority(self.ranks[index], index, flagged, self.config)
+        heapq.heappush(self.queue, (tuple(-x for x in priority), index))
+
+    def _current(self, entry: tuple[tuple[float, ...], int]) -> bool:
+        """Whether a queue entry still holds: its paragraph waits, with this priority."""
+        key, index = entry
+        if index not in self.pending:
+            return False
+        flagged = _Flagged(self.pending, self.removed)
+        return key == tuple(-x for x in _priority(self.ranks[index], index, flagged, self.config))
 
     def reopen_stale(self) -> bool:
         """Removals can also make a paragraph redundant (a cover that leaned on
         two overlapping copies becomes valid once one is gone): those next to a
         removal are asked again (once) before the document is done.  Whether
         there were any."""
-        removed, local = self.removed, self.local
-        stale = [
-            i
-            for i in self.alive
-            if i not in self.rechecked and any(q.paragraph.index in removed for q in local[i])
-        ]
+        stale = [i for i in self.touched if i in self.alive and i not in self.rechecked]
+        self.touched.clear()
         for i in stale:
             del self.cache[i]
             self.rechecked.add(i)
+            self.open.add(i)
         return bool(stale)
 
-    def remove_in_order(self, pending: dict[int, Decision]) -> None:
-        """Remove redundant paragraphs one at a time, the greatest priority
-        first.  Until a removal unsettles another decision, the rest keep their
-        priorities (``flagged`` stays the same set), so they are taken in this
-        order without asking again."""
-        removed, alive, cache, ranks, config = self.removed, self.alive, self.cache, self.ranks, self.config
-        flagged = set(removed) | set(pending)
-        for index in sorted(pending, key=lambda i: _priority(ranks[i], i, flagged, config), reverse=True):
-            best = pending[index]
-            removed[index] = best
-            del alive[index]
-            del cache[index]
-            # Fewer kept paragraphs never make a paragraph redundant, and a
-            # decision whose cover is still kept still holds: only those that
-            # leaned on the removed paragraph are decided again.
-            unsettled = [
-                other.paragraph.index
-                for other in self.local[index]
-                if (decided := cache.get(other.paragraph.index)) is not None
-                and any(q is best.item for q in decided.cover)
-            ]
-            for other_index in unsettled:
-                del cache[other_index]
-            if unsettled:
-                break
+    def remove_next(self) -> None:
+        """Remove the redundant paragraph of greatest priority.  Fewer kept
+        paragraphs never make a paragraph redundant, and a decision whose cover
+        is still kept still holds: only those that leaned on the removed
+        paragraph are decided again (at once, as they may change the order)."""
+        while not self._current(self.queue[0]):
+            heapq.heappop(self.queue)
+        _, index = heapq.heappop(self.queue)
+        best = self.cache[index]
+        assert best is not None
+        self.removed[index] = best
+        self.pending.discard(index)
+        del self.alive[index]
+        del self.cache[index]
+        cache = self.cache
+        for other in self.users.get(index, ()):
+            decided = cache.get(other)
+            if decided is not None and any(q is best.item for q in decided.cover):
+                del cache[other]
+                self.open.add(other)
+            if other not in self.rechecked:
+                self.touched.add(other)
+        if self.open:
+            self.decide_open()
 
     def take_labels(self, items: Sequence[Item]) -> None:
         """A short line of the front matter that labels the paragraph after it (a box's
@@ -207,11 +260,13 @@ def resolve_document(
     share a shingle with it.  Returns the decisions by paragraph index.
     """
     resolution = _Resolution(items, external, config, local_candidates(items) if local is None else local)
+    resolution.decide_open()
     while True:
-        pending = resolution.decide_open()
-        if pending:
-            resolution.remove_in_order(pending)
-        elif not resolution.reopen_stale():
+        if resolution.pending:
+            resolution.remove_next()
+        elif resolution.reopen_stale():
+            resolution.decide_open()
+        else:
             resolution.take_labels(items)
             return resolution.final_evidence()
 

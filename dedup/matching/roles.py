@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dedup.config import Config
 from dedup.matching.item import Item
-from dedup.matching.shingle import bit_span, covered_bits
+from dedup.matching.shingle import bit_span
 
 #: a highlight or deck line shorter than this is a label, not a sentence
 MIN_PIECE_CHARS = 8
@@ -60,7 +60,7 @@ def is_cut_from(p: Item, q: Item) -> bool:
     standing on its own.  Furniture (front matter, highlights) repeats from anywhere."""
     if p.front_matter or p.highlight:
         return True
-    back = covered_bits(q.characters(), p.characters().keys())
+    back = q.covered_by(p.distinct)
     if not back:
         return False
     first, end = bit_span(back)

@@ -17,6 +17,7 @@ from operator import or_
 import numpy as np
 import xxhash
 
+from dedup.matching.core import compiled_core
 from dedup.records import Shingles
 
 _U32 = np.uint32
@@ -39,10 +40,19 @@ def fmix32(h: np.ndarray) -> np.ndarray:
     return np.asarray(h ^ (h >> _U32(16)), dtype=_U32)
 
 
-def shingles(tokens: Sequence[str], size: int) -> Shingles:
+def shingles(tokens: list[str], size: int) -> Shingles:
     """Shingles of a token sequence; spans are in characters of the joined tokens."""
     if not tokens:
         return Shingles(np.zeros(0, dtype=_U32), np.zeros((0, 2), dtype=np.int32), 0, np.zeros(0, dtype=_U32))
+    core = compiled_core()
+    hashes, spans = (shingle_arrays if core is None else core.shingle_arrays)(tokens, size)
+    return Shingles(hashes, spans, len(tokens), distinct(hashes))
+
+
+def shingle_arrays(tokens: Sequence[str], size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes (uint32) and character spans (int32, start and end) of the
+    shingles of a non-empty token sequence: the definition, in numpy, of what
+    the compiled core computes in C."""
     words = np.fromiter((word_hash(t) for t in tokens), dtype=_U32, count=len(tokens))
     bounds = np.zeros(len(tokens) + 1, dtype=np.int32)
     np.cumsum([len(t) for t in tokens], out=bounds[1:])
@@ -54,7 +64,7 @@ def shingles(tokens: Sequence[str], size: int) -> Shingles:
             combined = (combined * _MIX[offset % len(_MIX)]) ^ words[offset : offset + count]
         hashes = fmix32(combined)
     spans = np.stack([bounds[:count], bounds[width : width + count]], axis=1)
-    return Shingles(hashes, spans, len(tokens), distinct(hashes))
+    return hashes, spans
 
 
 def distinct(hashes: np.ndarray) -> np.ndarray:

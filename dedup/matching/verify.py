@@ -27,12 +27,14 @@ from functools import lru_cache
 import numpy as np
 
 from dedup.config import Config
+from dedup.matching.core import compiled_core
 from dedup.matching.facts import sentences_survive, states_nothing_new
 from dedup.matching.item import Item
 from dedup.matching.roles import is_cut_from, may_be_copy_of, may_be_fragment, may_cover
-from dedup.matching.shingle import bit_span, covered_bits, jaccard, longest_gap
+from dedup.matching.shingle import bit_span, jaccard, longest_gap
 from dedup.records import Match, RemovalKind
 from dedup.text.normalize import origin
+from dedup.text.page import sentence_keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,24 @@ class Decision:
         """Where the covering paragraphs hold this one's text (computed on demand:
         only final decisions are ever reported)."""
         return tuple(_region(q, self.item) for q in self.cover)
+
+    @property
+    def sources(self) -> tuple[Match, ...]:
+        """The covering paragraphs, each as a whole: the cheap form of ``matches``
+        for a run that writes no report (the region within each is not computed)."""
+        return tuple(
+            Match(
+                id=q.doc_id,
+                paragraph=q.paragraph.index,
+                start=q.paragraph.content_start,
+                end=q.paragraph.content_end,
+            )
+            for q in self.cover
+        )
+
+    def found_in(self, offsets: bool) -> tuple[Match, ...]:
+        """``matches`` when ``offsets`` are wanted, else ``sources``."""
+        return self.matches if offsets else self.sources
 
 
 @dataclass(slots=True)
@@ -88,7 +108,7 @@ def _mask(p: Item, q: Item, memo: Masks | None) -> int:
     pair = (id(p), id(q))
     mask = memo.get(pair) if memo is not None else None
     if mask is None:
-        mask = covered_bits(p.characters(), q.distinct.tolist())
+        mask = p.covered_by(q.distinct)
         if memo is not None:
             memo[pair] = mask
     return mask
@@ -96,7 +116,7 @@ def _mask(p: Item, q: Item, memo: Masks | None) -> int:
 
 def _back(q: Item, p: Item) -> int:
     """Characters of ``q`` covered by shingles of ``p``."""
-    return covered_bits(q.characters(), p.characters().keys())
+    return q.covered_by(p.distinct)
 
 
 def _cover(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | None = None) -> _Cover:
@@ -160,19 +180,42 @@ def _contiguous(q: Item, p: Item, part: int, max_gap: int) -> bool:
     (rapidfuzz): nearly all of it must align, with no run longer than
     ``max_gap`` left out.
     """
-    from rapidfuzz import fuzz
-    from rapidfuzz.distance import LCSseq
-
     start, end = _longest_run(part, p.size, bridge=3)
     if end <= start:
         return False
-    piece = p.key.text[start:end]
-    best = fuzz.partial_ratio_alignment(piece, q.key.text, score_cutoff=80)
+    return _piece_of(p.key.text[start:end], q.key.text, max_gap)
+
+
+def _each_sentence_of(q: Item, p: Item, max_gap: int) -> bool:
+    """Whether every sentence of ``p`` is one piece of ``q`` (a deck stitched from sentences of one
+    body paragraph: furniture)."""
+    sentences = sentence_keys(p.key.source)
+    return bool(sentences) and all(_piece_of(s, q.key.text, max_gap) for s in sentences)
+
+
+def _piece_of(piece: str, text: str, max_gap: int) -> bool:
+    """Whether ``piece`` is one stretch of ``text`` up to small edits (see ``_contiguous``)."""
+    from rapidfuzz import fuzz
+
+    best = fuzz.partial_ratio_alignment(piece, text, score_cutoff=80)
     if best is None:
         return False
-    # widen the window: q may hold a phrase the piece lost
+    # the stretch the alignment found first; then a wider window, as q may hold a phrase the
+    # piece lost (an LCS is not unique: in the wider window its first letters may pair with an
+    # earlier occurrence and make a tight copy look stretched)
     slack = len(piece) // 6 + 2
-    window = q.key.text[max(0, best.dest_start - slack) : best.dest_end + slack]
+    windows = (
+        text[best.dest_start : best.dest_end],
+        text[max(0, best.dest_start - slack) : best.dest_end + slack],
+    )
+    return any(_aligns(piece, window, max_gap) for window in windows)
+
+
+def _aligns(piece: str, window: str, max_gap: int) -> bool:
+    """Nearly all of ``piece`` aligns with ``window``, leaving out no run longer than ``max_gap``,
+    and what the window has in between is no more than a phrase."""
+    from rapidfuzz.distance import LCSseq
+
     blocks = [b for b in LCSseq.opcodes(piece, window).as_matching_blocks() if b.size]
     matched = sum(b.size for b in blocks)
     if not blocks or matched < 0.8 * len(piece):
@@ -301,6 +344,9 @@ def _shared(p: Item, candidates: Sequence[Item]) -> list[int]:
     found = p.distinct
     if not len(found) or not candidates:
         return [0] * len(candidates)
+    core = compiled_core()
+    if core is not None:
+        return core.shared_counts(found, [q.distinct for q in candidates])
     sizes = np.array([len(q.distinct) for q in candidates])
     hashes = np.concatenate([q.distinct for q in candidates])
     at = np.searchsorted(found, hashes)
@@ -385,7 +431,8 @@ def _covered_by(p: Item, candidates: Sequence[Item], config: Config, memo: Masks
     if len(cover.chosen) > 1 and not furniture and not _cut_and_glued(p, cover):
         return None
     if not all(
-        _contiguous(q, p, gain, config.max_gap) for q, gain in zip(cover.chosen, cover.gains, strict=True)
+        _contiguous(q, p, gain, config.max_gap) or (furniture and _each_sentence_of(q, p, config.max_gap))
+        for q, gain in zip(cover.chosen, cover.gains, strict=True)
     ):
         return None
     if len(cover.chosen) == 1 and not is_cut_from(p, cover.chosen[0]):

@@ -10,9 +10,11 @@ of workers.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import os
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -20,6 +22,7 @@ from dedup.config import Config
 from dedup.records import Document, Result
 from dedup.run.corpus import Corpus
 from dedup.run.parallel import extract_all
+from dedup.text.layout import ends_lines_with_cr
 
 
 def default_workers() -> int:
@@ -47,13 +50,36 @@ def _tuned_for_a_run() -> Iterator[None]:
         sys.setswitchinterval(interval)
 
 
-def run(documents: Iterable[Document], config: Config | None = None, workers: int = 1) -> Iterator[Result]:
-    """Clean documents in order, each against itself and the documents before it."""
+def run(
+    documents: Iterable[Document], config: Config | None = None, workers: int = 1, offsets: bool = True
+) -> Iterator[Result]:
+    """Clean documents in order, each against itself and the documents before it
+    (``offsets``: see ``dedup.clean``)."""
     config = config or Config()
-    corpus = Corpus(config)
+    corpus = Corpus(config, offsets)
     with _tuned_for_a_run():
-        for extracted in extract_all(documents, config, workers):
-            yield corpus.clean(extracted)
+        read_with_lf: deque[str | None] = deque()
+        for extracted in extract_all(_with_lf(documents, read_with_lf), config, workers):
+            yield _with_cr(corpus.clean(extracted), read_with_lf.popleft())
+
+
+def _with_lf(documents: Iterable[Document], originals: deque[str | None]) -> Iterator[Document]:
+    """Each document, a text whose lines end in lone CRs read with LFs in their place;
+    ``originals`` gets its own text (None for any other document), in order."""
+    for document in documents:
+        if ends_lines_with_cr(document.text):
+            originals.append(document.text)
+            yield dataclasses.replace(document, text=document.text.replace("\r", "\n"))
+        else:
+            originals.append(None)
+            yield document
+
+
+def _with_cr(result: Result, original: str | None) -> Result:
+    """The result of a document read with LFs for its CRs, given its CRs back."""
+    if original is None:
+        return result
+    return dataclasses.replace(result, text=original, cleaned=result.cleaned.replace("\n", "\r"))
 
 
 __all__ = ["default_workers", "run"]

@@ -27,8 +27,10 @@ RECENT_TABLES = 20_000
 class Corpus:
     """What the run has kept so far, indexed for the documents still to come."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, offsets: bool = True) -> None:
         self.config = config
+        #: exact match offsets in removals (``clean_document``): only a report needs them
+        self.offsets = offsets
         # exact copies, however short, are found by their key alone
         self.exact: dict[str, Item] = {}
         self.near: BandIndex[Item] = BandIndex()
@@ -45,7 +47,7 @@ class Corpus:
         self._order.setdefault(extracted.document.id, extracted.index)
         items = extracted.items
         external = earlier_candidates(items, self.exact, self.near, self.contain, self.config)
-        resolution = clean_document(extracted, external, self.config, self._position)
+        resolution = clean_document(extracted, external, self.config, self._position, self.offsets)
         indexed = self._remember(items, resolution.decisions)
         self._tables.used(chain(indexed, *external.values()))
         return resolution.result

@@ -23,7 +23,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from dedup.config import Config, stamp
-from dedup.matching.candidates import Candidates
+from dedup.matching.candidates import Candidates, DocumentPostings
 from dedup.matching.features import Extracted, key_shingles
 from dedup.matching.item import Item
 from dedup.matching.resolve import DocumentOrder, near_copy, resolve_document
@@ -33,7 +33,10 @@ from dedup.text.joins import decide_join, join_lines, joined
 from dedup.text.layout import Layout
 from dedup.text.normalize import normalize
 from dedup.text.rewrite import rewrite_page
-from dedup.text.shape import shape_of
+from dedup.text.shape import HEADING_MAX_CHARS, shape_of
+
+#: characters of a joined tail a join decision reads (its first words), more than a heading holds
+JOIN_WINDOW = 4 * HEADING_MAX_CHARS
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,16 +50,18 @@ class Resolution:
 
 
 def clean_document(
-    extracted: Extracted, external: Candidates, config: Config, order: DocumentOrder
+    extracted: Extracted, external: Candidates, config: Config, order: DocumentOrder, offsets: bool = True
 ) -> Resolution:
     """Resolve one document against itself and ``external``: for each paragraph
     index, kept paragraphs of earlier documents that may cover it
     (``matching.candidates.earlier_candidates``).  ``order`` places the
     documents of those paragraphs in the corpus (of two earlier articles this
-    one repeats equally, the first is named its source)."""
+    one repeats equally, the first is named its source).  Without ``offsets``
+    each removal's matches span their whole source paragraphs (``Decision.sources``:
+    for a run that writes no report; the cleaned text is the same)."""
     document, items = extracted.document, extracted.items
     decisions, copy = _decide(extracted, external, config, order)
-    removals = _removals(extracted.paragraphs, decisions, config)
+    removals = _removals(extracted.paragraphs, decisions, config, offsets)
     spans = {p.index: (p.start, p.end) for p in extracted.paragraphs}
     whole = {r.paragraph for r in removals if (r.start, r.end) == spans[r.paragraph]}
     dropped = copy is not None and copy.action == "drop"
@@ -75,7 +80,7 @@ def clean_document(
         repeated = _repeated_joins(document, items, joins, whole, external, config)
         if not repeated:
             break
-        _remove_joined(repeated, decisions, removals, whole)
+        _remove_joined(repeated, decisions, removals, whole, offsets)
         joins = _joins(document.text, paragraphs, whole, config, layout)
     pairs = {(j.head, j.tail) for j in joins}
     result = Result(
@@ -115,14 +120,16 @@ def _decide(
 
 
 def _removals(
-    paragraphs: Sequence[Paragraph], decisions: dict[int, Decision], config: Config
+    paragraphs: Sequence[Paragraph], decisions: dict[int, Decision], config: Config, offsets: bool
 ) -> list[Removal]:
     """Redundant paragraphs, and continuation markers (whole paragraphs, or at a paragraph's edges)."""
     removals: list[Removal] = []
     for p in paragraphs:
         decision = decisions.get(p.index)
         if decision is not None:
-            removals.append(Removal(p.index, p.start, p.end, decision.kind, decision.score, decision.matches))
+            removals.append(
+                Removal(p.index, p.start, p.end, decision.kind, decision.score, decision.found_in(offsets))
+            )
         elif p.is_marker and config.remove_markers:
             removals.append(Removal(p.index, p.start, p.end, "marker", 1.0))
         elif config.remove_markers:
@@ -138,24 +145,31 @@ def _drop_article(
 ) -> list[Removal]:
     """The removals of a near-copy article dropped whole: every paragraph not
     already removed whole goes as ``near`` (adds them to ``whole``)."""
-    for p in paragraphs:
-        if p.index not in whole:
-            # the whole paragraph goes: its marker spans are part of it
-            removals = [r for r in removals if r.paragraph != p.index]
-            removals.append(Removal(p.index, p.start, p.end, "near", similarity))
-            whole.add(p.index)
+    dropped = [p for p in paragraphs if p.index not in whole]
+    # the whole paragraph goes: its marker spans are part of it
+    gone = {p.index for p in dropped}
+    removals = [r for r in removals if r.paragraph not in gone]
+    for p in dropped:
+        removals.append(Removal(p.index, p.start, p.end, "near", similarity))
+        whole.add(p.index)
     removals.sort(key=lambda r: (r.start, r.end))
     return removals
 
 
 def _remove_joined(
-    repeated: list[Decision], decisions: dict[int, Decision], removals: list[Removal], whole: set[int]
+    repeated: list[Decision],
+    decisions: dict[int, Decision],
+    removals: list[Removal],
+    whole: set[int],
+    offsets: bool,
 ) -> None:
     """Remove the halves of joins found repeated (adds to all three)."""
     for decision in repeated:
         p = decision.item.paragraph
         decisions[p.index] = decision
-        removals.append(Removal(p.index, p.start, p.end, decision.kind, decision.score, decision.matches))
+        removals.append(
+            Removal(p.index, p.start, p.end, decision.kind, decision.score, decision.found_in(offsets))
+        )
         whole.add(p.index)
     removals.sort(key=lambda r: (r.start, r.end))
 
@@ -179,15 +193,20 @@ def _joins(
     for p in kept:
         in_title_zone[p.index] = not seen_body
         seen_body = seen_body or p.shape == "body"
-    whole = {p.index: text[p.content_start : p.content_end] for p in kept}
+    # what a tail becomes once joined to what follows: its start is all a join
+    # decision reads, and its length decides its shape when longer than a
+    # heading (so a chain of joins costs linear time in its length)
+    opening: dict[int, str] = {}
+    length: dict[int, int] = {}
     joins: list[Join] = []
     for head, tail in reversed(list(pairwise(kept))):
-        tail_text = whole[tail.index]
-        tail_shape = (
-            shape_of(tail_text) if tail_text != text[tail.content_start : tail.content_end] else tail.shape
-        )
+        own = text[tail.content_start : tail.content_end]
+        tail_text = opening.get(tail.index, own)
+        tail_shape = tail.shape
+        if tail.index in opening:
+            tail_shape = "body" if length[tail.index] > HEADING_MAX_CHARS else shape_of(tail_text)
         verdict = decide_join(
-            whole[head.index],
+            text[head.content_start : head.content_end],
             tail_text,
             head.shape,
             tail_shape,
@@ -196,7 +215,8 @@ def _joins(
             segmenter=config.segmenter,
         )
         if verdict.join:
-            whole[head.index] += tail_text
+            opening[head.index] = (text[head.content_start : head.content_end] + tail_text)[:JOIN_WINDOW]
+            length[head.index] = head.content_end - head.content_start + length.get(tail.index, len(own))
             joins.append(joined(head, tail, verdict))
     return joins[::-1]
 
@@ -237,20 +257,32 @@ def _repeated_joins(
     config: Config,
 ) -> list[Decision]:
     """Decisions removing the halves of joined paragraphs whose joined text is
-    redundant with a paragraph that is kept."""
+    redundant with a paragraph that is kept: one of the document's other kept
+    paragraphs sharing a shingle with it (found through the document's
+    postings, as any paragraph's candidates are), or one of the candidates
+    from earlier documents of its halves."""
     if not joins:
         return []
     by_index = {it.paragraph.index: it for it in items}
+    position_of = {it.paragraph.index: position for position, it in enumerate(items)}
+    postings = DocumentPostings(items)
+    kept: dict[int, list[int]] = {}
+
+    def kept_members(group: int) -> list[int]:
+        if group not in kept:
+            kept[group] = [q for q in postings.groups[group] if items[q].paragraph.index not in removed]
+        return kept[group]
+
     found: list[Decision] = []
     for run in _chains(joins):
         parts = [by_index[i] for i in run if i in by_index]
         if len(parts) != len(run):
             continue
-        others = [it for it in items if it.paragraph.index not in removed and it.paragraph.index not in run]
+        joined_item = _joined(document, parts, config)
+        inside = {position_of[i] for i in run}
+        others = [items[q] for q in postings.sharing(joined_item.distinct, kept_members, inside)]
         outside = [q for i in run for q in external.get(i, [])]
-        decision = evaluate(
-            _joined(document, parts, config), others + outside, config, cross_doc=bool(outside)
-        )
+        decision = evaluate(joined_item, others + outside, config, cross_doc=bool(outside))
         if decision is None:
             continue
         for it in parts:

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from itertools import chain, islice
 from multiprocessing.pool import AsyncResult
@@ -72,11 +75,31 @@ _worker: Extractor | None = None
 _sent: _Sent | None = None
 
 
-def _start_worker(config: Config) -> None:
+def _start_worker(config: Config, parent: int) -> None:
     global _worker, _sent
+    # Interruptions are the main process's to handle (it stops the pool): a
+    # worker ignores Ctrl-C, sent to the whole process group, and dies on SIGTERM.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
     _worker = Extractor(config)
     _sent = Recent(CACHED_KEYS)
     tokenize("预热", config.segmenter)  # load the dictionary once, before the first chunk
+
+
+def _die_with_parent(parent: int) -> None:
+    """On Linux, a worker gets SIGTERM when the main process dies (even by SIGKILL),
+    rather than living on to fail, with a traceback, on a pipe nobody reads."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the parent died before the request was made
+            os._exit(0)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +317,7 @@ def _extract_in_pool(pending: Iterator[_Chunk], config: Config, workers: int) ->
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     # The main process resolves documents while the others extract: N workers
     # means N processes busy in all, so N - 1 of them extract.
-    with context.Pool(workers - 1, initializer=_start_worker, initargs=(config,)) as pool:
+    with context.Pool(workers - 1, initializer=_start_worker, initargs=(config, os.getpid())) as pool:
         # Results are taken in input order (the output does not depend on which
         # process extracted what) and only a few chunks are in flight, so the
         # input is read as fast as it is consumed, never all at once.

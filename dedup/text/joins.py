@@ -313,6 +313,10 @@ def decide_line_join(
     return JoinDecision(bool(evidence), score, tuple(evidence))
 
 
+#: characters of a run of joined lines that the next decision reads (brackets left open, the last word)
+LINE_JOIN_WINDOW = 1024
+
+
 def join_lines(
     text: str, paragraphs: Sequence[Paragraph], removed: Collection[int], segmenter: str = "jieba"
 ) -> list[Join]:
@@ -328,7 +332,10 @@ def join_lines(
         line_end = text.find("\n", head.end)
         head_text = text[head.content_start : line_end if line_end >= 0 else len(text)].rstrip("\r")
         current = current + head_text if joins and joins[-1].tail == head.index else head_text
-        between = sum(1 for p in paragraphs if head.index < p.index < tail.index)
+        # what the decision reads of a long run of joined lines: its end (a chain stays linear)
+        current = current[-LINE_JOIN_WINDOW:]
+        # paragraph indices are positions: those between head and tail are the removed ones
+        between = tail.index - head.index - 1
         if text.count("\n", head.end, tail.start) != 1 + between:
             continue  # a blank or separator line: a new section, never joined
         tail_text = text[tail.content_start : tail.content_end]

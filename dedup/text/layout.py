@@ -56,6 +56,15 @@ class Line:
         return stripped[-1:] in FINAL
 
 
+def ends_lines_with_cr(text: str) -> bool:
+    """Whether ``text`` ends its lines with a lone CR (classic Mac OS) and never with LF.
+
+    Such a text is read with each CR taken for an LF (one character for one, so
+    every offset stays) and written back with its CRs (``run.run``).  A text
+    that mixes lone CRs with LFs keeps its lone CRs as in-line whitespace."""
+    return "\r" in text and "\n" not in text
+
+
 def lines_of(text: str) -> list[Line]:
     """The physical lines of ``text`` (a final line ending opens no new line)."""
     lines: list[Line] = []

@@ -4,27 +4,36 @@ Folding: NFKC (full-width letters, digits and punctuation become half-width),
 lower case, whitespace and punctuation removed, Traditional characters written
 in Simplified (OpenCC's character table: a page and its Traditional edition are
 copies).  Digits are kept, so two reports that differ only in their figures stay
-apart.  Every step maps one character to at most one, so a key character still
-points at the character it came from.
+apart.  A lone surrogate (valid in JSON, not in UTF-8) becomes U+FFFD, so that a
+key can always be encoded (the segmenters need UTF-8); the text keeps it.
+Every step maps one character to at most one, so a key character still points
+at the character it came from.
 
 The key of a paragraph is made with one ``str.translate`` (NFKC itself is slow
-and needed only for the rare character outside the table).  Where a key
+and needed only for the rare character outside the table).  Building that table
+takes a fifth of a second, so it is shipped in the package (``fold_table.json``,
+written by ``tools/tables.py``) and used when it was made with this machine's
+Unicode and OpenCC versions; otherwise it is built on first use.  Where a key
 character came from in the original text is only needed to report a match,
 so ``origin`` recomputes it, character by character, on demand.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from dedup.records import Key
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+#: what a lone surrogate becomes in a key
+_REPLACEMENT = "\ufffd"
 
 
 def _dropped(ch: str) -> bool:
@@ -58,18 +67,53 @@ def _simplified() -> dict[str, str]:
 
 def _fold_char(ch: str) -> str:
     """What one character becomes in a key (possibly nothing, possibly several)."""
+    if "\ud800" <= ch <= "\udfff":
+        return _REPLACEMENT
     out = unicodedata.normalize("NFKC", ch) if not unicodedata.is_normalized("NFKC", ch) else ch
     simplified = _simplified()
     return "".join(simplified.get(c, c).lower() for c in out if not _dropped(c))
 
 
+#: the fold table shipped with the package, and the versions it was built with
+SHIPPED_TABLE = Path(__file__).with_name("fold_table.json")
+
+
+def fold_table_versions() -> dict[str, str]:
+    """What the fold table depends on: Python's Unicode database and OpenCC."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        opencc = version("opencc")
+    except PackageNotFoundError:
+        opencc = "absent"
+    return {"unicode": unicodedata.unidata_version, "opencc": opencc}
+
+
+def shipped_fold_table() -> dict[int, str | None] | None:
+    """The shipped table, or ``None`` when it is missing or made with other versions."""
+    try:
+        data = json.loads(SHIPPED_TABLE.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    if data.get("versions") != fold_table_versions():
+        return None
+    return {int(code): folded or None for code, folded in data["table"].items()}
+
+
 @lru_cache(maxsize=1)
 def _table() -> dict[int, str | None]:
     """translate table for the Basic Multilingual Plane: every character whose
-    folding differs from itself."""
+    folding differs from itself (shipped, or built)."""
+    shipped = shipped_fold_table()
+    return shipped if shipped is not None else build_fold_table()
+
+
+def build_fold_table() -> dict[int, str | None]:
+    """The fold table computed character by character (what ``fold_table.json`` holds)."""
     table: dict[int, str | None] = {}
     for code in range(0x10000):
         if 0xD800 <= code <= 0xDFFF:
+            table[code] = _REPLACEMENT
             continue
         ch = chr(code)
         folded = _fold_char(ch)
@@ -105,7 +149,7 @@ def _kept() -> tuple[np.ndarray, bool]:
 def origin(key: Key) -> tuple[int, ...]:
     """For each character of ``key.text``, the document offset of the character it came from."""
     kept, _ = _kept()
-    codes = np.frombuffer(key.source.encode("utf-32-le"), dtype=np.uint32)
+    codes = np.frombuffer(key.source.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     if len(codes) and int(codes.max()) < 0x10000:
         positions = np.flatnonzero(kept[codes]) + key.offset
         if len(positions) == len(key.text):

@@ -12,11 +12,13 @@ indentation, bullets, quotation marks, the first separator line, and which text 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dedup.records import Shape
+from dedup.text.normalize import fold
 
 #: a bullet opens a highlight line (■ 要坚持…); such lines repeat the body by design
 BULLETS = "■□●○◆◇▲△▶►★☆▪•"
@@ -26,6 +28,10 @@ HEADLINE_MAX_LINES = 4
 LEAD_WITHIN = 40
 #: opening quotation marks and the marks that close them
 _QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"'}
+#: where a sentence ends, for telling a deck stitched from body sentences
+_SENTENCE_END = re.compile(r"[。！？!?]+[”’」』]?")
+#: a sentence shorter than this (folded) says too little to count as repeated
+_MIN_SENTENCE = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +47,8 @@ class PageLine:
     indent: str
     #: a blank or separator line stands right before it
     after_separator: bool = False
+    #: the keys of its sentences (``sentence_keys``), when it has more than one
+    sentences: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +59,14 @@ class Structure:
     front_matter: frozenset[int]
     #: bulleted lines above the lead (■ highlights); bulleted lines below it are list items
     highlights: frozenset[int] = frozenset()
+
+
+def sentence_keys(raw: str) -> tuple[str, ...]:
+    """The matching keys of the sentences of a paragraph that has several (else none)."""
+    keys = tuple(
+        key for key in (fold(part) for part in _SENTENCE_END.split(raw)) if len(key) >= _MIN_SENTENCE
+    )
+    return keys if len(keys) > 1 else ()
 
 
 def is_bulleted(raw: str) -> bool:
@@ -100,13 +116,18 @@ def _body_indent(lines: Sequence[PageLine]) -> str | None:
 
 
 def _repeated_later(lines: Sequence[PageLine], position: int) -> bool:
-    """A later paragraph holds this one: whole further on, or inside a longer one anywhere (the
-    same paragraph printed twice in a row is one paragraph)."""
+    """Later paragraphs hold this one: whole further on, or inside a longer one anywhere (the same
+    paragraph printed twice in a row is one paragraph), or each of its sentences somewhere further
+    on (a deck stitched from sentences of the body)."""
     key = lines[position].key
-    for offset, later in enumerate(lines[position + 1 :]):
-        if key in later.key and (key != later.key or offset > 0):
-            return True
-    return False
+    later = lines[position + 1 :]
+    if later and later[0].key == key:
+        # printed twice in a row: the twin is the same paragraph, not a later one
+        later = later[1:]
+    if any(key in line.key for line in later):
+        return True
+    sentences = lines[position].sentences
+    return bool(sentences) and all(any(s in line.key for line in later) for s in sentences)
 
 
 def _lead(lines: Sequence[PageLine], start: int, body_indent: str | None) -> int | None:

@@ -60,7 +60,13 @@ def rewrite(
         if following is None:
             break
         if (current.index, following.index) in joins:
-            out.append(glue(text[: current.content_end], text[following.content_start :]))
+            # glue reads one character on either side (a slice of all the text would cost O(n) a join)
+            out.append(
+                glue(
+                    text[current.content_end - 1 : current.content_end],
+                    text[following.content_start : following.content_start + 1],
+                )
+            )
             continue
         after = paragraphs[current.index + 1]
         separator = text[current.end : after.start]

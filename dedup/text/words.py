@@ -10,6 +10,7 @@ takes about a second, so it is done once, lazily, and jieba's logger is quieted.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from functools import cache
 
@@ -17,6 +18,8 @@ from dedup.config import resolved_segmenter
 from dedup.errors import ConfigError
 
 Cut = Callable[[str], list[str]]
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 @cache
@@ -27,7 +30,7 @@ def segmenter(name: str = "auto") -> Cut:
         try:
             import rjieba
         except ImportError:
-            raise ConfigError("segmenter 'rjieba' needs the fast extra: pip install 'dedup[fast]'") from None
+            raise ConfigError("segmenter 'rjieba' is not installed: pip install rjieba") from None
 
         def cut_rjieba(text: str) -> list[str]:
             return list(rjieba.cut(text, hmm=False))
@@ -47,7 +50,14 @@ def segmenter(name: str = "auto") -> Cut:
 
 
 def tokenize(key: str, name: str = "auto") -> list[str]:
-    """Words of a (normalised) key, in order; their lengths add up to ``len(key)``."""
+    """Words of a (normalised) key, in order; their lengths add up to ``len(key)``.
+
+    A lone surrogate (text from JSON may hold one) cannot go to rjieba, which
+    takes UTF-8: such text is cut with U+FFFD in its place, one character for one.
+    """
     if not key:
         return []
-    return segmenter(name)(key)
+    try:
+        return segmenter(name)(key)
+    except UnicodeEncodeError:
+        return segmenter(name)(_SURROGATES.sub("\ufffd", key))

@@ -60,7 +60,7 @@ def test_bad_line_on_stdin(dedup) -> None:
 
 def test_undecodable_text_file(dedup, tmp_path: Path) -> None:
     (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 8)
-    run = dedup("scan", "binary.txt")
+    run = dedup("scan", "binary.txt", "--on-error", "stop")
     assert run.code == 123
     assert _one_error_line(run.err).startswith("dedup: error: binary.txt: cannot decode")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dedup.errors import DedupError
-from dedup.files.atomic import atomic_write
+from dedup.files.atomic import AtomicFile, atomic_write, discard_pending
 from dedup.files.jsonl import JsonlWriter
 
 
@@ -48,3 +48,32 @@ def test_unwritable_target_is_a_dedup_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("", "utf-8")
     with pytest.raises(DedupError, match="cannot write"):
         atomic_write(tmp_path / "file" / "below.txt", "x")
+
+
+def test_leftovers_of_a_killed_run_are_swept_by_the_next_write(tmp_path: Path) -> None:
+    """A SIGKILL leaves ``.NAME.XXXXXXXX.tmp``; the next write of NAME removes it, and only its own."""
+    target = tmp_path / "a.txt"
+    target.write_text("旧", "utf-8")
+    for name in (".a.txt.k2j_9xq0.tmp", ".a.txt.zzzzzzzz.tmp", ".b.txt.abcdefgh.tmp", ".a.txt.notours.tmp"):
+        (tmp_path / name).write_bytes(b"half")
+    atomic_write(target, "新")
+    assert target.read_text("utf-8") == "新"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".a.txt.notours.tmp",
+        ".b.txt.abcdefgh.tmp",
+        "a.txt",
+    ]
+    atomic_write(tmp_path / "b.txt", "乙")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".a.txt.notours.tmp", "a.txt", "b.txt"]
+
+
+def test_pending_temporary_files_are_discarded(tmp_path: Path) -> None:
+    """What the command line does on SIGINT or SIGTERM: every file being written goes, targets stay."""
+    (tmp_path / "a.txt").write_text("旧", "utf-8")
+    first, second = AtomicFile(tmp_path / "a.txt"), AtomicFile(tmp_path / "b.txt")
+    first.write(b"x")
+    assert len(list(tmp_path.glob(".*.tmp"))) == 2
+    discard_pending()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+    assert (tmp_path / "a.txt").read_text("utf-8") == "旧"
+    second.discard()

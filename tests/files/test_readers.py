@@ -59,3 +59,23 @@ def test_truncated_gzip(tmp_path: Path) -> None:
     (tmp_path / "x.jsonl.gz").write_bytes(data[: len(data) // 2])
     with pytest.raises(InputError, match=r"x\.jsonl\.gz: cannot read"):
         list(read_documents([tmp_path / "x.jsonl.gz"]))
+
+
+def test_skip_hands_over_inputs_that_fail_before_their_first_article(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("正文。", "utf-8")
+    (tmp_path / "b.txt").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "c.jsonl").write_text("[1]\n", "utf-8")
+    (tmp_path / "d.jsonl").write_text('{"text": "一"}\n[2]\n', "utf-8")
+    (tmp_path / "e.txt").write_bytes("社区工作".encode("gb18030"))
+    skipped: list[tuple[str, str]] = []
+    records = read_records(discover([tmp_path]), skip=lambda s, e: skipped.append((s.relative, str(e))))
+    ids = []
+    with pytest.raises(InputError, match=r"d\.jsonl:2: expected a JSON object"):
+        for record in records:
+            ids.append(record.document.id.rsplit("/", 1)[-1])
+    assert ids == ["a.txt", "d.jsonl:1"]
+    assert [name for name, _ in skipped] == ["b.txt", "c.jsonl"]
+    assert skipped[1][1].endswith("c.jsonl:1: expected a JSON object, got an array")
+    (tmp_path / "d.jsonl").unlink()
+    forced = list(read_records(discover([tmp_path / "e.txt"]), encoding="gb18030"))
+    assert forced[0].document.text == "社区工作" and forced[0].encoding == "gb18030"

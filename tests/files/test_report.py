@@ -26,7 +26,11 @@ def test_report_names_every_field_of_every_record() -> None:
         value = line[key] if key == "near_copy_of" else line[key][0]
         assert set(value) == {f.name for f in dataclasses.fields(record)}
     assert set(line["removed"][0]["matches"][0]) == {f.name for f in dataclasses.fields(Match)}
-    assert set(line) == {f.name for f in dataclasses.fields(Result)} - {"text", "cleaned"} | {"changed"}
+    assert set(line) == {f.name for f in dataclasses.fields(Result)} - {"text", "cleaned"} | {
+        "changed",
+        "stub",
+        "body_chars",
+    }
 
 
 def test_result_to_json() -> None:
@@ -46,6 +50,8 @@ def test_result_to_json() -> None:
         "paragraphs": 2,
         "layout": "blank-lines",
         "changed": True,
+        "stub": True,  # cleaned down to its title
+        "body_chars": 0,
         "removed": [
             {
                 "paragraph": 1,

@@ -51,7 +51,7 @@ def test_named_files_follow_input_format(tmp_path: Path) -> None:
     (tmp_path / "rows.ndjson").write_text('{"text": "b"}\n', "utf-8")
     assert discover([tmp_path / "x.jsonl"])[0].kind == "jsonl"
     assert discover([tmp_path / "x.jsonl"], "text")[0].kind == "text"
-    assert discover([tmp_path / "rows.ndjson"])[0].kind == "text"
+    assert discover([tmp_path / "rows.ndjson"])[0].kind == "jsonl"
     docs = list(read_documents([tmp_path / "rows.ndjson"], input_format="jsonl"))
     assert [(d.id, d.text) for d in docs] == [(f"{tmp_path / 'rows.ndjson'}:1", "b")]
 

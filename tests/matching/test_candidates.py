@@ -67,3 +67,26 @@ def test_local_candidates_share_a_shingle() -> None:
     assert [q.paragraph.index for q in local[1]] == [3]
     assert [q.paragraph.index for q in local[3]] == [1]
     assert local[2] == []
+
+
+def test_a_paragraph_printed_many_times_finds_its_first_copies_and_no_more() -> None:
+    from dedup.limits import MAX_LOCAL_CANDIDATES
+
+    copies = 3 * MAX_LOCAL_CANDIDATES
+    items = _items(0, article("标题", *([A] * copies), C), Config())
+    local = local_candidates(items)
+    first = [it.paragraph.index for it in items[1 : MAX_LOCAL_CANDIDATES + 2]]
+    # every copy: at most the limit, the first copies (they share most, then document order)
+    assert [q.paragraph.index for q in local[1]] == first[1:]
+    assert [q.paragraph.index for q in local[copies]] == first[:-1]
+    assert all(len(found) <= MAX_LOCAL_CANDIDATES for found in local.values())
+    assert local[copies + 1] == []
+
+
+def test_a_stock_phrase_in_very_many_paragraphs_is_not_followed() -> None:
+    from dedup.limits import MAX_POSTINGS
+
+    # the same words in every paragraph, each paragraph its own number: no two share all
+    text = article("标题", *(f"第{i}条规定的事项由本单位负责办理和解释。" for i in range(MAX_POSTINGS + 10)))
+    items = _items(0, text, Config())
+    assert all(found == [] for found in local_candidates(items).values())

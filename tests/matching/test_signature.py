@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 from datasketch import LeanMinHash, MinHash
 
 from dedup.config import HASH_SCHEME, Config
-from dedup.matching.signature import sign, to_datasketch
+from dedup.matching.signature import permutations, shipped_path, sign, to_datasketch
 
 
 def hashes(values: list[int]) -> np.ndarray:
@@ -88,3 +91,33 @@ def test_estimated_jaccard_is_close_to_exact() -> None:
         sa, sb = sign([a, b], config)
         estimate = float(np.mean(sa == sb))
         assert abs(estimate - exact) < 0.12, (shared, exact, estimate)
+
+
+def test_shipped_permutations_are_datasketchs() -> None:
+    config = Config()
+    path = shipped_path(config.num_perm, config.seed)
+    assert path.is_file(), "run tools/tables.py"
+    a, b = permutations(config.num_perm, config.seed)
+    reference = MinHash(num_perm=config.num_perm, seed=config.seed, scheme=HASH_SCHEME).permutations
+    assert a.dtype == b.dtype == np.uint32
+    assert np.array_equal(a, reference[0]) and np.array_equal(b, reference[1])
+
+
+def test_unshipped_settings_take_datasketchs_permutations() -> None:
+    assert not shipped_path(64, 7).exists()
+    a, b = permutations(64, 7)
+    reference = MinHash(num_perm=64, seed=7, scheme=HASH_SCHEME).permutations
+    assert np.array_equal(a, reference[0]) and np.array_equal(b, reference[1])
+
+
+def test_a_run_imports_neither_datasketch_nor_scipy(fixtures_dir: Path) -> None:
+    # nor OpenCC: the fold table is shipped too
+    article = fixtures_dir / "seed" / "article.txt"
+    code = (
+        "import sys, dedup\n"
+        f"dedup.clean_text(open({str(article)!r}, encoding='utf-8').read())\n"
+        "assert 'dedup.matching.signature' in sys.modules\n"
+        "print(sorted(m for m in ('datasketch', 'scipy', 'opencc') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

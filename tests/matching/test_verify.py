@@ -223,3 +223,53 @@ def test_a_prefix_fragment_below_a_body_paragraph_is_removed() -> None:
 def test_a_prefix_fragment_right_after_the_title_is_removed() -> None:
     text = article(TITLE, APPEAL[:26], APPEAL)
     assert dedup.clean_text(text).cleaned == article(TITLE, APPEAL)
+
+
+def _page(*lines: str) -> str:
+    return "\r\n".join(lines) + "\r\n"
+
+
+def test_a_highlight_found_word_for_word_after_an_earlier_occurrence_of_its_first_words_goes() -> None:
+    # the body paragraph says 江西 just before the sentence the highlight repeats: the alignment
+    # must not pair the highlight's first word with that earlier occurrence
+    ind = "\u3000\u3000"
+    quote = "“江西的农民对种粮充满信心，每一年种粮的农户数量都在增长，"
+    quote += "粮食生产必将更加稳定，这个趋势不可阻挡。”"
+    highlight = ind + "■" + quote
+    body = (
+        ind
+        + "走访之后，记者对江西的情况有了了解。“江西的农民对种粮充满信心，每一年种粮的农户数量都在增长，"
+        + "粮食生产必将更加稳定，这个趋势不可阻挡。”"
+        + "省农业农村厅负责人说，今年全省计划播种粮食作物三千二百万亩。"
+    )
+    other = ind + "种粮大户刘建军说，今年的种子和化肥都已备足，就等天气转好下田。"
+    result = dedup.clean_text(_page("江西种粮忙", "", highlight, ind, body, other))
+    assert [r.kind for r in result.removed] == ["fragment"]
+    assert "■" not in result.cleaned and "刘建军" in result.cleaned
+
+
+def test_a_deck_stitched_from_two_sentences_of_one_body_paragraph_goes() -> None:
+    ind = "\u3000\u3000"
+    deck = ind + "科技创新是发展的第一动力。创新型企业正在成为增长的主力"
+    body = (
+        ind
+        + "科技创新是发展的第一动力。去年，全市研发投入增长百分之十二，新增高新技术企业四百家。"
+        + "创新型企业正在成为增长的主力，贡献了全市三成的税收。"
+    )
+    other = ind + "市科技局负责人表示，今年将继续加大对中小企业研发的支持力度。"
+    result = dedup.clean_text(_page("创新驱动发展", "", deck, ind, body, other))
+    assert [r.paragraph for r in result.removed] == [1]
+    assert "四百家" in result.cleaned and "中小企业" in result.cleaned
+
+
+def test_a_deck_with_a_sentence_of_its_own_stays() -> None:
+    ind = "\u3000\u3000"
+    deck = ind + "科技创新是发展的第一动力。全市今年新增独角兽企业三家"
+    body = (
+        ind
+        + "科技创新是发展的第一动力。去年，全市研发投入增长百分之十二，新增高新技术企业四百家。"
+        + "创新型企业正在成为增长的主力，贡献了全市三成的税收。"
+    )
+    other = ind + "市科技局负责人表示，今年将继续加大对中小企业研发的支持力度。"
+    result = dedup.clean_text(_page("创新驱动发展", "", deck, ind, body, other))
+    assert result.removed == ()

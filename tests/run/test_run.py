@@ -180,3 +180,71 @@ def test_a_run_puts_the_interpreter_back_as_it_was() -> None:
     assert sys.getswitchinterval() > 0.04  # (stored in microseconds: 0.05 reads 0.049999…)
     list(results)
     assert (gc.get_threshold(), sys.getswitchinterval()) == before
+
+
+def test_without_offsets_the_same_removals_name_whole_source_paragraphs() -> None:
+    import json
+    from pathlib import Path
+
+    # every case as one corpus: matches within and across documents
+    cases = Path(__file__).resolve().parents[2] / "fixtures" / "cases"
+    documents = [
+        Document(id=case.parent.name, text=case.read_bytes().decode("utf-8"))
+        for case in sorted(cases.glob("*/input.txt"))
+    ]
+    documents += [
+        Document(id=f"corpus/{n}", text=json.loads(line)["text"])
+        for case in sorted(cases.glob("*/input.jsonl"))
+        for n, line in enumerate(case.read_text(encoding="utf-8").splitlines())
+    ]
+    exact = list(dedup.clean(documents))
+    cheap = list(dedup.clean(documents, offsets=False))
+    found = 0
+    for a, b in zip(exact, cheap, strict=True):
+        assert (a.cleaned, a.joins, a.flags, a.near_copy_of) == (b.cleaned, b.joins, b.flags, b.near_copy_of)
+        assert len(a.removed) == len(b.removed)
+        for ra, rb in zip(a.removed, b.removed, strict=True):
+            assert (ra.paragraph, ra.start, ra.end, ra.kind, ra.score) == (
+                rb.paragraph,
+                rb.start,
+                rb.end,
+                rb.kind,
+                rb.score,
+            )
+            assert [(m.id, m.paragraph) for m in ra.matches] == [(m.id, m.paragraph) for m in rb.matches]
+            for ma, mb in zip(ra.matches, rb.matches, strict=True):
+                found += 1
+                assert mb.start <= ma.start < ma.end <= mb.end
+    assert found > 10
+
+
+def test_clean_text_names_an_argument_that_is_not_text() -> None:
+    import pytest
+
+    with pytest.raises(TypeError, match=r"^clean_text\(text\) must be a str, not NoneType$"):
+        dedup.clean_text(None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^clean_text\(text\) must be a str, not bytes \(decode bytes first"):
+        dedup.clean_text(A.encode("utf-8"))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^documents\[1\] must be a Document or a str, not int$"):
+        list(dedup.clean([A, 3]))  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"^documents\[0\]\.text must be a str, not NoneType$"):
+        list(dedup.clean([Document("x", None)]))  # type: ignore[arg-type]
+
+
+def test_lone_surrogates_are_kept_and_matched() -> None:
+    text = article("\ud800" + A, B, "\ud800" + A, "\udfff" + C)
+    result = dedup.clean_text(text)
+    assert [r.kind for r in result.removed] == ["exact"]
+    assert result.cleaned.count("\ud800" + A) == 1
+    assert B in result.cleaned and "\udfff" + C in result.cleaned
+
+
+def test_lone_cr_line_ends_are_lines() -> None:
+    """A text whose lines end in lone CRs is read as lines and keeps its CRs."""
+    text = article(A, B, A, C)
+    lf = dedup.clean_text(text)
+    cr = dedup.clean_text(text.replace("\n", "\r"))
+    assert lf.changed
+    assert cr.text == text.replace("\n", "\r")
+    assert cr.cleaned == lf.cleaned.replace("\n", "\r")
+    assert cr.removed == lf.removed and cr.joins == lf.joins

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.text.normalize import fold, normalize, origin
+from dedup.text.normalize import (
+    build_fold_table,
+    fold,
+    fold_table_versions,
+    normalize,
+    origin,
+    shipped_fold_table,
+)
 
 
 def test_full_width_and_half_width_fold_alike() -> None:
@@ -86,3 +94,26 @@ def test_empty_text() -> None:
     key = normalize("")
     assert key.text == ""
     assert origin(key) == ()
+
+
+def test_shipped_fold_table_is_the_built_one() -> None:
+    shipped = shipped_fold_table()
+    if shipped is None:
+        pytest.skip(f"fold_table.json was made for other versions than {fold_table_versions()}")
+    assert shipped == build_fold_table()
+
+
+def test_fold_uses_the_same_table_shipped_or_not() -> None:
+    text = "臺灣ＡＢＣ，　「測試」１２３"
+    built = build_fold_table()
+    assert fold(text) == text.translate(built) == "台湾abc测试123"
+
+
+def test_lone_surrogates_fold_to_the_replacement_character() -> None:
+    """Valid JSON can hold a lone surrogate; a key must still encode as UTF-8 (rjieba takes UTF-8)."""
+    text = "社区\ud800工作\udfff者"
+    key = normalize(text, 5)
+    assert key.text == "社区\ufffd工作\ufffd者"
+    key.text.encode("utf-8")
+    assert origin(key) == (5, 6, 7, 8, 9, 10, 11)
+    assert fold("\U0001f600\ud83d") == fold("\U0001f600") + "\ufffd"

@@ -13,7 +13,7 @@ from dedup.matching.features import Extractor
 from dedup.records import Document
 from dedup.text.layout import lines_of
 from dedup.text.normalize import fold
-from dedup.text.page import PageLine, Structure, is_bulleted, is_quotation, page_structure
+from dedup.text.page import PageLine, Structure, is_bulleted, is_quotation, page_structure, sentence_keys
 from dedup.text.shape import shape_of
 
 IND = "\u3000\u3000"
@@ -41,7 +41,17 @@ def structure(lines: list[str], separated: bool = False) -> Structure:
         raw = line.text.strip()
         indent = line.text[: len(line.text) - len(line.text.lstrip())]
         after_separator = number > 0 and previous_blank
-        page.append(PageLine(len(page), fold(raw), shape_of(raw), is_bulleted(raw), indent, after_separator))
+        page.append(
+            PageLine(
+                len(page),
+                fold(raw),
+                shape_of(raw),
+                is_bulleted(raw),
+                indent,
+                after_separator,
+                sentence_keys(raw),
+            )
+        )
         previous_blank = False
     return page_structure(page, first_block or 0, separated)
 
@@ -213,3 +223,19 @@ def test_item_fields_in_lf_pages_with_nbsp_separators() -> None:
     items = items_of(text)
     assert [it.in_headline for it in items] == [True, False, False, False, False]
     assert [it.front_matter for it in items] == [False, True, False, False, False]
+
+
+def test_a_deck_stitched_from_body_sentences_is_front_matter_not_the_lead() -> None:
+    # each sentence of the deck stands in a body paragraph, but not next to each other: the
+    # deck is no piece of one paragraph, yet it is no lead either
+    deck = IND + "春耕生产有序推进。各地加快高标准农田建设"
+    body = IND + "连日来，湖南各地抢抓农时，春耕生产有序推进。为保障灌溉，各地加快高标准农田建设。"
+    page = structure(["湖南春耕忙", "", deck, SEP, body, SOW])
+    assert page.front_matter == {1}
+
+
+def test_a_lead_whose_sentences_are_not_all_repeated_stays_the_lead() -> None:
+    lead = IND + "春耕生产有序推进。今年全省新建灌溉渠道一千二百公里"
+    body = IND + "连日来，湖南各地抢抓农时，春耕生产有序推进。种粮大户刘建军说，种子都已备足。"
+    page = structure(["湖南春耕忙", "", lead, SEP, body, SOW])
+    assert page.front_matter == set()

@@ -1,0 +1,204 @@
+"""dedup beside the fastest MinHash library and beside the tokenising floor.
+
+    make bench                       # the first 5,000 articles of ../shared/eval/big
+    BENCH_LIMIT=all make bench       # all 20,000 (on a quiet 2-core machine ~10 min)
+
+Two corpora: the big set (BENCH_INPUT, default ../shared/eval/big/input.jsonl.gz,
+83 % of its paragraphs exact copies) and the low-redundancy corpus this script
+builds from it (each paragraph kept at its first occurrence only, articles left
+empty dropped: nearly every paragraph is new), both cut to the first BENCH_LIMIT
+articles of the big set (default 5,000, so that three interleaved rounds take
+well under 25 minutes on a shared machine).  On each, three contenders, each
+in its own child process (start-up, imports and dictionaries included):
+
+* ``dedup``: ``dedup clean INPUT -o OUT --quiet --workers N`` (N = BENCH_WORKERS,
+  default the number of cores), everything on, no report;
+* ``rensa``: rensa's Rust MinHash + LSH per paragraph over the same rjieba word
+  3-grams of the paragraphs' matching keys, 128 permutations, one process;
+* ``floor``: rjieba tokenising those keys alone, N processes: what any
+  word-shingle method must spend.
+
+Keys (``dedup.text.normalize.fold`` of each blank-line paragraph) are made
+beforehand and not charged to rensa or the floor.  Each contender runs
+BENCH_REPEAT (3) times, interleaved; the fastest run counts and the spread
+(slowest / fastest) is printed.  MB are MiB of JSONL input.  Peak RSS is the
+highest sum over the contender's process tree (``throughput.measure``).
+Figures go to ``bench-out/versus.json``.  ``make bench-throughput`` is the
+older benchmark (naive jieba + datasketch, jieba floor, dev set).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from contenders import paragraphs
+from rich.table import Table
+from throughput import DEFAULT_INPUT, MIB, OUT_DIR, Corpus, Run, console, contender, measure, prepare
+
+#: articles of the big set a plain ``make bench`` reads (BENCH_LIMIT=all: every one)
+DEFAULT_LIMIT = 5000
+
+
+def low_redundancy(source: Path, limit: int | None, target: Path) -> None:
+    """The big set with each paragraph kept at its first occurrence, empty articles dropped."""
+    seen: set[str] = set()
+    with gzip.open(source, "rt", encoding="utf-8") as fh, gzip.open(target, "wt", encoding="utf-8") as out:
+        count = 0
+        for line in fh:
+            if not line.strip():
+                continue
+            if limit is not None and count >= limit:
+                break
+            count += 1
+            document = json.loads(line)
+            new = [p for p in paragraphs(document["text"]) if p not in seen]
+            seen.update(new)
+            if new:
+                document["text"] = "\n\n".join(new)
+                out.write(json.dumps(document, ensure_ascii=False) + "\n")
+
+
+def commands(corpus: Corpus, workers: int, scratch: Path) -> dict[str, list[str]]:
+    out = scratch / "dedup-out.jsonl.gz"
+    dedup = [sys.executable, "-m", "dedup", "clean", str(corpus.path), "-o", str(out), "--quiet"]
+    return {
+        "dedup": [*dedup, "--workers", str(workers)],
+        "rensa": contender("rensa", corpus.keys, "--stats", scratch / "rensa.json"),
+        "floor": contender(
+            "tokenize",
+            corpus.keys,
+            "--segmenter",
+            "rjieba",
+            "--workers",
+            str(workers),
+            "--stats",
+            scratch / "floor.json",
+        ),
+    }
+
+
+def bench_corpus(name: str, corpus: Corpus, workers: int, repeat: int, scratch: Path) -> dict[str, list[Run]]:
+    """Every contender ``repeat`` times, interleaved."""
+    runs: dict[str, list[Run]] = {}
+    todo = commands(corpus, workers, scratch)
+    processes = {"dedup": workers, "rensa": 1, "floor": workers}
+    for _ in range(repeat):
+        for who, command in todo.items():
+            stats = scratch / f"{who}.json" if who != "dedup" else None
+            ok = (0, 1) if who == "dedup" else (0,)
+            run = measure(
+                f"{name}: {who}", command, processes[who], corpus.work(), scratch, stats=stats, ok_codes=ok
+            )
+            runs.setdefault(who, []).append(run)
+    return runs
+
+
+def summary(runs: dict[str, list[Run]]) -> dict[str, dict[str, float]]:
+    rows = {}
+    for who, tries in runs.items():
+        fastest = min(tries, key=lambda r: r.wall_s)
+        rows[who] = {
+            "workers": fastest.workers,
+            "wall_s": fastest.wall_s,
+            "spread": max(r.wall_s for r in tries) / fastest.wall_s,
+            "mb_s": fastest.mb_s,
+            "cpu_s": fastest.cpu_s,
+            "cpu_spread": max(r.cpu_s for r in tries) / max(min(r.cpu_s for r in tries), 1e-9),
+            "peak_mb": max(r.peak_mb for r in tries),
+            "failed": any(r.failed for r in tries),
+            "all_wall_s": [round(r.wall_s, 2) for r in tries],
+        }
+    return rows
+
+
+def show(name: str, corpus: Corpus, rows: dict[str, dict[str, float]]) -> None:
+    work = corpus.work()
+    table = Table(
+        title=f"{name}: {work.articles:,} articles, {work.bytes / MIB:.1f} MB, "
+        f"{work.paragraphs:,} paragraphs",
+        title_justify="left",
+    )
+    for column in ("contender", "N", "MB/s", "wall s (fastest of all)", "spread", "CPU s", "peak RSS MB"):
+        table.add_column(column, justify="left" if column == "contender" else "right")
+    for who, row in rows.items():
+        label = f"{who} [red](FAILED)[/red]" if row["failed"] else who
+        walls = ", ".join(f"{w:.1f}" for w in row["all_wall_s"])
+        table.add_row(
+            label,
+            str(row["workers"]),
+            f"{row['mb_s']:.2f}",
+            f"{row['wall_s']:.2f} ({walls})",
+            f"{row['spread']:.2f}×",
+            f"{row['cpu_s']:.2f}",
+            f"{row['peak_mb']:.0f}",
+        )
+    console.print(table)
+    dedup, rensa, floor = rows["dedup"], rows["rensa"], rows["floor"]
+    console.print(
+        f"  dedup / rensa: {dedup['mb_s'] / rensa['mb_s']:.2f}× throughput, "
+        f"{rensa['cpu_s'] / dedup['cpu_s']:.2f}× CPU (rensa's CPU s over dedup's);  "
+        f"dedup / floor: {dedup['mb_s'] / floor['mb_s']:.2f}× throughput, "
+        f"{floor['cpu_s'] / dedup['cpu_s']:.2f}× CPU"
+    )
+
+
+def main() -> int:
+    source = Path(os.environ.get("BENCH_INPUT", DEFAULT_INPUT))
+    given = os.environ.get("BENCH_LIMIT", str(DEFAULT_LIMIT))
+    limit = None if given in ("", "all", "0") else int(given)
+    workers = int(os.environ.get("BENCH_WORKERS", os.cpu_count() or 1))
+    repeat = max(1, int(os.environ.get("BENCH_REPEAT", "3")))
+    if not source.is_file():
+        console.print(f"[red]bench: {source} not found (set BENCH_INPUT)[/red]")
+        return 2
+    OUT_DIR.mkdir(exist_ok=True)
+    from dedup.matching.core import implementation
+
+    started, load_before = time.strftime("%Y-%m-%d %H:%M:%S"), os.getloadavg()
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="dedup-versus-") as tmp:
+        scratch = Path(tmp)
+        low_path = scratch / "low.jsonl.gz"
+        low_redundancy(source, limit, low_path)
+        corpora = {"big set": (source, limit), "low-redundancy corpus": (low_path, None)}
+        for name, (path, prefix) in corpora.items():
+            where = scratch / name.split()[0]
+            where.mkdir()
+            corpus = prepare(path, prefix, where)
+            rows = summary(bench_corpus(name, corpus, workers, repeat, where))
+            results[name] = (corpus, rows)
+    console.rule(f"dedup vs rensa vs floor ({implementation()} core, {os.cpu_count()} cores)")
+    load_after = os.getloadavg()
+    console.print(
+        f"input {source}{f' (first {limit:,} articles)' if limit else ''}; fastest of {repeat} interleaved "
+        f"runs, spread = slowest / fastest; load average {load_before[0]:.1f} before, "
+        f"{load_after[0]:.1f} after"
+    )
+    for name, (corpus, rows) in results.items():
+        show(name, corpus, rows)
+    figures = {
+        "started": started,
+        "input": str(source),
+        "limit": limit,
+        "repeat": repeat,
+        "workers": workers,
+        "core": implementation(),
+        "load": [load_before, load_after],
+        "corpora": {
+            name: {"work": vars(corpus.work()), "contenders": rows}
+            for name, (corpus, rows) in results.items()
+        },
+    }
+    (OUT_DIR / "versus.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
+    failed = any(row["failed"] for _, rows in results.values() for row in rows.values())
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

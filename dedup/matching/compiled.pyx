@@ -1,0 +1,179 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""The compiled core: word 3-gram hashes and MinHash rows, in C.
+
+The same functions exist in pure Python and numpy (``shingle.shingle_arrays``,
+``signature.minhash_rows``), which are the definition; these give identical
+results (tests compare them on the fixtures and on random input) without the
+per-word and per-call cost of the interpreter.  ``pip install .`` compiles
+this module where a C compiler exists (setup.py; ``optional``: without one
+the pure path is used).
+"""
+
+from cpython.unicode cimport PyUnicode_AsUTF8AndSize, PyUnicode_GET_LENGTH
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t
+
+import numpy as np
+
+cdef uint32_t P1 = 2654435761U
+cdef uint32_t P2 = 2246822519U
+cdef uint32_t P3 = 3266489917U
+cdef uint32_t P4 = 668265263U
+cdef uint32_t P5 = 374761393U
+#: the multipliers that combine word hashes (``shingle._MIX``)
+cdef uint32_t MIX[5]
+MIX[:] = [0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1]
+
+
+cdef inline uint32_t rotl(uint32_t x, int r) nogil:
+    return (x << r) | (x >> (32 - r))
+
+
+cdef inline uint32_t read32(const uint8_t* p) nogil:
+    return <uint32_t>p[0] | (<uint32_t>p[1] << 8) | (<uint32_t>p[2] << 16) | (<uint32_t>p[3] << 24)
+
+
+cdef uint32_t xxh32(const uint8_t* p, Py_ssize_t n) nogil:
+    """xxHash32 with seed 0 (what ``xxhash.xxh32_intdigest`` computes)."""
+    cdef const uint8_t* end = p + n
+    cdef uint32_t v1, v2, v3, v4, h
+    if n >= 16:
+        v1 = P1 + P2
+        v2 = P2
+        v3 = 0
+        v4 = 0U - P1
+        while p + 16 <= end:
+            v1 = rotl(v1 + read32(p) * P2, 13) * P1
+            v2 = rotl(v2 + read32(p + 4) * P2, 13) * P1
+            v3 = rotl(v3 + read32(p + 8) * P2, 13) * P1
+            v4 = rotl(v4 + read32(p + 12) * P2, 13) * P1
+            p += 16
+        h = rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18)
+    else:
+        h = P5
+    h += <uint32_t>n
+    while p + 4 <= end:
+        h = rotl(h + read32(p) * P3, 17) * P4
+        p += 4
+    while p < end:
+        h = rotl(h + p[0] * P5, 11) * P1
+        p += 1
+    h ^= h >> 15
+    h *= P2
+    h ^= h >> 13
+    h *= P3
+    h ^= h >> 16
+    return h
+
+
+cdef inline uint32_t fmix32(uint32_t h) nogil:
+    h ^= h >> 16
+    h *= 0x85EBCA6BU
+    h ^= h >> 13
+    h *= 0xC2B2AE35U
+    h ^= h >> 16
+    return h
+
+
+def word_hashes(list tokens):
+    """xxh32 of each token's UTF-8 bytes, and the character offset after each."""
+    cdef Py_ssize_t n = len(tokens), i, size
+    cdef const char* data
+    cdef object token
+    words = np.empty(n, dtype=np.uint32)
+    bounds = np.zeros(n + 1, dtype=np.int32)
+    cdef uint32_t[::1] w = words
+    cdef int32_t[::1] b = bounds
+    for i in range(n):
+        token = tokens[i]
+        data = PyUnicode_AsUTF8AndSize(token, &size)
+        w[i] = xxh32(<const uint8_t*>data, size)
+        b[i + 1] = b[i] + <int32_t>PyUnicode_GET_LENGTH(token)
+    return words, bounds
+
+
+def shingle_arrays(list tokens, int size):
+    """Shingle hashes and their character spans of a non-empty token list
+    (``shingle.shingle_arrays``)."""
+    words, bounds = word_hashes(tokens)
+    cdef uint32_t[::1] w = words
+    cdef int32_t[::1] b = bounds
+    cdef Py_ssize_t n = len(tokens)
+    cdef int width = size if size < n else <int>n
+    cdef Py_ssize_t count = n - width + 1, i
+    cdef int offset
+    cdef uint32_t combined
+    hashes = np.empty(count, dtype=np.uint32)
+    spans = np.empty((count, 2), dtype=np.int32)
+    cdef uint32_t[::1] out = hashes
+    cdef int32_t[:, ::1] sp = spans
+    for i in range(count):
+        combined = <uint32_t>width
+        for offset in range(width):
+            combined = (combined * MIX[offset % 5]) ^ w[i + offset]
+        out[i] = fmix32(combined)
+        sp[i, 0] = b[i]
+        sp[i, 1] = b[i + width]
+    return hashes, spans
+
+
+def minhash_rows(const uint32_t[::1] flat, const int64_t[::1] starts, const uint32_t[::1] a,
+                 const uint32_t[::1] b):
+    """One MinHash row per set: set ``k`` is ``flat[starts[k]:starts[k + 1]]``
+    (``signature.minhash_rows``)."""
+    cdef Py_ssize_t sets = starts.shape[0] - 1, perms = a.shape[0], k, i, j
+    out = np.empty((sets, perms), dtype=np.uint32)
+    cdef uint32_t[:, ::1] o = out
+    cdef uint32_t m, v
+    with nogil:
+        for k in range(sets):
+            for j in range(perms):
+                o[k, j] = 0xFFFFFFFFU
+            for i in range(starts[k], starts[k + 1]):
+                m = fmix32(flat[i])
+                for j in range(perms):
+                    v = a[j] * m + b[j]
+                    if v < o[k, j]:
+                        o[k, j] = v
+    return out
+
+
+cdef inline bint contains(const uint32_t[::1] sorted_values, uint32_t value) noexcept nogil:
+    cdef Py_ssize_t lo = 0, hi = sorted_values.shape[0], mid
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if sorted_values[mid] < value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < sorted_values.shape[0] and sorted_values[lo] == value
+
+
+def covered_mask(const uint32_t[::1] hashes, const int32_t[:, ::1] spans, const uint32_t[::1] found,
+                 Py_ssize_t length):
+    """Characters covered by the shingles whose hash is in ``found`` (sorted),
+    as a bit set (bit i is character i; ``shingle.covered_bits`` of the
+    paragraph's ``char_table``)."""
+    cdef bytearray bits = bytearray((length + 8) // 8)
+    cdef unsigned char* out = bits
+    cdef Py_ssize_t i, c
+    with nogil:
+        for i in range(hashes.shape[0]):
+            if contains(found, hashes[i]):
+                for c in range(spans[i, 0], spans[i, 1]):
+                    out[c >> 3] |= <unsigned char>(1 << (c & 7))
+    return int.from_bytes(bits, "little")
+
+
+def shared_counts(const uint32_t[::1] found, list arrays):
+    """How many values of each array (distinct) occur in ``found`` (sorted, distinct)."""
+    cdef Py_ssize_t k, i, count
+    cdef const uint32_t[::1] values
+    counts = []
+    for k in range(len(arrays)):
+        values = arrays[k]
+        count = 0
+        for i in range(values.shape[0]):
+            if contains(found, values[i]):
+                count += 1
+        counts.append(count)
+    return counts

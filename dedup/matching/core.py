@@ -1,0 +1,50 @@
+"""Which implementation runs the hot loops: the compiled core or pure Python.
+
+``compiled.pyx`` (word hashes, shingle hashes, MinHash rows, and for
+verification shared-shingle counts and coverage bit sets) is built by
+``pip install .`` where a C compiler exists; without it, or with the
+environment variable ``DEDUP_PURE=1``, the pure numpy functions it mirrors
+run instead.  Both give the same values (tests compare them), so the choice
+changes speed only, never a result.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import Protocol
+
+import numpy as np
+
+
+class Core(Protocol):
+    """The functions the compiled core provides (``compiled.pyi``)."""
+
+    def word_hashes(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def shingle_arrays(self, tokens: list[str], size: int) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def covered_mask(self, hashes: np.ndarray, spans: np.ndarray, found: np.ndarray, length: int) -> int: ...
+
+    def shared_counts(self, found: np.ndarray, arrays: list[np.ndarray]) -> list[int]: ...
+
+    def minhash_rows(
+        self, flat: np.ndarray, starts: np.ndarray, a: np.ndarray, b: np.ndarray
+    ) -> np.ndarray: ...
+
+
+@cache
+def compiled_core() -> Core | None:
+    """The compiled module, or ``None`` (not built here, or ``DEDUP_PURE=1``)."""
+    if os.environ.get("DEDUP_PURE", "") not in ("", "0"):
+        return None
+    try:
+        from dedup.matching import compiled
+    except ImportError:
+        return None
+    return compiled
+
+
+def implementation() -> str:
+    """``compiled`` or ``pure``: what this process runs."""
+    return "compiled" if compiled_core() is not None else "pure"

@@ -1,0 +1,27 @@
+"""Builds the optional compiled core (dedup/matching/compiled.pyx) with Cython.
+
+Everything else is declared in pyproject.toml.  The extension is ``optional``:
+where no C compiler exists the build skips it and dedup runs its pure-Python
+path, which gives the same results.
+"""
+
+from setuptools import Extension, setup
+
+try:
+    from Cython.Build import cythonize
+except ImportError:  # a build without Cython: pure Python only
+    extensions = []
+else:
+    extensions = cythonize(
+        [
+            Extension(
+                "dedup.matching.compiled",
+                ["dedup/matching/compiled.pyx"],
+                extra_compile_args=["-O3"],
+                optional=True,
+            )
+        ],
+        compiler_directives={"language_level": "3"},
+    )
+
+setup(ext_modules=extensions)
