@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast check lint type fmt eval real wild bench bench-throughput bench-check spark-equivalence bench-spark clean
+.PHONY: install demo test test-fast check lint type fmt eval real wild bench bench-throughput bench-review bench-check spark-equivalence bench-spark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-demo: install  ## clean the bundled seed article and say what was removed and why
-	$(BIN)/dedup clean fixtures/seed/article.txt -o - --summary
+demo: install  ## clean the bundled seed article, say what was removed and why, write its review
+	$(BIN)/dedup clean fixtures/seed/article.txt -o - --summary --review build/seed-review.html
+	@echo "review of what was removed: $(CURDIR)/build/seed-review.html (open it in a browser)"
 
 test: install  ## the whole suite, as CI runs it
 	$(BIN)/pytest
@@ -45,11 +46,15 @@ real: install  ## the 24 annotated real pages of ../shared/eval/real, each clean
 wild: install  ## a month of real pages (../shared/eval/wild) cleaned as one corpus, checked
 	$(BIN)/python bench/realpages.py wild
 
-bench: install  ## dedup vs rensa vs the rjieba floor, big set and low-redundancy corpus (BENCH_LIMIT for a prefix)
+bench: install  ## dedup vs rensa vs the rjieba floor, big set and low-redundancy corpus (BENCH_LIMIT for a prefix), then the review page
 	$(BIN)/python bench/versus.py
+	$(BIN)/python bench/review.py
 
 bench-throughput: install  ## the older benchmark: naive jieba + datasketch, jieba floor, dev set
 	$(BIN)/python bench/throughput.py
+
+bench-review: install  ## what clean --review costs, and how fast its page opens in chromium
+	$(BIN)/python bench/review.py
 
 bench-check: install  ## pre-commit check latency against a 10,000-article corpus
 	$(BIN)/python bench/check_latency.py

@@ -32,6 +32,7 @@ from .config_cmd import show_config
 from .exits import EXIT_CLEAN, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, exit_code
 from .help import command_info, examples, group_info
 from .messages import plain_message
+from .review import review
 
 #: whether an internal error shows its traceback: --debug, or DEDUP_DEBUG=1 in the environment
 _debug = False
@@ -92,6 +93,7 @@ app.command(**command_info("scan"))(scan)
 app.command(**command_info("clean"))(clean)
 app.command("config", **command_info("config"))(show_config)
 app.command("check", **command_info("check"))(check)
+app.command("review", **command_info("review"))(review)
 app.add_typer(index_app, name="index", **group_info("index"))
 
 

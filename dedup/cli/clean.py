@@ -10,7 +10,7 @@ While a run goes, a progress bar is shown on stderr when it is a terminal
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -38,16 +38,22 @@ from .options import (
     ParagraphsOption,
     Paths,
     QuietOption,
+    ReviewOption,
     RunOptions,
     ScopeOption,
     SegmenterOption,
     SummaryOption,
     TextFieldOption,
+    WidthOption,
     WorkersOption,
 )
 from .outputs import cleaned_output
 from .progress import Progress, progress
+from .review import new_review
 from .settings import settings
+
+if TYPE_CHECKING:
+    from dedup.review import Review
 
 JsonOption = Annotated[
     bool, typer.Option("--json", help='One JSON object: {"fingerprint": ..., "results": [...]}.')
@@ -91,6 +97,7 @@ def scan(
     json_out: JsonOption = False,
     jsonl_out: JsonlOption = False,
     summary: SummaryOption = False,
+    width: WidthOption = 24,
     quiet: QuietOption = False,
     config_file: ConfigOption = None,
     keep: KeepOption = None,
@@ -124,6 +131,7 @@ def scan(
         workers=workers,
         quiet=quiet,
         summary=summary,
+        width=width,
         globs=tuple(glob or ()),
         encoding=encoding,
         on_error=on_error,
@@ -154,7 +162,7 @@ def _scan(options: RunOptions, json_out: bool, jsonl_out: bool, skipped: Skipped
             if report is not None:
                 report.write(dio.result_to_json(result))
             if explain_to is not None and render.has_findings(result):
-                render.explain(result, explain_to)
+                render.explain(result, explain_to, options.width)
             if rows is not None and render.has_findings(result):
                 rows.append(render.without_text(result))
             bar.advance(record)
@@ -172,9 +180,11 @@ def clean(
     output: OutputOption = None,
     in_place: InPlaceOption = False,
     report: ReportOption = None,
+    review: ReviewOption = None,
     exit_code: ExitCodeOption = False,
     min_body_chars: MinBodyOption = 0,
     summary: SummaryOption = False,
+    width: WidthOption = 24,
     quiet: QuietOption = False,
     config_file: ConfigOption = None,
     keep: KeepOption = None,
@@ -222,6 +232,7 @@ def clean(
         workers=workers,
         quiet=quiet,
         summary=summary,
+        width=width,
         globs=tuple(glob or ()),
         min_body_chars=min_body_chars,
         encoding=encoding,
@@ -233,14 +244,21 @@ def clean(
     out = cleaned_output(options, found, output, in_place)
     bar = progress(found, "cleaning", options.quiet, stdout_busy=output == dio.STDIN)
     skipped = Skipped()
-    # match regions are only written in a report
-    offsets = report is not None
+    # match regions are only written in a report (and linked by the review)
+    offsets = report is not None or review is not None
     cleaned = (
         _spark_results(options, config, found, master)
         if engine == "spark"
         else _local_results(options, config, found, skipped, offsets)
     )
-    tally = _write_cleaned(options, cleaned, out, report, bar, skipped)
+    page = new_review(config, report, review, output) if review is not None else None
+    try:
+        tally = _write_cleaned(options, cleaned, out, report, bar, skipped, page)
+        if page is not None and review is not None:
+            page.write(review)
+    finally:
+        if page is not None:
+            page.close()
     if not options.quiet:
         done = render.cleaned_summary(tally, out.written, in_place)
         if min_body_chars and tally.short:
@@ -293,6 +311,7 @@ def _write_cleaned(
     report_path: str | None,
     bar: Progress,
     skipped: Skipped,
+    page: Review | None = None,
 ) -> render.Tally:
     """Clean every article into ``out`` (and its report line into ``report_path``);
     on any error, nothing half-written stays."""
@@ -306,10 +325,12 @@ def _write_cleaned(
                 out.write(record, result)
                 if reporter is not None:
                     reporter.write(line)
+                if page is not None:
+                    page.add(line, result.text)
                 tally.add(result)
                 tally.short += result.body_chars < options.min_body_chars and not _near_copy_dropped(result)
                 if explain_to is not None and render.has_findings(result):
-                    render.explain(result, explain_to)
+                    render.explain(result, explain_to, options.width)
                 bar.advance(record)
         for source in skipped.sources:
             out.leave_out(source)

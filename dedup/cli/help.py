@@ -21,6 +21,7 @@ SUMMARIES = {
     "clean": "Write cleaned copies of the articles.",
     "config": "Print the effective settings as TOML.",
     "check": "Find paragraphs that repeat the corpus.",
+    "review": "Write an HTML review of a run from its report.",
     "index": "Build and inspect the index of check.",
     "build": "Build the index from scratch.",
     "update": "Bring the index up to date.",
@@ -53,6 +54,10 @@ EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("dedup check", "every corpus file of the repository"),
         ("dedup check new.txt --fix", "remove what new.txt repeats, in place"),
         ("dedup check --format json", "findings as one JSON document"),
+    ),
+    "review": (
+        ("dedup review r.jsonl --input corpus/ -o review.html", "the review of a run already made"),
+        ("dedup clean corpus/ -o cleaned/ --review review.html", "the same while cleaning"),
     ),
     "index": (
         ("dedup index build", "index the repository's corpus from scratch"),

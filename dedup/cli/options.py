@@ -168,6 +168,23 @@ SummaryOption = Annotated[
         help="Explain on stderr, article by article, what is removed and joined and why (¶ counts from 0).",
     ),
 ]
+WidthOption = Annotated[
+    int,
+    typer.Option(
+        "--width",
+        min=0,
+        metavar="N",
+        help="With --summary: excerpts of at most N characters (0: the whole text).",
+    ),
+]
+ReviewOption = Annotated[
+    str | None,
+    typer.Option(
+        "--review",
+        metavar="FILE",
+        help="Also write a self-contained HTML review of what was removed, joined and flagged.",
+    ),
+]
 
 # ---------------------------------------------------------------- check and index
 
@@ -223,6 +240,8 @@ class RunOptions:
     workers: int | None
     quiet: bool
     summary: bool
+    #: --summary excerpts: at most this many characters (0: whole)
+    width: int = 24
     globs: tuple[str, ...] = ()
     min_body_chars: int = 0
     encoding: str | None = None

@@ -13,10 +13,14 @@ from typing import TYPE_CHECKING
 from dedup import files as dio
 from dedup.config import Config
 from dedup.records import Flag, Join, Removal, Result
+from dedup.review.stats import covered
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
+
+#: characters of removed text ``--summary`` shows unless ``--width`` says otherwise
+EXCERPT_WIDTH = 24
 
 
 def count(n: int, noun: str, *, grouped: bool = False) -> str:
@@ -41,6 +45,8 @@ class Tally:
     joins: int = 0
     flags: int = 0
     near_copies: int = 0
+    chars_in: int = 0
+    chars_removed: int = 0
     #: articles cleaned down to their title (``Result.stub``)
     stubs: int = 0
     #: articles left out for too little body (``clean --min-body-chars``)
@@ -48,6 +54,8 @@ class Tally:
 
     def add(self, result: Result) -> None:
         self.articles += 1
+        self.chars_in += len(result.text)
+        self.chars_removed += removed_characters(result)
         self.changed += result.changed
         self.with_findings += has_findings(result)
         self.removed.update(r.kind for r in result.removed)
@@ -72,10 +80,25 @@ class Tally:
                 findings.append(count(self.near_copies, "near-copy article"))
             if self.stubs:
                 findings.append(f"{count(self.stubs, 'stub')} left with little more than a title")
-            parts.append(", ".join(findings))
+            parts.append(", ".join(findings) + "; " + self.characters())
         else:
             parts.append("no duplicates found")
         return ": ".join(parts)
+
+    def characters(self) -> str:
+        """``1,234 of 56,789 characters removed (2.2 %)``."""
+        share = 100 * self.chars_removed / self.chars_in if self.chars_in else 0.0
+        total = count(self.chars_in, "character", grouped=True)
+        return f"{self.chars_removed:,} of {total} removed ({share:.1f} %)"
+
+
+def removed_characters(result: Result) -> int:
+    """Characters inside the article's removed spans, each once (all of it when dropped);
+    the review's corpus page counts the same (``dedup.review.stats``)."""
+    near = result.near_copy_of
+    if near is not None and near.action == "drop":
+        return len(result.text)
+    return covered((r.start, r.end) for r in result.removed)
 
 
 def _kinds(removed: Counter[str]) -> str:
@@ -94,10 +117,18 @@ def cleaned_summary(tally: Tally, written: list[str], in_place: bool) -> str:
     return done
 
 
+#: the width of stdout when it is not a terminal: wide enough that no table row wraps
+PIPE_WIDTH = 10_000
+
+
 def console(stderr: bool) -> Console:
+    """A console on stderr, or on stdout; a pipe or file gets rows as wide as they are."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=stderr)
+    out = Console(stderr=stderr, highlight=False, soft_wrap=stderr)
+    if not stderr and not out.is_terminal:
+        out = Console(stderr=False, highlight=False, width=PIPE_WIDTH)
+    return out
 
 
 # --------------------------------------------------------------------------- scan
@@ -157,10 +188,11 @@ def scan_table(rows: list[Result], tally: Tally, out: Console) -> None:
 # --------------------------------------------------------------------------- --summary
 
 
-def explain(result: Result, out: Console) -> None:
+def explain(result: Result, out: Console, width: int = EXCERPT_WIDTH) -> None:
     """What was removed, joined and flagged in one article, and why (for --summary).
 
     Paragraphs are numbered from 0, as in the report; line numbers count from 1.
+    Excerpts of removed text are cut at ``width`` characters (0: given whole).
     """
     from rich.text import Text
 
@@ -177,23 +209,24 @@ def explain(result: Result, out: Console) -> None:
         if near.action == "drop":
             return
     for removal in result.removed:
-        out.print(_removal_line(result, removal))
+        out.print(_removal_line(result, removal, width))
     for join in result.joins:
         out.print(_join_line(text, join))
     for flag in result.flags:
         out.print(_flag_line(text, flag))
 
 
-def _excerpt(text: str, width: int = 24) -> str:
+def _excerpt(text: str, width: int = EXCERPT_WIDTH) -> str:
+    """The text on one line, cut at ``width`` characters (0: whole)."""
     flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+    return flat if width == 0 or len(flat) <= width else flat[: max(1, width - 1)] + "…"
 
 
 def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def _removal_line(result: Result, removal: Removal) -> Text:
+def _removal_line(result: Result, removal: Removal, width: int) -> Text:
     """``removed ¶3  line 7  exact  1.00  repeats other ¶2  “excerpt”``."""
     from rich.text import Text
 
@@ -211,7 +244,7 @@ def _removal_line(result: Result, removal: Removal) -> Text:
             for doc, numbers in sources.items()
         )
         line.append(f"  repeats {where}")
-    line.append(f"  “{_excerpt(text[removal.start : removal.end])}”", style="dim")
+    line.append(f"  “{_excerpt(text[removal.start : removal.end], width)}”", style="dim")
     return line
 
 

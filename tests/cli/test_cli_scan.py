@@ -22,7 +22,9 @@ def test_duplicates_exit_1_and_are_tabled(dedup, articles, tmp_path: Path) -> No
     table = run.text
     assert "b.txt" in table and "exact 1" in table
     assert "a.txt" not in table.split("\n", 2)[2]  # only articles with findings get a row
-    assert table.rstrip().endswith("2 articles: 1 removal (exact 1), 0 joins")
+    last = table.rstrip().splitlines()[-1]
+    assert last.startswith("2 articles: 1 removal (exact 1), 0 joins; ")
+    assert last.endswith(" characters removed (9.8 %)")
     assert (tmp_path / "b.txt").read_text("utf-8") == articles.second  # scan changes nothing
 
 
