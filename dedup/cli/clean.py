@@ -26,12 +26,14 @@ from .options import (
     ArticlesOption,
     ConfigOption,
     EncodingOption,
+    EngineOption,
     ExitCodeOption,
     GlobOption,
     IdFieldOption,
     InputFormatOption,
     JoinOption,
     KeepOption,
+    MasterOption,
     MinBodyOption,
     OnErrorOption,
     Overrides,
@@ -74,17 +76,6 @@ OutputOption = Annotated[
 ]
 InPlaceOption = Annotated[
     bool, typer.Option("--in-place", help="Rewrite the inputs that change, atomically.")
-]
-EngineOption = Annotated[
-    str,
-    typer.Option(
-        "--engine",
-        help="local (default) or spark: the same cleaning on Apache Spark (needs dedup[spark] and Java 17).",
-    ),
-]
-MasterOption = Annotated[
-    str | None,
-    typer.Option("--master", metavar="URL", help="The Spark master with --engine spark (default local[2])."),
 ]
 ReportOption = Annotated[
     str | None,
@@ -218,8 +209,6 @@ def clean(
     anything changed.
     """
     _check_destinations(output, in_place, report)
-    if engine not in ("local", "spark"):
-        raise UsageError(f"--engine must be local or spark, not {engine!r}")
     if master is not None and engine != "spark":
         raise UsageError("--master needs --engine spark")
     options = RunOptions(

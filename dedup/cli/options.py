@@ -160,6 +160,18 @@ OnErrorOption = Annotated[
         "or stop the run (stop; exit 123).",
     ),
 ]
+Engine = Literal["local", "spark"]
+EngineOption = Annotated[
+    Engine,
+    typer.Option(
+        "--engine",
+        help="local, or spark: the same cleaning on Apache Spark (needs dedup[spark] and Java 17).",
+    ),
+]
+MasterOption = Annotated[
+    str | None,
+    typer.Option("--master", metavar="URL", help="The Spark master with --engine spark (default local[2])."),
+]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 SummaryOption = Annotated[
     bool,
