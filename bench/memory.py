@@ -109,9 +109,8 @@ def child(path: Path, budget: str, workers: int) -> None:
     config = dedup.Config()
     if budget != "none":
         config = config.replace(memory_budget=budget)
-    documents = (
-        dedup.Document(id=r["id"], text=r["text"]) for r in map(json.loads, gzip.open(path, "rt", encoding="utf-8"))
-    )
+    lines = gzip.open(path, "rt", encoding="utf-8")
+    documents = (dedup.Document(id=r["id"], text=r["text"]) for r in map(json.loads, lines))
     digest = hashlib.sha256()
     start = time.perf_counter()
     done = 0

@@ -28,6 +28,7 @@ from .options import (
     InputFormatOption,
     JoinOption,
     KeepOption,
+    MemoryBudgetOption,
     Overrides,
     ParagraphsOption,
     Paths,
@@ -86,6 +87,7 @@ def scan(
     segmenter: SegmenterOption = None,
     paragraphs: ParagraphsOption = None,
     workers: WorkersOption = None,
+    memory_budget: MemoryBudgetOption = None,
 ) -> int:
     """Report what clean would remove or join, changing nothing.
 
@@ -97,7 +99,7 @@ def scan(
     options = RunOptions(
         paths=tuple(paths),
         config_file=config_file,
-        overrides=Overrides(keep, duplicate_articles, scope, join, segmenter, paragraphs),
+        overrides=Overrides(keep, duplicate_articles, scope, join, segmenter, paragraphs, memory_budget),
         text_field=text_field,
         id_field=id_field,
         input_format=input_format,
@@ -158,6 +160,7 @@ def clean(
     segmenter: SegmenterOption = None,
     paragraphs: ParagraphsOption = None,
     workers: WorkersOption = None,
+    memory_budget: MemoryBudgetOption = None,
 ) -> int:
     """Write cleaned copies: repeated paragraphs removed, broken paragraphs re-joined.
 
@@ -174,7 +177,7 @@ def clean(
     options = RunOptions(
         paths=tuple(paths),
         config_file=config_file,
-        overrides=Overrides(keep, duplicate_articles, scope, join, segmenter, paragraphs),
+        overrides=Overrides(keep, duplicate_articles, scope, join, segmenter, paragraphs, memory_budget),
         text_field=text_field,
         id_field=id_field,
         input_format=input_format,

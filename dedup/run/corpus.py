@@ -74,7 +74,9 @@ class Corpus:
     def __enter__(self) -> Corpus:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     def _position(self, doc_id: str) -> int:
@@ -113,8 +115,11 @@ class Corpus:
             found.copies,
         )
 
-    def _remember(self, items: Sequence[Item], removed: dict[int, Decision], spilled: Container[str]) -> list[Item]:
-        """Index the document's kept paragraphs; the ones indexed are returned."""
+    def _remember(
+        self, items: Sequence[Item], removed: dict[int, Decision], spilled: Container[str]
+    ) -> list[Item]:
+        """Index the document's kept paragraphs (not those whose key is kept
+        already, in memory or ``spilled``); the ones indexed are returned."""
         indexed: list[Item] = []
         if self.config.scope != "corpus":
             return indexed

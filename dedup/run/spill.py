@@ -23,11 +23,13 @@ import pickle
 import shutil
 import sqlite3
 import tempfile
+import weakref
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from itertools import islice
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -89,17 +91,19 @@ class SpillStore:
     def __init__(self, directory: str | Path | None = None) -> None:
         self._dir = Path(tempfile.mkdtemp(prefix="dedup-spill-", dir=directory))
         self._db = sqlite3.connect(self._dir / "corpus.sqlite", isolation_level=None)
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -65536", "temp_store = MEMORY"):
+        # a scratch file: no journal, no syncs; a 64 MiB page cache
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -65536"):
             self._db.execute(f"PRAGMA {pragma}")
         for statement in _SCHEMA:
             self._db.execute(statement)
+        # deleted when closed, when the corpus holding it is dropped, or at exit
+        self._cleanup = weakref.finalize(self, _remove, self._db, self._dir)
         self.spilled = 0
         self._loaded: OrderedDict[int, Item] = OrderedDict()
         self._pinned: dict[int, Item] = {}
 
     def close(self) -> None:
-        self._db.close()
-        shutil.rmtree(self._dir, ignore_errors=True)
+        self._cleanup()
 
     # ------------------------------------------------------------------ writing
     def spill(self, kept: Iterable[Item], near: BandIndex[Item], contain: ShingleIndex[Item]) -> None:
@@ -108,10 +112,11 @@ class SpillStore:
         pids: dict[int, int] = {}
         db = self._db
         db.execute("BEGIN")
-        rows = ((pids.setdefault(id(it), self.spilled + len(pids)), pack(it), key_hash(it.key.text)) for it in kept)
-        for chunk in _chunks(rows, _ROWS):
-            db.executemany("INSERT INTO items VALUES (?, ?)", [(pid, blob) for pid, blob, _ in chunk])
-            db.executemany("INSERT INTO exact VALUES (?, ?)", [(h, pid) for pid, _, h in chunk])
+        for chunk in _chunks(iter(kept), _ROWS):
+            numbered = [(pids.setdefault(id(it), self.spilled + len(pids)), it) for it in chunk]
+            db.executemany("INSERT INTO items VALUES (?, ?)", [(pid, pack(it)) for pid, it in numbered])
+            keys = [(key_hash(it.key.text), pid) for pid, it in numbered]
+            db.executemany("INSERT INTO exact VALUES (?, ?)", keys)
         self._spill_bands(near, pids)
         self._spill_anchors(contain, pids)
         db.execute("COMMIT")
@@ -131,7 +136,8 @@ class SpillStore:
         for start in range(0, len(order), _ROWS):
             part = order[start : start + _ROWS]
             self._db.executemany(
-                "INSERT INTO bands VALUES (?, ?)", zip(key_array[part].tolist(), owner_array[part].tolist())
+                "INSERT INTO bands VALUES (?, ?)",
+                zip(key_array[part].tolist(), owner_array[part].tolist(), strict=True),
             )
 
     def _spill_anchors(self, contain: ShingleIndex[Item], pids: dict[int, int]) -> None:
@@ -172,10 +178,8 @@ class SpillStore:
     def _select(self, table: str, column: str, values: Sequence[int]) -> Iterator[tuple[int, int]]:
         for start in range(0, len(values), _BATCH):
             part = values[start : start + _BATCH]
-            yield from self._db.execute(
-                f"SELECT {column}, pid FROM {table} WHERE {column} IN ({_marks(len(part))}) ORDER BY {column}, pid",
-                part,
-            )
+            sql = f"SELECT {column}, pid FROM {table} WHERE {column} IN ({_marks(len(part))})"
+            yield from self._db.execute(f"{sql} ORDER BY {column}, pid", part)
 
     def item(self, pid: int) -> Item:
         """The spilled paragraph ``pid``: the same object for as long as the
@@ -198,10 +202,18 @@ class SpillStore:
             loaded.popitem(last=False)
 
 
+def _remove(db: sqlite3.Connection, directory: Path) -> None:
+    db.close()
+    shutil.rmtree(directory, ignore_errors=True)
+
+
 def _marks(n: int) -> str:
     return ", ".join("?" * n)
 
 
-def _chunks(rows: Iterator[tuple[int, ...]] | Iterator[tuple[int, list[Item]]], size: int) -> Iterator[list]:  # type: ignore[type-arg]
+T = TypeVar("T")
+
+
+def _chunks(rows: Iterator[T], size: int) -> Iterator[list[T]]:
     while chunk := list(islice(rows, size)):
         yield chunk
