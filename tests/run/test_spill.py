@@ -12,11 +12,10 @@ reports must be equal byte for byte.
 from __future__ import annotations
 
 import json
-import random
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, read_exact
+from corpora import fixture_documents, generated_corpus
 
 import dedup
 from dedup import Config, Document
@@ -30,58 +29,6 @@ from dedup.run.parallel import extract_all
 from dedup.run.spill import SpillStore
 
 BUDGETS = ("0", "48KB")
-STOCK = "据本报记者从有关部门了解到的最新情况，这项工作目前进展顺利"
-
-
-def _fixture_documents() -> list[Document]:
-    paths = sorted(p for p in FIXTURES.rglob("*.txt") if p.name not in {"why.txt", "expected.txt"})
-    return [Document(id=str(p.relative_to(FIXTURES)), text=read_exact(p)) for p in paths]
-
-
-def _edit(line: str, rng: random.Random) -> str:
-    """A small edit: a digit changed, two characters swapped, one dropped or added."""
-    if len(line) < 4:
-        return line
-    i = rng.randrange(len(line) - 1)
-    kind = rng.randrange(4)
-    if kind == 0:
-        digits = [n for n, ch in enumerate(line) if ch in "0123456789"]
-        if digits:
-            n = rng.choice(digits)
-            return line[:n] + str((int(line[n]) + 1) % 10) + line[n + 1 :]
-    if kind <= 1:
-        return line[:i] + line[i + 1] + line[i] + line[i + 2 :]
-    if kind == 2:
-        return line[:i] + line[i + 1 :]
-    return line[:i] + "的" + line[i:]
-
-
-def _generated(articles: int = 90) -> list[Document]:
-    """Articles built from the fixtures' paragraphs: copies, edited copies,
-    halves (fragments), two halves glued (splices), and a stock phrase."""
-    rng = random.Random(12)
-    pool = [
-        p.strip()
-        for doc in _fixture_documents()
-        for p in doc.text.replace("\r\n", "\n").split("\n")
-        if len(p.strip()) >= 12
-    ]
-    documents = []
-    for number in range(articles):
-        parts = [f"第{number}号通报"]
-        for _ in range(rng.randrange(3, 8)):
-            p = rng.choice(pool)
-            roll = rng.random()
-            if roll < 0.3:
-                p = _edit(p, rng)
-            elif roll < 0.4:
-                p = p[: len(p) // 2] if rng.random() < 0.5 else p[len(p) // 2 :]
-            elif roll < 0.5:
-                p = p[: len(p) // 2] + rng.choice(pool)[-20:]
-            parts.append(p)
-        parts.append(f"{STOCK}，第{number}次会议记录了{rng.randrange(10**6)}项意见。")
-        documents.append(Document(id=f"g{number}", text="\n\n".join(parts)))
-    return documents
 
 
 def _outputs(documents: list[Document], budget: str, workers: int) -> list[str]:
@@ -90,7 +37,7 @@ def _outputs(documents: list[Document], budget: str, workers: int) -> list[str]:
     return [r.cleaned + json.dumps(result_to_json(r), ensure_ascii=False, sort_keys=True) for r in results]
 
 
-@pytest.mark.parametrize("corpus", [_fixture_documents, _generated], ids=["fixtures", "generated"])
+@pytest.mark.parametrize("corpus", [fixture_documents, generated_corpus], ids=["fixtures", "generated"])
 def test_any_budget_gives_the_output_of_a_run_in_memory(corpus, monkeypatch: pytest.MonkeyPatch) -> None:
     documents = corpus()
     monkeypatch.setattr(parallel, "CHUNK_SIZE", 8)  # several chunks: the pool takes part
@@ -104,7 +51,7 @@ def test_any_budget_gives_the_output_of_a_run_in_memory(corpus, monkeypatch: pyt
 def test_a_small_budget_spills_and_the_store_is_deleted(tmp_path: Path) -> None:
     config = Config().replace(memory_budget="48KB")
     with Corpus(config, spill_dir=str(tmp_path)) as corpus:
-        for extracted in extract_all(_generated(40), config, 1):
+        for extracted in extract_all(generated_corpus(40), config, 1):
             corpus.clean(extracted)
             assert corpus.held <= budget_bytes("48KB") or corpus.spilled == 0
         assert corpus.spilled > 0
@@ -112,11 +59,11 @@ def test_a_small_budget_spills_and_the_store_is_deleted(tmp_path: Path) -> None:
     assert not list(tmp_path.iterdir())
 
 
-def test_stock_phrase_postings_pass_the_limit_in_the_generated_corpus() -> None:
+def test_stock_phrase_postings_pass_the_limit_in_thegenerated_corpus_corpus() -> None:
     # the equivalence test above covers capped anchor postings only if some pass the limit
     config = Config().replace(memory_budget="none")
     corpus = Corpus(config)
-    for extracted in extract_all(_generated(), config, 1):
+    for extracted in extract_all(generated_corpus(), config, 1):
         corpus.clean(extracted)
     longest = max(len(refs) for _, refs in corpus.contain.entries())
     assert longest == MAX_POSTINGS + 1
