@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast check lint type fmt eval real wild bench bench-check clean
+.PHONY: install demo test test-fast check lint type fmt eval real wild bench bench-check bench-memory clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,9 @@ bench: install  ## throughput and memory on ../shared/eval/big (BENCH_LIMIT for 
 
 bench-check: install  ## pre-commit check latency against a 10,000-article corpus
 	$(BIN)/python bench/check_latency.py
+
+bench-memory: install  ## peak RSS against corpus size (the big set expanded 10x), with and without a memory budget
+	$(BIN)/python bench/memory.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

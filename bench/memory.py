@@ -12,8 +12,8 @@ and swaps are facts the cleaner keeps, so the kept corpus keeps growing.
 
 Each contender (a memory budget; ``none`` keeps everything in memory) runs
 ``dedup.clean`` in its own child process with MEMORY_WORKERS workers (default
-2) and reports, at 25k, 50k, 100k and 200k articles, the wall time and the main
-process's current and peak RSS (``VmRSS``, ``VmHWM``; the corpus state lives
+2) and reports at 10k, 25k, 50k, 100k, 150k and 200k articles the wall time and the
+main process's current and peak RSS (``VmRSS``, ``VmHWM``; the corpus state lives
 there); at the end the peak RSS of its worker processes (``RUSAGE_CHILDREN``)
 and a digest of every cleaned text and report, which must be equal for all
 budgets.  Figures go to ``bench-out/memory.json``.
@@ -41,7 +41,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "bench-out"
 DEFAULT_INPUT = ROOT.parent / "shared" / "eval" / "big" / "input.jsonl.gz"
-CHECKPOINTS = (25_000, 50_000, 100_000, 200_000)
+CHECKPOINTS = (10_000, 25_000, 50_000, 100_000, 150_000, 200_000)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

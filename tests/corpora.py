@@ -5,17 +5,18 @@ corpus of edited copies, fragments, splices and a stock phrase in many articles
 from __future__ import annotations
 
 import random
-
-from conftest import FIXTURES, read_exact
+from pathlib import Path
 
 from dedup import Document
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 STOCK = "据本报记者从有关部门了解到的最新情况，这项工作目前进展顺利"
 
 
 def fixture_documents() -> list[Document]:
     paths = sorted(p for p in FIXTURES.rglob("*.txt") if p.name not in {"why.txt", "expected.txt"})
-    return [Document(id=str(p.relative_to(FIXTURES)), text=read_exact(p)) for p in paths]
+    return [Document(id=str(p.relative_to(FIXTURES)), text=p.read_bytes().decode("utf-8")) for p in paths]
 
 
 def edit(line: str, rng: random.Random) -> str:

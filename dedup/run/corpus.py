@@ -25,7 +25,7 @@ from dedup.matching.features import Extracted
 from dedup.matching.index import BandIndex, ShingleIndex, anchors
 from dedup.matching.item import Item, RecentTables
 from dedup.matching.verify import Decision
-from dedup.records import Result
+from dedup.records import Result, Shingles
 from dedup.run.document import clean_document
 from dedup.run.spill import Found, SpillStore, signed
 from dedup.run.tiers import Anchors, Bands, Copies
@@ -133,6 +133,7 @@ class Corpus:
                 # across articles) would only be found next to the first copy,
                 # taking a candidate's place: the first stands for both.
                 continue
+            _own_arrays(it)
             points = anchors(it.distinct).tolist()
             if bands is not None:
                 self.near.add(it, bands)
@@ -151,6 +152,17 @@ class Corpus:
         self.near = BandIndex()
         self.contain = ShingleIndex()
         self.held = 0
+
+
+def _own_arrays(it: Item) -> None:
+    """Give a kept paragraph arrays of its own.  Items extracted by a worker hold
+    views into their chunk's flat arrays (``parallel``): one kept paragraph would
+    keep the arrays of its whole chunk (about a megabyte) alive for the run."""
+    shingles = it.shingles
+    if all(a.base is None for a in (shingles.hashes, shingles.spans, shingles.distinct)):
+        return
+    own = Shingles(shingles.hashes.copy(), shingles.spans.copy(), shingles.tokens, shingles.distinct.copy())
+    it.shingles, it.distinct = own, own.distinct
 
 
 def _item_bytes(it: Item) -> int:
