@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast check lint type fmt eval real wild bench bench-throughput bench-review bench-check spark-equivalence bench-spark clean
+.PHONY: install demo test test-fast check lint type fmt eval real wild bench bench-throughput bench-review bench-check bench-memory spark-equivalence bench-spark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,9 @@ bench-check: install  ## pre-commit check latency against a 10,000-article corpu
 .PHONY: bench-stress
 bench-stress: install  ## time and peak memory of one article against its paragraphs, up to 200,000
 	$(BIN)/python bench/stress.py
+
+bench-memory: install  ## peak RSS against corpus size (the big set expanded 10x), with and without a memory budget
+	$(BIN)/python bench/memory.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

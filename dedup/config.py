@@ -75,6 +75,10 @@ class Config:
     files: str = r"\.(txt|md)$"
     #: files left out of the corpus even when ``files`` matches them (a regular expression; empty: none)
     exclude: str = ""
+    #: how much memory the run's kept-paragraph indexes may take before the older part
+    #: spills to a temporary SQLite file (``run.spill``): ``2GB``, ``512MB``, or ``none``
+    #: (never spill); where the state lives, never what is decided
+    memory_budget: str = "2GB"
 
     def __post_init__(self) -> None:
         _check(self.shingle_size >= 1, "shingle_size", "must be at least 1")
@@ -99,6 +103,7 @@ class Config:
         _check(bool(self.index.strip()), "index", "must not be empty")
         for name in ("files", "exclude"):
             _pattern(getattr(self, name), name)
+        budget_bytes(self.memory_budget)
 
     def replace(self, **changes: Any) -> Config:
         """A copy with some settings changed; ``None`` values are ignored."""
@@ -117,7 +122,9 @@ class Config:
             except PackageNotFoundError:
                 return "absent"
 
-        settings = json.dumps(self.as_dict(), sort_keys=True)
+        # the memory budget changes where a run keeps its state, never a result
+        decisive = {k: v for k, v in self.as_dict().items() if k not in RUN_ONLY}
+        settings = json.dumps(decisive, sort_keys=True)
         segmenter = resolved_segmenter(self.segmenter)
         return {
             "dedup": _version("dedup"),
@@ -130,6 +137,25 @@ class Config:
             "opencc": _version("opencc"),
             "settings": hashlib.sha256(settings.encode()).hexdigest()[:16],
         }
+
+
+#: settings that change how a run is carried out but never what it decides (left out of
+#: the fingerprint, so results made under different values are the same results)
+RUN_ONLY = frozenset({"memory_budget"})
+
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)i?B?\s*", re.IGNORECASE)
+
+
+def budget_bytes(text: str) -> int | None:
+    """The memory budget in bytes (``3GB``, ``512MiB``, ``1.5G``; units of 1024), or
+    ``None`` for ``none`` (never spill)."""
+    if text.strip().lower() in {"none", "unlimited"}:
+        return None
+    found = _SIZE.fullmatch(text)
+    _check(found is not None, "memory_budget", f"must be a size such as 3GB, 512MB or none, got {text!r}")
+    assert found is not None
+    number, unit = found.groups()
+    return int(float(number) * 1024 ** "BKMGT".index(unit.upper() or "B"))
 
 
 def stamp(fingerprint: dict[str, str]) -> str:

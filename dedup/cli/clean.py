@@ -34,6 +34,7 @@ from .options import (
     JoinOption,
     KeepOption,
     MasterOption,
+    MemoryBudgetOption,
     MinBodyOption,
     OnErrorOption,
     Overrides,
@@ -104,6 +105,7 @@ def scan(
     workers: WorkersOption = None,
     encoding: EncodingOption = None,
     on_error: OnErrorOption = "skip",
+    memory_budget: MemoryBudgetOption = None,
 ) -> int:
     """Report what clean would remove or join, changing nothing.
 
@@ -115,7 +117,7 @@ def scan(
     options = RunOptions(
         paths=tuple(paths),
         config_file=config_file,
-        overrides=Overrides(keep, duplicate_articles, scope, join, segmenter, paragraphs),
+        overrides=Overrides(keep, duplicate_articles, scope, join, segmenter, paragraphs, memory_budget),
         text_field=text_field,
         id_field=id_field,
         input_format=input_format,
@@ -193,6 +195,7 @@ def clean(
     on_error: OnErrorOption = "skip",
     engine: EngineOption = "local",
     master: MasterOption = None,
+    memory_budget: MemoryBudgetOption = None,
 ) -> int:
     """Write cleaned copies: repeated paragraphs removed, broken paragraphs re-joined.
 
@@ -214,7 +217,7 @@ def clean(
     options = RunOptions(
         paths=tuple(paths),
         config_file=config_file,
-        overrides=Overrides(keep, duplicate_articles, scope, join, segmenter, paragraphs),
+        overrides=Overrides(keep, duplicate_articles, scope, join, segmenter, paragraphs, memory_budget),
         text_field=text_field,
         id_field=id_field,
         input_format=input_format,

@@ -172,6 +172,15 @@ MasterOption = Annotated[
     str | None,
     typer.Option("--master", metavar="URL", help="The Spark master with --engine spark (default local[2])."),
 ]
+MemoryBudgetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--memory-budget",
+        metavar="SIZE",
+        help="Memory the kept paragraphs may take before older ones spill to a temporary file "
+        "(2GB, 512MB, none; default 2GB). The output is the same for any budget.",
+    ),
+]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 SummaryOption = Annotated[
     bool,
@@ -236,6 +245,7 @@ class Overrides:
     join: bool | None = None
     segmenter: Segmenter | None = None
     paragraphs: ParagraphLayout | None = None
+    memory_budget: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,7 @@ def settings(
         join_broken=overrides.join,
         segmenter=overrides.segmenter,
         paragraphs=overrides.paragraphs,
+        memory_budget=overrides.memory_budget,
     )
     return config, origin
 

@@ -21,7 +21,7 @@ Two questions, two indexes:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import chain, repeat
 from typing import Generic, TypeVar
@@ -33,31 +33,54 @@ from dedup.limits import ANCHOR_EVERY, MAX_POSTINGS
 #: what the indexes hold: hashable, each counted as itself (paragraph records
 #: compare by identity)
 Ref = TypeVar("Ref", bound=Hashable)
+R = TypeVar("R", bound=Hashable)
 
 
 class ShingleIndex(Generic[Ref]):
-    """Inverted index: shingle hash -> paragraphs that contain it."""
+    """Inverted index: shingle hash -> paragraphs that contain it.
+
+    A posting list longer than ``max_postings`` is never followed, so it stops
+    growing one past that length: a stock phrase in a million paragraphs costs
+    65 entries, and every query answers as if all were there.
+    """
 
     def __init__(self, max_postings: int = MAX_POSTINGS) -> None:
         self._postings: dict[int, list[Ref]] = {}
-        self._max_postings = max_postings
+        self.max_postings = max_postings
 
     def add(self, ref: Ref, hashes: Iterable[int]) -> None:
+        postings, full = self._postings, self.max_postings
         for h in set(hashes):
-            self._postings.setdefault(h, []).append(ref)
+            refs = postings.setdefault(h, [])
+            if len(refs) <= full:
+                refs.append(ref)
+
+    def postings(self, h: int) -> list[Ref] | None:
+        """The paragraphs holding shingle ``h``, in insertion order (at most one past the limit)."""
+        return self._postings.get(h)
+
+    def entries(self) -> Iterator[tuple[int, list[Ref]]]:
+        """Every posting list, by shingle hash."""
+        return iter(self._postings.items())
 
     def query(self, hashes: Iterable[int], min_shared: int = 1, limit: int | None = None) -> list[Ref]:
         """Paragraphs sharing at least ``min_shared`` distinct shingles, most shared
         first (ties in insertion order)."""
-        postings = self._postings
-        followed = [
-            refs
-            for refs in map(postings.get, set(hashes))
-            if refs is not None and len(refs) <= self._max_postings
-        ]
-        # refs are counted as themselves (by identity for plain objects), in C
-        shared = Counter(chain.from_iterable(followed))
-        return [ref for ref, count in shared.most_common(limit) if count >= min_shared]
+        return most_shared(map(self._postings.get, set(hashes)), self.max_postings, min_shared, limit)
+
+
+def most_shared(
+    postings: Iterable[Sequence[R] | None], max_postings: int, min_shared: int = 1, limit: int | None = None
+) -> list[R]:
+    """The answer of ``ShingleIndex.query`` from the posting lists of the query's
+    distinct hashes (``None``: no list), in the order the query visits them:
+    lists over ``max_postings`` are not followed; the refs shared by at least
+    ``min_shared`` lists, the most shared first, ties in order of first sight.
+    One definition, so an index split between memory and disk answers the same."""
+    followed = [refs for refs in postings if refs is not None and len(refs) <= max_postings]
+    # refs are counted as themselves (by identity for plain objects), in C
+    shared = Counter(chain.from_iterable(followed))
+    return [ref for ref, count in shared.most_common(limit) if count >= min_shared]
 
 
 @lru_cache(maxsize=8)
@@ -102,6 +125,10 @@ class BandIndex(Generic[Ref]):
     def add(self, ref: Ref, keys: np.ndarray) -> None:
         for key in keys.tolist():
             self._buckets.setdefault(key, []).append(ref)
+
+    def entries(self) -> Iterator[tuple[int, list[Ref]]]:
+        """Every bucket, by band key."""
+        return iter(self._buckets.items())
 
     def query(self, keys: np.ndarray) -> list[Ref]:
         """Paragraphs sharing at least one band, in insertion order, each once."""

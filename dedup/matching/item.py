@@ -28,7 +28,9 @@ Ref = tuple[int, int]
 # corpus keeps millions of paragraphs).  And a frozen dataclass's ``__init__``
 # costs four times as much (2.2 against 0.5 microseconds for this one), paid for
 # every paragraph by the process that resolves the corpus in order.  Every other
-# field is set once, at construction, and never changed.
+# field is set once, at construction, and never changed (but for ``shingles`` and
+# ``distinct``, which the corpus swaps for copies of the same values when it keeps
+# the paragraph: arrays of its own instead of views into a worker's chunk).
 @dataclass(slots=True, eq=False)
 class Item:
     """A paragraph with everything the matcher needs to know about it."""

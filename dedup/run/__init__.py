@@ -56,8 +56,8 @@ def run(
     """Clean documents in order, each against itself and the documents before it
     (``offsets``: see ``dedup.clean``)."""
     config = config or Config()
-    corpus = Corpus(config, offsets)
-    with _tuned_for_a_run():
+    # the corpus's spilled part (past the memory budget) is deleted when the run ends or is dropped
+    with Corpus(config, offsets) as corpus, _tuned_for_a_run():
         read_with_lf: deque[str | None] = deque()
         for extracted in extract_all(_with_lf(documents, read_with_lf), config, workers):
             yield _with_cr(corpus.clean(extracted), read_with_lf.popleft())

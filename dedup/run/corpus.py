@@ -4,23 +4,33 @@ paragraphs kept from the documents before it.
 Only once a document is resolved do its kept paragraphs enter the indexes, so
 cross-document redundancy is always relative to earlier documents and the
 first copy in corpus order survives.
+
+The kept paragraphs are held in memory (``exact``, ``near``, ``contain``) until
+their estimated size passes the run's ``memory_budget``; then all of them move
+to a temporary SQLite file (``spill.SpillStore``) and memory starts afresh, so
+a long run's memory stays flat.  Lookups then combine both parts
+(``tiers``) and answer exactly as one index would: the budget changes where
+the state lives, never a result.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from itertools import chain
+from types import TracebackType
 from typing import TYPE_CHECKING
 
-from dedup.config import Config
-from dedup.matching.candidates import earlier_candidates
+from dedup.config import Config, budget_bytes
+from dedup.matching.candidates import AnchorLookup, BandLookup, earlier_candidates
 from dedup.matching.features import Extracted
 from dedup.matching.index import BandIndex, ShingleIndex, anchors
 from dedup.matching.item import Item, RecentTables
 from dedup.matching.resolve import DocumentOrder
 from dedup.matching.verify import Decision
-from dedup.records import Result
+from dedup.records import Result, Shingles
 from dedup.run.document import clean_document
+from dedup.run.spill import Found, SpillStore, signed
+from dedup.run.tiers import Anchors, Bands, Copies
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRichComparison
@@ -28,14 +38,29 @@ if TYPE_CHECKING:
 #: kept paragraphs whose comparison tables are kept (see ``RecentTables``)
 RECENT_TABLES = 20_000
 
+# What an indexed paragraph costs in memory, measured on the big set
+# (``make bench-memory``): the item and its records, its key (twice: the key and
+# its source), its arrays, and a bucket entry per band key and per anchor.
+ITEM_BYTES = 900
+CHAR_BYTES = 4
+BAND_BYTES = 170
+ANCHOR_BYTES = 150
+
 
 class Corpus:
     """What the run has kept so far, indexed for the documents still to come."""
 
-    def __init__(self, config: Config, offsets: bool = True, order: DocumentOrder | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        offsets: bool = True,
+        order: DocumentOrder | None = None,
+        spill_dir: str | None = None,
+    ) -> None:
         """``offsets``: exact match offsets in removals (``clean_document``), which only a report
         needs; ``order`` places a document id in the corpus (default: the input position of its
-        first document here): an engine resolving a part of a corpus passes the order of the whole."""
+        first document here): an engine resolving a part of a corpus passes the order of the whole;
+        ``spill_dir``: where the kept paragraphs past the memory budget go (a temporary file)."""
         self.config = config
         self.offsets = offsets
         self._given_order = order
@@ -46,6 +71,30 @@ class Corpus:
         #: document id -> input position of its first document (ids may repeat)
         self._order: dict[str, int] = {}
         self._tables = RecentTables(RECENT_TABLES)
+        #: estimated bytes of the kept paragraphs in memory, and how many may be
+        self.held = 0
+        self._budget = budget_bytes(config.memory_budget)
+        self._spill_dir = spill_dir
+        self._store: SpillStore | None = None
+
+    @property
+    def spilled(self) -> int:
+        """Kept paragraphs moved to disk so far."""
+        return 0 if self._store is None else self._store.spilled
+
+    def close(self) -> None:
+        """Delete the spilled part, if any; the corpus cannot be used after."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
 
     def _position(self, doc_id: str) -> SupportsRichComparison:
         if self._given_order is not None:
@@ -56,14 +105,40 @@ class Corpus:
         """Resolve the next document in input order, then keep what it keeps."""
         self._order.setdefault(extracted.document.id, extracted.index)
         items = extracted.items
-        external = earlier_candidates(items, self.exact, self.near, self.contain, self.config)
+        copies, bands, anchored, spilled_keys = self._lookups(items)
+        external = earlier_candidates(items, copies, bands, anchored, self.config)
         resolution = clean_document(extracted, external, self.config, self._position, self.offsets)
-        indexed = self._remember(items, resolution.decisions)
+        indexed = self._remember(items, resolution.decisions, spilled_keys)
         self._tables.used(chain(indexed, *external.values()))
+        if self._budget is not None and self.held > self._budget:
+            self._spill()
         return resolution.result
 
-    def _remember(self, items: Sequence[Item], removed: dict[int, Decision]) -> list[Item]:
-        """Index the document's kept paragraphs; the ones indexed are returned."""
+    def _lookups(
+        self, items: Sequence[Item]
+    ) -> tuple[dict[str, Item] | Copies, BandLookup, AnchorLookup, Container[str]]:
+        """Where the document's candidates are looked up: the indexes in memory
+        alone, or, once the run has spilled, both parts."""
+        store = self._store
+        if store is None or self.config.scope != "corpus":
+            return self.exact, self.near, self.contain, ()
+        found: Found = store.find(
+            (it.key.text for it in items),
+            chain.from_iterable(signed(it.bands) for it in items if it.bands is not None),
+            chain.from_iterable(anchors(it.distinct).tolist() for it in items),
+        )
+        return (
+            Copies(self.exact, found, store),
+            Bands(self.near, found, store),
+            Anchors(self.contain, found, store),
+            found.copies,
+        )
+
+    def _remember(
+        self, items: Sequence[Item], removed: dict[int, Decision], spilled: Container[str]
+    ) -> list[Item]:
+        """Index the document's kept paragraphs (not those whose key is kept
+        already, in memory or ``spilled``); the ones indexed are returned."""
         indexed: list[Item] = []
         if self.config.scope != "corpus":
             return indexed
@@ -72,13 +147,44 @@ class Corpus:
                 continue
             # the signature was only needed to find candidates
             bands, it.signature, it.bands = it.bands, None, None
-            if self.exact.setdefault(it.key.text, it) is not it:
+            if it.key.text in spilled or self.exact.setdefault(it.key.text, it) is not it:
                 # A copy of a kept paragraph (a title, a byline: never removed
                 # across articles) would only be found next to the first copy,
                 # taking a candidate's place: the first stands for both.
                 continue
+            _own_arrays(it)
+            points = anchors(it.distinct).tolist()
             if bands is not None:
                 self.near.add(it, bands)
-            self.contain.add(it, anchors(it.distinct).tolist())
+                self.held += BAND_BYTES * len(bands)
+            self.contain.add(it, points)
+            self.held += _item_bytes(it) + ANCHOR_BYTES * len(points)
             indexed.append(it)
         return indexed
+
+    def _spill(self) -> None:
+        """Move every kept paragraph held in memory to the spill store."""
+        if self._store is None:
+            self._store = SpillStore(self._spill_dir)
+        self._store.spill(self.exact.values(), self.near, self.contain)
+        self.exact = {}
+        self.near = BandIndex()
+        self.contain = ShingleIndex()
+        self.held = 0
+
+
+def _own_arrays(it: Item) -> None:
+    """Give a kept paragraph arrays of its own.  Items extracted by a worker hold
+    views into their chunk's flat arrays (``parallel``): one kept paragraph would
+    keep the arrays of its whole chunk (about a megabyte) alive for the run."""
+    shingles = it.shingles
+    if all(a.base is None for a in (shingles.hashes, shingles.spans, shingles.distinct)):
+        return
+    own = Shingles(shingles.hashes.copy(), shingles.spans.copy(), shingles.tokens, shingles.distinct.copy())
+    it.shingles, it.distinct = own, own.distinct
+
+
+def _item_bytes(it: Item) -> int:
+    shingles = it.shingles
+    arrays = shingles.hashes.nbytes + shingles.spans.nbytes + shingles.distinct.nbytes
+    return ITEM_BYTES + CHAR_BYTES * (len(it.key.text) + len(it.key.source)) + arrays
