@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
 
+from dedup.text.markers import is_marker
 from dedup.text.shape import CLOSERS, FINAL
 
 Layout = Literal["blank-lines", "lines", "wrapped"]
@@ -122,11 +123,14 @@ def choose_layout(text: str) -> Layout:
         if not has_blank and indented_starts and any(line.indented for line in lines[1:]):
             return "wrapped"
         return "blank-lines"
-    if has_blank and len(breaks) < 2 and not all(a.ends_sentence for a, b in breaks):
-        # one odd break in mid-sentence (a marker line above its paragraph): blank lines still
-        # separate paragraphs; a break after a sentence's end is a paragraph's end however few
-        # there are (so a page read line by line is read so again once cleaning has left it a
-        # single break)
+    if (
+        has_blank
+        and len(breaks) < 2
+        and not all(a.ends_sentence and not is_marker(b.text) for a, b in breaks)
+    ):
+        # one odd break (a marker line above or below its paragraph): blank lines still separate
+        # paragraphs; a break after a sentence's end is a paragraph's end however few there are
+        # (so a page read line by line is read so again once cleaning has left it a single break)
         return "blank-lines"
     return "lines"
 

@@ -30,7 +30,7 @@ def test_a_budget_that_spills_at_once_gives_the_same_output_and_report(
             "--memory-budget",
             budget,
         )
-        assert run.code == 1
+        assert run.code == 0, run.err
         runs[budget] = [(tmp_path / f"out-{budget}" / f"{n}.txt").read_bytes() for n in "abcd"]
         runs[budget].append((tmp_path / f"r-{budget}.jsonl").read_bytes())
     assert runs["0"] == runs["none"]
