@@ -37,7 +37,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from contenders import paragraphs
+from contenders import paragraphs, read_documents
 from rich.table import Table
 from throughput import DEFAULT_INPUT, MIB, OUT_DIR, Corpus, Run, console, contender, measure, prepare
 
@@ -48,15 +48,8 @@ DEFAULT_LIMIT = 5000
 def low_redundancy(source: Path, limit: int | None, target: Path) -> None:
     """The big set with each paragraph kept at its first occurrence, empty articles dropped."""
     seen: set[str] = set()
-    with gzip.open(source, "rt", encoding="utf-8") as fh, gzip.open(target, "wt", encoding="utf-8") as out:
-        count = 0
-        for line in fh:
-            if not line.strip():
-                continue
-            if limit is not None and count >= limit:
-                break
-            count += 1
-            document = json.loads(line)
+    with gzip.open(target, "wt", encoding="utf-8") as out:
+        for document in read_documents(source, limit):
             new = [p for p in paragraphs(document["text"]) if p not in seen]
             seen.update(new)
             if new:
