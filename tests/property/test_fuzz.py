@@ -182,13 +182,11 @@ def test_no_exception_nothing_lost_and_idempotent(seed: int) -> None:
     doc = build(seed)
     once = dedup.clean_text(doc.text).cleaned
     _check_nothing_lost(doc, once)
-    # Known causes, not fixed: where a page mixes blank lines with single line breaks, or indented
-    # with unindented lines, removing paragraphs can change how the cleaned text is read.  The
-    # layout (``text.layout.choose_layout`` counts line breaks inside blocks: a lone one left is
-    # "one odd break", read as blank-lines; then a join refused between lines is made, seed 81),
-    # or the page's structure (the body's indent is a majority vote, and the lead the first line
-    # at that indent: once a removed copy no longer votes, another line is the lead and a piece of
-    # it goes on the second pass, seed 832596).
+    # A page that mixes blank lines with single breaks is read line by line again once cleaned (a
+    # single break left after a sentence's end keeps it so, ``text.layout.choose_layout``).  Known
+    # cause, not fixed: on such pages, indented and unindented at random, the page's structure can
+    # shift once copies are gone (the body's indent is a majority vote and the lead the first line
+    # at it: another line becomes the lead and a piece of it goes on the second pass, seed 108220).
     if not doc.mixed:
         assert dedup.clean_text(once).cleaned == once
 
