@@ -248,28 +248,24 @@ def test_a_highlight_found_word_for_word_after_an_earlier_occurrence_of_its_firs
     assert "■" not in result.cleaned and "刘建军" in result.cleaned
 
 
-def test_a_deck_stitched_from_two_sentences_of_one_body_paragraph_goes() -> None:
+def _innovation_page(deck: str) -> str:
+    """A page whose body paragraph holds the sentences ``deck`` may repeat."""
     ind = "\u3000\u3000"
-    deck = ind + "科技创新是发展的第一动力。创新型企业正在成为增长的主力"
     body = (
         ind
         + "科技创新是发展的第一动力。去年，全市研发投入增长百分之十二，新增高新技术企业四百家。"
         + "创新型企业正在成为增长的主力，贡献了全市三成的税收。"
     )
     other = ind + "市科技局负责人表示，今年将继续加大对中小企业研发的支持力度。"
-    result = dedup.clean_text(_page("创新驱动发展", "", deck, ind, body, other))
+    return _page("创新驱动发展", "", ind + deck, ind, body, other)
+
+
+def test_a_deck_stitched_from_two_sentences_of_one_body_paragraph_goes() -> None:
+    result = dedup.clean_text(_innovation_page("科技创新是发展的第一动力。创新型企业正在成为增长的主力"))
     assert [r.paragraph for r in result.removed] == [1]
     assert "四百家" in result.cleaned and "中小企业" in result.cleaned
 
 
 def test_a_deck_with_a_sentence_of_its_own_stays() -> None:
-    ind = "\u3000\u3000"
-    deck = ind + "科技创新是发展的第一动力。全市今年新增独角兽企业三家"
-    body = (
-        ind
-        + "科技创新是发展的第一动力。去年，全市研发投入增长百分之十二，新增高新技术企业四百家。"
-        + "创新型企业正在成为增长的主力，贡献了全市三成的税收。"
-    )
-    other = ind + "市科技局负责人表示，今年将继续加大对中小企业研发的支持力度。"
-    result = dedup.clean_text(_page("创新驱动发展", "", deck, ind, body, other))
+    result = dedup.clean_text(_innovation_page("科技创新是发展的第一动力。全市今年新增独角兽企业三家"))
     assert result.removed == ()
