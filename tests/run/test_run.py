@@ -271,3 +271,15 @@ def test_a_later_copy_across_a_page_break_goes_on_the_first_pass() -> None:
     assert first[match.end - 4 : match.end] == "重要保证"
     again = list(dedup.clean([Document("a", once[0].cleaned), Document("b", once[1].cleaned)]))
     assert [r.cleaned for r in again] == [r.cleaned for r in once]
+
+
+def test_a_second_pass_over_a_cleaned_corpus_changes_nothing() -> None:
+    import json
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[2] / "fixtures" / "review" / "dev_sample.jsonl"
+    rows = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines()]
+    once = [r.cleaned for r in dedup.clean([Document(row["id"], row["text"]) for row in rows])]
+    assert once != [row["text"] for row in rows]
+    again = dedup.clean([Document(row["id"], text) for row, text in zip(rows, once, strict=True)])
+    assert [r.cleaned for r in again] == once
