@@ -55,14 +55,18 @@ class Corpus:
         offsets: bool = True,
         order: DocumentOrder | None = None,
         spill_dir: str | None = None,
+        single: bool = False,
     ) -> None:
         """``offsets``: exact match offsets in removals (``clean_document``), which only a report
         needs; ``order`` places a document id in the corpus (default: the input position of its
         first document here): an engine resolving a part of a corpus passes the order of the whole;
-        ``spill_dir``: where the kept paragraphs past the memory budget go (a temporary file)."""
+        ``spill_dir``: where the kept paragraphs past the memory budget go (a temporary file);
+        ``single``: one document and nothing after it (``dedup.clean_text``), so nothing it keeps
+        is indexed (for an article of 200,000 paragraphs, about 1 GB never needed)."""
         self.config = config
         self.offsets = offsets
         self._given_order = order
+        self._single = single
         # exact copies, however short, are found by their key alone
         self.exact: dict[str, Item] = {}
         self.near: BandIndex[Item] = BandIndex()
@@ -144,7 +148,7 @@ class Corpus:
         """The paragraphs the document's joins make, signed as extraction signs a
         paragraph, and the indices of the paragraphs they are made of."""
         joins = resolution.result.joins
-        if not joins or self.config.scope != "corpus":
+        if not joins or self.config.scope != "corpus" or self._single:
             return [], set()
         if self._extractor is None:
             self._extractor = Extractor(self.config)
@@ -162,7 +166,7 @@ class Corpus:
         edge of its pieces (``roles.is_cut_from``).  Listed twice, they would take
         two of a later paragraph's few anchor candidates (``MAX_CANDIDATES``)."""
         indexed: list[Item] = []
-        if self.config.scope != "corpus":
+        if self.config.scope != "corpus" or self._single:
             return indexed
         for it in kept:
             # the signature was only needed to find candidates
