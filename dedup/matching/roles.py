@@ -46,15 +46,15 @@ def may_cover(q: Item, config: Config) -> bool:
 
 
 def may_stand_for(q: Item, p: Item, config: Config) -> bool:
-    """``q`` may stand for part of ``p`` (``may_cover``), or ``q`` is furniture that ``p``, a body
-    line, was cut from: a deck repeats the body, so the body keeps its copy; but a line of the body
-    that holds the start or the end of a longer line above the lead is the truncated one, whatever
-    the line above is called (the page's structure shifts once copies are gone)."""
+    """``q`` may stand for part of ``p`` (``may_cover``), or ``q`` is furniture that ``p`` was cut
+    from.  A deck repeats the body, so the body keeps its copy; but a line holding the start or the
+    end of a longer line above the lead is the truncated one, whatever either is called (the page's
+    structure shifts once copies are gone: a second pass would find it)."""
     if may_cover(q, config):
         return True
-    if not (q.front_matter or q.highlight) or p.front_matter or p.highlight or q.in_headline:
+    if not (q.front_matter or q.highlight) or q.in_headline:
         return False
-    return p.paragraph.shape == "body" and q.size > p.size and same_page(p, q) and is_cut_from(p, q)
+    return p.paragraph.shape == "body" and q.size > p.size and same_page(p, q) and _holds_an_edge(p, q)
 
 
 def _body_or_cut_line(p: Item, config: Config) -> bool:
@@ -73,6 +73,10 @@ def is_cut_from(p: Item, q: Item) -> bool:
     standing on its own.  Furniture (front matter, highlights) repeats from anywhere."""
     if p.front_matter or p.highlight:
         return True
+    return _holds_an_edge(p, q)
+
+
+def _holds_an_edge(p: Item, q: Item) -> bool:
     back = q.covered_by(p.distinct)
     if not back:
         return False

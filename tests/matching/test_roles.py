@@ -242,3 +242,17 @@ def test_a_body_line_cut_from_a_longer_line_above_the_lead_is_the_truncated_copy
     once = clean(lines)
     assert whole in once and cut not in once
     assert dedup.clean_text(once).cleaned == once
+
+
+def test_of_two_lines_above_the_lead_the_cut_one_goes() -> None:
+    # Both lines stand between the headline and the lead, so both read as furniture, which
+    # stands for no other text: still, the shorter holds the end of the longer and is the cut copy.
+    whole = "省农业农村厅负责人介绍，" + SOW + "。种子、化肥等农资供应充足，价格总体平稳。"
+    cut = SOW[10:] + "。种子、化肥等农资供应充足，价格总体平稳。"
+    lines = ["春耕生产有序推进", whole, cut, IND, LEAD, BODY_DITCH, BODY_END]
+    _, deck, piece, *_ = items(lines)
+    assert deck.front_matter and piece.front_matter
+    assert may_stand_for(deck, piece, CONFIG) and not may_stand_for(piece, deck, CONFIG)
+    once = clean(lines)
+    assert whole in once.splitlines() and cut not in once.splitlines()
+    assert dedup.clean_text(once).cleaned == once
