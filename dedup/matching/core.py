@@ -34,7 +34,12 @@ class Core(Protocol):
     ) -> np.ndarray: ...
 
     def pos_viterbi(
-        self, allowed: np.ndarray, emit: np.ndarray, start: np.ndarray, trans: np.ndarray, has_trans: np.ndarray
+        self,
+        allowed: np.ndarray,
+        emit: np.ndarray,
+        start: np.ndarray,
+        trans: np.ndarray,
+        has_trans: np.ndarray,
     ) -> np.ndarray: ...
 
 

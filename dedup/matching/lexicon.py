@@ -77,7 +77,10 @@ class Tables:
         if where is not None:
             for line in self.lexicon[where[0] : where[1]].decode("utf-8").split("\n"):
                 word, freq, tag = line.split("\t")
-                self._entries[word] = (None if freq == _MISSING else int(freq), None if tag == _MISSING else tag)
+                self._entries[word] = (
+                    None if freq == _MISSING else int(freq),
+                    None if tag == _MISSING else tag,
+                )
         return self._entries.get(key, (None, None))
 
 
@@ -147,7 +150,11 @@ def _tables(lexicon: bytes, meta: dict[str, Any], arrays: dict[str, np.ndarray])
         states=[(pos, tag) for pos, tag in meta["states"]],
         emit_row={char: i for i, char in enumerate(meta["emit_chars"])},
         allowed_row={char: i for i, char in enumerate(meta["allowed_chars"])},
-        **arrays,
+        start=arrays["start"],
+        trans=arrays["trans"],
+        has_trans=arrays["has_trans"],
+        emit=arrays["emit"],
+        allowed=arrays["allowed"],
     )
 
 
@@ -182,7 +189,8 @@ def build(path: Path) -> Tables:
     return _tables(lexicon, meta, arrays)
 
 
-def _load(path: Path) -> Tables | None:
+def load(path: Path) -> Tables | None:
+    """The tables written to ``path`` by ``build``, or ``None`` when they are missing or unreadable."""
     try:
         meta = json.loads((path / "tables.json").read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT:
@@ -197,4 +205,4 @@ def _load(path: Path) -> Tables | None:
 def tables() -> Tables:
     """The installed jieba's tagging tables, from the cache (built on first use)."""
     path = cache_path()
-    return _load(path) or build(path)
+    return load(path) or build(path)

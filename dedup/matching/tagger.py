@@ -42,7 +42,7 @@ def viterbi(
     probabilities.  The same sums in the same order; ties go to the larger state, as in jieba's
     ``max`` over (probability, state) tuples."""
     size = start.shape[0]
-    has_next = np.asarray(has_trans).any(axis=1)
+    has_next = np.asarray(np.asarray(has_trans).any(axis=1))
     states = np.flatnonzero(allowed[0])
     scores = start[states] + emit[0, states]
     back: list[dict[int, int]] = []
@@ -136,7 +136,8 @@ def _route(sentence: str, table: Tables) -> list[int]:
     route: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
     for idx in range(n - 1, -1, -1):
         route[idx] = max(
-            (log(table.entry(sentence[idx : x + 1])[0] or 1) - logtotal + route[x + 1][0], x) for x in dag[idx]
+            (log(table.entry(sentence[idx : x + 1])[0] or 1) - logtotal + route[x + 1][0], x)
+            for x in dag[idx]
         )
     return [end for _, end in route[:n]]
 
