@@ -8,7 +8,8 @@ what its tagger uses) and written to the user's cache directory (``$XDG_CACHE_HO
 folder per jieba version and dictionary file, rebuilt when either changes):
 
 - ``lexicon.txt``: every key of FREQ and of the tag table as sorted lines ``key TAB freq TAB tag``,
-  read as bytes; only the lines under a character the tagger meets are decoded, into a small dict;
+  read as bytes; a key is looked for among the lines of its first character (80 KB at most) and
+  remembered;
 - ``tables.json``: the total, where each first character's lines are, the HMM's states;
 - ``*.npy`` (memory-mapped): start and transition log probabilities, and by character its emission
   log probabilities and the states it may take.
@@ -32,7 +33,7 @@ from typing import Any
 import numpy as np
 
 #: bump when the folder's layout changes
-FORMAT = 2
+FORMAT = 3
 #: what jieba's HMM gives an emission it never saw (``jieba.posseg.viterbi.MIN_FLOAT``)
 MIN_FLOAT = -3.14e100
 #: a lexicon field that is absent (the key is not in FREQ, or has no tag)
@@ -49,7 +50,7 @@ class Tables:
 
     total: int
     lexicon: bytes
-    #: first character -> byte span of its lines in ``lexicon``
+    #: first character -> byte span of its lines in ``lexicon`` (with the newlines around them)
     index: dict[str, tuple[int, int]]
     states: list[tuple[str, str]]
     #: start_P, and trans_P as a matrix (-inf where jieba has no transition) with its mask
@@ -61,27 +62,26 @@ class Tables:
     allowed: np.ndarray
     emit_row: dict[str, int]
     allowed_row: dict[str, int]
-    #: the entries decoded so far: those under the first characters in ``_read``
+    #: the entries looked up so far
     _entries: dict[str, Entry] = field(default_factory=dict)
-    _read: set[str] = field(default_factory=set)
 
     def entry(self, key: str) -> Entry:
         """``(FREQ.get(key), word_tag_tab.get(key))``."""
         found = self._entries.get(key)
-        if found is not None:
-            return found
-        if not key or key[0] in self._read:
+        if found is None:
+            found = self._entries[key] = self._find(key)
+        return found
+
+    def _find(self, key: str) -> Entry:
+        where = self.index.get(key[:1])
+        if where is None:
             return None, None
-        self._read.add(key[0])
-        where = self.index.get(key[0])
-        if where is not None:
-            for line in self.lexicon[where[0] : where[1]].decode("utf-8").split("\n"):
-                word, freq, tag = line.split("\t")
-                self._entries[word] = (
-                    None if freq == _MISSING else int(freq),
-                    None if tag == _MISSING else tag,
-                )
-        return self._entries.get(key, (None, None))
+        head = b"\n" + key.encode("utf-8", "surrogatepass") + b"\t"
+        at = self.lexicon.find(head, where[0], where[1])
+        if at < 0:
+            return None, None
+        freq, tag = self.lexicon[at + len(head) : self.lexicon.index(b"\n", at + 1)].decode().split("\t")
+        return None if freq == _MISSING else int(freq), None if tag == _MISSING else tag
 
 
 def _lexicon(freq: dict[str, int], tags: dict[str, str]) -> tuple[bytes, dict[str, list[int]]]:
@@ -91,13 +91,14 @@ def _lexicon(freq: dict[str, int], tags: dict[str, str]) -> tuple[bytes, dict[st
             raise ValueError(f"jieba's dictionary holds a key the lexicon cannot store: {key!r}")
         count = freq.get(key)
         lines.append(f"{key}\t{_MISSING if count is None else count}\t{tags.get(key, _MISSING)}".encode())
+    # each line between newlines: a key's line is found as ``\nkey\t`` within its first character's span
     index: dict[str, list[int]] = {}
     at = 0
     for line in lines:
         span = index.setdefault(line.decode()[0], [at, at])
         at += len(line) + 1
-        span[1] = at - 1
-    return b"\n".join(lines), index
+        span[1] = at + 1
+    return b"\n" + b"\n".join(lines) + b"\n", index
 
 
 def _source() -> tuple[bytes, dict[str, Any], dict[str, np.ndarray]]:
