@@ -165,7 +165,10 @@ def cache_path() -> Path:
     if spec is None or spec.origin is None:
         raise ModuleNotFoundError("jieba")
     stat = Path(spec.origin).with_name("dict.txt").stat()
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dedup"
+    try:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dedup"
+    except RuntimeError:  # no home directory
+        base = Path(tempfile.gettempdir()) / "dedup"
     return base / f"posseg-{version('jieba')}-{stat.st_size}-{int(stat.st_mtime)}-v{FORMAT}"
 
 
