@@ -177,3 +177,97 @@ def shared_counts(const uint32_t[::1] found, list arrays):
                 count += 1
         counts.append(count)
     return counts
+
+
+cdef Py_ssize_t viterbi_step(Py_ssize_t t, int prev, int cur, const uint8_t[:, ::1] allowed,
+                             const double[:, ::1] emit, const double[:, ::1] trans,
+                             const uint8_t[:, ::1] has_trans, const uint8_t[::1] has_next,
+                             double[:, ::1] scores, uint8_t[:, ::1] active, int32_t[:, ::1] back,
+                             int32_t[:, ::1] lists, uint8_t[::1] expect) noexcept nogil:
+    """One observation of ``pos_viterbi``: the states of ``t`` from those of ``t - 1``;
+    -1 when no state of ``t - 1`` has a successor (jieba's ``max`` of nothing)."""
+    cdef Py_ssize_t size = expect.shape[0], previous = 0, chosen = 0, x, y, i, count
+    cdef bint any_expect = False, found
+    cdef double value, best
+    for x in range(size):
+        active[cur, x] = 0
+        expect[x] = 0
+        if active[prev, x] and has_next[x]:
+            lists[0, previous] = <int32_t>x
+            previous += 1
+    if previous == 0:
+        return -1
+    for i in range(previous):
+        x = lists[0, i]
+        for y in range(size):
+            if has_trans[x, y]:
+                expect[y] = 1
+                any_expect = True
+    for y in range(size):
+        if allowed[t, y] and expect[y]:
+            lists[1, chosen] = <int32_t>y
+            chosen += 1
+    if chosen == 0:
+        for y in range(size):
+            if expect[y] or not any_expect:
+                lists[1, chosen] = <int32_t>y
+                chosen += 1
+    for count in range(chosen):
+        y = lists[1, count]
+        best = 0
+        found = False
+        for i in range(previous):
+            x = lists[0, i]
+            value = scores[prev, x] + trans[x, y] + emit[t, y]
+            if not found or value >= best:  # ascending x: ties go to the larger state
+                best = value
+                back[t, y] = <int32_t>x
+                found = True
+        scores[cur, y] = best
+        active[cur, y] = 1
+    return chosen
+
+
+def pos_viterbi(const uint8_t[:, ::1] allowed, const double[:, ::1] emit, const double[::1] start,
+                const double[:, ::1] trans, const uint8_t[:, ::1] has_trans):
+    """The best state of each observation (``tagger.viterbi``, which is jieba.posseg's Viterbi
+    over state numbers): the same sums in the same order, ties to the larger state."""
+    cdef Py_ssize_t n = allowed.shape[0], size = start.shape[0], t, x = 0, y
+    if n == 0:
+        return np.zeros(0, dtype=np.int32)
+    route = np.empty(n, dtype=np.int32)
+    back_array = np.full((n, size), -1, dtype=np.int32)
+    scores_array = np.empty((2, size), dtype=np.float64)
+    active_array = np.zeros((2, size), dtype=np.uint8)
+    cdef int32_t[::1] r = route
+    cdef int32_t[:, ::1] back = back_array
+    cdef double[:, ::1] scores = scores_array
+    cdef uint8_t[:, ::1] active = active_array
+    cdef int32_t[:, ::1] lists = np.empty((2, size), dtype=np.int32)
+    cdef uint8_t[::1] has_next = np.asarray(has_trans).any(axis=1).astype(np.uint8)
+    cdef uint8_t[::1] expect = np.zeros(size, dtype=np.uint8)
+    cdef int cur = 0
+    cdef bint found = False
+    cdef double best = 0
+    with nogil:
+        for y in range(size):
+            if allowed[0, y]:
+                scores[0, y] = start[y] + emit[0, y]
+                active[0, y] = 1
+        for t in range(1, n):
+            cur = 1 - cur
+            if viterbi_step(t, 1 - cur, cur, allowed, emit, trans, has_trans, has_next, scores, active,
+                            back, lists, expect) < 0:
+                break
+        else:
+            for y in range(size):
+                if active[cur, y] and (not found or scores[cur, y] >= best):
+                    best = scores[cur, y]
+                    x = y
+                    found = True
+    if not found:
+        raise ValueError("max() arg is an empty sequence")  # what jieba raises here
+    for t in range(n - 1, -1, -1):
+        r[t] = <int32_t>x
+        x = back[t, x]
+    return route

@@ -1,7 +1,8 @@
 """Which implementation runs the hot loops: the compiled core or pure Python.
 
-``compiled.pyx`` (word hashes, shingle hashes, MinHash rows, and for
-verification shared-shingle counts and coverage bit sets) is built by
+``compiled.pyx`` (word hashes, shingle hashes, MinHash rows, for
+verification shared-shingle counts and coverage bit sets, and the Viterbi of
+the part-of-speech tagger) is built by
 ``pip install .`` where a C compiler exists; without it, or with the
 environment variable ``DEDUP_PURE=1``, the pure numpy functions it mirrors
 run instead.  Both give the same values (tests compare them), so the choice
@@ -30,6 +31,15 @@ class Core(Protocol):
 
     def minhash_rows(
         self, flat: np.ndarray, starts: np.ndarray, a: np.ndarray, b: np.ndarray
+    ) -> np.ndarray: ...
+
+    def pos_viterbi(
+        self,
+        allowed: np.ndarray,
+        emit: np.ndarray,
+        start: np.ndarray,
+        trans: np.ndarray,
+        has_trans: np.ndarray,
     ) -> np.ndarray: ...
 
 

@@ -36,6 +36,7 @@ from itertools import pairwise
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq, Levenshtein
 
+from dedup.matching.tagger import proper_nouns
 from dedup.text.normalize import fold
 
 #: characters that state a number in Chinese text
@@ -57,8 +58,6 @@ SHORT_LINE = 16
 MAX_INSERTION = 8
 #: characters read on each side of an added stretch to tag the names in it
 NAME_CONTEXT = 8
-#: jieba's part-of-speech tags of proper nouns: person, place, organisation, other
-_PROPER = ("nr", "ns", "nt", "nz")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,24 +146,6 @@ def _runs(text: str, sources: Sequence[str], known: list[bool] | None = None) ->
     return runs
 
 
-@lru_cache(maxsize=4096)
-def _proper_nouns(text: str) -> tuple[tuple[int, int], ...]:
-    """Spans of the words jieba's tagger reads as proper nouns (names, places, organisations)."""
-    import jieba
-    import jieba.posseg
-
-    # HMM on here (unlike segmentation): it is what finds names the dictionary lacks; the tagger's
-    # version is part of the settings' fingerprint (``Config.fingerprint``)
-    jieba.setLogLevel(60)
-    spans = []
-    position = 0
-    for word, flag in jieba.posseg.cut(text):
-        if flag.startswith(_PROPER):
-            spans.append((position, position + len(word)))
-        position += len(word)
-    return tuple(spans)
-
-
 def _states_a_fact(text: str, run: _Run, slips: int, sources: Sequence[str]) -> bool:
     piece = text[run.start : run.end]
     if len(text) < SHORT_LINE or any(ch.isdigit() for ch in piece):
@@ -178,13 +159,13 @@ def _states_a_fact(text: str, run: _Run, slips: int, sources: Sequence[str]) -> 
         if run.end - run.start < 2:
             return False  # one character is no name
         # a name the copy states elsewhere (习近平： over his own words) is no news
-        # the tagger reads the run in its context: a few characters each side are enough for a
-        # name and keep the (pure-Python, HMM) tagging short
+        # the tagger (jieba's, HMM on: ``tagger``) reads the run in its context: a few characters
+        # each side are enough for a name and keep the tagging short
         left = max(0, run.start - NAME_CONTEXT)
         window = text[left : run.end + NAME_CONTEXT]
         names = [
             window[start:end]
-            for start, end in _proper_nouns(window)
+            for start, end in proper_nouns(window)
             if left + start < run.end and run.start < left + end
         ]
         return any(not any(name in source for source in sources) for name in names)

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dedup.records import Shape
 from dedup.text.normalize import fold
@@ -61,8 +62,10 @@ class Structure:
     highlights: frozenset[int] = frozenset()
 
 
+@lru_cache(maxsize=1 << 14)
 def sentence_keys(raw: str) -> tuple[str, ...]:
-    """The matching keys of the sentences of a paragraph that has several (else none)."""
+    """The matching keys of the sentences of a paragraph that has several (else none); remembered
+    by text, as most paragraphs of a scraped corpus are exact copies (and verification asks again)."""
     keys = tuple(
         key for key in (fold(part) for part in _SENTENCE_END.split(raw)) if len(key) >= _MIN_SENTENCE
     )

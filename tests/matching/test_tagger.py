@@ -1,0 +1,156 @@
+"""tagger: the port of jieba's part-of-speech tagger gives jieba.posseg's (word, flag) sequence exactly.
+
+``jieba.posseg.cut`` (HMM on) is the definition: the port is compared with it on every paragraph of
+the fixtures, on short windows of them (what the fact guard tags), on edge cases and on generated
+text; the compiled Viterbi is compared with the numpy one; the cached tables with jieba's own.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup.matching import lexicon
+from dedup.matching.core import compiled_core
+from dedup.matching.tagger import cut, proper_nouns, viterbi
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _jieba(text: str) -> list[tuple[str, str]]:
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return [(pair.word, pair.flag) for pair in jieba.posseg.cut(text)]
+
+
+def _fixture_paragraphs() -> list[str]:
+    texts = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "fixtures").rglob("*.txt"))]
+    with (ROOT / "fixtures" / "review" / "dev_sample.jsonl").open(encoding="utf-8") as lines:
+        texts += [json.loads(line)["text"] for line in lines]
+    return [paragraph for text in texts for paragraph in text.split("\n\n") if paragraph.strip()]
+
+
+def test_the_fixtures_paragraphs_are_tagged_as_jieba_tags_them() -> None:
+    paragraphs = _fixture_paragraphs()
+    assert len(paragraphs) > 1000
+    mismatched = [p for p in paragraphs if cut(p) != _jieba(p)]
+    assert mismatched == []
+
+
+def test_short_windows_are_tagged_as_jieba_tags_them() -> None:
+    rng = random.Random(15)
+    paragraphs = _fixture_paragraphs()
+    windows = []
+    for paragraph in rng.sample(paragraphs, 300):
+        for at in range(0, len(paragraph), 5):
+            windows.append(paragraph[at : at + rng.randint(1, 24)])
+    assert [w for w in windows if cut(w) != _jieba(w)] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        "\r\n",
+        "a",
+        "AT&T公司和c#程序员",
+        "3.14和abc 123、４５",
+        "张三丰李四光王五赵六钱七孙八周九吴十",
+        "\u3000\u3000习近平主持会议。\r\n国务院总理李强出席。",
+        "𠮷野家",
+        "😀中文",
+    ],
+)
+def test_edge_cases_are_tagged_as_jieba_tags_them(text: str) -> None:
+    assert cut(text) == _jieba(text)
+
+
+ALPHABET = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可也你说年张李王京沪华"
+ALPHABET += "aZ09.#&_+ 　\r\n，。！"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=30))
+def test_generated_text_is_tagged_as_jieba_tags_it(text: str) -> None:
+    assert cut(text) == _jieba(text)
+
+
+def test_proper_nouns_are_the_spans_of_name_place_and_organisation_tags() -> None:
+    text = "国务院总理李强在北京会见联合国秘书长。"
+    expected = []
+    position = 0
+    for word, flag in _jieba(text):
+        if flag.startswith(("nr", "ns", "nt", "nz")):
+            expected.append((position, position + len(word)))
+        position += len(word)
+    assert proper_nouns(text) == tuple(expected)
+    assert expected  # the sentence has names: the test reads something
+
+
+def _observations(text: str) -> tuple[np.ndarray, np.ndarray]:
+    tables = lexicon.tables()
+    every = np.ones(len(tables.states), dtype=np.uint8)
+    no_emission = np.full(len(tables.states), lexicon.MIN_FLOAT)
+    allowed = np.stack(
+        [tables.allowed[tables.allowed_row[c]] if c in tables.allowed_row else every for c in text]
+    )
+    emit = np.stack([tables.emit[tables.emit_row[c]] if c in tables.emit_row else no_emission for c in text])
+    return allowed, emit
+
+
+def test_the_compiled_viterbi_is_the_numpy_viterbi() -> None:
+    core = compiled_core()
+    if core is None:
+        pytest.skip("the compiled core is not built here (no C compiler at install time)")
+    tables = lexicon.tables()
+    rng = random.Random(7)
+    texts = [p[: rng.randint(1, 40)] for p in rng.sample(_fixture_paragraphs(), 200)]
+    texts += [
+        "".join(rng.choice("张李王中国人民政府会议𠮷x") for _ in range(rng.randint(1, 12)))
+        for _ in range(100)
+    ]
+    for text in texts:
+        allowed, emit = _observations(text)
+        args = (tables.start, tables.trans, tables.has_trans)
+        assert core.pos_viterbi(allowed, emit, *args).tolist() == viterbi(allowed, emit, *args), text
+
+
+def test_the_cached_tables_are_jiebas(tmp_path: Path) -> None:
+    import jieba
+    import jieba.posseg as posseg
+
+    jieba.dt.check_initialized()
+    lexicon.build(tmp_path / "tables")
+    tables = lexicon.load(tmp_path / "tables")
+    assert tables is not None
+    assert tables.total == jieba.dt.total
+    rng = random.Random(3)
+    keys = rng.sample(sorted(jieba.dt.FREQ), 3000) + rng.sample(sorted(posseg.dt.word_tag_tab), 3000)
+    for key in [*keys, "不在词典里的词", "x"]:
+        assert tables.entry(key) == (jieba.dt.FREQ.get(key), posseg.dt.word_tag_tab.get(key)), key
+    number = {state: i for i, state in enumerate(tables.states)}
+    assert sorted(number) == sorted(posseg.start_P)
+    for state, row in rng.sample(sorted(posseg.emit_P.items()), 20):
+        for char, p in row.items():
+            assert tables.emit[tables.emit_row[char], number[state]] == p
+    for x, row in posseg.trans_P.items():
+        for y, p in row.items():
+            assert tables.trans[number[x], number[y]] == p and tables.has_trans[number[x], number[y]]
+    assert int(np.asarray(tables.has_trans).sum()) == sum(len(row) for row in posseg.trans_P.values())
+
+
+def test_unreadable_tables_are_not_loaded(tmp_path: Path) -> None:
+    assert lexicon.load(tmp_path / "missing") is None
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "tables.json").write_text("{", encoding="utf-8")
+    assert lexicon.load(tmp_path / "broken") is None
