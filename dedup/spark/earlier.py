@@ -119,14 +119,31 @@ def _anchor_list(distinct: np.ndarray) -> list[int]:
     return list(anchors(distinct).tolist())
 
 
+def copied_earlier(documents: Sequence[Extracted]) -> list[set[int]]:
+    """The first guess of the rounds: the paragraphs whose key text an earlier
+    document holds (most of them go as exact copies or boilerplate)."""
+    first: dict[str, int] = {}
+    for extracted in documents:
+        for it in extracted.items:
+            first.setdefault(it.key.text, extracted.index)
+    return [
+        {it.paragraph.index for it in extracted.items if first[it.key.text] < extracted.index}
+        for extracted in documents
+    ]
+
+
 def fixed_point(
-    documents: Sequence[Extracted], config: Config, order: Mapping[str, int], max_rounds: int = 1000
+    documents: Sequence[Extracted],
+    config: Config,
+    order: Mapping[str, int],
+    guess: Sequence[set[int]] | None = None,
+    max_rounds: int = 1000,
 ) -> tuple[list[Resolution], list[int]]:
     """Every document resolved by rounds (Jacobi): each round resolves, in any
     order, the documents whose reached set changed, against the indexed
     paragraphs of the previous round; it stops when no redundant set changes.
     Returns the resolutions and how many documents each round resolved."""
-    redundant: list[set[int]] = [set() for _ in documents]
+    redundant = [set(g) for g in guess] if guess is not None else [set() for _ in documents]
     seen: list[frozenset[Ref] | None] = [None] * len(documents)
     results: list[Resolution | None] = [None] * len(documents)
     counts: list[int] = []

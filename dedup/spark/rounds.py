@@ -196,7 +196,6 @@ def resolve_in_rounds(
     from pyspark.sql import functions as F
     from pyspark.sql.types import StructType
 
-    spark = documents.sparkSession
     schema = cast(StructType, StructType.fromDDL(DOCUMENT_DDL))
     extracted = documents.select("pos", "id", "path", text_col).mapInArrow(
         features_of(config, text_col, schema), schema
@@ -209,11 +208,12 @@ def resolve_in_rounds(
     queries = queries.distinct().localCheckpoint()
     ddl = cast(StructType, StructType.fromDDL(resolved_ddl(result_ddl)))
     resolve = resolver_of(config, ddl)
-    redundant = spark.createDataFrame([], "pos long, para int")
+    state = _guess(features, paragraphs)
     previous: DataFrame | None = None
     results: DataFrame | None = None
     counts: list[int] = []
     for _ in range(MAX_ROUNDS):
+        redundant = state.select("pos", F.explode("redundant").alias("para"))
         reach = _reach(queries, indexed_keys(paragraphs, redundant))
         sets = features.select("pos").join(
             reach.groupBy("pos").agg(F.array_sort(F.collect_list(F.struct("e", "p"))).alias("reach")),
@@ -225,13 +225,24 @@ def resolve_in_rounds(
         work = features.join(todo, "pos").join(_shipped(reach.join(todo, "pos"), paragraphs), "pos", "left")
         resolved = work.repartition(partitions, "pos").mapInArrow(resolve, ddl).localCheckpoint()
         counts.append(resolved.count())
-        changes, results = _merge(results, resolved)
+        changes, state, results = _merge(state, results, resolved)
         previous = sets
         if changes == 0:
             break
-        redundant = results.select("pos", F.explode("redundant").alias("para")).localCheckpoint()
     assert results is not None
     return results.select("pos", "result"), counts
+
+
+def _guess(features: DataFrame, paragraphs: DataFrame) -> DataFrame:
+    """(pos, redundant) of round 0: the paragraphs whose key text an earlier document holds."""
+    from pyspark.sql import functions as F
+
+    firsts = paragraphs.groupBy("keytext").agg(F.min("pos").alias("fp"))
+    copies = paragraphs.join(firsts, "keytext").where(F.col("fp") < F.col("pos"))
+    sets = copies.groupBy("pos").agg(F.array_sort(F.collect_list("para")).alias("redundant"))
+    empty = F.array().cast("array<int>")
+    state = features.select("pos").join(sets, "pos", "left")
+    return state.select("pos", F.coalesce("redundant", empty).alias("redundant")).localCheckpoint()
 
 
 def _reach(queries: DataFrame, keys: DataFrame) -> DataFrame:
@@ -262,13 +273,18 @@ def _shipped(reach: DataFrame, paragraphs: DataFrame) -> DataFrame:
     return shipped.groupBy("pos").agg(F.collect_list(F.struct("item", "first")).alias("reached"))
 
 
-def _merge(results: DataFrame | None, resolved: DataFrame) -> tuple[int, DataFrame]:
-    """How many documents' redundant sets changed, and the results with this round's."""
+def _merge(
+    state: DataFrame, results: DataFrame | None, resolved: DataFrame
+) -> tuple[int, DataFrame, DataFrame]:
+    """How many documents' redundant sets changed, the new state (pos,
+    redundant) and the results with this round's."""
     from pyspark.sql import functions as F
 
-    if results is None:
-        return resolved.where(F.size("redundant") > 0).count(), resolved
-    new, old = resolved.alias("new"), results.alias("old")
+    new, old = resolved.alias("new"), state.alias("old")
     changes = new.join(old, "pos").where(F.col("new.redundant") != F.col("old.redundant")).count()
-    merged = results.join(resolved.select("pos"), "pos", "left_anti").unionByName(resolved)
-    return changes, merged.localCheckpoint()
+    state = state.join(resolved.select("pos"), "pos", "left_anti").unionByName(
+        resolved.select("pos", "redundant")
+    )
+    if results is not None:
+        resolved = results.join(resolved.select("pos"), "pos", "left_anti").unionByName(resolved)
+    return changes, state.localCheckpoint(), resolved.localCheckpoint()
