@@ -23,7 +23,7 @@ from dedup.matching.index import anchors
 from dedup.records import Document
 from dedup.run.corpus import Corpus
 from dedup.spark.components import union_find
-from dedup.spark.earlier import Reach, copied_earlier, fixed_point, indexed_items
+from dedup.spark.earlier import Reach, fixed_point, indexed_items
 from dedup.spark.keys import exact_key
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
@@ -94,8 +94,7 @@ def main() -> int:
     print(f"  local engine, in order: {time.perf_counter() - started:.1f} s", flush=True)
     fresh = [extractor(n, d) for n, d in enumerate(documents)]
     started = time.perf_counter()
-    guess = copied_earlier(fresh) if "--guess" in sys.argv else None
-    resolutions, counts = fixed_point(fresh, config, order, guess)
+    resolutions, counts = fixed_point(fresh, config, order)
     spent = time.perf_counter() - started
     rounds = [result_to_json(r.result) for r in resolutions]
     same = sum(a == b for a, b in zip(local, rounds, strict=True))

@@ -119,19 +119,6 @@ def _anchor_list(distinct: np.ndarray) -> list[int]:
     return list(anchors(distinct).tolist())
 
 
-def copied_earlier(documents: Sequence[Extracted]) -> list[set[int]]:
-    """The first guess of the rounds: the paragraphs whose key text an earlier
-    document holds (most of them go as exact copies or boilerplate)."""
-    first: dict[str, int] = {}
-    for extracted in documents:
-        for it in extracted.items:
-            first.setdefault(it.key.text, extracted.index)
-    return [
-        {it.paragraph.index for it in extracted.items if first[it.key.text] < extracted.index}
-        for extracted in documents
-    ]
-
-
 def fixed_point(
     documents: Sequence[Extracted],
     config: Config,

@@ -208,7 +208,7 @@ def resolve_in_rounds(
     queries = queries.distinct().localCheckpoint()
     ddl = cast(StructType, StructType.fromDDL(resolved_ddl(result_ddl)))
     resolve = resolver_of(config, ddl)
-    state = _guess(features, paragraphs)
+    state = _nothing(features)
     previous: DataFrame | None = None
     results: DataFrame | None = None
     counts: list[int] = []
@@ -233,16 +233,14 @@ def resolve_in_rounds(
     return results.select("pos", "result"), counts
 
 
-def _guess(features: DataFrame, paragraphs: DataFrame) -> DataFrame:
-    """(pos, redundant) of round 0: the paragraphs whose key text an earlier document holds."""
+def _nothing(features: DataFrame) -> DataFrame:
+    """(pos, redundant) of round 0: nothing redundant.  (Guessing that copies of
+    an earlier document's key text go changes nothing: a copy is never indexed
+    anyway.  What round 1 gets wrong are first copies removed as near copies or
+    fragments.)"""
     from pyspark.sql import functions as F
 
-    firsts = paragraphs.groupBy("keytext").agg(F.min("pos").alias("fp"))
-    copies = paragraphs.join(firsts, "keytext").where(F.col("fp") < F.col("pos"))
-    sets = copies.groupBy("pos").agg(F.array_sort(F.collect_list("para")).alias("redundant"))
-    empty = F.array().cast("array<int>")
-    state = features.select("pos").join(sets, "pos", "left")
-    return state.select("pos", F.coalesce("redundant", empty).alias("redundant")).localCheckpoint()
+    return features.select("pos", F.array().cast("array<int>").alias("redundant")).localCheckpoint()
 
 
 def _reach(queries: DataFrame, keys: DataFrame) -> DataFrame:
