@@ -32,7 +32,7 @@ import numpy as np
 
 from dedup.config import Config
 from dedup.limits import MAX_POSTINGS
-from dedup.matching.candidates import earlier_candidates, in_input_order
+from dedup.matching.candidates import Candidates, earlier_candidates, in_input_order
 from dedup.matching.features import Extracted
 from dedup.matching.index import BandIndex, ShingleIndex, anchors
 from dedup.matching.item import Item, Ref
@@ -52,6 +52,13 @@ def resolve_against(
 ) -> Resolution:
     """``extracted`` resolved against ``earlier``: indexed paragraphs of earlier
     documents (with their band keys), at least those ``reached`` by its keys."""
+    external = candidates_against(extracted, earlier, config)
+    return clean_document(extracted, external, config, order, offsets)
+
+
+def candidates_against(extracted: Extracted, earlier: Iterable[Item], config: Config) -> Candidates:
+    """The candidates from earlier documents the local engine gives ``extracted``
+    (``earlier_candidates``), from the indexes rebuilt of ``earlier``."""
     exact: dict[str, Item] = {}
     near: BandIndex[Item] = BandIndex()
     contain: ShingleIndex[Item] = ShingleIndex()
@@ -60,8 +67,13 @@ def resolve_against(
         if it.bands is not None:
             near.add(it, it.bands)
         contain.add(it, anchors(it.distinct).tolist())
-    external = earlier_candidates(extracted.items, exact, near, contain, config)
-    return clean_document(extracted, external, config, order, offsets)
+    return earlier_candidates(extracted.items, exact, near, contain, config)
+
+
+def candidate_refs(external: Candidates) -> list[tuple[int, list[Ref]]]:
+    """The candidates by paragraph, as refs: what ``clean_document`` is given
+    from other documents (two resolutions given equal refs are equal)."""
+    return [(index, [q.ref for q in found]) for index, found in sorted(external.items())]
 
 
 def indexed_items(documents: Sequence[Extracted], redundant: Sequence[set[int]]) -> list[Item]:
@@ -125,13 +137,18 @@ def fixed_point(
     order: Mapping[str, int],
     guess: Sequence[set[int]] | None = None,
     max_rounds: int = 1000,
-) -> tuple[list[Resolution], list[int]]:
+) -> tuple[list[Resolution], list[int], list[int]]:
     """Every document resolved by rounds (Jacobi): each round resolves, in any
     order, the documents whose reached set changed, against the indexed
     paragraphs of the previous round; it stops when no redundant set changes.
-    Returns the resolutions and how many documents each round resolved."""
+    A document whose reached set changed but whose candidates (``candidate_refs``)
+    did not is not resolved again: ``clean_document`` would be given the same.
+    Returns the resolutions, how many documents each round resolved, and how
+    many it did not resolve again for that reason."""
     redundant = [set(g) for g in guess] if guess is not None else [set() for _ in documents]
     seen: list[frozenset[Ref] | None] = [None] * len(documents)
+    given: list[list[tuple[int, list[Ref]]] | None] = [None] * len(documents)
+    same: list[int] = []
     results: list[Resolution | None] = [None] * len(documents)
     counts: list[int] = []
 
@@ -140,18 +157,25 @@ def fixed_point(
 
     for _ in range(max_rounds):
         reach = Reach(indexed_items(documents, redundant))
-        resolved = 0
+        resolved = unchanged = 0
         for n, extracted in enumerate(documents):
             found = reach.reached(extracted)
             refs = frozenset(found)
             if refs == seen[n]:
                 continue
             seen[n] = refs
-            results[n] = resolve_against(extracted, found.values(), config, place)
+            external = candidates_against(extracted, found.values(), config)
+            refs_now = candidate_refs(external)
+            if refs_now == given[n]:
+                unchanged += 1
+                continue
+            given[n] = refs_now
+            results[n] = clean_document(extracted, external, config, place)
             resolved += 1
         counts.append(resolved)
+        same.append(unchanged)
         now = [set(r.decisions) for r in results if r is not None]
         if now == redundant:
             break
         redundant = now
-    return [r for r in results if r is not None], counts
+    return [r for r in results if r is not None], counts, same

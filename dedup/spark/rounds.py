@@ -34,6 +34,7 @@ month and the big set two or three rounds suffice).
 
 from __future__ import annotations
 
+import json
 import pickle
 from collections.abc import Iterator
 from dataclasses import replace
@@ -47,7 +48,8 @@ from dedup.matching.features import Extracted, Extractor
 from dedup.matching.index import anchors
 from dedup.matching.item import Item
 from dedup.records import Document
-from dedup.spark.earlier import POSTING_CUT, resolve_against
+from dedup.run.document import clean_document
+from dedup.spark.earlier import POSTING_CUT, candidate_refs, candidates_against
 from dedup.spark.keys import ANCHOR_TAG, exact_key
 
 if TYPE_CHECKING:
@@ -117,7 +119,11 @@ def features_of(config: Config, text_col: str, schema: Any) -> Any:
 
 
 def resolver_of(config: Config, schema: Any) -> Any:
-    """The Arrow UDF of a round: (pos, first, features, reached items) -> (pos, redundant, result)."""
+    """The Arrow UDF of a round: (pos, first, features, reached items, given) ->
+    (pos, redundant, given, result).  ``given`` is the candidates (``candidate_refs``,
+    as JSON) the document was last resolved with: when they are the same again, the
+    document is not resolved again (``clean_document`` would be given the same)
+    and ``result`` is null."""
     from dedup.spark.resolve import result_row
 
     def resolve(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -135,14 +141,15 @@ def resolver_of(config: Config, schema: Any) -> Any:
                     it = pickle.loads(shipped["item"])
                     first.setdefault(it.doc_id, shipped["first"])
                     earlier.append(it)
-                got = resolve_against(extracted, earlier, config, partial(_place, first))
-                out.append(
-                    {
-                        "pos": row["pos"],
-                        "redundant": sorted(got.decisions),
-                        "result": result_row(row["pos"], got.result),
-                    }
-                )
+                external = candidates_against(extracted, earlier, config)
+                given = json.dumps(candidate_refs(external), separators=(",", ":")).encode()
+                if given == row["given"]:
+                    out.append({"pos": row["pos"], "redundant": None, "given": given, "result": None})
+                    continue
+                got = clean_document(extracted, external, config, partial(_place, first))
+                redundant = sorted(got.decisions)
+                result = result_row(row["pos"], got.result)
+                out.append({"pos": row["pos"], "redundant": redundant, "given": given, "result": result})
             yield pa.RecordBatch.from_pylist(out, schema=arrow)
 
     return resolve
@@ -184,7 +191,7 @@ def first_holders(held: DataFrame, n: int, salts: int = SALTS) -> DataFrame:
 
 def resolved_ddl(result_ddl: str) -> str:
     """The rows a round's resolution gives: a document's redundant paragraphs and its result."""
-    return f"pos long, redundant array<int>, result struct<{result_ddl}>"
+    return f"pos long, redundant array<int>, given binary, result struct<{result_ddl}>"
 
 
 def resolve_in_rounds(
@@ -223,8 +230,9 @@ def resolve_in_rounds(
         sets = sets.localCheckpoint()
         todo = sets.select("pos") if previous is None else _changed(sets, previous)
         work = features.join(todo, "pos").join(_shipped(reach.join(todo, "pos"), paragraphs), "pos", "left")
+        work = work.join(state.select("pos", "given"), "pos")
         resolved = work.repartition(partitions, "pos").mapInArrow(resolve, ddl).localCheckpoint()
-        counts.append(resolved.count())
+        counts.append(resolved.where(F.col("result").isNotNull()).count())
         changes, state, results = _merge(state, results, resolved)
         previous = sets
         if changes == 0:
@@ -240,7 +248,8 @@ def _nothing(features: DataFrame) -> DataFrame:
     fragments.)"""
     from pyspark.sql import functions as F
 
-    return features.select("pos", F.array().cast("array<int>").alias("redundant")).localCheckpoint()
+    empty, unknown = F.array().cast("array<int>"), F.lit(None).cast("binary")
+    return features.select("pos", empty.alias("redundant"), unknown.alias("given")).localCheckpoint()
 
 
 def _reach(queries: DataFrame, keys: DataFrame) -> DataFrame:
@@ -275,14 +284,16 @@ def _merge(
     state: DataFrame, results: DataFrame | None, resolved: DataFrame
 ) -> tuple[int, DataFrame, DataFrame]:
     """How many documents' redundant sets changed, the new state (pos,
-    redundant) and the results with this round's."""
+    redundant, given) and the results (pos, result) with this round's."""
     from pyspark.sql import functions as F
 
-    new, old = resolved.alias("new"), state.alias("old")
+    fresh = resolved.where(F.col("result").isNotNull())
+    new, old = fresh.alias("new"), state.alias("old")
     changes = new.join(old, "pos").where(F.col("new.redundant") != F.col("old.redundant")).count()
-    state = state.join(resolved.select("pos"), "pos", "left_anti").unionByName(
-        resolved.select("pos", "redundant")
+    state = state.join(fresh.select("pos"), "pos", "left_anti").unionByName(
+        fresh.select("pos", "redundant", "given")
     )
+    fresh = fresh.select("pos", "result")
     if results is not None:
-        resolved = results.join(resolved.select("pos"), "pos", "left_anti").unionByName(resolved)
-    return changes, state.localCheckpoint(), resolved.localCheckpoint()
+        fresh = results.join(fresh.select("pos"), "pos", "left_anti").unionByName(fresh)
+    return changes, state.localCheckpoint(), fresh.localCheckpoint()

@@ -27,7 +27,7 @@ def _rounds(articles: list[tuple[str, str]], config: Config) -> tuple[list[Any],
     order: dict[str, int] = {}
     for n, (i, _) in enumerate(articles):
         order.setdefault(i, n)
-    resolutions, counts = fixed_point(extracted, config, order)
+    resolutions, counts, _ = fixed_point(extracted, config, order)
     return [result_to_json(r.result) for r in resolutions], counts
 
 
