@@ -1,6 +1,10 @@
 """``clean_dataframe``: the cleaning of ``dedup clean`` on a Spark DataFrame.
 
-Four stages, Python only inside Arrow UDFs:
+Python only inside Arrow UDFs.  By default (``resolution="rounds"``,
+``spark.rounds``): each document extracted once; in Spark SQL the indexed
+earlier paragraphs each document reaches; each document resolved alone against
+them, in rounds until no decision changes.  With ``resolution="groups"``, four
+stages:
 
 1. keys (``mapInArrow``): each document extracted alone by the project's
    ``Extractor``; its exact, band and anchor keys out (``spark.keys``);
@@ -11,7 +15,7 @@ Four stages, Python only inside Arrow UDFs:
    each group in corpus order by a fresh ``run.corpus.Corpus``, which calls
    ``run.document.clean_document`` (``spark.resolve``).  Groups are spread
    over partitions by hash; a partition streams, holding one group's kept
-   paragraphs at a time.
+   paragraphs at a time.  Real corpora form one giant group: one task.
 """
 
 from __future__ import annotations
@@ -71,7 +75,7 @@ def clean_dataframe(
     ``"groups"``, ``max_key_docs`` leaves keys held by more documents out of the
     grouping (giant groups split; results may then differ from the local
     engine's, see the README).  ``partitions`` is the number of resolution
-    partitions.
+    partitions (default: the cores with groups, four times as many with rounds).
     """
     from pyspark.sql import functions as F
     from pyspark.sql.types import StructField, StructType
@@ -88,9 +92,11 @@ def clean_dataframe(
     )
     if order_col is None:
         framed = framed.localCheckpoint()
-    partitions = partitions or spark.sparkContext.defaultParallelism
+    cores = spark.sparkContext.defaultParallelism
     if config.scope == "corpus" and resolution == "rounds":
-        return _in_rounds(df, framed, text_col, config, partitions)
+        # documents cost unequal time: more partitions than cores even the load
+        return _in_rounds(df, framed, text_col, config, partitions or 4 * cores)
+    partitions = partitions or cores
     if config.scope == "corpus":
         keys = framed.select(POS, text_col).mapInArrow(_keys_of(config, text_col), "pos long, key long")
         labels = components(spark, star_edges(keys, max_key_docs), local_graph_limit)

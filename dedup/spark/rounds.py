@@ -166,7 +166,7 @@ def indexed_keys(paragraphs: DataFrame, redundant: DataFrame) -> DataFrame:
     from pyspark.sql import functions as F
 
     kept = paragraphs.join(redundant, ["pos", "para"], "left_anti")
-    first = kept.groupBy("keytext").agg(F.min(F.struct("pos", "para")).alias("f"))
+    first = kept.groupBy("text_id").agg(F.min(F.struct("pos", "para")).alias("f"))
     indexed = paragraphs.join(first.select("f.pos", "f.para"), ["pos", "para"])
     exact = indexed.select(F.col("xkey").alias("key"), "pos", "para")
     bands = indexed.select(F.explode("bands").alias("key"), "pos", "para")
@@ -210,7 +210,9 @@ def resolve_in_rounds(
     extracted = extracted.join(documents.select("pos", "first"), "pos").localCheckpoint()
     features = extracted.select("pos", "first", "features")
     paragraphs = extracted.select("first", F.explode("paragraphs").alias("p")).select("first", "p.*")
-    paragraphs = paragraphs.localCheckpoint()
+    # the key text once: each round groups by the (pos, para) of its first paragraph
+    texts = paragraphs.groupBy("keytext").agg(F.min(F.struct("pos", "para")).alias("text_id"))
+    paragraphs = paragraphs.join(texts, "keytext").drop("keytext").localCheckpoint()
     queries = paragraphs.select("pos", F.explode(F.concat(F.array("xkey"), "bands", "anchors")).alias("key"))
     queries = queries.distinct().localCheckpoint()
     ddl = cast(StructType, StructType.fromDDL(resolved_ddl(result_ddl)))
