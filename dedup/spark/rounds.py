@@ -29,7 +29,7 @@ if every document before *d* agrees, the same paragraphs are indexed before *d*,
 *d* reaches the same ones and is resolved as the local engine resolves it.  And
 the rounds always reach it: after round *k* every document whose chain of
 earlier dependencies is shorter than *k* is final (on the dev set, the wild
-month and the big set two or three rounds suffice).
+month and the big set two to four rounds suffice).
 """
 
 from __future__ import annotations
