@@ -189,7 +189,7 @@ def clean_text(text: str, config: Config | None = None) -> Result:
     if not isinstance(text, str):
         raise _type_error("clean_text(text)", "a str", text)
 
-    return next(run([Document(id="0", text=text)], config))
+    return next(run([Document(id="0", text=text)], config, single=True))
 
 
 def find_duplicates(

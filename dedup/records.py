@@ -63,11 +63,16 @@ class Paragraph:
 @dataclass(frozen=True, slots=True)
 class Key:
     """Matching key of a paragraph: the normalised ``text``, made from ``source``,
-    which starts at ``offset`` in its document."""
+    which starts at ``offset`` in its document.
+
+    A paragraph re-joined from pieces of its page has a ``source`` that is not one
+    stretch of the document: from source index ``at`` of each ``(at, shift)`` of
+    ``breaks`` on, its characters stand ``shift`` further on than ``offset`` says."""
 
     text: str
     source: str
     offset: int
+    breaks: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, eq=False)

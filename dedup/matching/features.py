@@ -117,14 +117,20 @@ class Extractor:
 
     ``known_shingles`` gives the shingles of a key already known elsewhere (the
     pre-commit index holds those of every indexed paragraph), or ``None``; they
-    are taken as they are, and what it does not know is computed.
+    are taken as they are, and what it does not know is computed.  Without
+    ``sign``, no paragraph is signed (``dedup.clean_text``: nothing to look up).
     """
 
     def __init__(
-        self, config: Config, known_shingles: Callable[[str], Shingles | None] | None = None
+        self,
+        config: Config,
+        known_shingles: Callable[[str], Shingles | None] | None = None,
+        sign: bool = True,
     ) -> None:
         self.config = config
         self._known = known_shingles
+        # signatures only find candidates in other documents: one document alone needs none
+        self._sign = sign and config.scope == "corpus"
         self._shingles: Recent[str, Shingles] = Recent(CACHED_KEYS)
         self._signed: Recent[str, tuple[np.ndarray, np.ndarray]] = Recent(CACHED_KEYS)
         # most paragraphs of a scraped corpus are exact copies: what depends on
@@ -157,9 +163,7 @@ class Extractor:
         return found
 
     def _signable(self, key: str, shingled: Shingles) -> bool:
-        return (
-            self.config.scope == "corpus" and len(key) >= self.config.min_chars and len(shingled.distinct) > 0
-        )
+        return self._sign and len(key) >= self.config.min_chars and len(shingled.distinct) > 0
 
     def features(self, key: str) -> Features:
         """Shingles and band keys of one key (what a worker did not send again)."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dedup.config import Config
 from dedup.matching.item import Item
 from dedup.matching.shingle import bit_span
+from dedup.text.normalize import piece_starts
 
 #: a highlight or deck line shorter than this is a label, not a sentence
 MIN_PIECE_CHARS = 8
@@ -44,6 +45,18 @@ def may_cover(q: Item, config: Config) -> bool:
     return _body_or_cut_line(q, config)
 
 
+def may_stand_for(q: Item, p: Item, config: Config) -> bool:
+    """``q`` may stand for part of ``p`` (``may_cover``), or ``q`` is furniture that ``p`` was cut
+    from.  A deck repeats the body, so the body keeps its copy; but a line holding the start or the
+    end of a longer line above the lead is the truncated one, whatever either is called (the page's
+    structure shifts once copies are gone: a second pass would find it)."""
+    if may_cover(q, config):
+        return True
+    if not (q.front_matter or q.highlight) or q.in_headline:
+        return False
+    return p.paragraph.shape == "body" and q.size > p.size and same_page(p, q) and _holds_an_edge(p, q)
+
+
 def _body_or_cut_line(p: Item, config: Config) -> bool:
     """Body text long enough to compare, or a heading-shaped line that reads as a cut sentence."""
     if p.paragraph.shape == "body":
@@ -60,11 +73,18 @@ def is_cut_from(p: Item, q: Item) -> bool:
     standing on its own.  Furniture (front matter, highlights) repeats from anywhere."""
     if p.front_matter or p.highlight:
         return True
+    return _holds_an_edge(p, q)
+
+
+def _holds_an_edge(p: Item, q: Item) -> bool:
     back = q.covered_by(p.distinct)
     if not back:
         return False
     first, end = bit_span(back)
-    return first <= CUT_SLACK or end >= q.size - CUT_SLACK
+    if first <= CUT_SLACK or end >= q.size - CUT_SLACK:
+        return True
+    # a paragraph that a join made: where its pieces met was a paragraph's edge on its page
+    return any(abs(first - edge) <= CUT_SLACK or abs(end - edge) <= CUT_SLACK for edge in piece_starts(q.key))
 
 
 def same_page(p: Item, q: Item) -> bool:

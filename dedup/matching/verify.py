@@ -30,7 +30,7 @@ from dedup.config import Config
 from dedup.matching.core import compiled_core
 from dedup.matching.facts import sentences_survive, states_nothing_new
 from dedup.matching.item import Item
-from dedup.matching.roles import is_cut_from, may_be_copy_of, may_be_fragment, may_cover
+from dedup.matching.roles import is_cut_from, may_be_copy_of, may_be_fragment, may_stand_for
 from dedup.matching.shingle import bit_span, jaccard, longest_gap
 from dedup.records import Match, RemovalKind
 from dedup.text.normalize import origin
@@ -131,9 +131,11 @@ def _cover(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | No
     overlap = 0.0
     while pool:
         best_gain, best = 0, -1
-        for i, (_, mask) in enumerate(pool):
+        for i, (q, mask) in enumerate(pool):
             gain = (mask & ~covered).bit_count()
-            if gain > best_gain:
+            # of two that add as much, the first in order; but a paragraph rather than the
+            # longer one a join made of it and its neighbour (``Key.breaks``)
+            if gain > best_gain or (gain == best_gain > 0 and pool[best][0].key.breaks and not q.key.breaks):
                 best_gain, best = gain, i
         if best < 0 or (chosen and best_gain < min_gain):
             break
@@ -412,7 +414,7 @@ def _covered_by(p: Item, candidates: Sequence[Item], config: Config, memo: Masks
     if not may_be_fragment(p, config):
         return None
     # a title or byline never stands in for part of a body paragraph
-    usable = [q for q in candidates if may_cover(q, config)]
+    usable = [q for q in candidates if may_stand_for(q, p, config)]
     if not usable:
         return None
     cover = _cover(p, usable, config, memo)

@@ -51,15 +51,20 @@ def _tuned_for_a_run() -> Iterator[None]:
 
 
 def run(
-    documents: Iterable[Document], config: Config | None = None, workers: int = 1, offsets: bool = True
+    documents: Iterable[Document],
+    config: Config | None = None,
+    workers: int = 1,
+    offsets: bool = True,
+    single: bool = False,
 ) -> Iterator[Result]:
     """Clean documents in order, each against itself and the documents before it
-    (``offsets``: see ``dedup.clean``)."""
+    (``offsets``: see ``dedup.clean``; ``single``: there is one document, so what it
+    keeps need not be indexed for the documents after it)."""
     config = config or Config()
     # the corpus's spilled part (past the memory budget) is deleted when the run ends or is dropped
-    with Corpus(config, offsets) as corpus, _tuned_for_a_run():
+    with Corpus(config, offsets, single=single) as corpus, _tuned_for_a_run():
         read_with_lf: deque[str | None] = deque()
-        for extracted in extract_all(_with_lf(documents, read_with_lf), config, workers):
+        for extracted in extract_all(_with_lf(documents, read_with_lf), config, workers, sign=not single):
             yield _with_cr(corpus.clean(extracted), read_with_lf.popleft())
 
 

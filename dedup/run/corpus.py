@@ -22,13 +22,12 @@ from typing import TYPE_CHECKING
 
 from dedup.config import Config, budget_bytes
 from dedup.matching.candidates import AnchorLookup, BandLookup, earlier_candidates
-from dedup.matching.features import Extracted
+from dedup.matching.features import Extracted, Extractor
 from dedup.matching.index import BandIndex, ShingleIndex, anchors
 from dedup.matching.item import Item, RecentTables
 from dedup.matching.resolve import DocumentOrder
-from dedup.matching.verify import Decision
 from dedup.records import Result, Shingles
-from dedup.run.document import clean_document
+from dedup.run.document import Resolution, clean_document, joined_paragraphs
 from dedup.run.spill import Found, SpillStore, signed
 from dedup.run.tiers import Anchors, Bands, Copies
 
@@ -56,14 +55,18 @@ class Corpus:
         offsets: bool = True,
         order: DocumentOrder | None = None,
         spill_dir: str | None = None,
+        single: bool = False,
     ) -> None:
         """``offsets``: exact match offsets in removals (``clean_document``), which only a report
         needs; ``order`` places a document id in the corpus (default: the input position of its
         first document here): an engine resolving a part of a corpus passes the order of the whole;
-        ``spill_dir``: where the kept paragraphs past the memory budget go (a temporary file)."""
+        ``spill_dir``: where the kept paragraphs past the memory budget go (a temporary file);
+        ``single``: one document and nothing after it (``dedup.clean_text``), so nothing it keeps
+        is indexed (for an article of 200,000 paragraphs, about 1 GB never needed)."""
         self.config = config
         self.offsets = offsets
         self._given_order = order
+        self._single = single
         # exact copies, however short, are found by their key alone
         self.exact: dict[str, Item] = {}
         self.near: BandIndex[Item] = BandIndex()
@@ -76,6 +79,8 @@ class Corpus:
         self._budget = budget_bytes(config.memory_budget)
         self._spill_dir = spill_dir
         self._store: SpillStore | None = None
+        #: signs the paragraphs that joins make (a worker extracted the rest)
+        self._extractor: Extractor | None = None
 
     @property
     def spilled(self) -> int:
@@ -108,7 +113,12 @@ class Corpus:
         copies, bands, anchored, spilled_keys = self._lookups(items)
         external = earlier_candidates(items, copies, bands, anchored, self.config)
         resolution = clean_document(extracted, external, self.config, self._position, self.offsets)
-        indexed = self._remember(items, resolution.decisions, spilled_keys)
+        kept = [it for it in items if it.paragraph.index not in resolution.decisions]
+        # what the cleaned copy holds: its kept paragraphs, and those its joins make
+        # of them (a later copy of a paragraph the page broke repeats neither half
+        # alone; with the halves only, a second pass would find what the first missed)
+        joined, pieces = self._joined(extracted, resolution)
+        indexed = self._remember([*kept, *joined], pieces, spilled_keys)
         self._tables.used(chain(indexed, *external.values()))
         if self._budget is not None and self.held > self._budget:
             self._spill()
@@ -134,17 +144,31 @@ class Corpus:
             found.copies,
         )
 
-    def _remember(
-        self, items: Sequence[Item], removed: dict[int, Decision], spilled: Container[str]
-    ) -> list[Item]:
-        """Index the document's kept paragraphs (not those whose key is kept
-        already, in memory or ``spilled``); the ones indexed are returned."""
+    def _joined(self, extracted: Extracted, resolution: Resolution) -> tuple[list[Item], set[int]]:
+        """The paragraphs the document's joins make, signed as extraction signs a
+        paragraph, and the indices of the paragraphs they are made of."""
+        joins = resolution.result.joins
+        if not joins or self.config.scope != "corpus" or self._single:
+            return [], set()
+        if self._extractor is None:
+            self._extractor = Extractor(self.config)
+        made = joined_paragraphs(extracted, joins, self.config)
+        for it in made:
+            it.bands = self._extractor.features(it.key.text)[1]
+        return made, {i for j in joins for i in (j.head, j.tail)}
+
+    def _remember(self, kept: Sequence[Item], pieces: Container[int], spilled: Container[str]) -> list[Item]:
+        """Index the document's ``kept`` paragraphs (not those whose key is kept
+        already, in memory or ``spilled``); the ones indexed are returned.  The
+        ``pieces`` of a joined paragraph are found by their key and their bands
+        (a copy or an edited copy of one), not by their anchors: their joined
+        paragraph holds those, and a piece of either half is cut from it at an
+        edge of its pieces (``roles.is_cut_from``).  Listed twice, they would take
+        two of a later paragraph's few anchor candidates (``MAX_CANDIDATES``)."""
         indexed: list[Item] = []
-        if self.config.scope != "corpus":
+        if self.config.scope != "corpus" or self._single:
             return indexed
-        for it in items:
-            if it.paragraph.index in removed:
-                continue
+        for it in kept:
             # the signature was only needed to find candidates
             bands, it.signature, it.bands = it.bands, None, None
             if it.key.text in spilled or self.exact.setdefault(it.key.text, it) is not it:
@@ -157,7 +181,8 @@ class Corpus:
             if bands is not None:
                 self.near.add(it, bands)
                 self.held += BAND_BYTES * len(bands)
-            self.contain.add(it, points)
+            if not (it.paragraph.index in pieces and not it.key.breaks):
+                self.contain.add(it, points)
             self.held += _item_bytes(it) + ANCHOR_BYTES * len(points)
             indexed.append(it)
         return indexed

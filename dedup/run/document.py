@@ -235,8 +235,16 @@ def _chains(joins: list[Join]) -> list[list[int]]:
 def _joined(document: Document, parts: list[Item], config: Config) -> Item:
     """The paragraph that a run of joined ones makes, as an item to verify."""
     head, tail = parts[0].paragraph, parts[-1].paragraph
-    text = "".join(document.text[it.paragraph.content_start : it.paragraph.content_end] for it in parts)
-    key = normalize(text, head.content_start)
+    pieces = [document.text[it.paragraph.content_start : it.paragraph.content_end] for it in parts]
+    # where each later piece starts in the joined text, and how much further on it
+    # stands in the document (the blank lines and markers between the pieces)
+    breaks: list[tuple[int, int]] = []
+    at = len(pieces[0])
+    for it, piece in zip(parts[1:], pieces[1:], strict=True):
+        breaks.append((at, it.paragraph.content_start - head.content_start - at))
+        at += len(piece)
+    text = "".join(pieces)
+    key = replace(normalize(text, head.content_start), breaks=tuple(breaks))
     shingled = key_shingles(key.text, config)
     return Item(
         document.id,
@@ -246,6 +254,19 @@ def _joined(document: Document, parts: list[Item], config: Config) -> Item:
         shingled.distinct,
         0,
     )
+
+
+def joined_paragraphs(extracted: Extracted, joins: Sequence[Join], config: Config) -> list[Item]:
+    """The paragraphs that ``joins`` make of the document's pieces, as items: what
+    its cleaned copy holds in their place (``run.corpus`` keeps them for later
+    documents, so that a later copy of a paragraph the page broke is found)."""
+    by_index = {it.paragraph.index: it for it in extracted.items}
+    made: list[Item] = []
+    for run in _chains(list(joins)):
+        parts = [by_index[i] for i in run if i in by_index]
+        if len(parts) == len(run):
+            made.append(_joined(extracted.document, parts, config))
+    return made
 
 
 def _repeated_joins(

@@ -297,14 +297,17 @@ def _chunks(documents: Iterable[Document], size: int) -> Iterator[_Chunk]:
         yield chunk
 
 
-def extract_all(documents: Iterable[Document], config: Config, workers: int = 1) -> Iterator[Extracted]:
-    """Features of every document, in input order, computed by ``workers`` processes."""
+def extract_all(
+    documents: Iterable[Document], config: Config, workers: int = 1, sign: bool = True
+) -> Iterator[Extracted]:
+    """Features of every document, in input order, computed by ``workers`` processes
+    (``sign``: see ``Extractor``)."""
     chunks = _chunks(documents, CHUNK_SIZE)
     first = next(chunks, [])
     second = next(chunks, None) if workers > 1 else None
-    if second is None:
-        # one process: no pool to start, nothing to pickle
-        extractor = Extractor(config)
+    if second is None or not sign:
+        # one process: no pool to start, nothing to pickle (a single document is one chunk)
+        extractor = Extractor(config, sign=sign)
         for chunk in chain([first], chunks):
             for index, document in chunk:
                 yield extractor(index, document)

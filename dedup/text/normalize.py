@@ -146,13 +146,22 @@ def _kept() -> tuple[np.ndarray, bool]:
     return kept, expanding
 
 
+def piece_starts(key: Key) -> tuple[int, ...]:
+    """Where in ``key.text`` each later piece of a joined paragraph starts (``Key.breaks``): edges of
+    paragraphs on the page it came from."""
+    return tuple(len(fold(key.source[:at])) for at, _ in key.breaks)
+
+
 def origin(key: Key) -> tuple[int, ...]:
     """For each character of ``key.text``, the document offset of the character it came from."""
     kept, _ = _kept()
     codes = np.frombuffer(key.source.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     if len(codes) and int(codes.max()) < 0x10000:
-        positions = np.flatnonzero(kept[codes]) + key.offset
-        if len(positions) == len(key.text):
+        indices = np.flatnonzero(kept[codes])
+        if len(indices) == len(key.text):
+            positions = indices + key.offset
+            for at, shift in key.breaks:
+                positions[indices >= at] = indices[indices >= at] + key.offset + shift
             return tuple(positions.tolist())
     return _origin_slow(key)
 
@@ -160,11 +169,14 @@ def origin(key: Key) -> tuple[int, ...]:
 def _origin_slow(key: Key) -> tuple[int, ...]:
     positions: list[int] = []
     table = _table()
+    shifts = dict(key.breaks)
+    shift = 0
     for i, ch in enumerate(key.source):
+        shift = shifts.get(i, shift)
         code = ord(ch)
         folded = table.get(code, ch) if code < 0x10000 else _fold_char(ch)
         if folded:
-            positions.extend([key.offset + i] * len(folded))
+            positions.extend([key.offset + shift + i] * len(folded))
     return tuple(positions)
 
 

@@ -9,7 +9,7 @@ import dedup
 from dedup.config import Config
 from dedup.matching.features import Extractor
 from dedup.matching.item import Item
-from dedup.matching.roles import is_cut_from, may_be_copy_of, may_be_fragment, may_cover
+from dedup.matching.roles import is_cut_from, may_be_copy_of, may_be_fragment, may_cover, may_stand_for
 from dedup.records import Document
 
 IND = "\u3000\u3000"
@@ -224,3 +224,35 @@ def test_highlights_above_the_lead_go_and_list_items_in_the_body_stay() -> None:
     ]
     cleaned = clean(lines, "\n")
     assert cleaned == page([lines[0], lines[1], *lines[4:]], "\n")
+
+
+def test_a_body_line_cut_from_a_longer_line_above_the_lead_is_the_truncated_copy() -> None:
+    # A line flush under the headline reads as a deck, and a deck never stands for the body.  But
+    # here the body holds only its start, cut mid-sentence: the body's line is the truncated copy,
+    # and the longer line above keeps the whole text (once the cut goes, the page may not read the
+    # line above as a deck any more: a second pass must find nothing more to remove).
+    whole = "省农业农村厅负责人介绍，" + SOW + "。种子、化肥等农资供应充足，价格总体平稳。"
+    cut = IND + "省农业农村厅负责人介绍，" + SOW + "。种子、化肥等农资供应"
+    lines = ["春耕生产有序推进", whole, IND, LEAD, cut, BODY_DITCH, BODY_END]
+    _, deck, lead, piece, *_ = items(lines)
+    assert deck.front_matter and not may_cover(deck, CONFIG)
+    assert may_stand_for(deck, piece, CONFIG)
+    # a body line is never stood for by a line of the headline, nor by a shorter deck
+    assert not may_stand_for(deck, lead, CONFIG)
+    once = clean(lines)
+    assert whole in once and cut not in once
+    assert dedup.clean_text(once).cleaned == once
+
+
+def test_of_two_lines_above_the_lead_the_cut_one_goes() -> None:
+    # Both lines stand between the headline and the lead, so both read as furniture, which
+    # stands for no other text: still, the shorter holds the end of the longer and is the cut copy.
+    whole = "省农业农村厅负责人介绍，" + SOW + "。种子、化肥等农资供应充足，价格总体平稳。"
+    cut = SOW[10:] + "。种子、化肥等农资供应充足，价格总体平稳。"
+    lines = ["春耕生产有序推进", whole, cut, IND, LEAD, BODY_DITCH, BODY_END]
+    _, deck, piece, *_ = items(lines)
+    assert deck.front_matter and piece.front_matter
+    assert may_stand_for(deck, piece, CONFIG) and not may_stand_for(piece, deck, CONFIG)
+    once = clean(lines)
+    assert whole in once.splitlines() and cut not in once.splitlines()
+    assert dedup.clean_text(once).cleaned == once

@@ -248,3 +248,38 @@ def test_lone_cr_line_ends_are_lines() -> None:
     assert cr.text == text.replace("\n", "\r")
     assert cr.cleaned == lf.cleaned.replace("\n", "\r")
     assert cr.removed == lf.removed and cr.joins == lf.joins
+
+
+# A page broke a paragraph (the rest on page 8); a later article repeats a stretch
+# across that break.  Neither half holds it, the joined paragraph does: the first
+# pass must find it, or the second pass (which sees the joined text) would.
+def test_a_later_copy_across_a_page_break_goes_on_the_first_pass() -> None:
+    head = (
+        "历史上每当一两年丰收之后，往往脑袋发热，就放松农业，接着就是粮食紧张，"
+        "这个历史教训是深刻的。他指出，我国粮食生产连年丰"
+    )
+    tail = "收，国家粮食储备已超过历史最高水平，这是国民经济持续快速健康发展的重要保证。"
+    first = article("粮食工作会议在京召开", C, head, "（下转第8版）", "（上接第1版）" + tail, A)
+    stretch = head[head.index("往往") :] + tail
+    second = article("会议强调保护农民利益", B, stretch, "记者还了解到，会议部署了秋粮收购工作。")
+    once = list(dedup.clean([Document("a", first), Document("b", second)]))
+    assert head + tail in once[0].cleaned
+    gone = [r for r in once[1].removed if r.kind == "fragment"]
+    assert len(gone) == 1 and second[gone[0].start : gone[0].end].startswith("往往")
+    match = gone[0].matches[0]
+    assert (match.id, first[match.start : match.start + 6]) == ("a", "往往脑袋发热")
+    assert first[match.end - 4 : match.end] == "重要保证"
+    again = list(dedup.clean([Document("a", once[0].cleaned), Document("b", once[1].cleaned)]))
+    assert [r.cleaned for r in again] == [r.cleaned for r in once]
+
+
+def test_a_second_pass_over_a_cleaned_corpus_changes_nothing() -> None:
+    import json
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[2] / "fixtures" / "review" / "dev_sample.jsonl"
+    rows = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines()]
+    once = [r.cleaned for r in dedup.clean([Document(row["id"], row["text"]) for row in rows])]
+    assert once != [row["text"] for row in rows]
+    again = dedup.clean([Document(row["id"], text) for row, text in zip(rows, once, strict=True)])
+    assert [r.cleaned for r in again] == once

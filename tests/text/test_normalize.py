@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -66,6 +68,17 @@ def test_origin_is_shifted_by_the_offset() -> None:
     key = normalize("甲，乙", offset=100)
     assert key.text == "甲乙"
     assert origin(key) == (100, 102)
+
+
+@pytest.mark.parametrize("astral", ["", "𠀀"])
+def test_origin_of_a_joined_paragraph_skips_what_lay_between_its_pieces(astral: str) -> None:
+    # "甲，乙" + "丙丁" joined, the second piece standing 9 characters after the first
+    # ends in the document (a page marker between them); astral takes the slow path
+    page = "甲，乙" + astral + "\n\n（下转）\n\n" + "丙丁"
+    first, second = "甲，乙" + astral, "丙丁"
+    key = replace(normalize(first + second, offset=10), breaks=((len(first), page.index("丙") - len(first)),))
+    expected = [10 + page.index(ch) for ch in fold(first + second)]
+    assert list(origin(key)) == expected
 
 
 def test_origin_of_characters_that_fold_to_several() -> None:
