@@ -16,7 +16,7 @@ from dedup.limits import MAX_POSTINGS
 from dedup.matching.features import Extractor
 from dedup.records import Document
 from dedup.spark import clean_dataframe
-from dedup.spark.earlier import POSTING_CUT, Reach, fixed_point, indexed_items
+from dedup.spark.earlier import POSTING_CUT, Reach, first_offers, fixed_point, indexed
 
 from .corpus import dev_like, fixture_texts
 
@@ -27,7 +27,7 @@ def _rounds(articles: list[tuple[str, str]], config: Config) -> tuple[list[Any],
     order: dict[str, int] = {}
     for n, (i, _) in enumerate(articles):
         order.setdefault(i, n)
-    resolutions, counts, _ = fixed_point(extracted, config, order)
+    resolutions, counts = fixed_point(extracted, config, order)
     return [result_to_json(r.result) for r in resolutions], counts
 
 
@@ -56,8 +56,10 @@ def test_a_removed_first_copy_is_not_indexed_and_a_later_kept_one_is() -> None:
     texts = ["甲乙丙丁戊己庚辛壬癸。" * 3, "甲乙丙丁戊己庚辛壬癸。" * 3]
     docs = [extractor(n, Document(str(n), t)) for n, t in enumerate(texts)]
     key = docs[0].items[0].key.text
-    assert [it.ref for it in indexed_items(docs, [set(), set()]) if it.key.text == key] == [(0, 0)]
-    assert [it.ref for it in indexed_items(docs, [{0}, set()]) if it.key.text == key] == [(1, 0)]
+    offers = [first_offers(d) for d in docs]
+    assert [s for s, o in indexed(offers).items() if o.item.key.text == key] == [(0, 0)]
+    offers[0] = offers[0][1:]
+    assert [s for s, o in indexed(offers).items() if o.item.key.text == key] == [(1, 0)]
 
 
 def test_an_anchor_reaches_only_its_first_holders() -> None:
@@ -67,11 +69,11 @@ def test_an_anchor_reaches_only_its_first_holders() -> None:
     docs = [
         extractor(n, Document(str(n), f"第{n}号文件的开头不同。{shared}")) for n in range(POSTING_CUT + 5)
     ]
-    reach = Reach(indexed_items(docs, [set() for _ in docs]))
+    reach = Reach(indexed([first_offers(d) for d in docs]))
     assert POSTING_CUT == MAX_POSTINGS + 1
     assert all(len(held) <= POSTING_CUT for held in reach.anchors.values())
     last = reach.reached(docs[-1])
-    assert last and all(ref[0] < docs[-1].index for ref in last)
+    assert last and all(slot[0] < docs[-1].index for slot in last)
 
 
 @pytest.mark.spark
@@ -90,7 +92,7 @@ def test_the_salted_cut_keeps_the_first_holders_of_each_key(spark: Any) -> None:
     from dedup.spark.rounds import first_holders
 
     rows = [(k, pos, para) for k in range(3) for pos in range(200 if k == 0 else 5) for para in (1, 0)]
-    held = spark.createDataFrame(rows, "key long, pos long, para int")
+    held = spark.createDataFrame(rows, "key long, pos long, seq int")
     got = sorted(tuple(r) for r in first_holders(held, 65, salts=7).collect())
     want = sorted(r for k in range(3) for r in sorted(x for x in rows if x[0] == k)[:65])
     assert got == want
