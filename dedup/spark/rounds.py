@@ -31,7 +31,7 @@ does; if every document before *d* agrees, the same paragraphs are indexed befor
 *d* reaches the same ones and is resolved as the local engine resolves it.  And
 the rounds always reach it: after round *k* every document whose chain of
 earlier dependencies is shorter than *k* is final (on the dev set, the wild
-month and the big set two to four rounds suffice).
+month and the big set two or three rounds suffice).
 """
 
 from __future__ import annotations
