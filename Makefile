@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast check lint type fmt eval real wild bench bench-throughput bench-review bench-check bench-memory spark-equivalence bench-spark clean
+.PHONY: install demo test test-fast check lint type fmt eval real wild bench bench-throughput bench-review bench-check bench-memory spark-equivalence bench-spark bench-giant clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -74,3 +74,7 @@ spark-equivalence: install  ## Spark local[2] against the local engine, byte for
 
 bench-spark: install  ## the big set and its 10x expansion through the local engine and Spark local[2]
 	$(BIN)/python bench/spark_throughput.py
+
+bench-giant: install  ## what makes the giant component, rounds in Python against the local engine, then groups vs rounds on Spark local[2] (big set, first 5,000)
+	$(BIN)/python bench/giant.py big 5000 --components
+	$(BIN)/python bench/spark_rounds.py 5000 2

@@ -15,7 +15,7 @@ the state lives, never a result.
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+from collections.abc import Callable, Container, Sequence
 from itertools import chain
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -113,12 +113,7 @@ class Corpus:
         copies, bands, anchored, spilled_keys = self._lookups(items)
         external = earlier_candidates(items, copies, bands, anchored, self.config)
         resolution = clean_document(extracted, external, self.config, self._position, self.offsets)
-        kept = [it for it in items if it.paragraph.index not in resolution.decisions]
-        # what the cleaned copy holds: its kept paragraphs, and those its joins make
-        # of them (a later copy of a paragraph the page broke repeats neither half
-        # alone; with the halves only, a second pass would find what the first missed)
-        joined, pieces = self._joined(extracted, resolution)
-        indexed = self._remember([*kept, *joined], pieces, spilled_keys)
+        indexed = self._remember(self._offered(extracted, resolution), spilled_keys)
         self._tables.used(chain(indexed, *external.values()))
         if self._budget is not None and self.held > self._budget:
             self._spill()
@@ -144,31 +139,21 @@ class Corpus:
             found.copies,
         )
 
-    def _joined(self, extracted: Extracted, resolution: Resolution) -> tuple[list[Item], set[int]]:
-        """The paragraphs the document's joins make, signed as extraction signs a
-        paragraph, and the indices of the paragraphs they are made of."""
-        joins = resolution.result.joins
-        if not joins or self.config.scope != "corpus" or self._single:
-            return [], set()
+    def _offered(self, extracted: Extracted, resolution: Resolution) -> list[tuple[Item, bool]]:
+        if self.config.scope != "corpus" or self._single:
+            return []
+        return offered(extracted, resolution, self.config, self._joins_extractor)
+
+    def _joins_extractor(self) -> Extractor:
         if self._extractor is None:
             self._extractor = Extractor(self.config)
-        made = joined_paragraphs(extracted, joins, self.config)
-        for it in made:
-            it.bands = self._extractor.features(it.key.text)[1]
-        return made, {i for j in joins for i in (j.head, j.tail)}
+        return self._extractor
 
-    def _remember(self, kept: Sequence[Item], pieces: Container[int], spilled: Container[str]) -> list[Item]:
-        """Index the document's ``kept`` paragraphs (not those whose key is kept
-        already, in memory or ``spilled``); the ones indexed are returned.  The
-        ``pieces`` of a joined paragraph are found by their key and their bands
-        (a copy or an edited copy of one), not by their anchors: their joined
-        paragraph holds those, and a piece of either half is cut from it at an
-        edge of its pieces (``roles.is_cut_from``).  Listed twice, they would take
-        two of a later paragraph's few anchor candidates (``MAX_CANDIDATES``)."""
+    def _remember(self, kept: Sequence[tuple[Item, bool]], spilled: Container[str]) -> list[Item]:
+        """Index the paragraphs a document offers (``offered``), not those whose
+        key is kept already, in memory or ``spilled``; the ones indexed are returned."""
         indexed: list[Item] = []
-        if self.config.scope != "corpus" or self._single:
-            return indexed
-        for it in kept:
+        for it, anchored in kept:
             # the signature was only needed to find candidates
             bands, it.signature, it.bands = it.bands, None, None
             if it.key.text in spilled or self.exact.setdefault(it.key.text, it) is not it:
@@ -181,7 +166,7 @@ class Corpus:
             if bands is not None:
                 self.near.add(it, bands)
                 self.held += BAND_BYTES * len(bands)
-            if not (it.paragraph.index in pieces and not it.key.breaks):
+            if anchored:
                 self.contain.add(it, points)
             self.held += _item_bytes(it) + ANCHOR_BYTES * len(points)
             indexed.append(it)
@@ -196,6 +181,32 @@ class Corpus:
         self.near = BandIndex()
         self.contain = ShingleIndex()
         self.held = 0
+
+
+def offered(
+    extracted: Extracted, resolution: Resolution, config: Config, extractor: Callable[[], Extractor]
+) -> list[tuple[Item, bool]]:
+    """What a resolved document offers the corpus indexes, in the order they are
+    indexed: its kept paragraphs, then the paragraphs its joins make of them
+    (what its cleaned copy holds: a later copy of a paragraph the page broke
+    repeats neither half alone; with the halves only, a second pass would find
+    what the first missed), signed by ``extractor()`` as extraction signs a
+    paragraph; each with whether its anchors are indexed.  The pieces of a
+    joined paragraph are found by their key and their bands (a copy or an edited
+    copy of one), not by their anchors: their joined paragraph holds those, and a
+    piece of either half is cut from it at an edge of its pieces
+    (``roles.is_cut_from``).  Listed twice, they would take two of a later
+    paragraph's few anchor candidates (``MAX_CANDIDATES``).  One definition, for
+    ``Corpus`` and for engines that index elsewhere (``spark.earlier``)."""
+    kept = [it for it in extracted.items if it.paragraph.index not in resolution.decisions]
+    joins = resolution.result.joins
+    if not joins:
+        return [(it, True) for it in kept]
+    made = joined_paragraphs(extracted, joins, config)
+    for it in made:
+        it.bands = extractor().features(it.key.text)[1]
+    pieces = {i for j in joins for i in (j.head, j.tail)}
+    return [(it, not (it.paragraph.index in pieces and not it.key.breaks)) for it in [*kept, *made]]
 
 
 def _own_arrays(it: Item) -> None:

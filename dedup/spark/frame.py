@@ -1,6 +1,10 @@
 """``clean_dataframe``: the cleaning of ``dedup clean`` on a Spark DataFrame.
 
-Four stages, Python only inside Arrow UDFs:
+Python only inside Arrow UDFs.  By default (``resolution="rounds"``,
+``spark.rounds``): each document extracted once; in Spark SQL the indexed
+earlier paragraphs each document reaches; each document resolved alone against
+them, in rounds until no decision changes.  With ``resolution="groups"``, four
+stages:
 
 1. keys (``mapInArrow``): each document extracted alone by the project's
    ``Extractor``; its exact, band and anchor keys out (``spark.keys``);
@@ -11,13 +15,13 @@ Four stages, Python only inside Arrow UDFs:
    each group in corpus order by a fresh ``run.corpus.Corpus``, which calls
    ``run.document.clean_document`` (``spark.resolve``).  Groups are spread
    over partitions by hash; a partition streams, holding one group's kept
-   paragraphs at a time.
+   paragraphs at a time.  Real corpora form one giant group: one task.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -27,12 +31,16 @@ from dedup.records import Document
 from dedup.spark.components import LOCAL_LIMIT, components, star_edges
 from dedup.spark.keys import document_keys
 from dedup.spark.resolve import RESULT_DDL, GroupResolver, result_row
+from dedup.spark.rounds import resolve_in_rounds
 
 if TYPE_CHECKING:
     import pyarrow as pa
     from pyspark.sql import DataFrame
 
 POS, GROUP, FIRST, ID, PATH = "__dedup_pos", "__dedup_group", "__dedup_first", "__dedup_id", "__dedup_path"
+TEXT = "__dedup_text"
+#: how the cross-article decision is spread over tasks (``clean_dataframe``)
+Resolution = Literal["rounds", "groups"]
 #: the column of the results (a struct of ``spark.resolve.RESULT_DDL``)
 RESULT = "dedup"
 
@@ -48,6 +56,7 @@ def clean_dataframe(
     max_key_docs: int | None = None,
     partitions: int | None = None,
     local_graph_limit: int = LOCAL_LIMIT,
+    resolution: Resolution = "rounds",
 ) -> DataFrame:
     """The rows of ``df`` cleaned as ``dedup clean`` cleans a corpus: ``text_col``
     holds the cleaned text, every other column is kept, and the struct column
@@ -59,9 +68,14 @@ def clean_dataframe(
     of ``monotonically_increasing_id`` (the input's partitions, then rows; the
     input is checkpointed once so that the order cannot change between
     stages).  The rows come back in no particular order: sort by ``dedup.pos``.
-    ``max_key_docs`` leaves keys held by more documents out of the grouping
-    (giant groups split; results may then differ from the local engine's, see
-    the README); ``partitions`` is the number of resolution partitions.
+    ``resolution`` is how the cross-article decision is spread: ``"rounds"``
+    (default: every document its own task, ``spark.rounds``) or ``"groups"``
+    (connected components of "shares a key", each group one task,
+    ``spark.components``); both give the local engine's results.  With
+    ``"groups"``, ``max_key_docs`` leaves keys held by more documents out of the
+    grouping (giant groups split; results may then differ from the local
+    engine's, see the README).  ``partitions`` is the number of resolution
+    partitions (default: the cores with groups, four times as many with rounds).
     """
     from pyspark.sql import functions as F
     from pyspark.sql.types import StructField, StructType
@@ -78,6 +92,11 @@ def clean_dataframe(
     )
     if order_col is None:
         framed = framed.localCheckpoint()
+    cores = spark.sparkContext.defaultParallelism
+    if config.scope == "corpus" and resolution == "rounds":
+        # documents cost unequal time: more partitions than cores even the load
+        return _in_rounds(df, framed, text_col, config, partitions or 4 * cores)
+    partitions = partitions or cores
     if config.scope == "corpus":
         keys = framed.select(POS, text_col).mapInArrow(_keys_of(config, text_col), "pos long, key long")
         labels = components(spark, star_edges(keys, max_key_docs), local_graph_limit)
@@ -89,10 +108,28 @@ def clean_dataframe(
     firsts = framed.groupBy(ID).agg(F.min(POS).alias(FIRST))
     framed = framed.withColumn(GROUP, F.coalesce(F.col(GROUP), F.col(POS))).join(firsts, ID)
     framed = framed.select(*columns, POS, ID, PATH, GROUP, FIRST)
-    framed = framed.repartition(partitions or spark.sparkContext.defaultParallelism, GROUP)
+    framed = framed.repartition(partitions, GROUP)
     framed = framed.sortWithinPartitions(GROUP, POS)
     schema = StructType([*df.schema.fields, StructField(RESULT, StructType.fromDDL(RESULT_DDL))])
     return framed.mapInArrow(_resolver(config, columns, text_col, schema), schema)
+
+
+def _in_rounds(df: DataFrame, framed: DataFrame, text_col: str, config: Config, partitions: int) -> DataFrame:
+    """The rows of ``df`` with their results, resolved by ``spark.rounds``."""
+    from pyspark.sql import functions as F
+
+    firsts = framed.groupBy(ID).agg(F.min(POS).alias(FIRST))
+    documents = framed.join(firsts, ID).select(
+        F.col(POS).alias("pos"),
+        F.col(ID).alias("id"),
+        F.col(PATH).alias("path"),
+        F.col(FIRST).alias("first"),
+        F.col(text_col).alias(TEXT),
+    )
+    results, _ = resolve_in_rounds(documents, TEXT, config, RESULT_DDL, partitions)
+    joined = framed.join(results.withColumnRenamed("pos", POS), POS)
+    columns = [F.col("result.cleaned").alias(c) if c == text_col else F.col(c) for c in df.columns]
+    return joined.select(*columns, F.col("result").alias(RESULT))
 
 
 def _keys_of(config: Config, text_col: str) -> Any:

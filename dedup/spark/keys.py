@@ -24,7 +24,7 @@ from dedup.matching.features import Extracted
 from dedup.matching.index import anchors
 
 #: set on anchor keys (32-bit shingle hashes) so that they never equal a small exact or band key
-_ANCHOR_TAG = np.uint64(0x5A5A_0000_0000_0000)
+ANCHOR_TAG = np.uint64(0x5A5A_0000_0000_0000)
 _EXACT_SEED = 0x0DED
 
 
@@ -42,7 +42,7 @@ def document_keys(extracted: Extracted) -> np.ndarray:
             parts.append(it.bands.astype(np.uint64).view(np.int64))
         found = anchors(it.distinct).astype(np.uint64)
         if len(found):
-            parts.append((found | _ANCHOR_TAG).view(np.int64))
+            parts.append((found | ANCHOR_TAG).view(np.int64))
     if not parts:
         return np.zeros(0, dtype=np.int64)
     return np.unique(np.concatenate(parts))

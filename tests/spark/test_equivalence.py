@@ -48,7 +48,9 @@ def test_a_dev_like_corpus_with_near_copies_and_repeated_ids(spark: Any) -> None
 def test_components_found_in_spark_sql_give_the_same_result(spark: Any) -> None:
     # local_graph_limit=0: large-star / small-star instead of the driver's union-find
     articles = dev_like(40, seed=3)
-    assert _spark(spark, articles, Config(), local_graph_limit=0) == _local(articles, Config())
+    assert _spark(spark, articles, Config(), resolution="groups", local_graph_limit=0) == _local(
+        articles, Config()
+    )
 
 
 def test_other_settings_each_document_alone_and_drop(spark: Any) -> None:

@@ -1,0 +1,212 @@
+"""One document resolved against the earlier kept paragraphs it can reach, given as items.
+
+The local engine resolves document *d* against three indexes of the paragraphs
+kept before it (``run.corpus``): the exact key, the LSH band keys and the anchor
+shingles.  Only the *indexed* paragraphs count: what a resolved document offers
+(``run.corpus.offered``: its kept paragraphs, then the paragraphs its joins make,
+the pieces of a join without their anchors), less those whose key text an
+earlier offer already holds (the first stands for both).  *d*'s queries read
+only the entries under its own keys, so what it needs
+of the corpus is:
+
+* for each of its exact keys, the indexed paragraph with that key text;
+* for each of its band keys, every indexed paragraph with that band key;
+* for each of its anchors, the first ``MAX_POSTINGS`` + 1 indexed paragraphs
+  holding it (a longer posting list stops growing there and is not followed).
+
+``reached`` computes that set from the indexed paragraphs of the corpus;
+``resolve_against`` rebuilds the three indexes from it, inserting in indexing
+order (documents in corpus order, each document's offers in order), so that
+every list *d* reads holds the same items in the same order as in
+the local engine (an anchor list is a prefix in indexing order; the first
+``MAX_POSTINGS`` + 1 earlier holders are all reached, and any other reached
+holder comes after them), and calls the same ``earlier_candidates`` and
+``clean_document``.  Items reached through another key only add entries under
+keys *d* does not query.  So given the same indexed paragraphs before it, *d*
+gets the same ``Resolution``: documents become independent tasks once the
+indexed paragraphs are known (``spark.rounds`` finds them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from dedup.config import Config
+from dedup.limits import MAX_POSTINGS
+from dedup.matching.candidates import Candidates, earlier_candidates
+from dedup.matching.features import Extracted, Extractor
+from dedup.matching.index import BandIndex, ShingleIndex, anchors
+from dedup.matching.item import Item
+from dedup.matching.resolve import DocumentOrder
+from dedup.run.corpus import offered
+from dedup.run.document import Resolution, clean_document
+
+#: an anchor posting list is cut at this length; a list this long is never followed
+POSTING_CUT = MAX_POSTINGS + 1
+
+#: a paragraph offered for indexing: (document, its place among the document's offers)
+Slot = tuple[int, int]
+#: what tells two candidates apart: their ref, and for a joined paragraph (which
+#: shares its head's ref) where its pieces break and its length
+Ident = tuple[int, int, tuple[tuple[int, int], ...], int]
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """A paragraph a resolved document offers the indexes (``run.corpus.offered``)."""
+
+    item: Item
+    #: whether its anchors are indexed (not for the pieces of a joined paragraph)
+    anchored: bool
+
+
+def ident(it: Item) -> Ident:
+    return (it.paragraph.doc, it.paragraph.index, it.key.breaks, it.size)
+
+
+def resolve_against(
+    extracted: Extracted,
+    earlier: Iterable[Offer],
+    config: Config,
+    order: DocumentOrder,
+    offsets: bool = True,
+) -> Resolution:
+    """``extracted`` resolved against ``earlier``: indexed paragraphs of earlier
+    documents (with their band keys), in indexing order, at least those
+    ``reached`` by its keys."""
+    external = candidates_against(extracted, earlier, config)
+    return clean_document(extracted, external, config, order, offsets)
+
+
+def candidates_against(extracted: Extracted, earlier: Iterable[Offer], config: Config) -> Candidates:
+    """The candidates from earlier documents the local engine gives ``extracted``
+    (``earlier_candidates``), from the indexes rebuilt of ``earlier`` (in indexing order)."""
+    exact: dict[str, Item] = {}
+    near: BandIndex[Item] = BandIndex()
+    contain: ShingleIndex[Item] = ShingleIndex()
+    for offer in earlier:
+        it = offer.item
+        exact.setdefault(it.key.text, it)
+        if it.bands is not None:
+            near.add(it, it.bands)
+        if offer.anchored:
+            contain.add(it, anchors(it.distinct).tolist())
+    return earlier_candidates(extracted.items, exact, near, contain, config)
+
+
+def candidate_refs(external: Candidates) -> list[tuple[int, list[Ident]]]:
+    """The candidates by paragraph, identified: what ``clean_document`` is given
+    from other documents (two resolutions given equal lists are equal)."""
+    return [(index, [ident(q) for q in found]) for index, found in sorted(external.items())]
+
+
+def first_offers(extracted: Extracted) -> list[Offer]:
+    """What a document offers before it is resolved (round 0's guess): every paragraph, anchored."""
+    return [Offer(it, True) for it in extracted.items]
+
+
+def offers_of(
+    extracted: Extracted, resolution: Resolution, config: Config, extractor: Extractor
+) -> list[Offer]:
+    """What a resolved document offers the indexes (``run.corpus.offered``)."""
+    return [Offer(it, anchored) for it, anchored in offered(extracted, resolution, config, lambda: extractor)]
+
+
+def indexed(offers: Sequence[Sequence[Offer]]) -> dict[Slot, Offer]:
+    """The offers the local engine indexes, in indexing order: the first of each key text."""
+    seen: set[str] = set()
+    out: dict[Slot, Offer] = {}
+    for doc, offered_here in enumerate(offers):
+        for seq, offer in enumerate(offered_here):
+            if offer.item.key.text not in seen:
+                seen.add(offer.item.key.text)
+                out[(doc, seq)] = offer
+    return out
+
+
+class Reach:
+    """Which indexed paragraphs a document's keys reach (the Python twin of the
+    SQL of ``spark.rounds``, for tests and measurements)."""
+
+    def __init__(self, index: Mapping[Slot, Offer]) -> None:
+        self.exact: dict[str, Slot] = {}
+        self.bands: dict[int, list[Slot]] = {}
+        self.anchors: dict[int, list[Slot]] = {}
+        self.index = index
+        for slot, offer in index.items():
+            it = offer.item
+            self.exact.setdefault(it.key.text, slot)
+            if it.bands is not None:
+                for key in it.bands.tolist():
+                    self.bands.setdefault(key, []).append(slot)
+            if offer.anchored:
+                for h in anchors(it.distinct).tolist():
+                    held = self.anchors.setdefault(h, [])
+                    if len(held) < POSTING_CUT:
+                        held.append(slot)
+
+    def reached(self, extracted: Extracted) -> list[Slot]:
+        """The indexed paragraphs of earlier documents under the document's keys, in indexing order."""
+        doc = extracted.index
+        found: set[Slot] = set()
+        for it in extracted.items:
+            lists: list[Sequence[Slot]] = []
+            twin = self.exact.get(it.key.text)
+            if twin is not None:
+                lists.append((twin,))
+            if it.bands is not None:
+                lists.extend(self.bands.get(k, ()) for k in it.bands.tolist())
+            lists.extend(self.anchors.get(h, ()) for h in anchors(it.distinct).tolist())
+            found.update(slot for held in lists for slot in held if slot[0] < doc)
+        return sorted(found)
+
+
+def fixed_point(
+    documents: Sequence[Extracted],
+    config: Config,
+    order: Mapping[str, int],
+    max_rounds: int = 1000,
+) -> tuple[list[Resolution], list[int]]:
+    """Every document resolved by rounds (Jacobi): each round resolves, in any
+    order, the documents whose reached set changed, against the paragraphs
+    indexed under the previous round's offers; it stops when no document's
+    offers change.  A document whose reached set changed but whose candidates
+    (``candidate_refs``) did not is not resolved again: ``clean_document`` would
+    be given the same.  Returns the resolutions and how many documents each
+    round resolved."""
+    extractor = Extractor(config)
+    offers = [first_offers(x) for x in documents]
+    # what a document reached, by identity: slots are renumbered when offers change
+    seen: list[list[tuple[Ident, bool]] | None] = [None] * len(documents)
+    given: list[list[tuple[int, list[Ident]]] | None] = [None] * len(documents)
+    results: list[Resolution | None] = [None] * len(documents)
+    counts: list[int] = []
+
+    def place(doc_id: str) -> int:
+        return order.get(doc_id, 0)
+
+    for _ in range(max_rounds):
+        reach = Reach(indexed(offers))
+        now = list(offers)
+        for n, extracted in enumerate(documents):
+            found = [reach.index[s] for s in reach.reached(extracted)]
+            if _signature(found) == seen[n]:
+                continue
+            seen[n] = _signature(found)
+            external = candidates_against(extracted, found, config)
+            if candidate_refs(external) == given[n]:
+                continue
+            given[n] = candidate_refs(external)
+            resolution = results[n] = clean_document(extracted, external, config, place)
+            now[n] = offers_of(extracted, resolution, config, extractor)
+        counts.append(sum(a is not b for a, b in zip(now, offers, strict=True)))
+        changed = [_signature(a) != _signature(b) for a, b in zip(now, offers, strict=True)]
+        offers = now
+        if not any(changed):
+            break
+    return [r for r in results if r is not None], counts
+
+
+def _signature(offers: Sequence[Offer]) -> list[tuple[Ident, bool]]:
+    return [(ident(o.item), o.anchored) for o in offers]

@@ -1,0 +1,98 @@
+"""Resolution in rounds: each document against the indexed earlier paragraphs it
+reaches, repeated to the fixed point, gives the local engine's results.  The
+pure-Python twin (``earlier.fixed_point``) runs without Spark."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import dedup
+from dedup.config import Config
+from dedup.files.jsonl import json_bytes
+from dedup.files.report import result_to_json
+from dedup.limits import MAX_POSTINGS
+from dedup.matching.features import Extractor
+from dedup.records import Document
+from dedup.spark import clean_dataframe
+from dedup.spark.earlier import POSTING_CUT, Reach, first_offers, fixed_point, indexed
+
+from .corpus import dev_like, fixture_texts
+
+
+def _rounds(articles: list[tuple[str, str]], config: Config) -> tuple[list[Any], list[int]]:
+    extractor = Extractor(config)
+    extracted = [extractor(n, Document(i, t)) for n, (i, t) in enumerate(articles)]
+    order: dict[str, int] = {}
+    for n, (i, _) in enumerate(articles):
+        order.setdefault(i, n)
+    resolutions, counts = fixed_point(extracted, config, order)
+    return [result_to_json(r.result) for r in resolutions], counts
+
+
+def _local(articles: list[tuple[str, str]], config: Config) -> list[Any]:
+    return [result_to_json(r) for r in dedup.clean([Document(i, t) for i, t in articles], config)]
+
+
+@pytest.mark.parametrize("seed", [12, 3, 5])
+def test_rounds_in_python_give_the_local_engines_results(seed: int) -> None:
+    articles = dev_like(60, seed=seed)
+    got, counts = _rounds(articles, Config())
+    assert got == _local(articles, Config())
+    assert counts[0] == len(articles) and len(counts) >= 2  # some decision needed a second round
+
+
+def test_every_fixture_in_rounds_and_with_drop() -> None:
+    articles = fixture_texts()
+    assert _rounds(articles, Config())[0] == _local(articles, Config())
+    config = Config(duplicate_articles="drop", keep="first")
+    articles = dev_like(30, seed=5)
+    assert _rounds(articles, config)[0] == _local(articles, config)
+
+
+def test_a_removed_first_copy_is_not_indexed_and_a_later_kept_one_is() -> None:
+    extractor = Extractor(Config())
+    texts = ["甲乙丙丁戊己庚辛壬癸。" * 3, "甲乙丙丁戊己庚辛壬癸。" * 3]
+    docs = [extractor(n, Document(str(n), t)) for n, t in enumerate(texts)]
+    key = docs[0].items[0].key.text
+    offers = [first_offers(d) for d in docs]
+    assert [s for s, o in indexed(offers).items() if o.item.key.text == key] == [(0, 0)]
+    offers[0] = offers[0][1:]
+    assert [s for s, o in indexed(offers).items() if o.item.key.text == key] == [(1, 0)]
+
+
+def test_an_anchor_reaches_only_its_first_holders() -> None:
+    # more documents share one sentence than an anchor posting list holds
+    extractor = Extractor(Config())
+    shared = "全国人民代表大会常务委员会今天在北京召开会议审议多项法律草案。"
+    docs = [
+        extractor(n, Document(str(n), f"第{n}号文件的开头不同。{shared}")) for n in range(POSTING_CUT + 5)
+    ]
+    reach = Reach(indexed([first_offers(d) for d in docs]))
+    assert POSTING_CUT == MAX_POSTINGS + 1
+    assert all(len(held) <= POSTING_CUT for held in reach.anchors.values())
+    last = reach.reached(docs[-1])
+    assert last and all(slot[0] < docs[-1].index for slot in last)
+
+
+@pytest.mark.spark
+def test_spark_rounds_and_groups_give_the_local_engines_results(spark: Any) -> None:
+    articles = dev_like(50, seed=3)
+    rows = [(n, i, t) for n, (i, t) in enumerate(articles)]
+    frame = spark.createDataFrame(rows, "n long, id string, text string")
+    local = [json_bytes(r).decode() for r in _local(articles, Config())]
+    for resolution in ("rounds", "groups"):
+        cleaned = clean_dataframe(frame, order_col="n", resolution=resolution, partitions=3)
+        assert [r[0] for r in cleaned.orderBy("dedup.pos").select("dedup.report").collect()] == local
+
+
+@pytest.mark.spark
+def test_the_salted_cut_keeps_the_first_holders_of_each_key(spark: Any) -> None:
+    from dedup.spark.rounds import first_holders
+
+    rows = [(k, pos, para) for k in range(3) for pos in range(200 if k == 0 else 5) for para in (1, 0)]
+    held = spark.createDataFrame(rows, "key long, pos long, seq int")
+    got = sorted(tuple(r) for r in first_holders(held, 65, salts=7).collect())
+    want = sorted(r for k in range(3) for r in sorted(x for x in rows if x[0] == k)[:65])
+    assert got == want
