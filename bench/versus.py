@@ -23,6 +23,8 @@ beforehand and not charged to rensa or the floor.  Each contender runs
 BENCH_REPEAT (3) times, interleaved; the fastest run counts and the spread
 (slowest / fastest) is printed.  MB are MiB of JSONL input.  Peak RSS is the
 highest sum over the contender's process tree (``throughput.measure``).
+Before the corpora, the one-article start-up of issue 15: CPU s of seven runs of
+``dedup clean fixtures/seed/article.txt -o OUT`` (whole process, start-up included).
 Figures go to ``bench-out/versus.json``.  ``make bench-throughput`` is the
 older benchmark (naive jieba + datasketch, jieba floor, dev set).
 """
@@ -43,6 +45,8 @@ from throughput import DEFAULT_INPUT, MIB, OUT_DIR, Corpus, Run, console, conten
 
 #: articles of the big set a plain ``make bench`` reads (BENCH_LIMIT=all: every one)
 DEFAULT_LIMIT = 5000
+#: runs of the one-article start-up measurement (each about a second)
+ONE_ARTICLE_RUNS = 7
 
 
 def low_redundancy(source: Path, limit: int | None, target: Path) -> None:
@@ -141,6 +145,28 @@ def show(name: str, corpus: Corpus, rows: dict[str, dict[str, float]]) -> None:
     )
 
 
+#: the one-article run of issue 15 (target: at most 0.6 CPU s, start-up included)
+ONE_ARTICLE = Path(__file__).resolve().parent.parent / "fixtures" / "seed" / "article.txt"
+
+
+def one_article(runs: int, scratch: Path) -> list[float]:
+    """CPU s (user + system) of ``dedup clean fixtures/seed/article.txt -o OUT``, the whole
+    process: interpreter start-up, imports and rjieba's dictionary included."""
+    dedup = Path(sys.executable).with_name("dedup")
+    argv = [str(dedup), "clean", str(ONE_ARTICLE), "-o", str(scratch / "one-article.txt")]
+    times = []
+    for _ in range(runs):
+        pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=_QUIET)
+        _, status, usage = os.wait4(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"bench: {' '.join(argv)} failed")
+        times.append(usage.ru_utime + usage.ru_stime)
+    return sorted(times)
+
+
+_QUIET = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_WRONLY, 0) for fd in (1, 2)]
+
+
 def main() -> int:
     source = Path(os.environ.get("BENCH_INPUT", DEFAULT_INPUT))
     given = os.environ.get("BENCH_LIMIT", str(DEFAULT_LIMIT))
@@ -157,6 +183,8 @@ def main() -> int:
     results = {}
     with tempfile.TemporaryDirectory(prefix="dedup-versus-") as tmp:
         scratch = Path(tmp)
+        # a few seconds before the corpora: start-up cost, which the corpora's rates hide
+        single = one_article(ONE_ARTICLE_RUNS, scratch)
         low_path = scratch / "low.jsonl.gz"
         low_redundancy(source, limit, low_path)
         corpora = {"big set": (source, limit), "low-redundancy corpus": (low_path, None)}
@@ -175,6 +203,11 @@ def main() -> int:
     )
     for name, (corpus, rows) in results.items():
         show(name, corpus, rows)
+    console.print(
+        f"one article (dedup clean {ONE_ARTICLE.name} -o OUT, whole process): fastest {single[0]:.2f} "
+        f"CPU s of {len(single)} runs, median {single[len(single) // 2]:.2f}, slowest {single[-1]:.2f} "
+        "(issue 15: at most 0.6)"
+    )
     figures = {
         "started": started,
         "input": str(source),
@@ -183,6 +216,7 @@ def main() -> int:
         "workers": workers,
         "core": implementation(),
         "load": [load_before, load_after],
+        "one_article_cpu_s": single,
         "corpora": {
             name: {"work": vars(corpus.work()), "contenders": rows}
             for name, (corpus, rows) in results.items()

@@ -257,7 +257,7 @@ def clean(
             done += (
                 f"; left out {render.count(tally.short, 'article')} under {min_body_chars} body characters"
             )
-        render.console(stderr=True).print(done)
+        render.say(done)
     if exit_code:
         return outcome(bool(tally.changed), skipped.count)
     return EXIT_SKIPPED if skipped.count else EXIT_CLEAN

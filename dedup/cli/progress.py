@@ -47,19 +47,27 @@ class Progress:
     """
 
     def __init__(self, sources: Sequence[dio.Source], description: str, show: bool) -> None:
-        self.console = console(stderr=True)
+        self._console: Console | None = None
         self._bar: Bar | None = None
         if not show:
             return
         from rich.console import Console
 
-        self.console = Console(stderr=True, highlight=False, soft_wrap=True, force_terminal=True)
+        self._console = Console(stderr=True, highlight=False, soft_wrap=True, force_terminal=True)
         total = self._measure(sources)
         self._articles = 0
         self._text_bytes = 0
         self._start = time.monotonic()
-        self._bar = _bar(self.console, eta=total is not None)
+        self._bar = _bar(self._console, eta=total is not None)
         self._task = self._bar.add_task(description, total=total, articles=self._done(), speed="")
+
+    @property
+    def console(self) -> Console:
+        """Where other messages to stderr go; made when first used (rich costs ~0.07 s to import,
+        and a run without a bar, --summary or warnings never needs it)."""
+        if self._console is None:
+            self._console = console(stderr=True)
+        return self._console
 
     def _measure(self, sources: Sequence[dio.Source]) -> int | None:
         """The size of the whole input (``None`` when unknown: standard input), where

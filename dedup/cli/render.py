@@ -6,6 +6,7 @@ rich is imported only when something is drawn, so that ``dedup --help`` stays fa
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -119,6 +120,12 @@ def cleaned_summary(tally: Tally, written: list[str], in_place: bool) -> str:
 
 #: the width of stdout when it is not a terminal: wide enough that no table row wraps
 PIPE_WIDTH = 10_000
+
+
+def say(line: str) -> None:
+    """``line`` on stderr as it is: no rich (a one-article run would import it for this alone)."""
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
 
 
 def console(stderr: bool) -> Console:

@@ -36,7 +36,6 @@ from itertools import pairwise
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq, Levenshtein
 
-from dedup.matching.tagger import proper_nouns
 from dedup.text.normalize import fold
 
 #: characters that state a number in Chinese text
@@ -161,6 +160,8 @@ def _states_a_fact(text: str, run: _Run, slips: int, sources: Sequence[str]) -> 
         # a name the copy states elsewhere (习近平： over his own words) is no news
         # the tagger (jieba's, HMM on: ``tagger``) reads the run in its context: a few characters
         # each side are enough for a name and keep the tagging short
+        from dedup.matching.tagger import proper_nouns  # rarely needed: most runs never tag
+
         left = max(0, run.start - NAME_CONTEXT)
         window = text[left : run.end + NAME_CONTEXT]
         names = [

@@ -13,7 +13,6 @@ output does not depend on N.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
@@ -22,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from itertools import chain, islice
-from multiprocessing.pool import AsyncResult
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -33,6 +32,9 @@ from dedup.matching.item import Item
 from dedup.records import Document, Key, Paragraph, Shingles
 from dedup.text.layout import Layout
 from dedup.text.words import tokenize
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
 
 #: documents handed to a worker at a time (fewer, larger messages: less for
 #: the main process's threads to do while it resolves)
@@ -317,6 +319,9 @@ def extract_all(
 
 
 def _extract_in_pool(pending: Iterator[_Chunk], config: Config, workers: int) -> Iterator[Extracted]:
+    import multiprocessing  # only with a pool: a one-process run does without (~15 ms)
+    from multiprocessing.pool import AsyncResult
+
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     # The main process resolves documents while the others extract: N workers
     # means N processes busy in all, so N - 1 of them extract.

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import pickle
 import shutil
-import sqlite3
 import tempfile
 import weakref
 from collections import OrderedDict, defaultdict
@@ -29,12 +28,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from itertools import islice
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
 from dedup.matching.index import BandIndex, ShingleIndex
 from dedup.matching.item import Item
+
+if TYPE_CHECKING:
+    import sqlite3
 
 #: the fields a spilled paragraph keeps: all but the caches and what only finding
 #: its own candidates needed (signature, band keys)
@@ -90,6 +92,8 @@ class SpillStore:
 
     def __init__(self, directory: str | Path | None = None) -> None:
         self._dir = Path(tempfile.mkdtemp(prefix="dedup-spill-", dir=directory))
+        import sqlite3  # only once the memory budget is passed
+
         self._db = sqlite3.connect(self._dir / "corpus.sqlite", isolation_level=None)
         # a scratch file: no journal, no syncs; a 64 MiB page cache
         for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -65536"):

@@ -9,7 +9,6 @@ takes about a second, so it is done once, lazily, and jieba's logger is quieted.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable
 from functools import cache
@@ -36,6 +35,8 @@ def segmenter(name: str = "auto") -> Cut:
             return list(rjieba.cut(text, hmm=False))
 
         return cut_rjieba
+
+    import logging
 
     import jieba
 

@@ -48,3 +48,22 @@ def test_help_does_not_load_the_pipeline() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert "HEAVY []" in done.stderr
+
+
+def test_one_article_run_loads_only_what_it_uses(fixtures_dir: Path, tmp_path: Path) -> None:
+    # a plain `dedup clean ARTICLE -o OUT` draws nothing with rich, starts no pool, spills
+    # nothing to SQLite and tags no proper noun: none of those modules is imported (~0.1 s)
+    article = fixtures_dir / "seed" / "article.txt"
+    code = (
+        "import sys\n"
+        "from dedup.cli import main\n"
+        f"assert main(['clean', {str(article)!r}, '-o', {str(tmp_path / 'out.txt')!r}]) == 0\n"
+        "assert 'dedup.run' in sys.modules\n"
+        "unused = ('rich', 'multiprocessing', 'sqlite3', 'dedup.matching.tagger', 'jieba')\n"
+        "print('LOADED', [m for m in unused if m in sys.modules], file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert "LOADED []" in done.stderr
+    assert (tmp_path / "out.txt").read_bytes() == (fixtures_dir / "seed" / "expected.txt").read_bytes()
