@@ -120,6 +120,8 @@ def test_killed_runs_resume_to_the_uninterrupted_end(scratch: Path) -> None:
     rng = random.Random(11)
     signals = [signal.SIGKILL, signal.SIGTERM, signal.SIGINT]
     for kill in range(KILLS):
+        # a SIGKILL's leftovers stay until a run sweeps them, which a run stopped early may not reach
+        left = set(_stray(work))
         process = _clean(work)
         time.sleep(rng.uniform(0.2, full))
         sent = signals[kill % 3]
@@ -132,7 +134,8 @@ def test_killed_runs_resume_to_the_uninterrupted_end(scratch: Path) -> None:
             if not name.rsplit("/", 1)[-1].startswith("."):
                 assert data in (original[name], reference[name]), name
         if sent != signal.SIGKILL:
-            assert _stray(work) == [], sent
+            # an interrupted run removes its own temporary files
+            assert set(_stray(work)) <= left, sent
     assert _clean(work).wait(timeout=600) == 0
     assert _stray(work) == []
     assert _state(work) == reference
