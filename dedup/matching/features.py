@@ -165,6 +165,13 @@ class Extractor:
     def _signable(self, key: str, shingled: Shingles) -> bool:
         return self._sign and len(key) >= self.config.min_chars and len(shingled.distinct) > 0
 
+    def band_keys_of(self, key: str, shingled: Shingles) -> np.ndarray | None:
+        """The band keys of a paragraph whose shingles are already known (one a join
+        made), or ``None`` when it is too short to sign."""
+        if not self._signable(key, shingled):
+            return None
+        return self._signatures({key: shingled.distinct})[key][1]
+
     def features(self, key: str) -> Features:
         """Shingles and band keys of one key (what a worker did not send again)."""
         shingled = self.shingles(key)

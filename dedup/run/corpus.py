@@ -204,7 +204,8 @@ def offered(
         return [(it, True) for it in kept]
     made = joined_paragraphs(extracted, joins, config)
     for it in made:
-        it.bands = extractor().features(it.key.text)[1]
+        # signed from the shingles the join already made (not segmented again)
+        it.bands = extractor().band_keys_of(it.key.text, it.shingles)
     pieces = {i for j in joins for i in (j.head, j.tail)}
     return [(it, not (it.paragraph.index in pieces and not it.key.breaks)) for it in [*kept, *made]]
 
