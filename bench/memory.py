@@ -12,7 +12,7 @@ and swaps are facts the cleaner keeps, so the kept corpus keeps growing.
 
 Each contender (a memory budget; ``none`` keeps everything in memory) runs
 ``dedup.clean`` in its own child process with MEMORY_WORKERS workers (default
-2) and reports at 10k, 25k, 50k, 100k, 150k and 200k articles the wall time and the
+2) and reports every 10,000 articles (printed and saved as it goes) the wall time and the
 main process's current and peak RSS (``VmRSS``, ``VmHWM``; the corpus state lives
 there); at the end the peak RSS of its worker processes (``RUSAGE_CHILDREN``)
 and a digest of every cleaned text and report, which must be equal for all
@@ -41,7 +41,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "bench-out"
 DEFAULT_INPUT = ROOT.parent / "shared" / "eval" / "big" / "input.jsonl.gz"
-CHECKPOINTS = (10_000, 25_000, 50_000, 100_000, 150_000, 200_000)
+#: a checkpoint every this many articles
+STEP = 10_000
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -120,7 +121,7 @@ def child(path: Path, budget: str, workers: int) -> None:
         digest.update(result.cleaned.encode("utf-8", "surrogatepass"))
         digest.update(json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass"))
         done += 1
-        if done in CHECKPOINTS:
+        if done % STEP == 0:
             print(json.dumps(_point(done, start)), flush=True)
     end = _point(done, start)
     end["digest"] = digest.hexdigest()
@@ -143,20 +144,24 @@ def main() -> int:
     workers = int(os.environ.get("MEMORY_WORKERS", "2"))
     path = expanded(Path(os.environ.get("MEMORY_INPUT", DEFAULT_INPUT)), articles)
     runs: dict[str, list[dict[str, Any]]] = {}
+    summary: dict[str, Any] = {"articles": articles, "workers": workers, "runs": runs}
+    OUT_DIR.mkdir(exist_ok=True)
     for budget in budgets:
         print(f"budget {budget}: {articles} articles, {workers} workers", flush=True)
-        proc = subprocess.run(
-            [sys.executable, __file__, "--child", str(path), budget, str(workers)],
-            stdout=subprocess.PIPE,
-            text=True,
-            check=True,
-        )
-        runs[budget] = [json.loads(line) for line in proc.stdout.splitlines()]
-        for point in runs[budget]:
-            print("  " + json.dumps(point), flush=True)
+        runs[budget] = []
+        command = [sys.executable, __file__, "--child", str(path), budget, str(workers)]
+        with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as proc:
+            assert proc.stdout is not None
+            # each checkpoint is printed and saved as it comes: a long run stopped
+            # half way still leaves its curve so far in memory.json
+            for line in proc.stdout:
+                runs[budget].append(json.loads(line))
+                print("  " + line.rstrip(), flush=True)
+                (OUT_DIR / "memory.json").write_text(json.dumps(summary, indent=2) + "\n")
+        if proc.returncode != 0:
+            raise subprocess.CalledProcessError(proc.returncode, command)
     digests = {points[-1]["digest"] for points in runs.values()}
-    OUT_DIR.mkdir(exist_ok=True)
-    summary = {"articles": articles, "workers": workers, "runs": runs, "outputs_identical": len(digests) == 1}
+    summary["outputs_identical"] = len(digests) == 1
     (OUT_DIR / "memory.json").write_text(json.dumps(summary, indent=2) + "\n")
     print(f"outputs identical across budgets: {len(digests) == 1}")
     return 0 if len(digests) == 1 else 1
