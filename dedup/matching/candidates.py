@@ -10,7 +10,9 @@ never a wrong removal.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from itertools import pairwise, permutations
 from operator import attrgetter
 from typing import TYPE_CHECKING, Protocol
 
@@ -48,33 +50,25 @@ def local_candidates(items: Sequence[Item]) -> dict[int, list[Item]]:
 class DocumentPostings:
     """The paragraphs of one document by the shingles of their keys: each
     distinct key once (``groups``: its paragraphs' positions, in order), and
-    every shingle hash with the keys holding it (sorted arrays, so that the
-    whole index is a few numpy arrays however long the document)."""
+    the shingle hashes held by several keys with the keys holding them.
+
+    Plain sets, dicts and lists: a document holds a few hundred to a few
+    thousand shingles, where numpy's cost per call was most of the work."""
 
     def __init__(self, items: Sequence[Item]) -> None:
         self.items = items
         first: dict[str, int] = {}
         self.groups: list[list[int]] = []
+        self.group_of: list[int] = []
         for position, it in enumerate(items):
             group = first.setdefault(it.key.text, len(first))
             if group == len(self.groups):
                 self.groups.append([])
             self.groups[group].append(position)
-        self.group_of = [0] * len(items)
-        for group, members in enumerate(self.groups):
-            for position in members:
-                self.group_of[position] = group
-        distinct = [items[members[0]].distinct for members in self.groups]
-        self.sizes = np.array([len(d) for d in distinct], dtype=np.int64)
-        hashes = np.concatenate(distinct) if distinct else np.zeros(0, dtype=np.uint32)
-        owners = np.repeat(np.arange(len(distinct), dtype=np.int64), self.sizes)
-        order = np.argsort(hashes, kind="stable")
-        self.hashes, self.owners = hashes[order], owners[order]
-        # runs of equal hashes: the keys holding one shingle
-        starts = np.flatnonzero(np.r_[True, self.hashes[1:] != self.hashes[:-1]]) if len(order) else order
-        self.run_hashes = self.hashes[starts]
-        self.run_starts = starts
-        self.run_sizes = np.diff(np.r_[starts, len(order)]).astype(np.int64)
+            self.group_of.append(group)
+        self._distinct = [items[members[0]].distinct for members in self.groups]
+        self.sizes = [len(d) for d in self._distinct]
+        self._postings: dict[int, list[int]] | None = None
 
     def local(self) -> list[list[int]]:
         """For each paragraph, the positions of its candidates (``local_candidates``)."""
@@ -102,24 +96,28 @@ class DocumentPostings:
         ``MAX_LOCAL_CANDIDATES``, the keys sharing most first (of equals, the
         earlier).  ``members`` gives the positions of a key's paragraphs that
         may be candidates; those in ``exclude`` are not."""
-        if not len(distinct) or not len(self.run_hashes):
-            return []
-        runs = np.searchsorted(self.run_hashes, distinct)
-        inside = runs < len(self.run_hashes)
-        runs = runs[inside]
-        runs = runs[(self.run_hashes[runs] == distinct[inside]) & (self.run_sizes[runs] <= MAX_POSTINGS)]
-        sizes = self.run_sizes[runs]
-        offsets = np.cumsum(sizes) - sizes
-        elements = np.repeat(self.run_starts[runs], sizes) + (
-            np.arange(int(sizes.sum())) - np.repeat(offsets, sizes)
-        )
-        groups, counts = np.unique(self.owners[elements], return_counts=True)
+        postings = self._all_postings()
+        counts: Counter[int] = Counter()
+        for h in distinct.tolist():
+            holders = postings.get(h)
+            if holders is not None and len(holders) <= MAX_POSTINGS:
+                counts.update(holders)
         found: list[int] = []
-        for group in groups[np.lexsort((groups, -counts))].tolist():
+        for group in sorted(counts, key=lambda g: (-counts[g], g)):
             found.extend(q for q in members(group) if q not in exclude)
             if len(found) >= MAX_LOCAL_CANDIDATES:
                 break
         return sorted(found[:MAX_LOCAL_CANDIDATES])
+
+    def _all_postings(self) -> dict[int, list[int]]:
+        """Every shingle hash of the document with the keys holding it, in order
+        (built when first asked: only joins ask)."""
+        if self._postings is None:
+            self._postings = {}
+            for group, hashes in enumerate(self._distinct):
+                for h in hashes.tolist():
+                    self._postings.setdefault(h, []).append(group)
+        return self._postings
 
     def _ranked_groups(self) -> dict[int, list[int]]:
         """For each key with candidates, up to ``MAX_LOCAL_CANDIDATES`` + 1
@@ -135,76 +133,54 @@ class DocumentPostings:
                     continue
                 own: list[tuple[int, int]] = []
             else:
-                own = [(-int(self.sizes[group]), q) for q in members[:limit]]
+                own = [(-self.sizes[group], q) for q in members[:limit]]
             entries = own + [(-count, q) for other, count in others for q in self.groups[other][:limit]]
             entries.sort()
             ranked[group] = [q for _, q in entries[:limit]]
         return ranked
 
-    def _followed(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per element of the sorted arrays that lies in a followed run (two to
-        ``MAX_POSTINGS`` keys): where its run starts and how long it is."""
-        keep = (self.run_sizes >= 2) & (self.run_sizes <= MAX_POSTINGS)
-        starts, sizes = self.run_starts[keep], self.run_sizes[keep]
-        offsets = np.cumsum(sizes) - sizes
-        total = int(sizes.sum())
-        elements = np.repeat(starts, sizes) + (np.arange(total) - np.repeat(offsets, sizes))
-        return elements, np.repeat(starts, sizes)
-
     def _group_pairs(self) -> dict[int, list[tuple[int, int]]]:
-        """For each key, the other keys sharing followed shingles with it and how
-        many, the most first (of equals, the earlier): at most
-        ``MAX_LOCAL_CANDIDATES``.  Computed a block of keys at a time, so memory
-        stays bounded (each element pairs with at most ``MAX_POSTINGS`` others)."""
-        elements, run_start = self._followed()
-        if not len(elements):
-            return {}
-        run_size = self.run_sizes[np.searchsorted(self.run_starts, run_start)]
-        owner = self.owners[elements]
-        by_owner = np.argsort(owner, kind="stable")
-        elements, run_start, run_size, owner = (
-            elements[by_owner],
-            run_start[by_owner],
-            run_size[by_owner],
-            owner[by_owner],
-        )
-        groups = len(self.groups)
+        """For each key, the other keys sharing followed shingles (held by two to
+        ``MAX_POSTINGS`` keys) with it and how many, the most first (of equals,
+        the earlier): at most ``MAX_LOCAL_CANDIDATES``.  Memory stays bounded:
+        each shingle pairs at most ``MAX_POSTINGS`` keys."""
+        counts: Counter[tuple[int, int]] = Counter()
+        # most shared shingles are held by the same few keys: each set of keys once
+        for keys, shingles in Counter(shared_holders(self._distinct)).items():
+            if len(keys) <= MAX_POSTINGS:
+                for pair in permutations(keys, 2):
+                    counts[pair] += shingles
         pairs: dict[int, list[tuple[int, int]]] = {}
-        first, block = 0, max(1, (1 << 22) // MAX_POSTINGS)
-        while first < len(elements):
-            # blocks end where an owner does: each owner's pairs are counted whole
-            end = int(np.searchsorted(owner, owner[min(first + block, len(owner)) - 1], side="right"))
-            at = slice(first, end)
-            self._pairs_of_block(owner[at], run_start[at], run_size[at], groups, pairs)
-            first = end
+        for (group, other), count in counts.items():
+            pairs.setdefault(group, []).append((other, count))
+        for found in pairs.values():
+            found.sort(key=lambda pair: (-pair[1], pair[0]))
+            del found[MAX_LOCAL_CANDIDATES:]
         return pairs
 
-    def _pairs_of_block(
-        self,
-        owner: np.ndarray,
-        run_start: np.ndarray,
-        run_size: np.ndarray,
-        groups: int,
-        pairs: dict[int, list[tuple[int, int]]],
-    ) -> None:
-        """Adds the best pairs of a block of owners' elements to ``pairs``."""
-        total = int(run_size.sum())
-        offsets = np.cumsum(run_size) - run_size
-        partner = np.repeat(run_start, run_size) + (np.arange(total) - np.repeat(offsets, run_size))
-        mine = np.repeat(owner, run_size)
-        theirs = self.owners[partner]
-        other = mine != theirs
-        codes, counts = np.unique(mine[other] * groups + theirs[other], return_counts=True)
-        a, b = codes // groups, codes % groups
-        order = np.lexsort((b, -counts, a))
-        a, b, counts = a[order], b[order], counts[order]
-        starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]]) if len(a) else np.zeros(0, dtype=np.int64)
-        rank = np.arange(len(a)) - np.repeat(starts, np.diff(np.r_[starts, len(a)]))
-        best = rank < MAX_LOCAL_CANDIDATES
-        for group, other_group, count in zip(
-            a[best].tolist(), b[best].tolist(), counts[best].tolist(), strict=True
-        ):
-            pairs.setdefault(group, []).append((other_group, count))
+
+def shared_holders(distinct: Sequence[np.ndarray]) -> list[tuple[int, ...]]:
+    """For each hash in more than one of these arrays (each sorted, distinct),
+    the positions of the arrays holding it, in order; hashes in increasing order."""
+    if len(distinct) < 2:
+        return []
+    hashes = np.concatenate(distinct)
+    owners = np.repeat(np.arange(len(distinct)), [len(d) for d in distinct])
+    order = np.argsort(hashes, kind="stable")
+    hashes, owners = hashes[order], owners[order]
+    repeated = hashes[1:] == hashes[:-1]
+    if not repeated.any():
+        return []
+    # the elements of runs of equal hashes (two or more), and where each run starts
+    member = np.zeros(len(hashes), dtype=bool)
+    member[1:] = repeated
+    member[:-1] |= repeated
+    opens = np.zeros(len(hashes), dtype=bool)
+    opens[:-1] = repeated
+    opens[1:] &= ~repeated
+    held = owners[member].tolist()
+    bounds = [*np.flatnonzero(opens[member]).tolist(), len(held)]
+    return [tuple(held[start:end]) for start, end in pairwise(bounds)]
 
 
 class BandLookup(Protocol):

@@ -90,3 +90,36 @@ def test_a_stock_phrase_in_very_many_paragraphs_is_not_followed() -> None:
     text = article("标题", *(f"第{i}条规定的事项由本单位负责办理和解释。" for i in range(MAX_POSTINGS + 10)))
     items = _items(0, text, Config())
     assert all(found == [] for found in local_candidates(items).values())
+
+
+def test_shared_holders_lists_each_hash_held_by_several_arrays_with_its_holders() -> None:
+    import random
+
+    import numpy as np
+
+    from dedup.matching.candidates import shared_holders
+
+    rng = random.Random(15)
+    for _ in range(200):
+        arrays = [
+            np.array(sorted(rng.sample(range(40), rng.randint(0, 12))), dtype=np.uint32)
+            for _ in range(rng.randint(0, 8))
+        ]
+        holders: dict[int, list[int]] = {}
+        for position, array in enumerate(arrays):
+            for h in array.tolist():
+                holders.setdefault(h, []).append(position)
+        expected = [tuple(holders[h]) for h in sorted(holders) if len(holders[h]) > 1]
+        assert shared_holders(arrays) == expected
+
+
+def test_postings_share_what_a_joined_text_holds_the_most_shared_first() -> None:
+    from dedup.matching.candidates import DocumentPostings
+
+    items = _items(0, article("标题", A, C, B, A), Config())
+    postings = DocumentPostings(items)
+    every = postings.groups.__getitem__
+    joined = _items(1, article("标题", A + B), Config())[1]
+    found = postings.sharing(joined.distinct, every)
+    assert [items[q].paragraph.index for q in found] == [1, 3, 4]
+    assert [items[q].paragraph.index for q in postings.sharing(joined.distinct, every, exclude={1})] == [3, 4]
