@@ -67,7 +67,25 @@ def ends_lines_with_cr(text: str) -> bool:
 
 
 def lines_of(text: str) -> list[Line]:
-    """The physical lines of ``text`` (a final line ending opens no new line)."""
+    """The physical lines of ``text`` (a final line ending opens no new line).
+
+    Extraction asks three times per document (its layout, its paragraphs, its
+    page): the lines of the last text asked for are remembered (a new list of
+    the same immutable lines each time)."""
+    global _last
+    last = _last
+    if last is not None and last[0] is text:
+        return list(last[1])
+    lines = _split_lines(text)
+    _last = (text, lines)
+    return list(lines)
+
+
+#: the text ``lines_of`` was last asked for, and its lines
+_last: tuple[str, list[Line]] | None = None
+
+
+def _split_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     position = 0
     for raw in text.split("\n"):

@@ -9,7 +9,9 @@ layout paragraph ``i`` here is paragraph ``i`` of
 
 from __future__ import annotations
 
-from dedup.records import Paragraph
+from functools import lru_cache
+
+from dedup.records import Paragraph, Shape
 from dedup.text.layout import Layout, choose_layout, paragraph_spans
 from dedup.text.markers import content_bounds
 from dedup.text.shape import shape_of
@@ -25,21 +27,27 @@ def split_paragraphs(text: str, doc: int = 0, layout: Layout | None = None) -> l
         if not stripped:
             continue
         start = raw_start + (len(block) - len(block.lstrip()))
-        end = start + len(stripped)
-        cut_start, cut_end = content_bounds(stripped)
-        content_start, content_end = start + cut_start, start + cut_end
-        is_marker = content_start == content_end
-        shape = shape_of(text[content_start:content_end]) if not is_marker else "heading"
+        cut_start, cut_end, shape = _content(stripped)
         paragraphs.append(
             Paragraph(
-                doc=doc,
-                index=len(paragraphs),
-                start=start,
-                end=end,
-                content_start=content_start,
-                content_end=content_end,
-                shape=shape,
-                is_marker=is_marker,
+                doc,
+                len(paragraphs),
+                start,
+                start + len(stripped),
+                start + cut_start,
+                start + cut_end,
+                shape,
+                cut_start == cut_end,
             )
         )
     return paragraphs
+
+
+@lru_cache(maxsize=1 << 15)
+def _content(stripped: str) -> tuple[int, int, Shape]:
+    """Where the content of a stripped paragraph starts and ends, and its shape:
+    remembered by text, as most paragraphs of a scraped corpus are exact copies."""
+    cut_start, cut_end = content_bounds(stripped)
+    if cut_start == cut_end:
+        return cut_start, cut_end, "heading"
+    return cut_start, cut_end, shape_of(stripped[cut_start:cut_end])

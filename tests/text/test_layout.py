@@ -115,6 +115,15 @@ def test_lines_of_drops_line_endings_but_keeps_positions() -> None:
     assert [line.text for line in lines_of("甲\n\n")] == ["甲", ""]
 
 
+def test_lines_of_the_same_text_asked_again_are_the_same_and_a_list_of_their_own() -> None:
+    text = "甲\n\n乙\r\n丙"
+    first = lines_of(text)
+    first.pop()
+    assert lines_of(text) == lines_of("甲\n\n乙\r\n" + "丙") == [*first, lines_of(text)[-1]]
+    assert [line.text for line in lines_of(text)] == ["甲", "", "乙", "丙"]
+    assert [line.text for line in lines_of("丁")] == ["丁"]
+
+
 def test_separator_lines_of_ideographic_and_no_break_spaces_are_blank() -> None:
     for filler in ("\u3000", "\u00a0", "\u3000\u3000\u00a0", " \t"):
         (line,) = lines_of(filler)
