@@ -49,3 +49,17 @@ def test_known_shingles_are_taken_as_they_are() -> None:
         if mine.bands is not None and theirs.bands is not None:
             assert mine.bands.tolist() == theirs.bands.tolist()
     assert fed.local == plain.local
+
+
+def test_recent_forgets_its_oldest_entries_beyond_its_size_and_pickles() -> None:
+    import pickle
+
+    from dedup.matching.features import Recent
+
+    recent: Recent[int, str] = Recent(3)
+    for number in range(10):
+        recent.remember(number, str(number))
+    assert list(recent.items()) == [(7, "7"), (8, "8"), (9, "9")]
+    again = pickle.loads(pickle.dumps(recent))
+    again.remember(10, "10")
+    assert list(again) == [8, 9, 10] and again.size == 3
