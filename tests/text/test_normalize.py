@@ -122,6 +122,11 @@ def test_fold_uses_the_same_table_shipped_or_not() -> None:
     assert fold(text) == text.translate(built) == "台湾abc测试123"
 
 
+def test_fold_translates_every_plane_zero_character_as_the_table_says() -> None:
+    every = "".join(map(chr, range(0x10000)))
+    assert fold(every) == every.translate(build_fold_table())
+
+
 def test_lone_surrogates_fold_to_the_replacement_character() -> None:
     """Valid JSON can hold a lone surrogate; a key must still encode as UTF-8 (rjieba takes UTF-8)."""
     text = "社区\ud800工作\udfff者"
