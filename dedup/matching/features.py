@@ -20,7 +20,7 @@ import numpy as np
 import xxhash
 
 from dedup.config import Config
-from dedup.matching.candidates import local_candidates
+from dedup.matching.candidates import DocumentPostings
 from dedup.matching.index import band_keys, band_layout
 from dedup.matching.item import Item
 from dedup.matching.shingle import shingles as make_shingles
@@ -41,8 +41,9 @@ CACHED_KEYS = 100_000
 Features = tuple[Shingles, np.ndarray | None]
 
 #: what an item takes from its paragraph's raw text alone: key text, noise,
-#: ragged, clauses, plain, dangling, bare numeral (see ``Item``)
-Traits = tuple[str, int, int, int, bool, bool, bool]
+#: ragged, clauses, plain, dangling, bare numeral (see ``Item``); and for its
+#: place on the page: quoted, bulleted, the key's hash (``place_on_page``)
+Traits = tuple[str, int, int, int, bool, bool, bool, bool, bool, int]
 
 _NOISE = re.compile(
     r"(?<=\S)[ \u3000\t](?=\S)"  # a stray space inside the text
@@ -69,6 +70,9 @@ def traits(raw: str) -> Traits:
         key == raw and not any(ch.isascii() for ch in raw),
         raw[-1] in "，,、" or raw[-1] in DANGLING_WORDS,
         bool(BARE_NUMERAL.fullmatch(raw)),
+        is_quotation(raw),
+        is_bulleted(raw),
+        _key_hash(key),
     )
 
 
@@ -186,49 +190,65 @@ class Extractor:
 
     def __call__(self, number: int, document: Document) -> Extracted:
         """The features of the document at position ``number`` of the input."""
-        layout = self.layout(document.text)
-        paragraphs = split_paragraphs(document.text, number, layout)
-        keyed: list[tuple[Paragraph, Traits, Key, Shingles]] = []
+        text = document.text
+        layout = self.layout(text)
+        paragraphs = split_paragraphs(text, number, layout)
+        known = self._traits
+        keyed: list[tuple[Paragraph, str, Traits, Shingles]] = []
         for p in paragraphs:
-            if p.has_content:
-                raw = document.text[p.content_start : p.content_end]
-                found = self._traits.get(raw)
+            if p.content_end > p.content_start:
+                raw = text[p.content_start : p.content_end]
+                found = known.get(raw)
                 if found is None:
                     found = traits(raw)
-                    self._traits.remember(raw, found)
-                keyed.append((p, found, Key(found[0], raw, p.content_start), self.shingles(found[0])))
+                    known.remember(raw, found)
+                keyed.append((p, raw, found, self.shingles(found[0])))
         # the paragraphs long enough to sign are signed together, before their
         # items are made: an item is complete when made
         signed = self._signatures(
-            {key.text: sh.distinct for _, _, key, sh in keyed if self._signable(key.text, sh)}
+            {found[0]: sh.distinct for _, _, found, sh in keyed if self._signable(found[0], sh)}
         )
-        items: list[Item] = []
+        items = [self._item(document.id, p, raw, found, sh, signed) for p, raw, found, sh in keyed]
         seen_body = False
-        for p, (_, noise, ragged, clauses, plain, dangling, bare), key, sh in keyed:
-            signature, bands = signed.get(key.text, (None, None))
-            items.append(
-                Item(
-                    document.id,
-                    p,
-                    key,
-                    sh,
-                    sh.distinct,
-                    noise,
-                    is_title=not items,
-                    in_title_zone=not seen_body,
-                    ragged=ragged,
-                    clauses=clauses,
-                    plain=plain,
-                    dangling=dangling,
-                    is_bare_numeral=bare,
-                    signature=signature,
-                    bands=bands,
-                )
-            )
-            seen_body = seen_body or p.shape == "body"
-        place_on_page(items, document.text, layout)
-        local = {i: [q.paragraph.index for q in qs] for i, qs in local_candidates(items).items()}
-        return Extracted(number, document, layout, paragraphs, items, local)
+        for it in items:
+            it.in_title_zone = not seen_body
+            seen_body = seen_body or it.paragraph.shape == "body"
+        if items:
+            items[0].is_title = True
+        place_on_page(items, [found for _, _, found, _ in keyed], text, layout)
+        local = DocumentPostings(items).local()
+        by_index = {
+            it.paragraph.index: [items[q].paragraph.index for q in found]
+            for it, found in zip(items, local, strict=True)
+        }
+        return Extracted(number, document, layout, paragraphs, items, by_index)
+
+    @staticmethod
+    def _item(
+        doc_id: str,
+        p: Paragraph,
+        raw: str,
+        found: Traits,
+        sh: Shingles,
+        signed: dict[str, tuple[np.ndarray, np.ndarray]],
+    ) -> Item:
+        key, noise, ragged, clauses, plain, dangling, bare = found[:7]
+        signature, bands = signed.get(key, (None, None))
+        return Item(
+            doc_id,
+            p,
+            Key(key, raw, p.content_start),
+            sh,
+            sh.distinct,
+            noise,
+            ragged=ragged,
+            clauses=clauses,
+            plain=plain,
+            dangling=dangling,
+            is_bare_numeral=bare,
+            signature=signature,
+            bands=bands,
+        )
 
     def layout(self, text: str) -> Layout:
         """The document's layout: the configured one, or the one its text shows."""
@@ -239,31 +259,39 @@ def _key_hash(key: str) -> int:
     return xxhash.xxh64_intdigest(key.encode("utf-8", "surrogatepass"))
 
 
-def place_on_page(items: Sequence[Item], text: str, layout: Layout) -> None:
+def place_on_page(items: Sequence[Item], found: Sequence[Traits], text: str, layout: Layout) -> None:
     """Set each item's part of the page (``text.page``): headline, front matter, bullet,
-    quotation, and the keys next to it."""
+    quotation, and the keys next to it (``found``: each item's traits)."""
     first_blank = next((line.start for line in lines_of(text)[1:] if line.blank), None)
     first_block = 0 if first_blank is None else sum(it.paragraph.start < first_blank for it in items)
     lines = []
-    for it in items:
+    for it, traits_of in zip(items, found, strict=True):
         p = it.paragraph
-        raw = text[p.content_start : p.content_end]
-        it.quoted = is_quotation(raw)
+        it.quoted = traits_of[7]
         line_start = text.rfind("\n", 0, p.start) + 1
         indent = text[line_start : p.start]
         previous = text[text.rfind("\n", 0, max(0, line_start - 1)) + 1 : max(0, line_start - 1)]
         after_separator = line_start > 0 and (not previous or previous.isspace())
         lines.append(
             PageLine(
-                p.index, it.key.text, p.shape, is_bulleted(raw), indent, after_separator, sentence_keys(raw)
+                p.index,
+                it.key.text,
+                p.shape,
+                traits_of[8],
+                indent,
+                after_separator,
+                sentence_keys(it.key.source),
             )
         )
     structure = page_structure(lines, first_block, separated=layout == "blank-lines")
-    hashes = [_key_hash(it.key.text) for it in items]
+    hashes = [traits_of[9] for traits_of in found]
+    last = len(items) - 1
     for position, it in enumerate(items):
-        it.in_headline = it.paragraph.index in structure.headline
-        it.front_matter = it.paragraph.index in structure.front_matter
-        it.highlight = it.paragraph.index in structure.highlights
-        before = hashes[position - 1] if position else 0
-        after = hashes[position + 1] if position + 1 < len(items) else 0
-        it.neighbours = (before, after)
+        index = it.paragraph.index
+        it.in_headline = index in structure.headline
+        it.front_matter = index in structure.front_matter
+        it.highlight = index in structure.highlights
+        it.neighbours = (
+            hashes[position - 1] if position else 0,
+            hashes[position + 1] if position < last else 0,
+        )
