@@ -76,6 +76,10 @@ def traits(raw: str) -> Traits:
     )
 
 
+#: a paragraph with content on its way to an item: raw text, traits, shingles
+_Keyed = tuple[Paragraph, str, Traits, Shingles]
+
+
 def key_shingles(key: str, config: Config) -> Shingles:
     """The shingles of a key: its words (``config.segmenter``) in runs of ``config.shingle_size``."""
     return make_shingles(tokenize(key, config.segmenter), config.shingle_size)
@@ -190,11 +194,36 @@ class Extractor:
 
     def __call__(self, number: int, document: Document) -> Extracted:
         """The features of the document at position ``number`` of the input."""
+        return self.many([(number, document)])[0]
+
+    def many(self, numbered: Sequence[tuple[int, Document]]) -> list[Extracted]:
+        """The features of several documents (each with its position in the
+        input), the same as one at a time: their new keys are signed in one
+        call, which costs less than one per document."""
+        found = [self._keyed(number, document) for number, document in numbered]
+        # the paragraphs long enough to sign are signed together, before their
+        # items are made: an item is complete when made
+        signed = self._signatures(
+            {
+                traits_of[0]: sh.distinct
+                for _, _, keyed in found
+                for _, _, traits_of, sh in keyed
+                if self._signable(traits_of[0], sh)
+            }
+        )
+        return [
+            self._finish(number, document, layout, paragraphs, keyed, signed)
+            for (number, document), (layout, paragraphs, keyed) in zip(numbered, found, strict=True)
+        ]
+
+    def _keyed(self, number: int, document: Document) -> tuple[Layout, list[Paragraph], list[_Keyed]]:
+        """A document's layout, its paragraphs, and for each with content its
+        raw text, traits and shingles."""
         text = document.text
         layout = self.layout(text)
         paragraphs = split_paragraphs(text, number, layout)
         known = self._traits
-        keyed: list[tuple[Paragraph, str, Traits, Shingles]] = []
+        keyed: list[_Keyed] = []
         for p in paragraphs:
             if p.content_end > p.content_start:
                 raw = text[p.content_start : p.content_end]
@@ -203,11 +232,18 @@ class Extractor:
                     found = traits(raw)
                     known.remember(raw, found)
                 keyed.append((p, raw, found, self.shingles(found[0])))
-        # the paragraphs long enough to sign are signed together, before their
-        # items are made: an item is complete when made
-        signed = self._signatures(
-            {found[0]: sh.distinct for _, _, found, sh in keyed if self._signable(found[0], sh)}
-        )
+        return layout, paragraphs, keyed
+
+    def _finish(
+        self,
+        number: int,
+        document: Document,
+        layout: Layout,
+        paragraphs: list[Paragraph],
+        keyed: list[_Keyed],
+        signed: dict[str, tuple[np.ndarray, np.ndarray]],
+    ) -> Extracted:
+        """The document's items, their place on the page, and its local pairs."""
         items = [self._item(document.id, p, raw, found, sh, signed) for p, raw, found, sh in keyed]
         seen_body = False
         for it in items:
@@ -215,7 +251,7 @@ class Extractor:
             seen_body = seen_body or it.paragraph.shape == "body"
         if items:
             items[0].is_title = True
-        place_on_page(items, [found for _, _, found, _ in keyed], text, layout)
+        place_on_page(items, [found for _, _, found, _ in keyed], document.text, layout)
         local = DocumentPostings(items).local()
         by_index = {
             it.paragraph.index: [items[q].paragraph.index for q in found]

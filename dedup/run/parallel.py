@@ -290,7 +290,7 @@ def _unpack(packed: _Packed, chunk: _Chunk, received: Received) -> list[Extracte
 def extract_chunk(chunk: _Chunk) -> _Packed:
     """A worker's job: extract a chunk and pack it."""
     assert _worker is not None and _sent is not None
-    return _pack([_worker(index, document) for index, document in chunk], _sent)
+    return _pack(_worker.many(chunk), _sent)
 
 
 def _chunks(documents: Iterable[Document], size: int) -> Iterator[_Chunk]:
@@ -311,8 +311,7 @@ def extract_all(
         # one process: no pool to start, nothing to pickle (a single document is one chunk)
         extractor = Extractor(config, sign=sign)
         for chunk in chain([first], chunks):
-            for index, document in chunk:
-                yield extractor(index, document)
+            yield from extractor.many(chunk)
     else:
         # (chunks are never empty: an empty one means the input is exhausted)
         yield from _extract_in_pool(chain([first, second], chunks), config, workers)
@@ -358,7 +357,7 @@ def _extract_in_pool(pending: Iterator[_Chunk], config: Config, workers: int) ->
                     exhausted = True
                 else:
                     own = own or Extractor(config)
-                    in_flight.append((chunk, [own(index, document) for index, document in chunk]))
+                    in_flight.append((chunk, own.many(chunk)))
                 continue
             in_flight.popleft()
             yield from job if isinstance(job, list) else _unpack(job.get(), chunk, received)

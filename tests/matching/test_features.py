@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from sample_articles import A, B, article
 
 from dedup.config import Config
-from dedup.matching.features import Extractor
+from dedup.matching.features import Extracted, Extractor
+from dedup.matching.item import Item
 from dedup.records import Document, Shingles
 
 
@@ -63,3 +67,35 @@ def test_recent_forgets_its_oldest_entries_beyond_its_size_and_pickles() -> None
     again = pickle.loads(pickle.dumps(recent))
     again.remember(10, "10")
     assert list(again) == [8, 9, 10] and again.size == 3
+
+
+def _facts(extracted: Extracted) -> tuple[object, ...]:
+    """Everything extraction says about a document, arrays as lists."""
+    items = [
+        (
+            {name: getattr(it, name) for name in Item.__slots__ if name not in _ARRAYS},  # type: ignore[attr-defined]
+            [None if a is None else a.tolist() for a in (it.shingles.hashes, it.shingles.spans, it.distinct)],
+            [None if a is None else a.tolist() for a in (it.signature, it.bands)],
+        )
+        for it in extracted.items
+    ]
+    return (extracted.index, extracted.layout, extracted.paragraphs, items, extracted.local)
+
+
+_ARRAYS = {"shingles", "distinct", "signature", "bands", "table"}
+
+
+def test_many_documents_at_once_are_extracted_as_one_at_a_time(fixtures_dir: Path) -> None:
+    documents = [
+        Document(str(number), json.loads(line)["text"])
+        for number, line in enumerate(
+            line
+            for path in sorted(fixtures_dir.glob("cases/*/input.jsonl"))
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        )
+    ]
+    numbered = list(enumerate(documents))
+    alone = [_facts(Extractor(Config())(number, document)) for number, document in numbered]
+    together = Extractor(Config())
+    assert [_facts(e) for e in together.many(numbered[:7]) + together.many(numbered[7:])] == alone
