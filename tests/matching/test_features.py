@@ -86,16 +86,15 @@ _ARRAYS = {"shingles", "distinct", "signature", "bands", "table"}
 
 
 def test_many_documents_at_once_are_extracted_as_one_at_a_time(fixtures_dir: Path) -> None:
-    documents = [
-        Document(str(number), json.loads(line)["text"])
-        for number, line in enumerate(
-            line
-            for path in sorted(fixtures_dir.glob("cases/*/input.jsonl"))
-            for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()
-        )
+    texts = [path.read_text(encoding="utf-8") for path in sorted(fixtures_dir.glob("cases/*/input.txt"))]
+    texts += [
+        json.loads(line)["text"]
+        for path in sorted(fixtures_dir.glob("cases/*/input.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
     ]
-    numbered = list(enumerate(documents))
+    numbered = [(number, Document(str(number), text)) for number, text in enumerate(texts * 2)]
+    assert len(numbered) > 60
     alone = [_facts(Extractor(Config())(number, document)) for number, document in numbered]
     together = Extractor(Config())
-    assert [_facts(e) for e in together.many(numbered[:7]) + together.many(numbered[7:])] == alone
+    assert [_facts(e) for e in together.many(numbered[:30]) + together.many(numbered[30:])] == alone
