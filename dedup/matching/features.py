@@ -270,6 +270,7 @@ class Extractor:
     ) -> Item:
         key, noise, ragged, clauses, plain, dangling, bare = found[:7]
         signature, bands = signed.get(key, (None, None))
+        # positional: keywords cost more than the rest of making an item
         return Item(
             doc_id,
             p,
@@ -277,13 +278,20 @@ class Extractor:
             sh,
             sh.distinct,
             noise,
-            ragged=ragged,
-            clauses=clauses,
-            plain=plain,
-            dangling=dangling,
-            is_bare_numeral=bare,
-            signature=signature,
-            bands=bands,
+            False,  # is_title (the caller sets it)
+            False,  # in_title_zone (the caller sets it)
+            ragged,
+            clauses,
+            plain,
+            dangling,
+            bare,
+            False,  # in_headline (place_on_page sets it, and the rest of the page)
+            False,
+            False,
+            False,
+            (0, 0),
+            signature,
+            bands,
         )
 
     def layout(self, text: str) -> Layout:
