@@ -271,3 +271,47 @@ def pos_viterbi(const uint8_t[:, ::1] allowed, const double[:, ::1] emit, const 
         r[t] = <int32_t>x
         x = back[t, x]
     return route
+
+
+# ---------------------------------------------------------------------------
+# Extraction (issue 15): the shingles a document's keys share
+# (``candidates.shared_holders``, its pure twin and definition).
+# ---------------------------------------------------------------------------
+
+from libc.stdint cimport uint64_t
+
+
+def shared_holders(list distinct):
+    """For each hash in more than one of these arrays (each sorted, distinct),
+    the positions of the arrays holding it, in order; hashes in increasing order.
+
+    Each hash and its array's position make one 64-bit code (hash above,
+    position below): sorted, the codes of one hash are a run, its holders in
+    order."""
+    cdef Py_ssize_t groups = len(distinct), total = 0, group, i, j, k, at = 0
+    cdef const uint32_t[::1] values
+    cdef uint64_t[::1] codes
+    cdef uint64_t hash_of
+    if groups < 2:
+        return []
+    for group in range(groups):
+        total += len(distinct[group])
+    sorted_codes = np.empty(total, dtype=np.uint64)
+    codes = sorted_codes
+    for group in range(groups):
+        values = distinct[group]
+        for i in range(values.shape[0]):
+            codes[at] = (<uint64_t>values[i] << 32) | <uint64_t>group
+            at += 1
+    sorted_codes.sort()
+    held = []
+    i = 0
+    while i < total:
+        hash_of = codes[i] >> 32
+        j = i + 1
+        while j < total and codes[j] >> 32 == hash_of:
+            j += 1
+        if j - i > 1:
+            held.append(tuple([<Py_ssize_t>(codes[k] & 0xFFFFFFFFU) for k in range(i, j)]))
+        i = j
+    return held

@@ -33,6 +33,8 @@ class Core(Protocol):
         self, flat: np.ndarray, starts: np.ndarray, a: np.ndarray, b: np.ndarray
     ) -> np.ndarray: ...
 
+    def shared_holders(self, distinct: list[np.ndarray]) -> list[tuple[int, ...]]: ...
+
     def pos_viterbi(
         self,
         allowed: np.ndarray,

@@ -139,3 +139,18 @@ def test_coverage_masks_and_shared_counts_are_the_pure_ones() -> None:
             assert core.covered_mask(p.hashes, p.spans, q.distinct, length) == expected
         counts = core.shared_counts(p.distinct, [q.distinct for q in paragraphs])
         assert counts == [len(set(p.distinct.tolist()) & set(q.distinct.tolist())) for q in paragraphs]
+
+
+def test_shared_holders_are_the_pure_ones() -> None:
+    from dedup.matching.candidates import shared_holders
+
+    core = _core()
+    rng = random.Random(15)
+    for _ in range(300):
+        arrays = [
+            np.array(sorted(rng.sample(range(60), rng.randint(0, 15))), dtype=np.uint32)
+            for _ in range(rng.randint(0, 9))
+        ]
+        assert core.shared_holders(arrays) == shared_holders(arrays)
+    wide = [distinct(np.array([rng.getrandbits(32) for _ in range(50)] + [2**32 - 1], dtype=np.uint32))] * 3
+    assert core.shared_holders(wide) == shared_holders(wide) == [(0, 1, 2)] * 51
