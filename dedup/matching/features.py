@@ -29,7 +29,7 @@ from dedup.records import Document, Key, Paragraph, Shingles
 from dedup.text.joins import BARE_NUMERAL, CLAUSE, DANGLING_WORDS, NOT_OPENING
 from dedup.text.layout import Layout, layout_of, lines_of
 from dedup.text.normalize import fold
-from dedup.text.page import PageLine, is_bulleted, is_quotation, page_structure, sentence_keys
+from dedup.text.page import PageLine, is_bulleted, is_quotation, page_structure
 from dedup.text.segment import split_paragraphs
 from dedup.text.shape import ends_open
 from dedup.text.words import tokenize
@@ -324,7 +324,8 @@ def place_on_page(items: Sequence[Item], found: Sequence[Traits], text: str, lay
                 traits_of[8],
                 indent,
                 after_separator,
-                sentence_keys(it.key.source),
+                None,
+                it.key.source,
             )
         )
     structure = page_structure(lines, first_block, separated=layout == "blank-lines")

@@ -48,8 +48,11 @@ class PageLine:
     indent: str
     #: a blank or separator line stands right before it
     after_separator: bool = False
-    #: the keys of its sentences (``sentence_keys``), when it has more than one
-    sentences: tuple[str, ...] = ()
+    #: the keys of its sentences (``sentence_keys``), when it has more than one; ``None``:
+    #: those of ``source``, made when asked (only the lines read in looking for the lead are)
+    sentences: tuple[str, ...] | None = ()
+    #: its raw text (needed only when ``sentences`` is ``None``)
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +133,8 @@ def _repeated_later(lines: Sequence[PageLine], position: int) -> bool:
     if any(key in line.key for line in later):
         return True
     sentences = lines[position].sentences
+    if sentences is None:
+        sentences = sentence_keys(lines[position].source)
     return bool(sentences) and all(any(s in line.key for line in later) for s in sentences)
 
 

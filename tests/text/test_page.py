@@ -25,9 +25,10 @@ DITCH = IND + "为保障灌溉，各地加快高标准农田建设，新建灌�
 MORE = IND + "种粮大户刘建军说，今年的种子和化肥都已备足，就等天气转好下田。"
 
 
-def structure(lines: list[str], separated: bool = False) -> Structure:
+def structure(lines: list[str], separated: bool = False, asked: bool = False) -> Structure:
     """``page_structure`` of a page given line by line (blank and separator lines included), with
-    its arguments read as ``place_on_page`` reads them."""
+    its arguments read as ``place_on_page`` reads them (``asked``: sentences made when asked, from
+    each line's source, as ``place_on_page`` leaves them)."""
     text = "\r\n".join(lines) + "\r\n"
     page: list[PageLine] = []
     first_block: int | None = None
@@ -49,7 +50,8 @@ def structure(lines: list[str], separated: bool = False) -> Structure:
                 is_bulleted(raw),
                 indent,
                 after_separator,
-                sentence_keys(raw),
+                None if asked else sentence_keys(raw),
+                raw if asked else "",
             )
         )
         previous_blank = False
@@ -232,6 +234,7 @@ def test_a_deck_stitched_from_body_sentences_is_front_matter_not_the_lead() -> N
     body = IND + "连日来，湖南各地抢抓农时，春耕生产有序推进。为保障灌溉，各地加快高标准农田建设。"
     page = structure(["湖南春耕忙", "", deck, SEP, body, SOW])
     assert page.front_matter == {1}
+    assert structure(["湖南春耕忙", "", deck, SEP, body, SOW], asked=True) == page
 
 
 def test_a_lead_whose_sentences_are_not_all_repeated_stays_the_lead() -> None:
@@ -239,3 +242,4 @@ def test_a_lead_whose_sentences_are_not_all_repeated_stays_the_lead() -> None:
     body = IND + "连日来，湖南各地抢抓农时，春耕生产有序推进。种粮大户刘建军说，种子都已备足。"
     page = structure(["湖南春耕忙", "", lead, SEP, body, SOW])
     assert page.front_matter == set()
+    assert structure(["湖南春耕忙", "", lead, SEP, body, SOW], asked=True) == page
