@@ -78,6 +78,8 @@ def traits(raw: str) -> Traits:
 
 #: a paragraph with content on its way to an item: raw text, traits, shingles
 _Keyed = tuple[Paragraph, str, Traits, Shingles]
+#: a document on its way to its items: layout, paragraphs, first blank line, paragraphs with content
+_Page = tuple[Layout, list[Paragraph], int | None, list[_Keyed]]
 
 
 def key_shingles(key: str, config: Config) -> Shingles:
@@ -206,22 +208,25 @@ class Extractor:
         signed = self._signatures(
             {
                 traits_of[0]: sh.distinct
-                for _, _, keyed in found
+                for _, _, _, keyed in found
                 for _, _, traits_of, sh in keyed
                 if self._signable(traits_of[0], sh)
             }
         )
         return [
-            self._finish(number, document, layout, paragraphs, keyed, signed)
-            for (number, document), (layout, paragraphs, keyed) in zip(numbered, found, strict=True)
+            self._finish(number, document, page, signed)
+            for (number, document), page in zip(numbered, found, strict=True)
         ]
 
-    def _keyed(self, number: int, document: Document) -> tuple[Layout, list[Paragraph], list[_Keyed]]:
-        """A document's layout, its paragraphs, and for each with content its
-        raw text, traits and shingles."""
+    def _keyed(self, number: int, document: Document) -> _Page:
+        """A document's layout, its paragraphs, where its first blank line is
+        (``first_blank``), and for each paragraph with content its raw text,
+        traits and shingles."""
         text = document.text
         layout = self.layout(text)
         paragraphs = split_paragraphs(text, number, layout)
+        # now, while ``lines_of`` still holds this text's lines
+        blank = first_blank(text)
         known = self._traits
         keyed: list[_Keyed] = []
         for p in paragraphs:
@@ -232,18 +237,17 @@ class Extractor:
                     found = traits(raw)
                     known.remember(raw, found)
                 keyed.append((p, raw, found, self.shingles(found[0])))
-        return layout, paragraphs, keyed
+        return layout, paragraphs, blank, keyed
 
     def _finish(
         self,
         number: int,
         document: Document,
-        layout: Layout,
-        paragraphs: list[Paragraph],
-        keyed: list[_Keyed],
+        page: _Page,
         signed: dict[str, tuple[np.ndarray, np.ndarray]],
     ) -> Extracted:
         """The document's items, their place on the page, and its local pairs."""
+        layout, paragraphs, blank, keyed = page
         items = [self._item(document.id, p, raw, found, sh, signed) for p, raw, found, sh in keyed]
         seen_body = False
         for it in items:
@@ -251,7 +255,7 @@ class Extractor:
             seen_body = seen_body or it.paragraph.shape == "body"
         if items:
             items[0].is_title = True
-        place_on_page(items, [found for _, _, found, _ in keyed], document.text, layout)
+        place_on_page(items, [found for _, _, found, _ in keyed], document.text, layout, blank)
         local = DocumentPostings(items).local()
         by_index = {
             it.paragraph.index: [items[q].paragraph.index for q in found]
@@ -303,11 +307,18 @@ def _key_hash(key: str) -> int:
     return xxhash.xxh64_intdigest(key.encode("utf-8", "surrogatepass"))
 
 
-def place_on_page(items: Sequence[Item], found: Sequence[Traits], text: str, layout: Layout) -> None:
+def first_blank(text: str) -> int | None:
+    """Where the first blank line after the first line starts (``None``: there is none)."""
+    return next((line.start for line in lines_of(text)[1:] if line.blank), None)
+
+
+def place_on_page(
+    items: Sequence[Item], found: Sequence[Traits], text: str, layout: Layout, blank: int | None
+) -> None:
     """Set each item's part of the page (``text.page``): headline, front matter, bullet,
-    quotation, and the keys next to it (``found``: each item's traits)."""
-    first_blank = next((line.start for line in lines_of(text)[1:] if line.blank), None)
-    first_block = 0 if first_blank is None else sum(it.paragraph.start < first_blank for it in items)
+    quotation, and the keys next to it (``found``: each item's traits; ``blank``: where
+    ``first_blank`` is)."""
+    first_block = 0 if blank is None else sum(it.paragraph.start < blank for it in items)
     lines = []
     for it, traits_of in zip(items, found, strict=True):
         p = it.paragraph
