@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import random
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -143,17 +144,17 @@ def test_the_main_process_extracts_when_the_workers_are_behind(monkeypatch: pyte
     alone = list(dedup.clean(documents, workers=1))
 
     extracted_here: list[int] = []
-    calls = Extractor.__call__
+    calls = Extractor.many
 
-    def counted(self: Extractor, index: int, document: dedup.Document) -> Extracted:
-        extracted_here.append(index)
-        return calls(self, index, document)
+    def counted(self: Extractor, numbered: Sequence[tuple[int, dedup.Document]]) -> list[Extracted]:
+        extracted_here.extend(index for index, _ in numbered)
+        return calls(self, numbered)
 
     # the worker is forked after the patches: it lags, and counts in its own memory
     monkeypatch.setattr(sys.modules[__name__], "_EXTRACT_CHUNK", parallel.extract_chunk)
     monkeypatch.setattr(parallel, "CHUNK_SIZE", 8)
     monkeypatch.setattr(parallel, "extract_chunk", _slow_extract_chunk)
-    monkeypatch.setattr(Extractor, "__call__", counted)
+    monkeypatch.setattr(Extractor, "many", counted)
     shared = list(dedup.clean(documents, workers=2))
     assert extracted_here, "the main process never extracted a chunk itself"
     assert len(extracted_here) < len(documents)
