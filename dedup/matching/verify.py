@@ -33,7 +33,7 @@ from dedup.matching.item import Item
 from dedup.matching.roles import is_cut_from, may_be_copy_of, may_be_fragment, may_stand_for
 from dedup.matching.shingle import bit_span, jaccard, longest_gap
 from dedup.records import Match, RemovalKind
-from dedup.text.normalize import origin
+from dedup.text.normalize import origin, pauses
 from dedup.text.page import sentence_keys
 
 
@@ -395,7 +395,7 @@ def evaluate(
         q, alignment = near_twin
         unique = round(p.size * (1.0 - alignment.share))
         near = Decision(p, "near", round(alignment.ratio, 4), alignment.share, (q,), unique)
-        if not states_nothing_new(p.key.text, [q.key.text]) or not sentences_survive(
+        if not states_nothing_new(p.key.text, [q.key.text], 0, pauses(p.key)) or not sentences_survive(
             p.key.source, [q.key.source]
         ):
             near = None
@@ -443,7 +443,7 @@ def _covered_by(p: Item, candidates: Sequence[Item], config: Config, memo: Masks
     for gain in cover.gains:
         held |= gain
     sources = [q.key.text for q in cover.chosen]
-    if not states_nothing_new(p.key.text, sources, held):
+    if not states_nothing_new(p.key.text, sources, held, pauses(p.key)):
         return None
     in_order = sorted(zip(cover.chosen, cover.gains, strict=True), key=lambda pair: bit_span(pair[1])[0])
     # a heading-shaped line made of phrases of two paragraphs is a subheading, not a splice

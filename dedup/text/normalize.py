@@ -152,6 +152,13 @@ def piece_starts(key: Key) -> tuple[int, ...]:
     return tuple(len(fold(key.source[:at])) for at, _ in key.breaks)
 
 
+def pauses(key: Key) -> frozenset[int]:
+    """Characters of ``key.text`` after which the source has something the key leaves out
+    (punctuation, a space, the edge of a joined piece): where what is said pauses."""
+    positions = origin(key)
+    return frozenset(i for i in range(len(positions) - 1) if positions[i + 1] != positions[i] + 1)
+
+
 def origin(key: Key) -> tuple[int, ...]:
     """For each character of ``key.text``, the document offset of the character it came from."""
     kept, _ = _kept()

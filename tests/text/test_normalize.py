@@ -14,6 +14,7 @@ from dedup.text.normalize import (
     fold_table_versions,
     normalize,
     origin,
+    pauses,
     shipped_fold_table,
 )
 
@@ -130,3 +131,9 @@ def test_lone_surrogates_fold_to_the_replacement_character() -> None:
     key.text.encode("utf-8")
     assert origin(key) == (5, 6, 7, 8, 9, 10, 11)
     assert fold("\U0001f600\ud83d") == fold("\U0001f600") + "\ufffd"
+
+
+def test_pauses_are_where_the_key_left_punctuation_or_a_space_out() -> None:
+    key = normalize("目前，记者获悉：今年 全省")
+    assert key.text == "目前记者获悉今年全省"
+    assert pauses(key) == {1, 5, 7}
