@@ -28,7 +28,7 @@ from dedup.records import Document, Key, Paragraph, Shingles
 from dedup.text.joins import BARE_NUMERAL, CLAUSE, DANGLING_WORDS, NOT_OPENING
 from dedup.text.layout import Layout, layout_of, lines_of
 from dedup.text.normalize import fold
-from dedup.text.page import PageLine, is_bulleted, is_quotation, page_structure, sentence_keys
+from dedup.text.page import PageLine, is_bulleted, is_label, is_quotation, page_structure, sentence_keys
 from dedup.text.segment import split_paragraphs
 from dedup.text.shape import ends_open
 from dedup.text.words import tokenize
@@ -250,7 +250,14 @@ def place_on_page(items: Sequence[Item], text: str, layout: Layout) -> None:
         after_separator = line_start > 0 and (not previous or previous.isspace())
         lines.append(
             PageLine(
-                p.index, it.key.text, p.shape, is_bulleted(raw), indent, after_separator, sentence_keys(raw)
+                p.index,
+                it.key.text,
+                p.shape,
+                is_bulleted(raw),
+                indent,
+                after_separator,
+                sentence_keys(raw),
+                is_label(raw),
             )
         )
     structure = page_structure(lines, first_block, separated=layout == "blank-lines")

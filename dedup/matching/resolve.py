@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Callable, Container, Mapping, Sequence
-from itertools import pairwise
+from itertools import takewhile
 from typing import TYPE_CHECKING
 
 from dedup.config import Config
@@ -34,6 +34,11 @@ LABEL_MAX_CHARS = 6
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 #: punctuation that makes a line a statement (a key and its value, a clause), not a label
 _LABEL_BREAK = re.compile(r"[：:，,；;、。]")
+
+
+def _is_label(it: Item) -> bool:
+    """A short heading-shaped line of the front matter (``take_labels``)."""
+    return it.front_matter and it.paragraph.shape == "heading" and it.size <= LABEL_MAX_CHARS
 
 
 def _rank(decision: Decision, config: Config) -> tuple[float, ...]:
@@ -210,18 +215,20 @@ class _Resolution:
             self.decide_open()
 
     def take_labels(self, items: Sequence[Item]) -> None:
-        """A short line of the front matter that labels the paragraph after it (a box's
-        ``核心阅读``, a figure over its caption) goes when what it labels goes, if every number it
-        states is in that paragraph: it heads nothing any more."""
-        for it, following in pairwise(items):
+        """A short line of the front matter that labels the paragraphs after it (a box's
+        ``核心阅读`` over its lines, a figure over its caption: up to the next label or the end of
+        the front matter) goes when all it labels goes, if every number it states is in those
+        paragraphs: it heads nothing any more."""
+        for position, it in enumerate(items):
             index = it.paragraph.index
-            if index not in self.alive or following.paragraph.index not in self.removed:
-                continue
-            if not it.front_matter or it.paragraph.shape != "heading" or it.size > LABEL_MAX_CHARS:
+            if index not in self.alive or not _is_label(it):
                 continue
             if _LABEL_BREAK.search(it.key.source.strip()):
                 continue  # 场合：… is a line of facts, not a label
-            if all(number in following.key.text for number in _NUMBER.findall(it.key.text)):
+            labelled = list(takewhile(lambda q: q.front_matter and not _is_label(q), items[position + 1 :]))
+            if not labelled or any(q.paragraph.index not in self.removed for q in labelled):
+                continue
+            if all(any(n in q.key.text for q in labelled) for n in _NUMBER.findall(it.key.text)):
                 self.removed[index] = Decision(it, "label", 1.0, 1.0)
                 del self.alive[index]
 

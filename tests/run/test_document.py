@@ -34,3 +34,40 @@ def test_a_document_resolved_against_a_corpus_is_what_the_run_makes_of_it() -> N
     again = clean_document(extracted, external, config, order)
     assert once.result == again.result == list(dedup.clean([first, second], config))[1]
     assert [r.kind for r in once.result.removed] == ["exact"]
+
+
+IND = "\u3000\u3000"
+SUMMARY_ONE = "全省今年计划播种粮食作物三千二百万亩，比去年增加五十万亩。"
+SUMMARY_TWO = "各地加快高标准农田建设，新建灌溉渠道一千二百公里。"
+
+
+def _boxed_page(body_repeats_two: bool) -> str:
+    """A 核心阅读 box under the headline (label, two lines, separator), then the body, which
+    repeats the box's first line and, if asked, its second."""
+    body = [
+        IND + "本报长沙3月10日电（记者周海燕）连日来，湖南各地抢抓农时，春耕生产有序推进。",
+        IND + "省农业农村厅负责人介绍，" + SUMMARY_ONE + "种子化肥供应充足。",
+    ]
+    if body_repeats_two:
+        body.append(IND + "据介绍，" + SUMMARY_TWO + "修复山塘水库八百余座。")
+    lines = [
+        "",
+        "春耕时节看湖南（一线调研）",
+        "",
+        IND + "核心阅读",
+        IND + SUMMARY_ONE,
+        IND + SUMMARY_TWO,
+        IND,
+        *body,
+    ]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def test_a_box_label_goes_only_with_all_it_labels() -> None:
+    whole = dedup.clean_text(_boxed_page(body_repeats_two=True)).cleaned
+    assert "核心阅读" not in whole
+    assert whole.count(SUMMARY_TWO) == 1
+    # the box's second line says something the body does not: it stays, under its label
+    partly = dedup.clean_text(_boxed_page(body_repeats_two=False)).cleaned
+    assert IND + "核心阅读\r\n" + IND + SUMMARY_TWO in partly
+    assert partly.count(SUMMARY_ONE) == 1
