@@ -52,7 +52,8 @@ def test_help_does_not_load_the_pipeline() -> None:
 
 def test_one_article_run_loads_only_what_it_uses(fixtures_dir: Path, tmp_path: Path) -> None:
     # a plain `dedup clean ARTICLE -o OUT` draws nothing with rich, starts no pool, spills
-    # nothing to SQLite and tags no proper noun: none of those modules is imported (~0.1 s)
+    # nothing to SQLite and tags no proper noun: none of those modules is imported (~0.1 s);
+    # its option values need no pydantic (cli/coercion.py, 0.15 s)
     article = fixtures_dir / "seed" / "article.txt"
     code = (
         "import sys\n"
@@ -60,7 +61,7 @@ def test_one_article_run_loads_only_what_it_uses(fixtures_dir: Path, tmp_path: P
         f"assert main(['clean', {str(article)!r}, '-o', {str(tmp_path / 'out.txt')!r}]) == 0\n"
         "assert 'dedup.run' in sys.modules\n"
         "from dedup.matching.core import implementation\n"
-        "unused = ('rich', 'multiprocessing', 'sqlite3', 'dedup.matching.tagger', 'jieba')\n"
+        "unused = ('rich', 'multiprocessing', 'sqlite3', 'dedup.matching.tagger', 'jieba', 'pydantic')\n"
         # the compiled core cuts words itself: rjieba's dictionary (0.12 s) is not loaded
         "unused += ('rjieba',) if implementation() == 'compiled' else ()\n"
         "print('LOADED', [m for m in unused if m in sys.modules], file=sys.stderr)\n"
