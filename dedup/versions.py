@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from functools import cache
 from pathlib import Path
 
 #: "absent": what a fingerprint records for a distribution that is not installed
@@ -55,20 +56,27 @@ def _dist_info(name: str) -> Path | None:
         root = entry or os.getcwd()
         if os.path.isfile(root):
             return None  # a zip: importlib.metadata reads it
-        try:
-            children = os.listdir(root)
-        except OSError:
-            continue
-        found = [
-            child
-            for child in children
-            if child.lower().endswith((".dist-info", ".egg-info"))
-            and _normalized(child.lower().rpartition(".")[0].partition("-")[0]) == wanted
-        ]
+        found = _distributions(root).get(wanted)
         if found:
             plain = len(found) == 1 and found[0].lower().endswith(".dist-info")
             return Path(root, found[0]) if plain else None
     return None
+
+
+@cache
+def _distributions(root: str) -> dict[str, list[str]]:
+    """The ``.dist-info`` and ``.egg-info`` entries of a folder by normalized name, in listing
+    order (``importlib.metadata``'s ``Lookup``); read once per process."""
+    found: dict[str, list[str]] = {}
+    try:
+        children = os.listdir(root)
+    except OSError:
+        return found
+    for child in children:
+        low = child.lower()
+        if low.endswith((".dist-info", ".egg-info")):
+            found.setdefault(_normalized(low.rpartition(".")[0].partition("-")[0]), []).append(child)
+    return found
 
 
 def _metadata_version(path: Path) -> str | None:
