@@ -176,6 +176,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     global _debug
     args = list(sys.argv[1:] if argv is None else argv)
     _debug = os.environ.get("DEDUP_DEBUG", "") not in ("", "0")
+    # dedup does no linear algebra: numpy's OpenBLAS need not start a thread per core when it
+    # loads (20-40 ms of CPU in each process, workers included), unless the user says otherwise
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         with _stopping_on_signals():
             code = _run(args)
