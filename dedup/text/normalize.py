@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from dedup.records import Key
+from dedup.versions import installed_version
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 #: what a lone surrogate becomes in a key
@@ -80,13 +81,7 @@ SHIPPED_TABLE = Path(__file__).with_name("fold_table.json")
 
 def fold_table_versions() -> dict[str, str]:
     """What the fold table depends on: Python's Unicode database and OpenCC."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        opencc = version("opencc")
-    except PackageNotFoundError:
-        opencc = "absent"
-    return {"unicode": unicodedata.unidata_version, "opencc": opencc}
+    return {"unicode": unicodedata.unidata_version, "opencc": installed_version("opencc")}
 
 
 def shipped_fold_table() -> dict[int, str | None] | None:
