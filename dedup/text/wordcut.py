@@ -7,8 +7,8 @@ through the DAG of dictionary words and the route of highest probability
 (``log(freq or 1) - log(total)`` summed, ties to the longer word), single ASCII letters and digits
 glued back together; anything else one character at a time (``\\r\\n`` as one).
 
-This module is that, step by step, in pure Python: the twin of ``Words`` in the compiled core
-(``dedup/matching/compiled.pyx``), which reads the same file the same way and is what a run uses
+This module is that, step by step, in pure Python: the twin of the compiled ``Words``
+(``dedup/text/compiled_words.pyx``), which reads the same file the same way and is what a run uses
 (``dedup.text.words``); tests compare both with jieba and rjieba.  Loading takes no jieba import:
 the dictionary is found (not imported) next to jieba's package.
 """

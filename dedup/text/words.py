@@ -3,7 +3,7 @@
 jieba runs with HMM off: new-word guessing changes the words of half of all
 paragraphs depending on context, which is noise for matching, and with HMM off
 three implementations give the same words (tests compare them): jieba itself,
-its Rust port rjieba, and the compiled core's ``Words`` (``dedup.text.wordcut``
+its Rust port rjieba, and the compiled ``Words`` (``compiled_words.pyx``; ``dedup.text.wordcut``
 is its pure twin).  ``auto`` runs the compiled one where the core is built: its
 table of jieba's dictionary is built once per machine and memory-mapped from
 the user's cache directory (``$XDG_CACHE_HOME/dedup``) afterwards, so it loads
@@ -45,7 +45,7 @@ def table_path(dictionary: Path) -> Path:
 
 
 def _word_table(core: Any) -> Any:
-    """The compiled core's ``Words`` over jieba's dictionary: the cached table memory-mapped, or
+    """The compiled ``Words`` over jieba's dictionary: the cached table memory-mapped, or
     built from ``dict.txt`` (a tenth of a second) and cached when the cache is writable."""
     from dedup.text.wordcut import dictionary_path
 
@@ -67,12 +67,22 @@ def _word_table(core: Any) -> Any:
     return words
 
 
-def compiled_cut() -> Cut | None:
-    """The compiled core's cut, or ``None`` where the core is not built (or jieba's dictionary
-    cannot be read as jieba reads it)."""
-    from dedup.matching.core import compiled_core  # the core is a leaf module: no cycle
+def compiled_words() -> Any | None:
+    """The compiled word cut's module (``compiled_words.pyx``), or ``None``: not built here (no C
+    compiler at install time), or ``DEDUP_PURE=1`` (as for the matching core)."""
+    if os.environ.get("DEDUP_PURE", "") not in ("", "0"):
+        return None
+    try:
+        from dedup.text import compiled_words as module  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return module
 
-    core = compiled_core()
+
+def compiled_cut() -> Cut | None:
+    """The compiled cut, or ``None`` where it is not built (or jieba's dictionary cannot be read
+    as jieba reads it)."""
+    core = compiled_words()
     if core is None:
         return None
     try:

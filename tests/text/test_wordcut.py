@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from dedup.matching.core import compiled_core
 from dedup.text import wordcut
 from dedup.text.normalize import fold
-from dedup.text.words import compiled_cut, table_path, tokenize
+from dedup.text.words import compiled_cut, compiled_words, table_path, tokenize
 
 #: characters each rule of jieba's cut treats apart: dictionary words, ASCII letters and digits
 #: glued together, the other characters of its han class, spaces, CR LF, punctuation, astral
@@ -57,11 +56,11 @@ def texts(fixtures_dir: Path) -> list[str]:
 
 
 def _core():  # type: ignore[no-untyped-def]
-    core = compiled_core()
+    core = compiled_words()
     if core is None:
         if os.environ.get("CI"):
-            pytest.fail("the compiled core was not built in CI (pip install should compile it)")
-        pytest.skip("the compiled core is not built here (no C compiler at install time)")
+            pytest.fail("the compiled word cut was not built in CI (pip install should compile it)")
+        pytest.skip("the compiled word cut is not built here (no C compiler at install time)")
     return core
 
 
