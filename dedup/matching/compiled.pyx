@@ -271,3 +271,32 @@ def pos_viterbi(const uint8_t[:, ::1] allowed, const double[:, ::1] emit, const 
         r[t] = <int32_t>x
         x = back[t, x]
     return route
+
+
+# ---------------------------------------------------------------------------
+# Resolution (the main process): bit sets and indexes.  Each function mirrors a
+# pure one that stays the definition (named in its docstring).
+# ---------------------------------------------------------------------------
+
+
+def longest_run(mask, Py_ssize_t bridge):
+    """(start, end) of the longest run of set bits of ``mask`` (a non-negative int),
+    bridging gaps of up to ``bridge`` unset ones; the first of equals
+    (``bits.longest_run``)."""
+    cdef Py_ssize_t nbits = mask.bit_length()
+    cdef bytes data = mask.to_bytes((nbits + 7) // 8, "little")
+    cdef const unsigned char* bits = data
+    cdef Py_ssize_t i, start = -1, last = -1, best_start = 0, best_end = 0
+    for i in range(nbits):
+        if not (bits[i >> 3] >> (i & 7)) & 1:
+            continue
+        if start >= 0 and i - last - 1 > bridge:
+            if last + 1 - start > best_end - best_start:
+                best_start, best_end = start, last + 1
+            start = i
+        elif start < 0:
+            start = i
+        last = i
+    if start >= 0 and last + 1 - start > best_end - best_start:
+        best_start, best_end = start, last + 1
+    return best_start, best_end

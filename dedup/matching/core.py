@@ -33,6 +33,8 @@ class Core(Protocol):
         self, flat: np.ndarray, starts: np.ndarray, a: np.ndarray, b: np.ndarray
     ) -> np.ndarray: ...
 
+    def longest_run(self, mask: int, bridge: int) -> tuple[int, int]: ...
+
     def pos_viterbi(
         self,
         allowed: np.ndarray,

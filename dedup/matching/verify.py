@@ -19,7 +19,6 @@ which order, is decided in ``resolve``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,6 +26,7 @@ from functools import lru_cache
 import numpy as np
 
 from dedup.config import Config
+from dedup.matching.bits import longest_run
 from dedup.matching.core import compiled_core
 from dedup.matching.facts import sentences_survive, states_nothing_new
 from dedup.matching.item import Item
@@ -156,22 +156,6 @@ def _cover(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | No
     return _Cover(effective, longest_gap(covered, n), chosen, n - total, gains, overlap)
 
 
-@lru_cache(maxsize=8)
-def _runs(bridge: int) -> re.Pattern[str]:
-    return re.compile(f"1(?:0{{0,{bridge}}}1)*")
-
-
-def _longest_run(mask: int, length: int, bridge: int) -> tuple[int, int]:
-    """Span of the longest run of set bits, bridging gaps of up to ``bridge``
-    unset ones (the first of equals)."""
-    best = (0, 0)
-    # bits written out in character order
-    for run in _runs(bridge).finditer(format(mask, f"0{length}b")[::-1]):
-        if run.end() - run.start() > best[1] - best[0]:
-            best = run.span()
-    return best
-
-
 def _contiguous(q: Item, p: Item, part: int, max_gap: int) -> bool:
     """Whether the part of ``p`` that ``q`` covers is one piece of ``q``.
 
@@ -182,7 +166,8 @@ def _contiguous(q: Item, p: Item, part: int, max_gap: int) -> bool:
     (rapidfuzz): nearly all of it must align, with no run longer than
     ``max_gap`` left out.
     """
-    start, end = _longest_run(part, p.size, bridge=3)
+    core = compiled_core()
+    start, end = (longest_run if core is None else core.longest_run)(part, 3)
     if end <= start:
         return False
     return _piece_of(p.key.text[start:end], q.key.text, max_gap)
@@ -195,8 +180,10 @@ def _each_sentence_of(q: Item, p: Item, max_gap: int) -> bool:
     return bool(sentences) and all(_piece_of(s, q.key.text, max_gap) for s in sentences)
 
 
+@lru_cache(maxsize=1 << 14)
 def _piece_of(piece: str, text: str, max_gap: int) -> bool:
-    """Whether ``piece`` is one stretch of ``text`` up to small edits (see ``_contiguous``)."""
+    """Whether ``piece`` is one stretch of ``text`` up to small edits (see ``_contiguous``;
+    memoised: copies of an article ask again of the same texts)."""
     from rapidfuzz import fuzz
 
     best = fuzz.partial_ratio_alignment(piece, text, score_cutoff=80)
@@ -286,6 +273,7 @@ class _Alignment:
     edge_gap: int
 
 
+@lru_cache(maxsize=1 << 14)
 def _align(a: str, b: str, threshold: float) -> _Alignment | None:
     """Character alignment of two keys (longest common subsequence, rapidfuzz),
     when they are similar enough to matter: the share of ``a`` aligned with
