@@ -50,7 +50,14 @@ class ShingleIndex(Generic[Ref]):
 
     def add(self, ref: Ref, hashes: Iterable[int]) -> None:
         postings, full = self._postings, self.max_postings
-        for h in set(hashes):
+        distinct = set(hashes)
+        if postings.keys().isdisjoint(distinct):
+            # (the usual case for a new paragraph) every list is new: made in C
+            postings.update(
+                zip(distinct, map(list, zip(repeat(ref, len(distinct)), strict=True)), strict=True)
+            )
+            return
+        for h in distinct:
             refs = postings.setdefault(h, [])
             if len(refs) <= full:
                 refs.append(ref)
@@ -80,7 +87,9 @@ def most_shared(
     followed = [refs for refs in postings if refs is not None and len(refs) <= max_postings]
     # refs are counted as themselves (by identity for plain objects), in C
     shared = Counter(chain.from_iterable(followed))
-    return [ref for ref, count in shared.most_common(limit) if count >= min_shared]
+    # ``Counter.most_common`` (a stable sort by count, greatest first), sorted in C
+    ranked = sorted(shared, key=shared.__getitem__, reverse=True)[:limit]
+    return ranked if min_shared <= 1 else [ref for ref in ranked if shared[ref] >= min_shared]
 
 
 @lru_cache(maxsize=8)
@@ -123,8 +132,13 @@ class BandIndex(Generic[Ref]):
         self._buckets: dict[int, list[Ref]] = {}
 
     def add(self, ref: Ref, keys: np.ndarray) -> None:
-        for key in keys.tolist():
-            self._buckets.setdefault(key, []).append(ref)
+        buckets, listed = self._buckets, keys.tolist()
+        if buckets.keys().isdisjoint(listed) and len(set(listed)) == len(listed):
+            # (the usual case for a new paragraph) every bucket is new: made in C
+            buckets.update(zip(listed, map(list, zip(repeat(ref, len(listed)), strict=True)), strict=True))
+            return
+        for key in listed:
+            buckets.setdefault(key, []).append(ref)
 
     def entries(self) -> Iterator[tuple[int, list[Ref]]]:
         """Every bucket, by band key."""

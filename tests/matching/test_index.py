@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import random
+from collections import Counter
+
 import numpy as np
 import pytest
 
 from dedup.config import Config
-from dedup.matching.index import BandIndex, ShingleIndex, anchors, band_keys, band_layout
+from dedup.limits import MAX_CANDIDATES, MAX_POSTINGS
+from dedup.matching.index import BandIndex, ShingleIndex, anchors, band_keys, band_layout, most_shared
 from dedup.matching.shingle import shingles
 from dedup.matching.signature import sign, to_datasketch
 from dedup.text.normalize import fold
@@ -132,3 +136,45 @@ def test_anchors_are_a_fixed_subset_of_the_shingles() -> None:
     edited = distinct(EDITED)
     shared = np.intersect1d(hashes, edited)
     assert set(anchors(shared).tolist()) == set(chosen.tolist()) & set(anchors(edited).tolist())
+
+
+def _random_postings(rng: random.Random, refs: list[str]) -> list[list[str] | None]:
+    """Posting lists as ``ShingleIndex.query`` visits them: some missing, some past the limit."""
+    sizes = (1, 2, 3, 5, MAX_POSTINGS, MAX_POSTINGS + 1)
+    return [
+        None if rng.random() < 0.1 else [rng.choice(refs) for _ in range(rng.choice(sizes))]
+        for _ in range(rng.choice((0, 1, 4, 20)))
+    ]
+
+
+def test_most_shared_ranks_as_counter_most_common() -> None:
+    # the definition it replaced: Counter.most_common, ties in order of first sight
+    rng = random.Random(5)
+    refs = [f"p{i}" for i in range(40)]
+    for _ in range(500):
+        postings = _random_postings(rng, refs)
+        followed = [r for r in postings if r is not None and len(r) <= MAX_POSTINGS]
+        counts = Counter(ref for r in followed for ref in r)
+        for limit in (None, 0, 1, 3, MAX_CANDIDATES, 1000):
+            for min_shared in (1, 2, 3):
+                expected = [ref for ref, n in counts.most_common(limit) if n >= min_shared]
+                assert most_shared(postings, MAX_POSTINGS, min_shared, limit) == expected
+
+
+def test_indexes_hold_what_one_entry_at_a_time_would() -> None:
+    # a new paragraph's entries are added in one call; the lists must be those of one at a time
+    rng = random.Random(9)
+    bands, shingled = BandIndex[str](), ShingleIndex[str](max_postings=3)
+    expected_bands: dict[int, list[str]] = {}
+    expected_postings: dict[int, list[str]] = {}
+    for i in range(300):
+        keys = [rng.randrange(60) for _ in range(rng.choice((1, 2, 4)))]
+        bands.add(f"p{i}", np.array(keys, dtype=np.uint64))
+        shingled.add(f"p{i}", keys)
+        for key in keys:
+            expected_bands.setdefault(key, []).append(f"p{i}")
+        for key in set(keys):
+            if len(expected_postings.setdefault(key, [])) <= 3:
+                expected_postings[key].append(f"p{i}")
+    assert list(bands.entries()) == list(expected_bands.items())
+    assert dict(shingled.entries()) == expected_postings
