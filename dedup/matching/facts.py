@@ -129,10 +129,11 @@ def _runs(text: str, sources: Sequence[str], known: list[bool] | None = None) ->
     faces: list[str | None] = [None] * len(text)
     for source in sources:
         aligned, opposite = _aligned(text, source)
-        for position in range(len(text)):
-            covered[position] = covered[position] or aligned[position]
-            if faces[position] is None or opposite[position] == "":
-                faces[position] = opposite[position]
+        covered = [held or now for held, now in zip(covered, aligned, strict=True)]
+        faces = [
+            face if face is not None and other != "" else other
+            for face, other in zip(faces, opposite, strict=True)
+        ]
     runs: list[_Run] = []
     start = None
     for position, hit in enumerate([*covered, True]):
@@ -206,7 +207,9 @@ def own_content(text: str, sources: Sequence[str], covered: int = 0) -> list[str
     ``covered``: characters of ``text`` already known to be held by the sources, as a bit set
     (those that shared word shingles with them: contiguous evidence that no alignment needs)."""
     keep = [position for position, ch in enumerate(text) if ch.isalnum()]
-    known = [bool(covered >> position & 1) for position in keep]
+    # bit i of ``covered`` is character i: written out in character order once
+    bits = format(covered, f"0{len(text)}b")[::-1]
+    known = [bits[position] == "1" for position in keep]
     text = "".join(text[position] for position in keep)
     if not text:
         return []
