@@ -161,20 +161,33 @@ def test_most_shared_ranks_as_counter_most_common() -> None:
                 assert most_shared(postings, MAX_POSTINGS, min_shared, limit) == expected
 
 
-def test_indexes_hold_what_one_entry_at_a_time_would() -> None:
-    # a new paragraph's entries are added in one call; the lists must be those of one at a time
+def test_indexes_hold_and_answer_what_dicts_of_lists_would() -> None:
+    # the definition: a dict of lists, one entry at a time (what the pure path holds; the
+    # compiled core's tables must hold and answer the same)
     rng = random.Random(9)
-    bands, shingled = BandIndex[str](), ShingleIndex[str](max_postings=3)
+    cap = 3
+    bands, shingled = BandIndex[str](), ShingleIndex[str](max_postings=cap)
     expected_bands: dict[int, list[str]] = {}
     expected_postings: dict[int, list[str]] = {}
-    for i in range(300):
-        keys = [rng.randrange(60) for _ in range(rng.choice((1, 2, 4)))]
-        bands.add(f"p{i}", np.array(keys, dtype=np.uint64))
-        shingled.add(f"p{i}", keys)
+    for i in range(3000):
+        ref = f"p{rng.randrange(2500)}"  # now and then a ref added again
+        keys = [rng.randrange(900) * 2**40 for _ in range(rng.choice((1, 2, 4, 32)))]
+        bands.add(ref, np.array(keys, dtype=np.uint64))
+        shingled.add(ref, keys)
         for key in keys:
-            expected_bands.setdefault(key, []).append(f"p{i}")
+            expected_bands.setdefault(key, []).append(ref)
         for key in set(keys):
-            if len(expected_postings.setdefault(key, [])) <= 3:
-                expected_postings[key].append(f"p{i}")
+            if len(expected_postings.setdefault(key, [])) <= cap:
+                expected_postings[key].append(ref)
+        if i % 7:
+            continue
+        asked = [rng.randrange(1000) * 2**40 for _ in range(rng.choice((1, 5, 40)))]
+        union = dict.fromkeys(ref for key in asked for ref in expected_bands.get(key, ()))
+        assert bands.query(np.array(asked, dtype=np.uint64)) == list(union)
+        for limit in (None, 1, MAX_CANDIDATES):
+            for min_shared in (1, 2):
+                expected = most_shared(map(expected_postings.get, set(asked)), cap, min_shared, limit)
+                assert shingled.query(asked, min_shared, limit) == expected
+        assert [shingled.postings(key) for key in asked] == [expected_postings.get(key) for key in asked]
     assert list(bands.entries()) == list(expected_bands.items())
-    assert dict(shingled.entries()) == expected_postings
+    assert list(shingled.entries()) == list(expected_postings.items())
