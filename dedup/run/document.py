@@ -99,8 +99,22 @@ def clean_document(
     return Resolution(result, decisions)
 
 
-@lru_cache(maxsize=8)
 def _made_by(config: Config) -> str:
+    # asked once per document: the config of the last call is recognised by identity
+    # (hashing a frozen Config walks all its fields)
+    last = _last_stamp.get("last")
+    if last is not None and last[0] is config:
+        return last[1]
+    made = _stamp_of(config)
+    _last_stamp["last"] = (config, made)
+    return made
+
+
+_last_stamp: dict[str, tuple[Config, str]] = {}
+
+
+@lru_cache(maxsize=8)
+def _stamp_of(config: Config) -> str:
     return stamp(config.fingerprint())
 
 
