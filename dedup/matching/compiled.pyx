@@ -526,3 +526,14 @@ cdef class Postings:
         if min_shared > 1:
             ranked = [number for number in ranked if self.counts[number] >= min_shared]
         return ranked
+
+
+def anchor_list(const uint32_t[:] distinct, uint32_t every):
+    """The hashes of ``distinct`` that are multiples of ``every``, in order, as a list
+    (``index.anchors(distinct, every).tolist()``)."""
+    cdef Py_ssize_t i
+    found = []
+    for i in range(distinct.shape[0]):
+        if distinct[i] % every == 0:
+            found.append(distinct[i])
+    return found

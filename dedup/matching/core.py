@@ -53,6 +53,8 @@ class Core(Protocol):
 
     def longest_run(self, mask: int, bridge: int) -> tuple[int, int]: ...
 
+    def anchor_list(self, distinct: np.ndarray, every: int) -> list[int]: ...
+
     def Postings(self) -> Postings: ...  # a class of the compiled module
 
     def pos_viterbi(

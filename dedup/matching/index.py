@@ -193,3 +193,12 @@ class BandIndex(Generic[Ref]):
 def anchors(distinct: np.ndarray, every: int = ANCHOR_EVERY) -> np.ndarray:
     """The anchor shingles of a paragraph: those whose hash is a multiple of ``every``."""
     return np.asarray(distinct[distinct % np.uint32(every) == 0])
+
+
+def anchor_list(distinct: np.ndarray) -> list[int]:
+    """``anchors(distinct)`` as a list of ints (what the indexes take), computed by the
+    compiled core when it is built."""
+    core = compiled_core()
+    if core is None or distinct.dtype != np.uint32:
+        return anchors(distinct).tolist()  # type: ignore[no-any-return]
+    return core.anchor_list(distinct, ANCHOR_EVERY)

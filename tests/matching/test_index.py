@@ -9,8 +9,17 @@ import numpy as np
 import pytest
 
 from dedup.config import Config
-from dedup.limits import MAX_CANDIDATES, MAX_POSTINGS
-from dedup.matching.index import BandIndex, ShingleIndex, anchors, band_keys, band_layout, most_shared
+from dedup.limits import ANCHOR_EVERY, MAX_CANDIDATES, MAX_POSTINGS
+from dedup.matching.core import compiled_core
+from dedup.matching.index import (
+    BandIndex,
+    ShingleIndex,
+    anchor_list,
+    anchors,
+    band_keys,
+    band_layout,
+    most_shared,
+)
 from dedup.matching.shingle import shingles
 from dedup.matching.signature import sign, to_datasketch
 from dedup.text.normalize import fold
@@ -191,3 +200,15 @@ def test_indexes_hold_and_answer_what_dicts_of_lists_would() -> None:
         assert [shingled.postings(key) for key in asked] == [expected_postings.get(key) for key in asked]
     assert list(bands.entries()) == list(expected_bands.items())
     assert list(shingled.entries()) == list(expected_postings.items())
+
+
+def test_anchor_list_is_the_anchors_as_a_list() -> None:
+    rng = np.random.default_rng(3)
+    core = compiled_core()
+    for size in (0, 1, 7, 300):
+        found = np.unique(rng.integers(0, 2**32, size=size, dtype=np.uint64).astype(np.uint32))
+        expected = anchors(found).tolist()
+        assert anchor_list(found) == expected
+        assert anchor_list(found[::2]) == anchors(found[::2]).tolist()  # a strided view
+        if core is not None:
+            assert core.anchor_list(found, ANCHOR_EVERY) == expected
