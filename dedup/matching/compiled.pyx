@@ -537,3 +537,22 @@ def anchor_list(const uint32_t[:] distinct, uint32_t every):
         if distinct[i] % every == 0:
             found.append(distinct[i])
     return found
+
+
+def covered_masks(const uint32_t[::1] hashes, const int32_t[:, ::1] spans, list founds, Py_ssize_t length):
+    """``covered_mask`` of one paragraph for each of several ``found`` arrays, in one call."""
+    cdef Py_ssize_t k, i, c, size = (length + 8) // 8
+    cdef const uint32_t[::1] found
+    cdef bytearray bits
+    cdef unsigned char* out
+    masks = []
+    for k in range(len(founds)):
+        found = founds[k]
+        bits = bytearray(size)
+        out = bits
+        for i in range(hashes.shape[0]):
+            if contains(found, hashes[i]):
+                for c in range(spans[i, 0], spans[i, 1]):
+                    out[c >> 3] |= <unsigned char>(1 << (c & 7))
+        masks.append(int.from_bytes(bits, "little"))
+    return masks

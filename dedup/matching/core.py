@@ -45,6 +45,10 @@ class Core(Protocol):
 
     def covered_mask(self, hashes: np.ndarray, spans: np.ndarray, found: np.ndarray, length: int) -> int: ...
 
+    def covered_masks(
+        self, hashes: np.ndarray, spans: np.ndarray, founds: list[np.ndarray], length: int
+    ) -> list[int]: ...
+
     def shared_counts(self, found: np.ndarray, arrays: list[np.ndarray]) -> list[int]: ...
 
     def minhash_rows(

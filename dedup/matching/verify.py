@@ -102,16 +102,18 @@ def _region(q: Item, p: Item) -> Match:
 Masks = dict[tuple[int, int], int]
 
 
-def _mask(p: Item, q: Item, memo: Masks | None) -> int:
-    """Characters of ``p`` covered by shingles of ``q`` (memoised per pair: the
-    greedy loop asks again after every removal)."""
-    pair = (id(p), id(q))
-    mask = memo.get(pair) if memo is not None else None
-    if mask is None:
-        mask = p.covered_by(q.distinct)
-        if memo is not None:
-            memo[pair] = mask
-    return mask
+def _masks(p: Item, candidates: Sequence[Item], memo: Masks | None) -> list[int]:
+    """Characters of ``p`` covered by shingles of each candidate (memoised per pair:
+    the greedy loop asks again after every removal)."""
+    if memo is None:
+        return p.covered_by_each([q.distinct for q in candidates])
+    mine = id(p)
+    masks = [memo.get((mine, id(q))) for q in candidates]
+    todo = [i for i, mask in enumerate(masks) if mask is None]
+    if todo:
+        for i, mask in zip(todo, p.covered_by_each([candidates[i].distinct for i in todo]), strict=True):
+            masks[i] = memo[(mine, id(candidates[i]))] = mask
+    return masks  # type: ignore[return-value]
 
 
 def _back(q: Item, p: Item) -> int:
@@ -126,7 +128,7 @@ def _cover(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | No
     covered = 0
     chosen: list[Item] = []
     gains: list[int] = []
-    pool = [(q, _mask(p, q, memo)) for q in candidates]
+    pool = list(zip(candidates, _masks(p, candidates, memo), strict=True))
     min_gain = 4
     overlap = 0.0
     while pool:
