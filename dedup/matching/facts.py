@@ -198,23 +198,36 @@ _NUMBER = re.compile(rf"第?[0-9]+(?:\.[0-9]+)?%?|第[{_CN_NUMERALS}]+|[{_CN_NUM
 def _numbers_kept(text: str, sources: Sequence[str]) -> list[str]:
     """The numbers of ``text`` that no source states as a whole (5万 is not in 15万, 3月1日 not
     in 3月12日, 第十条 not in 第十一条)."""
-    stated = {number for source in sources for number in _NUMBER.findall(source)}
+    stated = frozenset().union(*map(_numbers_of, sources))
     return [number for number in _NUMBER.findall(text) if number not in stated]
+
+
+@lru_cache(maxsize=1 << 14)
+def _numbers_of(source: str) -> frozenset[str]:
+    # a kept paragraph covers many others: its numbers are read once
+    return frozenset(_NUMBER.findall(source))
+
+
+@lru_cache(maxsize=1 << 14)
+def _source_content(source: str) -> str:
+    return _content(source)
 
 
 def own_content(text: str, sources: Sequence[str], covered: int = 0) -> list[str]:
     """The stretches of ``text`` that no source holds and that state a fact (see the module).
     ``covered``: characters of ``text`` already known to be held by the sources, as a bit set
     (those that shared word shingles with them: contiguous evidence that no alignment needs)."""
-    keep = [position for position, ch in enumerate(text) if ch.isalnum()]
-    # bit i of ``covered`` is character i: written out in character order once
-    bits = format(covered, f"0{len(text)}b")[::-1]
-    known = [bits[position] == "1" for position in keep]
-    text = "".join(text[position] for position in keep)
+    if covered:
+        # bit i of ``covered`` is character i: written out in character order once
+        bits = format(covered, f"0{len(text)}b")[: -len(text) - 1 : -1]
+        known = [bit == "1" for bit, ch in zip(bits, text, strict=True) if ch.isalnum()]
+    text = "".join(filter(str.isalnum, text))
+    if not covered:
+        known = [False] * len(text)
     if not text:
         return []
     slips = 0
-    sources = [_content(source) for source in sources]
+    sources = list(map(_source_content, sources))
     facts: list[str] = _numbers_kept(text, sources)
     for run in _runs(text, sources, known):
         if not run.inserted and _misread(text[run.start : run.end], run.facing):
