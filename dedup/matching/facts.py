@@ -36,7 +36,7 @@ from itertools import pairwise
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq, Levenshtein
 
-from dedup.text.normalize import fold
+from dedup.text.normalize import fold_each
 
 #: characters that state a number in Chinese text
 NUMERALS = frozenset("0123456789零〇○一二三四五六七八九十百千万亿两")
@@ -259,7 +259,7 @@ def _trigrams(text: str) -> frozenset[str]:
 @lru_cache(maxsize=1 << 14)
 def _sentences(raw: str) -> tuple[str, ...]:
     """The sentences of a text as written, folded (``text.normalize.fold``)."""
-    return tuple(_content(fold(sentence)) for sentence in _SENTENCE_END.split(raw))
+    return tuple(map(_content, fold_each(_SENTENCE_END.split(raw))))
 
 
 def _slips(text: str, other: str) -> set[int]:
