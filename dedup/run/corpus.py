@@ -202,7 +202,9 @@ def offered(
     joins = resolution.result.joins
     if not joins:
         return [(it, True) for it in kept]
-    made = joined_paragraphs(extracted, joins, config)
+    made = resolution.joined
+    if made is None:
+        made = joined_paragraphs(extracted, joins, config)
     for it in made:
         # signed from the shingles the join already made (not segmented again)
         it.bands = extractor().band_keys_of(it.key.text, it.shingles)
