@@ -358,7 +358,9 @@ def evaluate(
     """Is ``p`` redundant given the (kept) ``candidates``?  ``None`` when it is not."""
     if not p.key.text:
         return None
-    candidates = [q for q in candidates if may_be_copy_of(p, q)]
+    # (a paragraph of another document may always count: ``may_be_copy_of`` asks the page first)
+    doc_id = p.doc_id
+    candidates = [q for q in candidates if q.doc_id != doc_id or may_be_copy_of(p, q)]
     twin = _exact_twin(p, candidates)
     if twin is not None:
         short_line = p.paragraph.shape == "heading" or p.size < config.min_chars
