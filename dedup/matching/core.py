@@ -12,10 +12,28 @@ changes speed only, never a result.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from functools import cache
 from typing import Protocol
 
 import numpy as np
+
+
+class Postings(Protocol):
+    """Key -> ref numbers in insertion order (``compiled.Postings``; in pure
+    Python the dicts of lists of ``index.BandIndex`` and ``index.ShingleIndex``)."""
+
+    def add_keys(self, number: int, keys: np.ndarray) -> None: ...
+
+    def add_capped(self, number: int, hashes: Iterable[int], cap: int) -> None: ...
+
+    def bucket(self, key: int) -> list[int] | None: ...
+
+    def keys_in_order(self) -> list[int]: ...
+
+    def union(self, keys: np.ndarray) -> list[int]: ...
+
+    def most_shared(self, hashes: list[int], cap: int, min_shared: int, limit: int | None) -> list[int]: ...
 
 
 class Core(Protocol):
@@ -27,11 +45,21 @@ class Core(Protocol):
 
     def covered_mask(self, hashes: np.ndarray, spans: np.ndarray, found: np.ndarray, length: int) -> int: ...
 
+    def covered_masks(
+        self, hashes: np.ndarray, spans: np.ndarray, founds: list[np.ndarray], length: int
+    ) -> list[int]: ...
+
     def shared_counts(self, found: np.ndarray, arrays: list[np.ndarray]) -> list[int]: ...
 
     def minhash_rows(
         self, flat: np.ndarray, starts: np.ndarray, a: np.ndarray, b: np.ndarray
     ) -> np.ndarray: ...
+
+    def longest_run(self, mask: int, bridge: int) -> tuple[int, int]: ...
+
+    def anchor_list(self, distinct: np.ndarray, every: int) -> list[int]: ...
+
+    def Postings(self) -> Postings: ...  # a class of the compiled module
 
     def pos_viterbi(
         self,

@@ -40,7 +40,7 @@ from itertools import pairwise
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq, Levenshtein
 
-from dedup.text.normalize import fold
+from dedup.text.normalize import fold_each
 
 #: characters that state a number in Chinese text
 NUMERALS = frozenset("0123456789零〇○一二三四五六七八九十百千万亿两")
@@ -145,10 +145,11 @@ def _runs(text: str, sources: Sequence[str], known: list[bool] | None = None) ->
     faces: list[str | None] = [None] * len(text)
     for source in sources:
         aligned, opposite = _aligned(text, source)
-        for position in range(len(text)):
-            covered[position] = covered[position] or aligned[position]
-            if faces[position] is None or opposite[position] == "":
-                faces[position] = opposite[position]
+        covered = [held or now for held, now in zip(covered, aligned, strict=True)]
+        faces = [
+            face if face is not None and other != "" else other
+            for face, other in zip(faces, opposite, strict=True)
+        ]
     runs: list[_Run] = []
     start = None
     for position, hit in enumerate([*covered, True]):
@@ -254,8 +255,19 @@ _NUMBER = re.compile(rf"第?[0-9]+(?:\.[0-9]+)?%?|第[{_CN_NUMERALS}]+|[{_CN_NUM
 def _numbers_kept(text: str, sources: Sequence[str]) -> list[str]:
     """The numbers of ``text`` that no source states as a whole (5万 is not in 15万, 3月1日 not
     in 3月12日, 第十条 not in 第十一条)."""
-    stated = {number for source in sources for number in _NUMBER.findall(source)}
+    stated = frozenset().union(*map(_numbers_of, sources))
     return [number for number in _NUMBER.findall(text) if number not in stated]
+
+
+@lru_cache(maxsize=1 << 14)
+def _numbers_of(source: str) -> frozenset[str]:
+    # a kept paragraph covers many others: its numbers are read once
+    return frozenset(_NUMBER.findall(source))
+
+
+@lru_cache(maxsize=1 << 14)
+def _source_content(source: str) -> str:
+    return _content(source)
 
 
 def own_content(
@@ -267,7 +279,12 @@ def own_content(
     ``paused``: characters after which the text as written pauses (``normalize.pauses``: a key
     has lost its punctuation), besides those ``text`` itself shows."""
     keep = [position for position, ch in enumerate(text) if ch.isalnum()]
-    known = [bool(covered >> position & 1) for position in keep]
+    if covered:
+        # bit i of ``covered`` is character i: written out in character order once
+        bits = format(covered, f"0{len(text)}b")[: -len(text) - 1 : -1]
+        known = [bits[position] == "1" for position in keep]
+    else:
+        known = [False] * len(keep)
     pauses = frozenset(
         i for i, (at, after) in enumerate(pairwise([*keep, -1])) if after != at + 1 or at in paused
     )
@@ -275,7 +292,7 @@ def own_content(
     if not text:
         return []
     slips = 0
-    sources = [_content(source) for source in sources]
+    sources = list(map(_source_content, sources))
     facts: list[str] = _numbers_kept(text, sources)
     for run in _runs(text, sources, known):
         if not run.inserted and _misread(text[run.start : run.end], run.facing):
@@ -310,7 +327,7 @@ def _trigrams(text: str) -> frozenset[str]:
 @lru_cache(maxsize=1 << 14)
 def _sentences(raw: str) -> tuple[str, ...]:
     """The sentences of a text as written, folded (``text.normalize.fold``)."""
-    return tuple(_content(fold(sentence)) for sentence in _SENTENCE_END.split(raw))
+    return tuple(map(_content, fold_each(_SENTENCE_END.split(raw))))
 
 
 def _slips(text: str, other: str) -> set[int]:

@@ -24,6 +24,7 @@ import json
 import re
 import sys
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -123,6 +124,18 @@ def fold(text: str) -> str:
     if not _ASTRAL.search(folded):
         return folded
     return "".join(_fold_char(ch) for ch in folded)
+
+
+def fold_each(texts: Sequence[str], separator: str = "\n") -> list[str]:
+    """``fold`` of each of ``texts`` (none of which holds ``separator``), in one pass: folding
+    is character by character, so the texts are folded joined by ``separator`` and split again
+    when that is exact (no astral character, the separator folded to itself and made of nothing
+    else); else one at a time."""
+    table = _table()
+    folded = separator.join(texts).translate(table)
+    if ord(separator) in table or _ASTRAL.search(folded) or folded.count(separator) != len(texts) - 1:
+        return [fold(text) for text in texts]
+    return folded.split(separator)
 
 
 def normalize(text: str, offset: int = 0) -> Key:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from sample_articles import A, B, C, article
 
 import dedup
@@ -10,7 +11,7 @@ from dedup.matching.candidates import earlier_candidates
 from dedup.matching.features import Extractor
 from dedup.records import Document
 from dedup.run.corpus import Corpus
-from dedup.run.document import clean_document
+from dedup.run.document import clean_document, joined_paragraphs
 
 
 def test_a_document_alone_is_cleaned_as_clean_text_cleans_it() -> None:
@@ -34,6 +35,23 @@ def test_a_document_resolved_against_a_corpus_is_what_the_run_makes_of_it() -> N
     again = clean_document(extracted, external, config, order)
     assert once.result == again.result == list(dedup.clean([first, second], config))[1]
     assert [r.kind for r in once.result.removed] == ["exact"]
+
+
+def test_the_paragraphs_joins_make_are_those_of_its_final_joins() -> None:
+    # made once, while checking that no join repeats a kept paragraph, and handed to the corpus
+    config = Config()
+    letter = (
+        "新华社北京4月9日电 中共中央总书记、国家主席、中央军委主席习近平4月8日"
+        "给武汉市东湖新城社区全体社区工作者回信,再次肯定城乡广大社区工作者在疫情防控斗争中发挥的重要作用。"
+    )
+    text = article("标题", C, "离汉离鄂通道管控措施,", "社区仍然是外防输入、", letter)
+    extracted = Extractor(config)(0, Document("0", text))
+    resolution = clean_document(extracted, {}, config, order=str)
+    assert resolution.result.joins and resolution.joined is not None
+    expected = joined_paragraphs(extracted, resolution.result.joins, config)
+    assert [(it.key, it.paragraph) for it in resolution.joined] == [(it.key, it.paragraph) for it in expected]
+    for made, again in zip(resolution.joined, expected, strict=True):
+        assert np.array_equal(made.shingles.hashes, again.shingles.hashes)
 
 
 IND = "\u3000\u3000"
