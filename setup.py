@@ -1,5 +1,5 @@
-"""Builds the optional compiled cores (dedup/matching/compiled.pyx, dedup/text/compiled_words.pyx)
-with Cython.
+"""Builds the optional compiled cores (dedup/matching/compiled.pyx and compiled_index.pyx,
+dedup/text/compiled_words.pyx) with Cython.
 
 Everything else is declared in pyproject.toml.  The extension is ``optional``:
 where no C compiler exists the build skips it and dedup runs its pure-Python
@@ -18,6 +18,12 @@ else:
             Extension(
                 "dedup.matching.compiled",
                 ["dedup/matching/compiled.pyx"],
+                extra_compile_args=["-O3"],
+                optional=True,
+            ),
+            Extension(
+                "dedup.matching.compiled_index",
+                ["dedup/matching/compiled_index.pyx"],
                 extra_compile_args=["-O3"],
                 optional=True,
             ),

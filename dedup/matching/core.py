@@ -12,15 +12,15 @@ changes speed only, never a result.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
-from typing import Protocol
+from typing import Protocol, cast
 
 import numpy as np
 
 
 class Postings(Protocol):
-    """Key -> ref numbers in insertion order (``compiled.Postings``; in pure
+    """Key -> ref numbers in insertion order (``compiled_index.Postings``; in pure
     Python the dicts of lists of ``index.BandIndex`` and ``index.ShingleIndex``)."""
 
     def add_keys(self, number: int, keys: np.ndarray) -> None: ...
@@ -59,8 +59,6 @@ class Core(Protocol):
 
     def anchor_list(self, distinct: np.ndarray, every: int) -> list[int]: ...
 
-    def Postings(self) -> Postings: ...  # a class of the compiled module
-
     def pos_viterbi(
         self,
         allowed: np.ndarray,
@@ -81,6 +79,19 @@ def compiled_core() -> Core | None:
     except ImportError:
         return None
     return compiled
+
+
+@cache
+def compiled_postings() -> Callable[[], Postings] | None:
+    """The indexes' compiled table (``compiled_index.Postings``), or ``None`` where the core does
+    not run (or that extension was not built): the dicts of lists then."""
+    if compiled_core() is None:
+        return None
+    try:
+        from dedup.matching.compiled_index import Postings as table
+    except ImportError:
+        return None
+    return cast("Callable[[], Postings]", table)
 
 
 def implementation() -> str:

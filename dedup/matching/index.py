@@ -29,7 +29,7 @@ from typing import Generic, TypeVar
 import numpy as np
 
 from dedup.limits import ANCHOR_EVERY, MAX_POSTINGS
-from dedup.matching.core import Postings, compiled_core
+from dedup.matching.core import Postings, compiled_core, compiled_postings
 
 #: what the indexes hold: hashable, each counted as itself (paragraph records
 #: compare by identity)
@@ -67,8 +67,8 @@ class ShingleIndex(Generic[Ref]):
     def __init__(self, max_postings: int = MAX_POSTINGS) -> None:
         self._postings: dict[int, list[Ref]] = {}
         self.max_postings = max_postings
-        core = compiled_core()
-        self._table = None if core is None else core.Postings()
+        table = compiled_postings()
+        self._table = None if table is None else table()
         self._refs: _Numbered[Ref] = _Numbered()
 
     def add(self, ref: Ref, hashes: Iterable[int]) -> None:
@@ -164,8 +164,8 @@ class BandIndex(Generic[Ref]):
 
     def __init__(self) -> None:
         self._buckets: dict[int, list[Ref]] = {}
-        core = compiled_core()
-        self._table = None if core is None else core.Postings()
+        table = compiled_postings()
+        self._table = None if table is None else table()
         self._refs: _Numbered[Ref] = _Numbered()
 
     def add(self, ref: Ref, keys: np.ndarray) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from dedup.config import Config
 from dedup.limits import ANCHOR_EVERY, MAX_CANDIDATES, MAX_POSTINGS
-from dedup.matching.core import compiled_core
+from dedup.matching.core import compiled_core, compiled_postings
 from dedup.matching.index import (
     BandIndex,
     ShingleIndex,
@@ -212,3 +212,9 @@ def test_anchor_list_is_the_anchors_as_a_list() -> None:
         assert anchor_list(found[::2]) == anchors(found[::2]).tolist()  # a strided view
         if core is not None:
             assert core.anchor_list(found, ANCHOR_EVERY) == expected
+
+
+def test_the_indexes_table_is_built_wherever_the_core_is() -> None:
+    # a separate extension (compiled_index.pyx): the test above must have run it, not the dicts
+    if compiled_core() is not None:
+        assert compiled_postings() is not None
