@@ -1,4 +1,5 @@
-"""Builds the optional compiled core (dedup/matching/compiled.pyx) with Cython.
+"""Builds the optional compiled cores (dedup/matching/compiled.pyx and compiled_index.pyx,
+dedup/text/compiled_words.pyx) with Cython.
 
 Everything else is declared in pyproject.toml.  The extension is ``optional``:
 where no C compiler exists the build skips it and dedup runs its pure-Python
@@ -19,7 +20,19 @@ else:
                 ["dedup/matching/compiled.pyx"],
                 extra_compile_args=["-O3"],
                 optional=True,
-            )
+            ),
+            Extension(
+                "dedup.matching.compiled_index",
+                ["dedup/matching/compiled_index.pyx"],
+                extra_compile_args=["-O3"],
+                optional=True,
+            ),
+            Extension(
+                "dedup.text.compiled_words",
+                ["dedup/text/compiled_words.pyx"],
+                extra_compile_args=["-O3"],
+                optional=True,
+            ),
         ],
         compiler_directives={"language_level": "3"},
     )

@@ -137,7 +137,7 @@ def main() -> int:
     limit = int(os.environ["BENCH_LIMIT"]) if os.environ.get("BENCH_LIMIT") else None
     copies = int(os.environ.get("BENCH_COPIES", "10"))
     master = os.environ.get("BENCH_MASTER", "local[2]")
-    results = []
+    results: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory(prefix="dedup-bench-spark-") as tmp:
         work = Path(tmp)
         articles = _articles(source, limit)
@@ -150,15 +150,22 @@ def main() -> int:
             outputs = {}
             for engine in ("local", "spark"):
                 figures, outputs[engine] = run(path, work, engine, master)
-                figures.update(corpus=name, articles=count)
+                figures.update(corpus=name, articles=count, load=[round(x, 1) for x in os.getloadavg()])
                 print(json.dumps(figures), flush=True)
                 results.append(figures)
+                # saved after every run: a long expansion stopped half way keeps what it measured
+                _save(results)
             print(
                 f"{name}: outputs and reports identical: {outputs['local'] == outputs['spark']}", flush=True
             )
+            results.append({"corpus": name, "identical": outputs["local"] == outputs["spark"]})
+            _save(results)
+    return 0
+
+
+def _save(results: list[dict[str, object]]) -> None:
     (ROOT / "bench-out").mkdir(exist_ok=True)
     (ROOT / "bench-out" / "spark.json").write_text(json.dumps(results, indent=1) + "\n")
-    return 0
 
 
 if __name__ == "__main__":

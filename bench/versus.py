@@ -24,7 +24,8 @@ BENCH_REPEAT (3) times, interleaved; the fastest run counts and the spread
 (slowest / fastest) is printed.  MB are MiB of JSONL input.  Peak RSS is the
 highest sum over the contender's process tree (``throughput.measure``).
 Before the corpora, the one-article start-up of issue 15: CPU s of seven runs of
-``dedup clean fixtures/seed/article.txt -o OUT`` (whole process, start-up included).
+``dedup clean fixtures/seed/article.txt -o OUT`` (whole process, start-up included), as installed
+and with ``DEDUP_PURE=1``, interleaved.
 Figures go to ``bench-out/versus.json``.  ``make bench-throughput`` is the
 older benchmark (naive jieba + datasketch, jieba floor, dev set).
 """
@@ -149,19 +150,23 @@ def show(name: str, corpus: Corpus, rows: dict[str, dict[str, float]]) -> None:
 ONE_ARTICLE = Path(__file__).resolve().parent.parent / "fixtures" / "seed" / "article.txt"
 
 
-def one_article(runs: int, scratch: Path) -> list[float]:
+def one_article(runs: int, scratch: Path) -> dict[str, list[float]]:
     """CPU s (user + system) of ``dedup clean fixtures/seed/article.txt -o OUT``, the whole
-    process: interpreter start-up, imports and rjieba's dictionary included."""
+    process as a user runs it (the console script; interpreter start-up, imports, dictionaries
+    and every thread included: ``wait4`` counts them all), as installed and with the compiled
+    core turned off (``DEDUP_PURE=1``: what an install without a C compiler runs), interleaved."""
     dedup = Path(sys.executable).with_name("dedup")
     argv = [str(dedup), "clean", str(ONE_ARTICLE), "-o", str(scratch / "one-article.txt")]
-    times = []
+    variants = {"installed": dict(os.environ), "pure": {**os.environ, "DEDUP_PURE": "1"}}
+    times: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(runs):
-        pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=_QUIET)
-        _, status, usage = os.wait4(pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"bench: {' '.join(argv)} failed")
-        times.append(usage.ru_utime + usage.ru_stime)
-    return sorted(times)
+        for name, env in variants.items():
+            pid = os.posix_spawn(argv[0], argv, env, file_actions=_QUIET)
+            _, status, usage = os.wait4(pid, 0)
+            if os.waitstatus_to_exitcode(status) != 0:
+                raise SystemExit(f"bench: {' '.join(argv)} failed")
+            times[name].append(usage.ru_utime + usage.ru_stime)
+    return {name: sorted(found) for name, found in times.items()}
 
 
 _QUIET = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_WRONLY, 0) for fd in (1, 2)]
@@ -184,7 +189,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="dedup-versus-") as tmp:
         scratch = Path(tmp)
         # a few seconds before the corpora: start-up cost, which the corpora's rates hide
-        single = one_article(ONE_ARTICLE_RUNS, scratch)
+        starts = one_article(ONE_ARTICLE_RUNS, scratch)
+        single = starts["installed"]
         low_path = scratch / "low.jsonl.gz"
         low_redundancy(source, limit, low_path)
         corpora = {"big set": (source, limit), "low-redundancy corpus": (low_path, None)}
@@ -203,11 +209,12 @@ def main() -> int:
     )
     for name, (corpus, rows) in results.items():
         show(name, corpus, rows)
-    console.print(
-        f"one article (dedup clean {ONE_ARTICLE.name} -o OUT, whole process): fastest {single[0]:.2f} "
-        f"CPU s of {len(single)} runs, median {single[len(single) // 2]:.2f}, slowest {single[-1]:.2f} "
-        "(issue 15: at most 0.6)"
-    )
+    for name, found in starts.items():
+        console.print(
+            f"one article (dedup clean {ONE_ARTICLE.name} -o OUT, whole process, {name}): fastest "
+            f"{found[0]:.2f} CPU s of {len(found)} runs, median {found[len(found) // 2]:.2f}, slowest "
+            f"{found[-1]:.2f} (issue 15: at most 0.6)"
+        )
     figures = {
         "started": started,
         "input": str(source),
@@ -217,6 +224,7 @@ def main() -> int:
         "core": implementation(),
         "load": [load_before, load_after],
         "one_article_cpu_s": single,
+        "one_article_pure_cpu_s": starts["pure"],
         "corpora": {
             name: {"work": vars(corpus.work()), "contenders": rows}
             for name, (corpus, rows) in results.items()

@@ -114,13 +114,7 @@ class Config:
 
     def fingerprint(self) -> dict[str, str]:
         """What a saved result depends on: settings, library versions, hashing scheme."""
-        from importlib.metadata import PackageNotFoundError, version
-
-        def _version(package: str) -> str:
-            try:
-                return version(package)
-            except PackageNotFoundError:
-                return "absent"
+        from dedup.versions import installed_version as _version
 
         # the memory budget changes where a run keeps its state, never a result
         decisive = {k: v for k, v in self.as_dict().items() if k not in RUN_ONLY}

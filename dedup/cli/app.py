@@ -16,7 +16,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
 from typing import Annotated
@@ -28,6 +28,7 @@ from dedup.files import discard_pending
 
 from .check import check, index_app
 from .clean import clean, scan
+from .coercion import install
 from .config_cmd import show_config
 from .exits import EXIT_CLEAN, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, exit_code
 from .help import command_info, examples, group_info
@@ -53,23 +54,30 @@ def _show_version(value: bool) -> None:
         raise typer.Exit()
 
 
-app = typer.Typer(
-    name="dedup",
-    epilog=(
-        "Exit codes: 0 success (nothing found, or cleaned copies written), 1 duplicates found "
-        "(scan, check) or files changed (clean --exit-code), 2 usage or configuration error, "
-        "3 some inputs skipped, 70 internal error (a bug), 123 unreadable or invalid input, "
-        "130 interrupted, 143 terminated.\n\n" + examples("dedup")
-    ),
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+def build_app(only: str | None = None) -> typer.Typer:
+    """The ``dedup`` app; with ``only``, the same app holding that one command (all a run of
+    it needs: typer reads every registered command's signature when it builds the app)."""
+    built = typer.Typer(
+        name="dedup",
+        epilog=(
+            "Exit codes: 0 success (nothing found, or cleaned copies written), 1 duplicates found "
+            "(scan, check) or files changed (clean --exit-code), 2 usage or configuration error, "
+            "3 some inputs skipped, 70 internal error (a bug), 123 unreadable or invalid input, "
+            "130 interrupted, 143 terminated.\n\n" + examples("dedup")
+        ),
+        add_completion=False,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    built.callback()(_root)
+    for name, register in _COMMANDS.items():  # in this order in `dedup --help`
+        if only in (None, name):
+            register(built)
+    return built
 
 
-@app.callback()
 def _root(
     version: Annotated[
         bool,
@@ -88,13 +96,28 @@ def _root(
     _debug = _debug or debug
 
 
-# in this order in `dedup --help`
-app.command(**command_info("scan"))(scan)
-app.command(**command_info("clean"))(clean)
-app.command("config", **command_info("config"))(show_config)
-app.command("check", **command_info("check"))(check)
-app.command("review", **command_info("review"))(review)
-app.add_typer(index_app, name="index", **group_info("index"))
+_COMMANDS: dict[str, Callable[[typer.Typer], object]] = {
+    "scan": lambda app: app.command(**command_info("scan"))(scan),
+    "clean": lambda app: app.command(**command_info("clean"))(clean),
+    "config": lambda app: app.command("config", **command_info("config"))(show_config),
+    "check": lambda app: app.command("check", **command_info("check"))(check),
+    "review": lambda app: app.command("review", **command_info("review"))(review),
+    "index": lambda app: app.add_typer(index_app, name="index", **group_info("index")),
+}
+#: the options ``dedup`` itself takes before a command's name (besides --help and --version)
+_ROOT_FLAGS = ("--debug",)
+
+app = build_app()
+
+
+def invoked(args: Sequence[str]) -> str | None:
+    """The command ``args`` run (``dedup [--debug] COMMAND ...``), or ``None`` (help, the
+    version, an unknown command or option: the whole app answers those)."""
+    for arg in args:
+        if arg in _ROOT_FLAGS:
+            continue
+        return arg if arg in _COMMANDS else None
+    return None
 
 
 def _error(message: str) -> None:
@@ -153,6 +176,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     global _debug
     args = list(sys.argv[1:] if argv is None else argv)
     _debug = os.environ.get("DEDUP_DEBUG", "") not in ("", "0")
+    # dedup does no linear algebra: numpy's OpenBLAS need not start a thread per core when it
+    # loads (20-40 ms of CPU in each process, workers included), unless the user says otherwise
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         with _stopping_on_signals():
             code = _run(args)
@@ -168,9 +194,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+def _command(args: Sequence[str]) -> typer.core.TyperGroup:
+    """The click command ``app(...)`` would run for ``args``: built for the invoked command
+    alone (:func:`invoked`; building all nine reads every signature, 40 ms), its values checked
+    without pydantic where that is plain (:mod:`.coercion`: 0.15 CPU s of a one-article run)."""
+    name = invoked(args)
+    command = typer.main.get_command(app if name is None else build_app(name))
+    install(command)
+    return command  # type: ignore[return-value]
+
+
 def _run(args: list[str]) -> int:
     try:
-        code = app(args=args, prog_name="dedup", standalone_mode=False)
+        code = _command(args)(args=args, prog_name="dedup", standalone_mode=False)
     except typer.TyperException as err:
         return _usage_error(err)
     except DedupError as err:

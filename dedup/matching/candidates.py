@@ -21,7 +21,7 @@ import numpy as np
 from dedup.config import Config
 from dedup.limits import MAX_CANDIDATES, MAX_LOCAL_CANDIDATES, MAX_POSTINGS
 from dedup.matching.core import compiled_core
-from dedup.matching.index import anchors
+from dedup.matching.index import anchor_list
 from dedup.matching.item import Item
 
 if TYPE_CHECKING:
@@ -242,7 +242,7 @@ def earlier_candidates(
         if it.bands is not None:
             for q in bands.query(it.bands):
                 found[id(q)] = q
-        for q in anchored.query(anchors(it.distinct).tolist(), limit=MAX_CANDIDATES):
+        for q in anchored.query(anchor_list(it.distinct), limit=MAX_CANDIDATES):
             found.setdefault(id(q), q)
         if found:
             external[it.paragraph.index] = sorted(found.values(), key=order)

@@ -10,7 +10,7 @@ the pure path is used).
 """
 
 from cpython.unicode cimport PyUnicode_AsUTF8AndSize, PyUnicode_GET_LENGTH
-from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 
 import numpy as np
 
@@ -271,6 +271,65 @@ def pos_viterbi(const uint8_t[:, ::1] allowed, const double[:, ::1] emit, const 
         r[t] = <int32_t>x
         x = back[t, x]
     return route
+
+
+# ---------------------------------------------------------------------------
+# Resolution (the main process): bit sets and indexes.  Each function mirrors a
+# pure one that stays the definition (named in its docstring).
+# ---------------------------------------------------------------------------
+
+
+def longest_run(mask, Py_ssize_t bridge):
+    """(start, end) of the longest run of set bits of ``mask`` (a non-negative int),
+    bridging gaps of up to ``bridge`` unset ones; the first of equals
+    (``bits.longest_run``)."""
+    cdef Py_ssize_t nbits = mask.bit_length()
+    cdef bytes data = mask.to_bytes((nbits + 7) // 8, "little")
+    cdef const unsigned char* bits = data
+    cdef Py_ssize_t i, start = -1, last = -1, best_start = 0, best_end = 0
+    for i in range(nbits):
+        if not (bits[i >> 3] >> (i & 7)) & 1:
+            continue
+        if start >= 0 and i - last - 1 > bridge:
+            if last + 1 - start > best_end - best_start:
+                best_start, best_end = start, last + 1
+            start = i
+        elif start < 0:
+            start = i
+        last = i
+    if start >= 0 and last + 1 - start > best_end - best_start:
+        best_start, best_end = start, last + 1
+    return best_start, best_end
+
+
+def anchor_list(const uint32_t[:] distinct, uint32_t every):
+    """The hashes of ``distinct`` that are multiples of ``every``, in order, as a list
+    (``index.anchors(distinct, every).tolist()``)."""
+    cdef Py_ssize_t i
+    found = []
+    for i in range(distinct.shape[0]):
+        if distinct[i] % every == 0:
+            found.append(distinct[i])
+    return found
+
+
+def covered_masks(const uint32_t[::1] hashes, const int32_t[:, ::1] spans, list founds, Py_ssize_t length):
+    """``covered_mask`` of one paragraph for each of several ``found`` arrays, in one call."""
+    cdef Py_ssize_t k, i, c, size = (length + 8) // 8
+    cdef const uint32_t[::1] found
+    cdef bytearray bits
+    cdef unsigned char* out
+    masks = []
+    for k in range(len(founds)):
+        found = founds[k]
+        bits = bytearray(size)
+        out = bits
+        for i in range(hashes.shape[0]):
+            if contains(found, hashes[i]):
+                for c in range(spans[i, 0], spans[i, 1]):
+                    out[c >> 3] |= <unsigned char>(1 << (c & 7))
+        masks.append(int.from_bytes(bits, "little"))
+    return masks
 
 
 # ---------------------------------------------------------------------------

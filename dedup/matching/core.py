@@ -12,10 +12,28 @@ changes speed only, never a result.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from functools import cache
-from typing import Protocol
+from typing import Protocol, cast
 
 import numpy as np
+
+
+class Postings(Protocol):
+    """Key -> ref numbers in insertion order (``compiled_index.Postings``; in pure
+    Python the dicts of lists of ``index.BandIndex`` and ``index.ShingleIndex``)."""
+
+    def add_keys(self, number: int, keys: np.ndarray) -> None: ...
+
+    def add_capped(self, number: int, hashes: Iterable[int], cap: int) -> None: ...
+
+    def bucket(self, key: int) -> list[int] | None: ...
+
+    def keys_in_order(self) -> list[int]: ...
+
+    def union(self, keys: np.ndarray) -> list[int]: ...
+
+    def most_shared(self, hashes: list[int], cap: int, min_shared: int, limit: int | None) -> list[int]: ...
 
 
 class Core(Protocol):
@@ -27,11 +45,19 @@ class Core(Protocol):
 
     def covered_mask(self, hashes: np.ndarray, spans: np.ndarray, found: np.ndarray, length: int) -> int: ...
 
+    def covered_masks(
+        self, hashes: np.ndarray, spans: np.ndarray, founds: list[np.ndarray], length: int
+    ) -> list[int]: ...
+
     def shared_counts(self, found: np.ndarray, arrays: list[np.ndarray]) -> list[int]: ...
 
     def minhash_rows(
         self, flat: np.ndarray, starts: np.ndarray, a: np.ndarray, b: np.ndarray
     ) -> np.ndarray: ...
+
+    def longest_run(self, mask: int, bridge: int) -> tuple[int, int]: ...
+
+    def anchor_list(self, distinct: np.ndarray, every: int) -> list[int]: ...
 
     def shared_holders(self, distinct: list[np.ndarray]) -> list[tuple[int, ...]]: ...
 
@@ -55,6 +81,19 @@ def compiled_core() -> Core | None:
     except ImportError:
         return None
     return compiled
+
+
+@cache
+def compiled_postings() -> Callable[[], Postings] | None:
+    """The indexes' compiled table (``compiled_index.Postings``), or ``None`` where the core does
+    not run (or that extension was not built): the dicts of lists then."""
+    if compiled_core() is None:
+        return None
+    try:
+        from dedup.matching.compiled_index import Postings as table
+    except ImportError:
+        return None
+    return cast("Callable[[], Postings]", table)
 
 
 def implementation() -> str:

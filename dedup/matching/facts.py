@@ -10,10 +10,14 @@ is aligned character by character with each kept copy that covers it, and what s
   and every number must be stated as a whole by the copy (5万 is not a piece of 15万);
 - two or more characters in place of other characters (a name, a place, an office swapped): a fact;
 - one character in place of another, now and then (one per ``SLIP_EVERY`` characters, so none in
-  a short line such as a credit): an OCR slip or a typo, the same sentence;
+  a short line such as a credit): an OCR slip or a typo, the same sentence; unless it makes another
+  well-known name in place of another (江西 for 广西: the dictionary lists both) or puts a
+  word's opposite in its place (上 for 下, 增 for 减, 进 for 出): a slip makes a non-word, not
+  another place or the reverse statement;
 - a few characters the copy lacks, with nothing in their place (a lead-in such as 目前 / 会议强调): the
   same sentence, unless the tagger reads a proper noun there (a name, a place, an organisation)
-  that the copy does not state anywhere;
+  that the copy does not state anywhere, or they run straight into a noun and say which one
+  (副部长 for 部长, 特约研究员 for 研究员; a lead-in ends at a pause, a particle is grammar);
 - a longer stretch the copy lacks, or a negation (不, 非, 无 …) it lacks or has in its place: text
   of its own.
 
@@ -36,12 +40,24 @@ from itertools import pairwise
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq, Levenshtein
 
-from dedup.text.normalize import fold
+from dedup.text.normalize import fold_each
 
 #: characters that state a number in Chinese text
 NUMERALS = frozenset("0123456789零〇○一二三四五六七八九十百千万亿两")
 #: words that turn a statement into its opposite (居民 / 非居民, 满 / 不满): never an edit
 NEGATIONS = frozenset("不没无非未否勿莫")
+#: characters whose exchange reverses or moves what is said (上升 / 下降, 进口 / 出口, 东部 /
+#: 西部, a series' （上） / （下）): one in place of the other is never a slip
+OPPOSITES = frozenset(
+    frozenset(pair)
+    for pair in (
+        "上下 上中 中下 前后 左右 内外 东西 南北 东南 东北 西南 西北 "
+        "增减 升降 涨跌 进出 出入 多少 大小 高低 长短 盈亏 买卖 男女 正负 首末 早晚"
+    ).split()
+)
+#: jieba's tags of words that are grammar, not content: particles (的, 之), conjunctions (和),
+#: prepositions (在)
+GRAMMAR = ("u", "c", "p")
 #: a sentence survives in a copy that holds this share of its character 3-grams
 SENTENCE_KEPT = 0.8
 #: sentences shorter than this (folded) are labels, not statements
@@ -129,10 +145,11 @@ def _runs(text: str, sources: Sequence[str], known: list[bool] | None = None) ->
     faces: list[str | None] = [None] * len(text)
     for source in sources:
         aligned, opposite = _aligned(text, source)
-        for position in range(len(text)):
-            covered[position] = covered[position] or aligned[position]
-            if faces[position] is None or opposite[position] == "":
-                faces[position] = opposite[position]
+        covered = [held or now for held, now in zip(covered, aligned, strict=True)]
+        faces = [
+            face if face is not None and other != "" else other
+            for face, other in zip(faces, opposite, strict=True)
+        ]
     runs: list[_Run] = []
     start = None
     for position, hit in enumerate([*covered, True]):
@@ -145,7 +162,9 @@ def _runs(text: str, sources: Sequence[str], known: list[bool] | None = None) ->
     return runs
 
 
-def _states_a_fact(text: str, run: _Run, slips: int, sources: Sequence[str]) -> bool:
+def _states_a_fact(
+    text: str, run: _Run, slips: int, sources: Sequence[str], pauses: frozenset[int] = frozenset()
+) -> bool:
     piece = text[run.start : run.end]
     if len(text) < SHORT_LINE or any(ch.isdigit() for ch in piece):
         return True
@@ -154,6 +173,8 @@ def _states_a_fact(text: str, run: _Run, slips: int, sources: Sequence[str]) -> 
         return True
     if run.inserted:
         if len(piece) > MAX_INSERTION or any(ch in NUMERALS for ch in piece):
+            return True
+        if _modifies_a_noun(text, run, pauses):
             return True
         if run.end - run.start < 2:
             return False  # one character is no name
@@ -175,8 +196,45 @@ def _states_a_fact(text: str, run: _Run, slips: int, sources: Sequence[str]) -> 
         # (万 for 方, 千 for 于) it is a misread one
         if any(ch in NUMERALS for ch in piece) and any(ch in NUMERALS for ch in run.facing):
             return True
-        return slips > len(text) // SLIP_EVERY
+        if any(frozenset((a, b)) in OPPOSITES for a, b in zip(piece, run.facing, strict=True)):
+            return True
+        return slips > len(text) // SLIP_EVERY or _name_for_name(text, run)
     return True
+
+
+def _modifies_a_noun(text: str, run: _Run, pauses: frozenset[int]) -> bool:
+    """The added stretch runs straight into a noun, or makes a noun of what follows it: it says
+    which one (副部长 for 部长, 原书记 for 书记, 特约研究员 for 研究员).  A lead-in ends at a pause
+    (目前，), an adverb goes before a verb (大力推动), and a particle, conjunction or preposition
+    (两者的关系) is grammar: they leave what is said as it was."""
+    if run.end >= len(text) or run.end - 1 in pauses:
+        return False
+    from dedup.matching.tagger import cut  # rarely needed: most runs never tag
+
+    left = max(0, run.start - NAME_CONTEXT)
+    position, last = left, "x"
+    for word, flag in cut(text[left : run.end + NAME_CONTEXT]):
+        if position == run.end:
+            return flag.startswith("n") and not last.startswith(GRAMMAR)
+        if position < run.end < position + len(word):
+            return flag.startswith("n")  # the run and what follows it are one word
+        position += len(word)
+        last = flag
+    return False
+
+
+def _name_for_name(text: str, run: _Run) -> bool:
+    """The run and what the copy has in its place each make a well-known name (江西 for 广西:
+    ``tagger.well_known_names``): another place, not a slip, which makes a word no dictionary
+    holds.  A name the tagger only guesses (an unlisted person's) cannot be told from a misread
+    one, and stays a slip."""
+    from dedup.matching.tagger import well_known_names  # rarely needed: most runs never tag
+
+    left = max(0, run.start - NAME_CONTEXT)
+    start, end = run.start - left, run.end - left
+    window = text[left : run.end + NAME_CONTEXT]
+    other = window[:start] + run.facing + window[end:]
+    return all(any(s < end and start < e for s, e in well_known_names(side)) for side in (window, other))
 
 
 def _misread(piece: str, facing: str) -> bool:
@@ -197,39 +255,65 @@ _NUMBER = re.compile(rf"第?[0-9]+(?:\.[0-9]+)?%?|第[{_CN_NUMERALS}]+|[{_CN_NUM
 def _numbers_kept(text: str, sources: Sequence[str]) -> list[str]:
     """The numbers of ``text`` that no source states as a whole (5万 is not in 15万, 3月1日 not
     in 3月12日, 第十条 not in 第十一条)."""
-    stated = {number for source in sources for number in _NUMBER.findall(source)}
+    stated = frozenset().union(*map(_numbers_of, sources))
     return [number for number in _NUMBER.findall(text) if number not in stated]
 
 
-def own_content(text: str, sources: Sequence[str], covered: int = 0) -> list[str]:
+@lru_cache(maxsize=1 << 14)
+def _numbers_of(source: str) -> frozenset[str]:
+    # a kept paragraph covers many others: its numbers are read once
+    return frozenset(_NUMBER.findall(source))
+
+
+@lru_cache(maxsize=1 << 14)
+def _source_content(source: str) -> str:
+    return _content(source)
+
+
+def own_content(
+    text: str, sources: Sequence[str], covered: int = 0, paused: frozenset[int] = frozenset()
+) -> list[str]:
     """The stretches of ``text`` that no source holds and that state a fact (see the module).
     ``covered``: characters of ``text`` already known to be held by the sources, as a bit set
-    (those that shared word shingles with them: contiguous evidence that no alignment needs)."""
+    (those that shared word shingles with them: contiguous evidence that no alignment needs);
+    ``paused``: characters after which the text as written pauses (``normalize.pauses``: a key
+    has lost its punctuation), besides those ``text`` itself shows."""
     keep = [position for position, ch in enumerate(text) if ch.isalnum()]
-    known = [bool(covered >> position & 1) for position in keep]
+    if covered:
+        # bit i of ``covered`` is character i: written out in character order once
+        bits = format(covered, f"0{len(text)}b")[: -len(text) - 1 : -1]
+        known = [bits[position] == "1" for position in keep]
+    else:
+        known = [False] * len(keep)
+    pauses = frozenset(
+        i for i, (at, after) in enumerate(pairwise([*keep, -1])) if after != at + 1 or at in paused
+    )
     text = "".join(text[position] for position in keep)
     if not text:
         return []
     slips = 0
-    sources = [_content(source) for source in sources]
+    sources = list(map(_source_content, sources))
     facts: list[str] = _numbers_kept(text, sources)
     for run in _runs(text, sources, known):
         if not run.inserted and _misread(text[run.start : run.end], run.facing):
             slips += sum(a != b for a, b in zip(text[run.start : run.end], run.facing, strict=True))
-        if _states_a_fact(text, run, slips, sources):
+        if _states_a_fact(text, run, slips, sources, pauses):
             facts.append(text[run.start : run.end])
     return facts
 
 
-def states_nothing_new(text: str, sources: Sequence[str], covered: int = 0) -> bool:
-    """Every fact of ``text`` is in ``sources``: removing it loses nothing."""
-    return _nothing_new(text, tuple(sources), covered)
+def states_nothing_new(
+    text: str, sources: Sequence[str], covered: int = 0, paused: frozenset[int] = frozenset()
+) -> bool:
+    """Every fact of ``text`` is in ``sources``: removing it loses nothing (``paused``: see
+    ``own_content``)."""
+    return _nothing_new(text, tuple(sources), covered, paused)
 
 
 @lru_cache(maxsize=1 << 15)
-def _nothing_new(text: str, sources: tuple[str, ...], covered: int) -> bool:
+def _nothing_new(text: str, sources: tuple[str, ...], covered: int, paused: frozenset[int]) -> bool:
     # a document's resolution asks again after each removal (strings hash once: cheap keys)
-    return not own_content(text, sources, covered)
+    return not own_content(text, sources, covered, paused)
 
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
@@ -243,7 +327,7 @@ def _trigrams(text: str) -> frozenset[str]:
 @lru_cache(maxsize=1 << 14)
 def _sentences(raw: str) -> tuple[str, ...]:
     """The sentences of a text as written, folded (``text.normalize.fold``)."""
-    return tuple(_content(fold(sentence)) for sentence in _SENTENCE_END.split(raw))
+    return tuple(map(_content, fold_each(_SENTENCE_END.split(raw))))
 
 
 def _slips(text: str, other: str) -> set[int]:

@@ -29,7 +29,7 @@ from dedup.records import Document, Key, Paragraph, Shingles
 from dedup.text.joins import BARE_NUMERAL, CLAUSE, DANGLING_WORDS, NOT_OPENING
 from dedup.text.layout import Layout, layout_of, lines_of
 from dedup.text.normalize import fold
-from dedup.text.page import PageLine, is_bulleted, is_quotation, page_structure
+from dedup.text.page import PageLine, is_bulleted, is_label, is_quotation, page_structure
 from dedup.text.segment import split_paragraphs
 from dedup.text.shape import ends_open
 from dedup.text.words import tokenize
@@ -42,8 +42,8 @@ Features = tuple[Shingles, np.ndarray | None]
 
 #: what an item takes from its paragraph's raw text alone: key text, noise,
 #: ragged, clauses, plain, dangling, bare numeral (see ``Item``); and for its
-#: place on the page: quoted, bulleted, the key's hash (``place_on_page``)
-Traits = tuple[str, int, int, int, bool, bool, bool, bool, bool, int]
+#: place on the page: quoted, bulleted, the key's hash, label (``place_on_page``)
+Traits = tuple[str, int, int, int, bool, bool, bool, bool, bool, int, bool]
 
 _NOISE = re.compile(
     r"(?<=\S)[ \u3000\t](?=\S)"  # a stray space inside the text
@@ -73,6 +73,7 @@ def traits(raw: str) -> Traits:
         is_quotation(raw),
         is_bulleted(raw),
         _key_hash(key),
+        is_label(raw),
     )
 
 
@@ -336,6 +337,7 @@ def place_on_page(
                 indent,
                 after_separator,
                 None,
+                traits_of[10],
                 it.key.source,
             )
         )

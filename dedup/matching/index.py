@@ -29,6 +29,7 @@ from typing import Generic, TypeVar
 import numpy as np
 
 from dedup.limits import ANCHOR_EVERY, MAX_POSTINGS
+from dedup.matching.core import Postings, compiled_core, compiled_postings
 
 #: what the indexes hold: hashable, each counted as itself (paragraph records
 #: compare by identity)
@@ -36,19 +37,45 @@ Ref = TypeVar("Ref", bound=Hashable)
 R = TypeVar("R", bound=Hashable)
 
 
+class _Numbered(Generic[Ref]):
+    """The refs a compiled table (``compiled.Postings``) holds, by number: each
+    ref once (as a dict counts it), in the order first added."""
+
+    def __init__(self) -> None:
+        self.refs: list[Ref] = []
+        self._numbers: dict[Ref, int] = {}
+
+    def number(self, ref: Ref) -> int:
+        number = self._numbers.setdefault(ref, len(self.refs))
+        if number == len(self.refs):
+            self.refs.append(ref)
+        return number
+
+    def of(self, numbers: list[int]) -> list[Ref]:
+        return list(map(self.refs.__getitem__, numbers))
+
+
 class ShingleIndex(Generic[Ref]):
     """Inverted index: shingle hash -> paragraphs that contain it.
 
     A posting list longer than ``max_postings`` is never followed, so it stops
     growing one past that length: a stock phrase in a million paragraphs costs
-    65 entries, and every query answers as if all were there.
+    65 entries, and every query answers as if all were there.  Held in a
+    compiled table where the core is built (the dict of lists is the definition).
     """
 
     def __init__(self, max_postings: int = MAX_POSTINGS) -> None:
         self._postings: dict[int, list[Ref]] = {}
         self.max_postings = max_postings
+        table = compiled_postings()
+        self._table = None if table is None else table()
+        self._refs: _Numbered[Ref] = _Numbered()
 
     def add(self, ref: Ref, hashes: Iterable[int]) -> None:
+        """(Shingle hashes are non-negative ints below 2**64.)"""
+        if self._table is not None:
+            self._table.add_capped(self._refs.number(ref), set(hashes), self.max_postings)
+            return
         postings, full = self._postings, self.max_postings
         for h in set(hashes):
             refs = postings.setdefault(h, [])
@@ -57,16 +84,29 @@ class ShingleIndex(Generic[Ref]):
 
     def postings(self, h: int) -> list[Ref] | None:
         """The paragraphs holding shingle ``h``, in insertion order (at most one past the limit)."""
+        if self._table is not None:
+            numbers = self._table.bucket(h)
+            return None if numbers is None else self._refs.of(numbers)
         return self._postings.get(h)
 
     def entries(self) -> Iterator[tuple[int, list[Ref]]]:
         """Every posting list, by shingle hash."""
+        if self._table is not None:
+            return _entries(self._table, self._refs)
         return iter(self._postings.items())
 
     def query(self, hashes: Iterable[int], min_shared: int = 1, limit: int | None = None) -> list[Ref]:
         """Paragraphs sharing at least ``min_shared`` distinct shingles, most shared
         first (ties in insertion order)."""
+        if self._table is not None:
+            ranked = self._table.most_shared(list(set(hashes)), self.max_postings, min_shared, limit)
+            return self._refs.of(ranked)
         return most_shared(map(self._postings.get, set(hashes)), self.max_postings, min_shared, limit)
+
+
+def _entries(table: Postings, refs: _Numbered[Ref]) -> Iterator[tuple[int, list[Ref]]]:
+    for key in table.keys_in_order():
+        yield key, refs.of(table.bucket(key) or [])
 
 
 def most_shared(
@@ -80,7 +120,9 @@ def most_shared(
     followed = [refs for refs in postings if refs is not None and len(refs) <= max_postings]
     # refs are counted as themselves (by identity for plain objects), in C
     shared = Counter(chain.from_iterable(followed))
-    return [ref for ref, count in shared.most_common(limit) if count >= min_shared]
+    # ``Counter.most_common`` (a stable sort by count, greatest first), sorted in C
+    ranked = sorted(shared, key=shared.__getitem__, reverse=True)[:limit]
+    return ranked if min_shared <= 1 else [ref for ref in ranked if shared[ref] >= min_shared]
 
 
 @lru_cache(maxsize=8)
@@ -117,21 +159,33 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
 
 
 class BandIndex(Generic[Ref]):
-    """LSH buckets: band key -> paragraphs with that band."""
+    """LSH buckets: band key -> paragraphs with that band.  Held in a compiled
+    table where the core is built (the dict of lists is the definition)."""
 
     def __init__(self) -> None:
         self._buckets: dict[int, list[Ref]] = {}
+        table = compiled_postings()
+        self._table = None if table is None else table()
+        self._refs: _Numbered[Ref] = _Numbered()
 
     def add(self, ref: Ref, keys: np.ndarray) -> None:
+        """(Band keys are uint64.)"""
+        if self._table is not None:
+            self._table.add_keys(self._refs.number(ref), keys.astype(np.uint64, copy=False))
+            return
         for key in keys.tolist():
             self._buckets.setdefault(key, []).append(ref)
 
     def entries(self) -> Iterator[tuple[int, list[Ref]]]:
         """Every bucket, by band key."""
+        if self._table is not None:
+            return _entries(self._table, self._refs)
         return iter(self._buckets.items())
 
     def query(self, keys: np.ndarray) -> list[Ref]:
         """Paragraphs sharing at least one band, in insertion order, each once."""
+        if self._table is not None:
+            return self._refs.of(self._table.union(keys.astype(np.uint64, copy=False)))
         buckets = self._buckets
         return list(dict.fromkeys(chain.from_iterable(map(buckets.get, keys.tolist(), repeat(())))))
 
@@ -139,3 +193,12 @@ class BandIndex(Generic[Ref]):
 def anchors(distinct: np.ndarray, every: int = ANCHOR_EVERY) -> np.ndarray:
     """The anchor shingles of a paragraph: those whose hash is a multiple of ``every``."""
     return np.asarray(distinct[distinct % np.uint32(every) == 0])
+
+
+def anchor_list(distinct: np.ndarray) -> list[int]:
+    """``anchors(distinct)`` as a list of ints (what the indexes take), computed by the
+    compiled core when it is built."""
+    core = compiled_core()
+    if core is None or distinct.dtype != np.uint32:
+        return anchors(distinct).tolist()  # type: ignore[no-any-return]
+    return core.anchor_list(distinct, ANCHOR_EVERY)

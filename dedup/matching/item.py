@@ -96,6 +96,15 @@ class Item:
         sh = self.shingles
         return core.covered_mask(sh.hashes, sh.spans, found, self.size)
 
+    def covered_by_each(self, founds: list[np.ndarray]) -> list[int]:
+        """``covered_by`` of each of several ``found`` arrays (one compiled call)."""
+        core = compiled_core()
+        if core is None:
+            table = self.characters()
+            return [covered_bits(table, found.tolist()) for found in founds]
+        sh = self.shingles
+        return core.covered_masks(sh.hashes, sh.spans, founds, self.size)
+
 
 class RecentTables:
     """Keeps the comparison tables of the paragraphs compared most recently and

@@ -2,7 +2,7 @@
 whether the article as a whole is a near-copy of an earlier one.
 
 Redundant paragraphs (``verify.evaluate``) are removed one at a time
-(``resolve_document``), the most degraded first (``_priority``), and the rest
+(``resolve_document``), the most degraded first (``_Resolution.key``), and the rest
 are re-checked against what is still kept, so of two copies one always
 survives and a fragment or splice goes only when everything in it is kept
 elsewhere.
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Callable, Container, Mapping, Sequence
-from itertools import pairwise
+from collections.abc import Callable, Mapping, Sequence
+from itertools import takewhile
 from typing import TYPE_CHECKING
 
 from dedup.config import Config
@@ -36,8 +36,13 @@ _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _LABEL_BREAK = re.compile(r"[：:，,；;、。]")
 
 
+def _is_label(it: Item) -> bool:
+    """A short heading-shaped line of the front matter (``take_labels``)."""
+    return it.front_matter and it.paragraph.shape == "heading" and it.size <= LABEL_MAX_CHARS
+
+
 def _rank(decision: Decision, config: Config) -> tuple[float, ...]:
-    """What a redundant paragraph's removal priority (``_priority``) owes to
+    """What a redundant paragraph's removal priority (``_Resolution.key``) owes to
     its decision alone."""
     p = decision.item
     if config.keep == "first":
@@ -54,27 +59,6 @@ def _rank(decision: Decision, config: Config) -> tuple[float, ...]:
     # box line repeats the body by design.
     furniture = int(p.front_matter or p.highlight)
     return (furniture, p.ragged, _noisier(decision), -unique, p.size, p.noise)
-
-
-class _Flagged:
-    """The paragraphs found redundant so far, removed or waiting (a view, not a copy)."""
-
-    def __init__(self, pending: set[int], removed: Mapping[int, Decision]) -> None:
-        self.pending, self.removed = pending, removed
-
-    def __contains__(self, index: object) -> bool:
-        return index in self.pending or index in self.removed
-
-
-def _priority(
-    rank: tuple[float, ...], position: int, flagged: Container[int], config: Config
-) -> tuple[float, ...]:
-    """Sort key of a redundant paragraph: the greatest is removed first.  Of
-    equals, the one among more redundant neighbours, then the later one."""
-    if config.keep == "first":
-        return (*rank, position)
-    neighbours = (position - 1 in flagged) + (position + 1 in flagged)
-    return (*rank, neighbours, position)
 
 
 def _noisier(decision: Decision) -> int:
@@ -109,12 +93,13 @@ class _Resolution:
         self.alive = {it.paragraph.index: it for it in items}
         self.removed: dict[int, Decision] = {}
         self.cache: dict[int, Decision | None] = {}
+        #: each redundant paragraph's ``_rank``, negated (the start of its ``key``)
         self.ranks: dict[int, tuple[float, ...]] = {}
         self.memo: Masks = {}
         self.rechecked: set[int] = set()
         #: paragraphs without a valid verdict
         self.open: set[int] = set(self.alive)
-        #: kept paragraphs found redundant (with ``removed``: the ``flagged`` of ``_priority``)
+        #: kept paragraphs found redundant (with ``removed``: those ``key`` calls flagged)
         self.pending: set[int] = set()
         self.queue: list[tuple[tuple[float, ...], int]] = []
         #: paragraph -> the paragraphs that have it among their candidates
@@ -140,7 +125,7 @@ class _Resolution:
             decision = evaluate(it, kept_local + outside, config, cross_doc=bool(outside), memo=memo)
             cache[index] = decision
             if decision is not None:
-                self.ranks[index] = _rank(decision, config)
+                self.ranks[index] = tuple(-x for x in _rank(decision, config))
             self._flag(index, decision)
         self.open.clear()
 
@@ -158,18 +143,25 @@ class _Resolution:
                 if neighbour in self.pending:
                     self._push(neighbour)
 
+    def key(self, index: int) -> tuple[float, ...]:
+        """Where a redundant paragraph stands in the removal queue (a min-heap): its
+        priority negated, so that the greatest priority is removed first.  The
+        priority is its rank (``_rank``), then, of equals, the one among more
+        flagged neighbours (redundant: waiting or removed), then the later one."""
+        if self.config.keep == "first":
+            return (*self.ranks[index], -index)
+        pending, removed = self.pending, self.removed
+        before, after = index - 1, index + 1
+        neighbours = (before in pending or before in removed) + (after in pending or after in removed)
+        return (*self.ranks[index], -neighbours, -index)
+
     def _push(self, index: int) -> None:
-        flagged = _Flagged(self.pending, self.removed)
-        priority = _priority(self.ranks[index], index, flagged, self.config)
-        heapq.heappush(self.queue, (tuple(-x for x in priority), index))
+        heapq.heappush(self.queue, (self.key(index), index))
 
     def _current(self, entry: tuple[tuple[float, ...], int]) -> bool:
         """Whether a queue entry still holds: its paragraph waits, with this priority."""
         key, index = entry
-        if index not in self.pending:
-            return False
-        flagged = _Flagged(self.pending, self.removed)
-        return key == tuple(-x for x in _priority(self.ranks[index], index, flagged, self.config))
+        return index in self.pending and key == self.key(index)
 
     def reopen_stale(self) -> bool:
         """Removals can also make a paragraph redundant (a cover that leaned on
@@ -210,18 +202,20 @@ class _Resolution:
             self.decide_open()
 
     def take_labels(self, items: Sequence[Item]) -> None:
-        """A short line of the front matter that labels the paragraph after it (a box's
-        ``核心阅读``, a figure over its caption) goes when what it labels goes, if every number it
-        states is in that paragraph: it heads nothing any more."""
-        for it, following in pairwise(items):
+        """A short line of the front matter that labels the paragraphs after it (a box's
+        ``核心阅读`` over its lines, a figure over its caption: up to the next label or the end of
+        the front matter) goes when all it labels goes, if every number it states is in those
+        paragraphs: it heads nothing any more."""
+        for position, it in enumerate(items):
             index = it.paragraph.index
-            if index not in self.alive or following.paragraph.index not in self.removed:
-                continue
-            if not it.front_matter or it.paragraph.shape != "heading" or it.size > LABEL_MAX_CHARS:
+            if index not in self.alive or not _is_label(it):
                 continue
             if _LABEL_BREAK.search(it.key.source.strip()):
                 continue  # 场合：… is a line of facts, not a label
-            if all(number in following.key.text for number in _NUMBER.findall(it.key.text)):
+            labelled = list(takewhile(lambda q: q.front_matter and not _is_label(q), items[position + 1 :]))
+            if not labelled or any(q.paragraph.index not in self.removed for q in labelled):
+                continue
+            if all(any(n in q.key.text for q in labelled) for n in _NUMBER.findall(it.key.text)):
                 self.removed[index] = Decision(it, "label", 1.0, 1.0)
                 del self.alive[index]
 

@@ -210,3 +210,30 @@ def proper_nouns(text: str) -> tuple[tuple[int, int], ...]:
             spans.append((position, position + len(word)))
         position += len(word)
     return tuple(spans)
+
+
+#: a name jieba's dictionary counts at least this often is well known: a misspelling the
+#: dictionary happens to list (欧州, 4, for 欧洲, 9,256) is not
+WELL_KNOWN = 100
+
+
+@lru_cache(maxsize=4096)
+def well_known_names(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of the proper nouns of ``text`` of two or more characters that jieba's dictionary lists
+    as such at least ``WELL_KNOWN`` times (江西, 广西): not those its HMM guesses from unknown
+    characters, which a misread character makes, nor a lone surname."""
+    table = tables()
+    spans = []
+    position = 0
+    for word, flag in cut(text):
+        count, listed = table.entry(word)
+        if (
+            len(word) > 1
+            and flag.startswith(PROPER)
+            and listed is not None
+            and listed.startswith(PROPER)
+            and (count or 0) >= WELL_KNOWN
+        ):
+            spans.append((position, position + len(word)))
+        position += len(word)
+    return tuple(spans)

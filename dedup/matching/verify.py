@@ -19,7 +19,6 @@ which order, is decided in ``resolve``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,13 +26,14 @@ from functools import lru_cache
 import numpy as np
 
 from dedup.config import Config
+from dedup.matching.bits import longest_run
 from dedup.matching.core import compiled_core
 from dedup.matching.facts import sentences_survive, states_nothing_new
 from dedup.matching.item import Item
 from dedup.matching.roles import is_cut_from, may_be_copy_of, may_be_fragment, may_stand_for
 from dedup.matching.shingle import bit_span, jaccard, longest_gap
 from dedup.records import Match, RemovalKind
-from dedup.text.normalize import origin
+from dedup.text.normalize import origin, pauses
 from dedup.text.page import sentence_keys
 
 
@@ -102,16 +102,18 @@ def _region(q: Item, p: Item) -> Match:
 Masks = dict[tuple[int, int], int]
 
 
-def _mask(p: Item, q: Item, memo: Masks | None) -> int:
-    """Characters of ``p`` covered by shingles of ``q`` (memoised per pair: the
-    greedy loop asks again after every removal)."""
-    pair = (id(p), id(q))
-    mask = memo.get(pair) if memo is not None else None
-    if mask is None:
-        mask = p.covered_by(q.distinct)
-        if memo is not None:
-            memo[pair] = mask
-    return mask
+def _masks(p: Item, candidates: Sequence[Item], memo: Masks | None) -> list[int]:
+    """Characters of ``p`` covered by shingles of each candidate (memoised per pair:
+    the greedy loop asks again after every removal)."""
+    if memo is None:
+        return p.covered_by_each([q.distinct for q in candidates])
+    mine = id(p)
+    masks = [memo.get((mine, id(q))) for q in candidates]
+    todo = [i for i, mask in enumerate(masks) if mask is None]
+    if todo:
+        for i, mask in zip(todo, p.covered_by_each([candidates[i].distinct for i in todo]), strict=True):
+            masks[i] = memo[(mine, id(candidates[i]))] = mask
+    return masks  # type: ignore[return-value]
 
 
 def _back(q: Item, p: Item) -> int:
@@ -126,7 +128,7 @@ def _cover(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | No
     covered = 0
     chosen: list[Item] = []
     gains: list[int] = []
-    pool = [(q, _mask(p, q, memo)) for q in candidates]
+    pool = list(zip(candidates, _masks(p, candidates, memo), strict=True))
     min_gain = 4
     overlap = 0.0
     while pool:
@@ -156,22 +158,6 @@ def _cover(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | No
     return _Cover(effective, longest_gap(covered, n), chosen, n - total, gains, overlap)
 
 
-@lru_cache(maxsize=8)
-def _runs(bridge: int) -> re.Pattern[str]:
-    return re.compile(f"1(?:0{{0,{bridge}}}1)*")
-
-
-def _longest_run(mask: int, length: int, bridge: int) -> tuple[int, int]:
-    """Span of the longest run of set bits, bridging gaps of up to ``bridge``
-    unset ones (the first of equals)."""
-    best = (0, 0)
-    # bits written out in character order
-    for run in _runs(bridge).finditer(format(mask, f"0{length}b")[::-1]):
-        if run.end() - run.start() > best[1] - best[0]:
-            best = run.span()
-    return best
-
-
 def _contiguous(q: Item, p: Item, part: int, max_gap: int) -> bool:
     """Whether the part of ``p`` that ``q`` covers is one piece of ``q``.
 
@@ -182,7 +168,8 @@ def _contiguous(q: Item, p: Item, part: int, max_gap: int) -> bool:
     (rapidfuzz): nearly all of it must align, with no run longer than
     ``max_gap`` left out.
     """
-    start, end = _longest_run(part, p.size, bridge=3)
+    core = compiled_core()
+    start, end = (longest_run if core is None else core.longest_run)(part, 3)
     if end <= start:
         return False
     return _piece_of(p.key.text[start:end], q.key.text, max_gap)
@@ -195,8 +182,10 @@ def _each_sentence_of(q: Item, p: Item, max_gap: int) -> bool:
     return bool(sentences) and all(_piece_of(s, q.key.text, max_gap) for s in sentences)
 
 
+@lru_cache(maxsize=1 << 14)
 def _piece_of(piece: str, text: str, max_gap: int) -> bool:
-    """Whether ``piece`` is one stretch of ``text`` up to small edits (see ``_contiguous``)."""
+    """Whether ``piece`` is one stretch of ``text`` up to small edits (see ``_contiguous``;
+    memoised: copies of an article ask again of the same texts)."""
     from rapidfuzz import fuzz
 
     best = fuzz.partial_ratio_alignment(piece, text, score_cutoff=80)
@@ -286,6 +275,7 @@ class _Alignment:
     edge_gap: int
 
 
+@lru_cache(maxsize=1 << 14)
 def _align(a: str, b: str, threshold: float) -> _Alignment | None:
     """Character alignment of two keys (longest common subsequence, rapidfuzz),
     when they are similar enough to matter: the share of ``a`` aligned with
@@ -368,7 +358,9 @@ def evaluate(
     """Is ``p`` redundant given the (kept) ``candidates``?  ``None`` when it is not."""
     if not p.key.text:
         return None
-    candidates = [q for q in candidates if may_be_copy_of(p, q)]
+    # (a paragraph of another document may always count: ``may_be_copy_of`` asks the page first)
+    doc_id = p.doc_id
+    candidates = [q for q in candidates if q.doc_id != doc_id or may_be_copy_of(p, q)]
     twin = _exact_twin(p, candidates)
     if twin is not None:
         short_line = p.paragraph.shape == "heading" or p.size < config.min_chars
@@ -395,7 +387,7 @@ def evaluate(
         q, alignment = near_twin
         unique = round(p.size * (1.0 - alignment.share))
         near = Decision(p, "near", round(alignment.ratio, 4), alignment.share, (q,), unique)
-        if not states_nothing_new(p.key.text, [q.key.text]) or not sentences_survive(
+        if not states_nothing_new(p.key.text, [q.key.text], 0, pauses(p.key)) or not sentences_survive(
             p.key.source, [q.key.source]
         ):
             near = None
@@ -443,7 +435,7 @@ def _covered_by(p: Item, candidates: Sequence[Item], config: Config, memo: Masks
     for gain in cover.gains:
         held |= gain
     sources = [q.key.text for q in cover.chosen]
-    if not states_nothing_new(p.key.text, sources, held):
+    if not states_nothing_new(p.key.text, sources, held, pauses(p.key)):
         return None
     in_order = sorted(zip(cover.chosen, cover.gains, strict=True), key=lambda pair: bit_span(pair[1])[0])
     # a heading-shaped line made of phrases of two paragraphs is a subheading, not a splice

@@ -47,6 +47,9 @@ class Resolution:
 
     result: Result
     decisions: dict[int, Decision]
+    #: the paragraphs its joins make (``joined_paragraphs``), when already made (checking
+    #: that no join repeats a kept paragraph made them), else ``None``
+    joined: list[Item] | None = None
 
 
 def clean_document(
@@ -76,10 +79,12 @@ def clean_document(
     joins = _joins(document.text, paragraphs, whole, config, layout)
     # a re-joined paragraph may itself repeat a kept one (both halves were
     # pieces of it): then the halves go instead, and the joins are redone
+    made: list[Item] | None = None
     for _ in range(3):
-        repeated = _repeated_joins(document, items, joins, whole, external, config)
+        repeated, made = _repeated_joins(document, items, joins, whole, external, config)
         if not repeated:
             break
+        made = None  # the joins are redone
         _remove_joined(repeated, decisions, removals, whole, offsets)
         joins = _joins(document.text, paragraphs, whole, config, layout)
     pairs = {(j.head, j.tail) for j in joins}
@@ -96,11 +101,25 @@ def clean_document(
         near_copy_of=copy,
         made_by=_made_by(config),
     )
-    return Resolution(result, decisions)
+    return Resolution(result, decisions, made)
+
+
+def _made_by(config: Config) -> str:
+    # asked once per document: the config of the last call is recognised by identity
+    # (hashing a frozen Config walks all its fields)
+    last = _last_stamp.get("last")
+    if last is not None and last[0] is config:
+        return last[1]
+    made = _stamp_of(config)
+    _last_stamp["last"] = (config, made)
+    return made
+
+
+_last_stamp: dict[str, tuple[Config, str]] = {}
 
 
 @lru_cache(maxsize=8)
-def _made_by(config: Config) -> str:
+def _stamp_of(config: Config) -> str:
     return stamp(config.fingerprint())
 
 
@@ -276,14 +295,16 @@ def _repeated_joins(
     removed: set[int],
     external: Candidates,
     config: Config,
-) -> list[Decision]:
+) -> tuple[list[Decision], list[Item]]:
     """Decisions removing the halves of joined paragraphs whose joined text is
     redundant with a paragraph that is kept: one of the document's other kept
     paragraphs sharing a shingle with it (found through the document's
     postings, as any paragraph's candidates are), or one of the candidates
-    from earlier documents of its halves."""
+    from earlier documents of its halves; and the joined paragraphs
+    (``joined_paragraphs``)."""
+    made: list[Item] = []
     if not joins:
-        return []
+        return [], made
     by_index = {it.paragraph.index: it for it in items}
     position_of = {it.paragraph.index: position for position, it in enumerate(items)}
     postings = DocumentPostings(items)
@@ -300,6 +321,7 @@ def _repeated_joins(
         if len(parts) != len(run):
             continue
         joined_item = _joined(document, parts, config)
+        made.append(joined_item)
         inside = {position_of[i] for i in run}
         others = [items[q] for q in postings.sharing(joined_item.distinct, kept_members, inside)]
         outside = [q for i in run for q in external.get(i, [])]
@@ -310,7 +332,7 @@ def _repeated_joins(
             found.append(
                 Decision(it, "fragment", decision.score, decision.coverage, decision.cover, decision.unique)
             )
-    return found
+    return found, made
 
 
 def _orphans(text: str, paragraphs: list[Paragraph], removed: set[int], joins: list[Join]) -> Iterator[Flag]:

@@ -24,12 +24,14 @@ import json
 import re
 import sys
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from dedup.records import Key
+from dedup.versions import installed_version
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 #: what a lone surrogate becomes in a key
@@ -80,13 +82,7 @@ SHIPPED_TABLE = Path(__file__).with_name("fold_table.json")
 
 def fold_table_versions() -> dict[str, str]:
     """What the fold table depends on: Python's Unicode database and OpenCC."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        opencc = version("opencc")
-    except PackageNotFoundError:
-        opencc = "absent"
-    return {"unicode": unicodedata.unidata_version, "opencc": opencc}
+    return {"unicode": unicodedata.unidata_version, "opencc": installed_version("opencc")}
 
 
 def shipped_fold_table() -> dict[int, str | None] | None:
@@ -143,6 +139,18 @@ def fold(text: str) -> str:
     return "".join(_fold_char(ch) for ch in folded)
 
 
+def fold_each(texts: Sequence[str], separator: str = "\n") -> list[str]:
+    """``fold`` of each of ``texts`` (none of which holds ``separator``), in one pass: folding
+    is character by character, so the texts are folded joined by ``separator`` and split again
+    when that is exact (no astral character, the separator folded to itself and made of nothing
+    else); else one at a time."""
+    table = _table()
+    folded = separator.join(texts).translate(table)
+    if ord(separator) in table or _ASTRAL.search(folded) or folded.count(separator) != len(texts) - 1:
+        return [fold(text) for text in texts]
+    return folded.split(separator)
+
+
 def normalize(text: str, offset: int = 0) -> Key:
     """Key of ``text``; ``offset`` is where ``text`` starts in its document."""
     return Key(fold(text), text, offset)
@@ -163,6 +171,13 @@ def piece_starts(key: Key) -> tuple[int, ...]:
     """Where in ``key.text`` each later piece of a joined paragraph starts (``Key.breaks``): edges of
     paragraphs on the page it came from."""
     return tuple(len(fold(key.source[:at])) for at, _ in key.breaks)
+
+
+def pauses(key: Key) -> frozenset[int]:
+    """Characters of ``key.text`` after which the source has something the key leaves out
+    (punctuation, a space, the edge of a joined piece): where what is said pauses."""
+    positions = origin(key)
+    return frozenset(i for i in range(len(positions) - 1) if positions[i + 1] != positions[i] + 1)
 
 
 def origin(key: Key) -> tuple[int, ...]:

@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from dedup.records import Shape
 from dedup.text.normalize import fold
+from dedup.text.shape import shape_of
 
 #: a bullet opens a highlight line (■ 要坚持…); such lines repeat the body by design
 BULLETS = "■□●○◆◇▲△▶►★☆▪•"
@@ -51,6 +52,8 @@ class PageLine:
     #: the keys of its sentences (``sentence_keys``), when it has more than one; ``None``:
     #: those of ``source``, made when asked (only the lines read in looking for the lead are)
     sentences: tuple[str, ...] | None = ()
+    #: a short line with no clause in it (``is_label``): a figure, a box title
+    label: bool = False
     #: its raw text (needed only when ``sentences`` is ``None``)
     source: str = ""
 
@@ -154,6 +157,34 @@ def _lead(lines: Sequence[PageLine], start: int, body_indent: str | None) -> int
     return None
 
 
+#: marks that end or split a clause: a label has none
+_CLAUSE_MARKS = re.compile(r"[，,、；;：:。！？!?]")
+
+
+def is_label(text: str) -> bool:
+    """A heading-shaped line with no clause in it: a figure (2.5%), a box title (核心阅读), not a
+    line of verse or a sentence cut short (我俩的结婚整整已经有了十年，)."""
+    stripped = text.strip()
+    return bool(stripped) and shape_of(stripped) == "heading" and not _CLAUSE_MARKS.search(stripped)
+
+
+def _box_end(lines: Sequence[PageLine], headline: int) -> int | None:
+    """Where a box under the headline ends: a block that opens with a label rather than the lead
+    (``is_label``: a figure, a box title), is closed by a separator line, and repeats the
+    body (at least half of its body-shaped lines).  The body starts after it, whether or not each
+    of its lines is repeated in full (a data box's caption may abridge its body sentence)."""
+    if headline >= len(lines) or not lines[headline].label or lines[headline].bulleted:
+        return None
+    for end in range(headline + 1, min(len(lines), headline + LEAD_WITHIN)):
+        if lines[end].after_separator:
+            # a box repeats the body: at least half of its sentences-shaped lines (one may abridge
+            # its sentence), where the opening section of a page of several articles repeats little
+            stated = [position for position in range(headline, end) if lines[position].shape == "body"]
+            repeated = sum(_repeated_later(lines, position) for position in stated)
+            return end if stated and 2 * repeated >= len(stated) else None
+    return None
+
+
 def page_structure(lines: Sequence[PageLine], first_block: int, separated: bool) -> Structure:
     """The headline block and the front matter of a page.
 
@@ -163,7 +194,8 @@ def page_structure(lines: Sequence[PageLine], first_block: int, separated: bool)
 
     What stands between the headline block and the lead is front matter, when the page sets it
     apart: a separator line closes it, right before the lead, or it is not indented as the body
-    is (a deck printed flush under the headline).  Bulleted lines above the lead are highlights
+    is (a deck printed flush under the headline); a box that opens with a label and repeats the
+    body ends at its separator line (``_box_end``).  Bulleted lines above the lead are highlights
     wherever they stand.  Without that (or without a lead) there
     is none: a page printed without such marks may simply open with a paragraph it repeats later.
     """
@@ -171,7 +203,8 @@ def page_structure(lines: Sequence[PageLine], first_block: int, separated: bool)
         return Structure(frozenset(), frozenset())
     headline = _headline_length(lines, first_block)
     body_indent = _body_indent(lines)
-    lead = _lead(lines, headline, body_indent)
+    box = None if separated else _box_end(lines, headline)
+    lead = _lead(lines, headline if box is None else box, body_indent)
     front: frozenset[int] = frozenset()
     highlights: frozenset[int] = frozenset()
     if lead is not None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 
 def test_clean_seed_through_pipes(dedup_process, fixtures_dir: Path) -> None:
@@ -52,14 +55,18 @@ def test_help_does_not_load_the_pipeline() -> None:
 
 def test_one_article_run_loads_only_what_it_uses(fixtures_dir: Path, tmp_path: Path) -> None:
     # a plain `dedup clean ARTICLE -o OUT` draws nothing with rich, starts no pool, spills
-    # nothing to SQLite and tags no proper noun: none of those modules is imported (~0.1 s)
+    # nothing to SQLite and tags no proper noun: none of those modules is imported (~0.1 s);
+    # its option values need no pydantic (cli/coercion.py, 0.15 s)
     article = fixtures_dir / "seed" / "article.txt"
     code = (
         "import sys\n"
         "from dedup.cli import main\n"
         f"assert main(['clean', {str(article)!r}, '-o', {str(tmp_path / 'out.txt')!r}]) == 0\n"
         "assert 'dedup.run' in sys.modules\n"
-        "unused = ('rich', 'multiprocessing', 'sqlite3', 'dedup.matching.tagger', 'jieba')\n"
+        "from dedup.matching.core import implementation\n"
+        "unused = ('rich', 'multiprocessing', 'sqlite3', 'dedup.matching.tagger', 'jieba', 'pydantic')\n"
+        # the compiled core cuts words itself: rjieba's dictionary (0.12 s) is not loaded
+        "unused += ('rjieba',) if implementation() == 'compiled' else ()\n"
         "print('LOADED', [m for m in unused if m in sys.modules], file=sys.stderr)\n"
     )
     done = subprocess.run(
@@ -67,3 +74,24 @@ def test_one_article_run_loads_only_what_it_uses(fixtures_dir: Path, tmp_path: P
     )
     assert "LOADED []" in done.stderr
     assert (tmp_path / "out.txt").read_bytes() == (fixtures_dir / "seed" / "expected.txt").read_bytes()
+
+
+@pytest.mark.parametrize("given, expected", [(None, "1"), ("3", "3")])
+def test_a_run_starts_no_blas_thread_unless_told(
+    fixtures_dir: Path, tmp_path: Path, given: str | None, expected: str
+) -> None:
+    # dedup does no linear algebra; OpenBLAS would start a thread per core when numpy loads
+    article = fixtures_dir / "seed" / "article.txt"
+    code = (
+        "import os, sys\n"
+        "from dedup.cli import main\n"
+        f"assert main(['clean', {str(article)!r}, '-o', {str(tmp_path / 'out.txt')!r}]) == 0\n"
+        "print('BLAS', os.environ.get('OPENBLAS_NUM_THREADS'), file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True, env=env
+    )
+    assert f"BLAS {expected}" in done.stderr

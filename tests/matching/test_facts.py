@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from dedup.matching.facts import own_content, states_nothing_new
+from dedup.text.normalize import normalize, pauses
 
 AMBASSADOR = "任命{}为中华人民共和国驻{}特命全权大使。"
 DISMISS = "免去{}的中华人民共和国驻{}特命全权大使职务。"
@@ -166,3 +167,78 @@ def test_a_name_read_as_common_words_is_still_a_fact(name: str) -> None:
 )
 def test_a_number_that_is_part_of_the_copy_s_number_is_still_a_fact(one: str, other: str) -> None:
     assert own_content(one, [other])
+
+
+# -- one character that changes what is said ---------------------------------------------------
+
+
+def test_a_well_known_place_in_place_of_another_is_a_fact() -> None:
+    # a series' subtitles on two days: one character apart, two provinces
+    jiangxi = "——江西落实习近平总书记全国两会重要讲话精神纪实"
+    guangxi = "——广西落实习近平总书记全国两会重要讲话精神纪实"
+    assert own_content(jiangxi, [guangxi]) == ["江"]
+
+
+def test_a_misspelling_the_dictionary_happens_to_list_is_still_a_slip() -> None:
+    # jieba lists 欧州 as a place (4 times, against 9,256 for 欧洲): a typo, not another place
+    slipped = "俄罗斯希望吸引欧州在俄美反导争端中发挥更加积极的作用。"
+    assert own_content(slipped, [slipped.replace("欧州", "欧洲")]) == []
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("——记二〇一八年最美城乡社区工作者群体（下）", "——记二〇一八年最美城乡社区工作者群体（上）"),
+        (
+            "今年一季度全省进口总额明显增长，外贸形势稳中向好。",
+            "今年一季度全省出口总额明显增长，外贸形势稳中向好。",
+        ),
+        (
+            "受寒潮影响，本周全市气温将持续下降，市民注意防寒保暖。",
+            "受寒潮影响，本周全市气温将持续上升，市民注意防寒保暖。",
+        ),
+    ],
+)
+def test_an_opposite_in_place_of_a_character_is_a_fact(one: str, other: str) -> None:
+    assert own_content(one, [other])
+
+
+# -- a word added in front of a noun -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "added"),
+    [
+        (
+            "国务院任命张三为外交部副部长，任期五年，自即日起生效。",
+            "国务院任命张三为外交部部长，任期五年，自即日起生效。",
+            "副",
+        ),
+        (
+            "会议由市委原书记李明主持，全体市委委员出席了会议。",
+            "会议由市委书记李明主持，全体市委委员出席了会议。",
+            "原",
+        ),
+        (
+            "（作者为中国社会科学院习近平新时代中国特色社会主义思想研究中心特约研究员）",
+            "（作者为中国社会科学院学部委员、习近平新时代中国特色社会主义思想研究中心研究员）",
+            "特约",
+        ),
+    ],
+)
+def test_a_word_that_says_which_office_is_a_fact(one: str, other: str, added: str) -> None:
+    assert own_content(one, [other]) == [added]
+
+
+def test_a_particle_before_a_noun_is_grammar_not_a_fact() -> None:
+    one = "历史剧创作要正确妥善处理两者的关系，做到于史有据、虚构有度。"
+    assert own_content(one, [one.replace("两者的关系", "两者关系")]) == []
+
+
+def test_a_lead_in_before_a_noun_is_no_fact_where_the_text_pauses() -> None:
+    # the matcher compares keys, which have lost their punctuation: the pause comes from the key
+    raw = "目前，记者从有关部门获悉，今年全省粮食生产形势总体向好。"
+    copy = normalize("记者从有关部门获悉，今年全省粮食生产形势总体向好。").text
+    key = normalize(raw)
+    assert own_content(key.text, [copy])  # without the pause, 目前 reads as said of 记者
+    assert states_nothing_new(key.text, [copy], 0, pauses(key))

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import random
+from collections import Counter
+
 import numpy as np
 import pytest
 
 from dedup.config import Config
-from dedup.matching.index import BandIndex, ShingleIndex, anchors, band_keys, band_layout
+from dedup.limits import ANCHOR_EVERY, MAX_CANDIDATES, MAX_POSTINGS
+from dedup.matching.core import compiled_core, compiled_postings
+from dedup.matching.index import (
+    BandIndex,
+    ShingleIndex,
+    anchor_list,
+    anchors,
+    band_keys,
+    band_layout,
+    most_shared,
+)
 from dedup.matching.shingle import shingles
 from dedup.matching.signature import sign, to_datasketch
 from dedup.text.normalize import fold
@@ -132,3 +145,76 @@ def test_anchors_are_a_fixed_subset_of_the_shingles() -> None:
     edited = distinct(EDITED)
     shared = np.intersect1d(hashes, edited)
     assert set(anchors(shared).tolist()) == set(chosen.tolist()) & set(anchors(edited).tolist())
+
+
+def _random_postings(rng: random.Random, refs: list[str]) -> list[list[str] | None]:
+    """Posting lists as ``ShingleIndex.query`` visits them: some missing, some past the limit."""
+    sizes = (1, 2, 3, 5, MAX_POSTINGS, MAX_POSTINGS + 1)
+    return [
+        None if rng.random() < 0.1 else [rng.choice(refs) for _ in range(rng.choice(sizes))]
+        for _ in range(rng.choice((0, 1, 4, 20)))
+    ]
+
+
+def test_most_shared_ranks_as_counter_most_common() -> None:
+    # the definition it replaced: Counter.most_common, ties in order of first sight
+    rng = random.Random(5)
+    refs = [f"p{i}" for i in range(40)]
+    for _ in range(500):
+        postings = _random_postings(rng, refs)
+        followed = [r for r in postings if r is not None and len(r) <= MAX_POSTINGS]
+        counts = Counter(ref for r in followed for ref in r)
+        for limit in (None, 0, 1, 3, MAX_CANDIDATES, 1000):
+            for min_shared in (1, 2, 3):
+                expected = [ref for ref, n in counts.most_common(limit) if n >= min_shared]
+                assert most_shared(postings, MAX_POSTINGS, min_shared, limit) == expected
+
+
+def test_indexes_hold_and_answer_what_dicts_of_lists_would() -> None:
+    # the definition: a dict of lists, one entry at a time (what the pure path holds; the
+    # compiled core's tables must hold and answer the same)
+    rng = random.Random(9)
+    cap = 3
+    bands, shingled = BandIndex[str](), ShingleIndex[str](max_postings=cap)
+    expected_bands: dict[int, list[str]] = {}
+    expected_postings: dict[int, list[str]] = {}
+    for i in range(3000):
+        ref = f"p{rng.randrange(2500)}"  # now and then a ref added again
+        keys = [rng.randrange(900) * 2**40 for _ in range(rng.choice((1, 2, 4, 32)))]
+        bands.add(ref, np.array(keys, dtype=np.uint64))
+        shingled.add(ref, keys)
+        for key in keys:
+            expected_bands.setdefault(key, []).append(ref)
+        for key in set(keys):
+            if len(expected_postings.setdefault(key, [])) <= cap:
+                expected_postings[key].append(ref)
+        if i % 7:
+            continue
+        asked = [rng.randrange(1000) * 2**40 for _ in range(rng.choice((1, 5, 40)))]
+        union = dict.fromkeys(ref for key in asked for ref in expected_bands.get(key, ()))
+        assert bands.query(np.array(asked, dtype=np.uint64)) == list(union)
+        for limit in (None, 1, MAX_CANDIDATES):
+            for min_shared in (1, 2):
+                expected = most_shared(map(expected_postings.get, set(asked)), cap, min_shared, limit)
+                assert shingled.query(asked, min_shared, limit) == expected
+        assert [shingled.postings(key) for key in asked] == [expected_postings.get(key) for key in asked]
+    assert list(bands.entries()) == list(expected_bands.items())
+    assert list(shingled.entries()) == list(expected_postings.items())
+
+
+def test_anchor_list_is_the_anchors_as_a_list() -> None:
+    rng = np.random.default_rng(3)
+    core = compiled_core()
+    for size in (0, 1, 7, 300):
+        found = np.unique(rng.integers(0, 2**32, size=size, dtype=np.uint64).astype(np.uint32))
+        expected = anchors(found).tolist()
+        assert anchor_list(found) == expected
+        assert anchor_list(found[::2]) == anchors(found[::2]).tolist()  # a strided view
+        if core is not None:
+            assert core.anchor_list(found, ANCHOR_EVERY) == expected
+
+
+def test_the_indexes_table_is_built_wherever_the_core_is() -> None:
+    # a separate extension (compiled_index.pyx): the test above must have run it, not the dicts
+    if compiled_core() is not None:
+        assert compiled_postings() is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 
 import pytest
@@ -11,9 +12,11 @@ from hypothesis import strategies as st
 from dedup.text.normalize import (
     build_fold_table,
     fold,
+    fold_each,
     fold_table_versions,
     normalize,
     origin,
+    pauses,
     shipped_fold_table,
 )
 
@@ -135,3 +138,24 @@ def test_lone_surrogates_fold_to_the_replacement_character() -> None:
     key.text.encode("utf-8")
     assert origin(key) == (5, 6, 7, 8, 9, 10, 11)
     assert fold("\U0001f600\ud83d") == fold("\U0001f600") + "\ufffd"
+
+
+def test_pauses_are_where_the_key_left_punctuation_or_a_space_out() -> None:
+    key = normalize("目前，记者获悉：今年 全省")
+    assert key.text == "目前记者获悉今年全省"
+    assert pauses(key) == {1, 5, 7}
+
+
+def test_fold_each_is_fold_of_each() -> None:
+    rng = random.Random(7)
+    alphabet = "ＡＢａ１２３，。！？!?\n 的一是在不了有和人這個國ﾊﾟｶﾞ㍿①ⅫÅé\u3000\u00a0😀𝐀\ufeff\x00"
+    for _ in range(400):
+        texts = [
+            "".join(rng.choice(alphabet) for _ in range(rng.choice((0, 1, 5, 40))))
+            for _ in range(rng.choice((0, 1, 2, 6)))
+        ]
+        if rng.random() < 0.5:
+            texts = [t.replace("\n", "") for t in texts]
+        if rng.random() < 0.5:
+            texts = [t.replace("😀", "").replace("𝐀", "") for t in texts]
+        assert fold_each(texts) == [fold(t) for t in texts]

@@ -13,7 +13,15 @@ from dedup.matching.features import Extractor
 from dedup.records import Document
 from dedup.text.layout import lines_of
 from dedup.text.normalize import fold
-from dedup.text.page import PageLine, Structure, is_bulleted, is_quotation, page_structure, sentence_keys
+from dedup.text.page import (
+    PageLine,
+    Structure,
+    is_bulleted,
+    is_label,
+    is_quotation,
+    page_structure,
+    sentence_keys,
+)
 from dedup.text.shape import shape_of
 
 IND = "\u3000\u3000"
@@ -51,6 +59,7 @@ def structure(lines: list[str], separated: bool = False, asked: bool = False) ->
                 indent,
                 after_separator,
                 None if asked else sentence_keys(raw),
+                is_label(raw),
                 raw if asked else "",
             )
         )
@@ -141,6 +150,49 @@ def test_without_a_separator_before_the_lead_there_is_no_front_matter() -> None:
     # a page printed without such marks may open with a paragraph it repeats later: that is text
     opening = IND + "今年全省计划播种粮食作物三千二百万亩，比去年增加五十万亩"
     got = structure(["春耕时节看湖南", opening, LEAD, SOW])
+    assert not got.front_matter
+
+
+@pytest.mark.parametrize("raw", ["核心阅读", "2.5%", "13.95亿人次", IND + "数据来源"])
+def test_a_short_line_without_a_clause_is_a_label(raw: str) -> None:
+    assert is_label(raw)
+
+
+@pytest.mark.parametrize("raw", ["我俩的结婚整整已经有了十年，", "场合：人民大会堂", LEAD])
+def test_verse_a_line_of_facts_and_a_sentence_are_not_labels(raw: str) -> None:
+    assert not is_label(raw)
+
+
+def test_a_data_box_under_the_headline_closed_by_a_separator_is_front_matter() -> None:
+    # the figure opens the box; its first caption is printed again in the body, the second is
+    # abridged there (the body says more): the lead is the first line after the separator
+    caption = IND + "全省计划播种粮食作物三千二百万亩"
+    abridged = IND + "各地新建灌溉渠道一千二百公里，修复山塘水库八百余座。"
+    page = ["春耕时节看湖南", IND + "3200万亩", caption + "。", IND + "1200公里", abridged, SEP]
+    got = structure([*page, LEAD, IND + "今年" + caption[2:] + "，比去年增加五十万亩。", DITCH])
+    assert got.headline == {0}
+    assert got.front_matter == {1, 2, 3, 4}
+
+
+def test_a_first_section_that_repeats_little_is_no_box() -> None:
+    # a page of several short articles: the first opens with its school's name and ends at a
+    # separator; one highlight repeated in its body does not make the section a box
+    first = ["北京交通大学", IND + "关爱基金报销路费", IND + "■学长关爱基金报销车费", SOW, DITCH, MORE]
+    second = [IND + "西安交通大学", IND + "春节年货带回家", LEAD]
+    got = structure(["今年寒假怎么过", "", *first[:1], *first[1:], SEP, *second])
+    assert got.front_matter == frozenset() or 3 not in got.front_matter
+
+
+def test_verse_under_the_headline_is_no_box() -> None:
+    # a letter in verse opens the page; the body quotes two of its lines: the verse is text
+    verse = [
+        IND + "我俩的结婚整整已经有了十年，",
+        IND + "然而相聚的时间仅仅只有两个月。",
+        IND + "不知流过了多少的伤心泪，",
+        IND + "丝毫也不能摧毁我们的心愿。",
+    ]
+    body = IND + "信中写道：“我俩的结婚整整已经有了十年，然而相聚的时间仅仅只有两个月。”这封信保存至今。"
+    got = structure(["从他们的幸福里看到美好", "", *verse, SEP, LEAD, body])
     assert not got.front_matter
 
 

@@ -44,7 +44,7 @@ def test_rjieba_gives_the_same_words(seed_paragraphs: list[str]) -> None:
         assert tokenize(key, "rjieba") == tokenize(key, "jieba")
 
 
-@pytest.mark.parametrize("name", ["jieba", "rjieba"])
+@pytest.mark.parametrize("name", ["jieba", "rjieba", "auto"])
 def test_lone_surrogates_are_cut_one_character_for_one(name: str) -> None:
     words = tokenize("社区\ud800工作者", name)
     assert sum(map(len, words)) == 6
