@@ -159,6 +159,14 @@ def stamp(fingerprint: dict[str, str]) -> str:
     return f"{fingerprint.get('segmenter', '?')}/{digest}"
 
 
+def pure_requested() -> bool:
+    """``DEDUP_PURE=1`` (any value but empty or 0): run none of the compiled code (the matching
+    core, the word cut), the pure twins instead (same results, for tests and comparisons)."""
+    import os
+
+    return os.environ.get("DEDUP_PURE", "") not in ("", "0")
+
+
 def resolved_segmenter(name: str) -> str:
     """The segmenter ``name`` stands for on this machine (``auto``: rjieba if installed)."""
     if name != "auto":

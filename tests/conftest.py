@@ -43,6 +43,21 @@ def fixtures_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def case_texts() -> list[str]:
+    """Every golden case's input text: each ``input.txt``, then each record of each ``input.jsonl``."""
+    import json
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted(FIXTURES.glob("cases/*/input.txt"))]
+    texts += [
+        json.loads(line)["text"]
+        for path in sorted(FIXTURES.glob("cases/*/input.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    return texts
+
+
+@pytest.fixture(scope="session")
 def seed_article() -> str:
     return read_exact(FIXTURES / "seed" / "article.txt")
 

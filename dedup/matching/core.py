@@ -11,12 +11,13 @@ changes speed only, never a result.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Protocol, cast
 
 import numpy as np
+
+from dedup.config import pure_requested
 
 
 class Postings(Protocol):
@@ -74,7 +75,7 @@ class Core(Protocol):
 @cache
 def compiled_core() -> Core | None:
     """The compiled module, or ``None`` (not built here, or ``DEDUP_PURE=1``)."""
-    if os.environ.get("DEDUP_PURE", "") not in ("", "0"):
+    if pure_requested():
         return None
     try:
         from dedup.matching import compiled

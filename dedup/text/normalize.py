@@ -173,9 +173,11 @@ def piece_starts(key: Key) -> tuple[int, ...]:
     return tuple(len(fold(key.source[:at])) for at, _ in key.breaks)
 
 
+@lru_cache(maxsize=1 << 14)
 def pauses(key: Key) -> frozenset[int]:
     """Characters of ``key.text`` after which the source has something the key leaves out
-    (punctuation, a space, the edge of a joined piece): where what is said pauses."""
+    (punctuation, a space, the edge of a joined piece): where what is said pauses.  Remembered
+    by key: verification asks again for each candidate cover of the same paragraph."""
     positions = origin(key)
     return frozenset(i for i in range(len(positions) - 1) if positions[i + 1] != positions[i] + 1)
 

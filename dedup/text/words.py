@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from dedup.config import resolved_segmenter
+from dedup.config import pure_requested, resolved_segmenter
 from dedup.errors import ConfigError
 
 Cut = Callable[[str], list[str]]
@@ -70,7 +70,7 @@ def _word_table(core: Any) -> Any:
 def compiled_words() -> Any | None:
     """The compiled word cut's module (``compiled_words.pyx``), or ``None``: not built here (no C
     compiler at install time), or ``DEDUP_PURE=1`` (as for the matching core)."""
-    if os.environ.get("DEDUP_PURE", "") not in ("", "0"):
+    if pure_requested():
         return None
     try:
         from dedup.text import compiled_words as module  # type: ignore[attr-defined]

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from sample_articles import A, B, article
 
 from dedup.config import Config
@@ -85,15 +82,8 @@ def _facts(extracted: Extracted) -> tuple[object, ...]:
 _ARRAYS = {"shingles", "distinct", "signature", "bands", "table"}
 
 
-def test_many_documents_at_once_are_extracted_as_one_at_a_time(fixtures_dir: Path) -> None:
-    texts = [path.read_text(encoding="utf-8") for path in sorted(fixtures_dir.glob("cases/*/input.txt"))]
-    texts += [
-        json.loads(line)["text"]
-        for path in sorted(fixtures_dir.glob("cases/*/input.jsonl"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-    numbered = [(number, Document(str(number), text)) for number, text in enumerate(texts * 2)]
+def test_many_documents_at_once_are_extracted_as_one_at_a_time(case_texts: list[str]) -> None:
+    numbered = [(number, Document(str(number), text)) for number, text in enumerate(case_texts * 2)]
     assert len(numbered) > 60
     alone = [_facts(Extractor(Config())(number, document)) for number, document in numbered]
     together = Extractor(Config())

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from dedup.config import Config
 from dedup.matching.features import Extracted
 from dedup.records import Document
@@ -43,15 +40,8 @@ def _facts(extracted: Extracted) -> tuple[object, ...]:
     return (extracted.index, extracted.layout, extracted.paragraphs, items, extracted.local)
 
 
-def test_a_pool_extracts_what_one_process_extracts(fixtures_dir: Path) -> None:
-    texts = [path.read_text(encoding="utf-8") for path in sorted(fixtures_dir.glob("cases/*/input.txt"))]
-    texts += [
-        json.loads(line)["text"]
-        for path in sorted(fixtures_dir.glob("cases/*/input.jsonl"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-    documents = [Document(str(number), text) for number, text in enumerate(texts * 6)]
+def test_a_pool_extracts_what_one_process_extracts(case_texts: list[str]) -> None:
+    documents = [Document(str(number), text) for number, text in enumerate(case_texts * 6)]
     assert len(documents) > 2 * CHUNK_SIZE
     alone = [_facts(e) for e in extract_all(documents, Config(), 1)]
     pooled = [_facts(e) for e in extract_all(documents, Config(), 2)]
