@@ -401,9 +401,10 @@ def _sentences_survive(raw: str, sources: tuple[str, ...], spliced: bool) -> boo
     for sentence in _sentences(raw):
         if len(sentence) < SENTENCE_MIN_CHARS:
             continue
+        if any(sentence in other for other in pieces):
+            continue  # held whole, every 3-gram of it (most are: copies)
         grams = _trigrams(sentence)
-        # the 3-grams of a piece are read when the piece is first tried (most sentences are held
-        # by an early one)
+        # the 3-grams of a piece are read when first needed
         if not any(_holds(sentence, grams, other, _trigrams(other)) for other in pieces):
             return False
     return True
