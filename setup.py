@@ -1,5 +1,5 @@
 """Builds the optional compiled cores (dedup/matching/compiled.pyx and compiled_index.pyx,
-dedup/text/compiled_words.pyx) with Cython.
+dedup/text/compiled_words.pyx, compiled_fold.pyx) with Cython.
 
 Everything else is declared in pyproject.toml.  The extension is ``optional``:
 where no C compiler exists the build skips it and dedup runs its pure-Python
@@ -30,6 +30,12 @@ else:
             Extension(
                 "dedup.text.compiled_words",
                 ["dedup/text/compiled_words.pyx"],
+                extra_compile_args=["-O3"],
+                optional=True,
+            ),
+            Extension(
+                "dedup.text.compiled_fold",
+                ["dedup/text/compiled_fold.pyx"],
                 extra_compile_args=["-O3"],
                 optional=True,
             ),

@@ -40,7 +40,7 @@ from itertools import pairwise
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq, Levenshtein
 
-from dedup.text.normalize import fold_each
+from dedup.text.normalize import PIECE_END, fold_marked
 
 #: characters that state a number in Chinese text
 NUMERALS = frozenset("0123456789零〇○一二三四五六七八九十百千万亿两")
@@ -107,58 +107,72 @@ def _window(text: str, source: str) -> str:
     return source[max(0, best.dest_start - slack) : best.dest_end + slack]
 
 
-def _aligned(text: str, source: str) -> tuple[list[bool], list[str | None]]:
-    """Which characters of ``text`` align with ``source`` (stretches of ``MIN_ALIGNED`` or more), and
-    what the source has in place of each unaligned one (``""``: nothing, the text adds it)."""
+#: a stretch of the paragraph between two aligned ones, and what the copy has in its place
+_Gap = tuple[int, int, str]
+
+
+def _aligned(text: str, source: str) -> tuple[int, list[_Gap]]:
+    """Which characters of ``text`` align with ``source`` (stretches of ``MIN_ALIGNED`` or more), as
+    a bit set (bit i: character i), and the stretches between them with what the source has in
+    their place (``""``: nothing, the text adds it); no stretches where nothing aligns."""
     source = _window(text, source)
-    aligned = [False] * len(text)
-    facing: list[str | None] = [None] * len(text)
     blocks = [b for b in LCSseq.opcodes(text, source).as_matching_blocks() if b.size >= MIN_ALIGNED]
+    if not blocks:
+        return 0, []
+    aligned = 0
+    gaps: list[_Gap] = []
     at_text = at_source = 0
-    for block in [*blocks, None]:
-        text_end = block.a if block else len(text)
-        source_end = block.b if block else len(source)
-        if blocks:
-            facing[at_text:text_end] = [source[at_source:source_end]] * (text_end - at_text)
-        if block:
-            aligned[block.a : block.a + block.size] = [True] * block.size
-            at_text, at_source = block.a + block.size, block.b + block.size
-    _extend_edges(text, source, aligned)
-    return aligned, facing
+    for block in blocks:
+        if block.a > at_text:
+            gaps.append((at_text, block.a, source[at_source : block.b]))
+        aligned |= ((1 << block.size) - 1) << block.a
+        at_text, at_source = block.a + block.size, block.b + block.size
+    if at_text < len(text):
+        gaps.append((at_text, len(text), source[at_source:]))
+    return aligned | _edges(text, source, blocks[0].a, at_text), gaps
 
 
-def _extend_edges(text: str, source: str, aligned: list[bool]) -> None:
-    """An edge that continues into an aligned stretch in the source is aligned, whichever equal
-    character the alignment happened to pair it with."""
-    if True not in aligned:
-        return
-    first = aligned.index(True)
+def _edges(text: str, source: str, first: int, last: int) -> int:
+    """An edge (before ``first``, from ``last`` on) that continues into an aligned stretch in the
+    source is aligned, whichever equal character the alignment happened to pair it with."""
+    edges = 0
     if first and text[: first + MIN_ALIGNED] in source:
-        aligned[:first] = [True] * first
-    last = len(aligned) - aligned[::-1].index(True)
-    if last < len(aligned) and text[last - MIN_ALIGNED :] in source:
-        aligned[last:] = [True] * (len(aligned) - last)
+        edges |= (1 << first) - 1
+    if last < len(text) and text[last - MIN_ALIGNED :] in source:
+        edges |= ((1 << (len(text) - last)) - 1) << last
+    return edges
 
 
-def _runs(text: str, sources: Sequence[str], known: list[bool] | None = None) -> list[_Run]:
-    covered = list(known) if known is not None else [False] * len(text)
-    faces: list[str | None] = [None] * len(text)
+def _facing(gaps: list[_Gap], position: int) -> str | None:
+    """What a source has in place of the unaligned character at ``position`` (``None``: the source
+    aligns nowhere)."""
+    for start, end, facing in gaps:
+        if start <= position < end:
+            return facing
+    return None
+
+
+_UNCOVERED = re.compile("0+")
+
+
+def uncovered_runs(text: str, sources: Sequence[str], known: int = 0) -> list[_Run]:
+    """The stretches of ``text`` (letters, digits, Han characters) that no source aligns with and
+    ``known`` (a bit set) does not hold, each with what the sources have in its place: the first
+    source's, unless it has nothing there and a later one has."""
+    covered = known & ((1 << len(text)) - 1)
+    gaps: list[list[_Gap]] = []
     for source in sources:
-        aligned, opposite = _aligned(text, source)
-        covered = [held or now for held, now in zip(covered, aligned, strict=True)]
-        faces = [
-            face if face is not None and other != "" else other
-            for face, other in zip(faces, opposite, strict=True)
-        ]
+        aligned, between = _aligned(text, source)
+        covered |= aligned
+        gaps.append(between)
     runs: list[_Run] = []
-    start = None
-    for position, hit in enumerate([*covered, True]):
-        if not hit and start is None:
-            start = position
-        elif hit and start is not None:
-            face = faces[start]
-            runs.append(_Run(start, position, face == "", face or ""))
-            start = None
+    # the bits written out in character order (a set bit past the end stops the last run)
+    for run in _UNCOVERED.finditer(format(covered | 1 << len(text), "b")[:0:-1]):
+        face = None
+        for between in gaps:
+            other = _facing(between, run.start())
+            face = face if face is not None and other != "" else other
+        runs.append(_Run(run.start(), run.end(), face == "", face or ""))
     return runs
 
 
@@ -278,28 +292,36 @@ def own_content(
     (those that shared word shingles with them: contiguous evidence that no alignment needs);
     ``paused``: characters after which the text as written pauses (``normalize.pauses``: a key
     has lost its punctuation), besides those ``text`` itself shows."""
-    keep = [position for position, ch in enumerate(text) if ch.isalnum()]
-    if covered:
-        # bit i of ``covered`` is character i: written out in character order once
-        bits = format(covered, f"0{len(text)}b")[: -len(text) - 1 : -1]
-        known = [bits[position] == "1" for position in keep]
+    if text.isalnum():
+        # the usual key: every character is content
+        known = covered & ((1 << len(text)) - 1)
+        pauses = frozenset(i for i in paused if 0 <= i < len(text)) | {len(text) - 1}
     else:
-        known = [False] * len(keep)
-    pauses = frozenset(
-        i for i, (at, after) in enumerate(pairwise([*keep, -1])) if after != at + 1 or at in paused
-    )
-    text = "".join(text[position] for position in keep)
-    if not text:
-        return []
+        text, known, pauses = _content_only(text, covered, paused)
+        if not text:
+            return []
     slips = 0
     sources = list(map(_source_content, sources))
     facts: list[str] = _numbers_kept(text, sources)
-    for run in _runs(text, sources, known):
+    for run in uncovered_runs(text, sources, known):
         if not run.inserted and _misread(text[run.start : run.end], run.facing):
             slips += sum(a != b for a, b in zip(text[run.start : run.end], run.facing, strict=True))
         if _states_a_fact(text, run, slips, sources, pauses):
             facts.append(text[run.start : run.end])
     return facts
+
+
+def _content_only(text: str, covered: int, paused: frozenset[int]) -> tuple[str, int, frozenset[int]]:
+    """``text`` without its symbols, with ``covered`` and ``paused`` moved to the characters left
+    (a character before a dropped one pauses)."""
+    keep = [position for position, ch in enumerate(text) if ch.isalnum()]
+    known = 0
+    for i, position in enumerate(keep):
+        known |= (covered >> position & 1) << i
+    pauses = frozenset(
+        i for i, (at, after) in enumerate(pairwise([*keep, -1])) if after != at + 1 or at in paused
+    )
+    return "".join(text[position] for position in keep), known, pauses
 
 
 def states_nothing_new(
@@ -316,7 +338,9 @@ def _nothing_new(text: str, sources: tuple[str, ...], covered: int, paused: froz
     return not own_content(text, sources, covered, paused)
 
 
-_SENTENCE_END = re.compile(r"[。！？!?\n]")
+#: characters that end a sentence
+SENTENCE_ENDS = "。！？!?\n"
+_NOT_CONTENT_NOR_END = re.compile(rf"[^\w{PIECE_END}]+|_+")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -326,8 +350,9 @@ def _trigrams(text: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1 << 14)
 def _sentences(raw: str) -> tuple[str, ...]:
-    """The sentences of a text as written, folded (``text.normalize.fold``)."""
-    return tuple(map(_content, fold_each(_SENTENCE_END.split(raw))))
+    """The sentences of a text as written, folded (``text.normalize.fold``): folded at once, their
+    ends marked, and the symbols of all of them dropped at once."""
+    return tuple(_NOT_CONTENT_NOR_END.sub("", fold_marked(raw, SENTENCE_ENDS)).split(PIECE_END))
 
 
 def _slips(text: str, other: str) -> set[int]:
@@ -373,11 +398,13 @@ def _sentences_survive(raw: str, sources: tuple[str, ...], spliced: bool) -> boo
     pieces = [sentence for sentences in split for sentence in sentences]
     if spliced:
         pieces += [a[-1] + b[0] for a, b in pairwise(split) if a and b]
-    others = [(other, _trigrams(other)) for other in pieces]
     for sentence in _sentences(raw):
         if len(sentence) < SENTENCE_MIN_CHARS:
             continue
+        if any(sentence in other for other in pieces):
+            continue  # held whole, every 3-gram of it (most are: copies)
         grams = _trigrams(sentence)
-        if not any(_holds(sentence, grams, other, held) for other, held in others):
+        # the 3-grams of a piece are read when first needed
+        if not any(_holds(sentence, grams, other, _trigrams(other)) for other in pieces):
             return False
     return True

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dedup.records import Key
 from dedup.text.normalize import (
+    PIECE_END,
     build_fold_table,
     fold,
-    fold_each,
+    fold_marked,
     fold_table_versions,
     normalize,
     origin,
@@ -146,16 +149,34 @@ def test_pauses_are_where_the_key_left_punctuation_or_a_space_out() -> None:
     assert pauses(key) == {1, 5, 7}
 
 
-def test_fold_each_is_fold_of_each() -> None:
+def test_fold_marked_is_fold_of_each_piece() -> None:
     rng = random.Random(7)
     alphabet = "ＡＢａ１２３，。！？!?\n 的一是在不了有和人這個國ﾊﾟｶﾞ㍿①ⅫÅé\u3000\u00a0😀𝐀\ufeff\x00"
-    for _ in range(400):
-        texts = [
-            "".join(rng.choice(alphabet) for _ in range(rng.choice((0, 1, 5, 40))))
-            for _ in range(rng.choice((0, 1, 2, 6)))
-        ]
-        if rng.random() < 0.5:
-            texts = [t.replace("\n", "") for t in texts]
-        if rng.random() < 0.5:
-            texts = [t.replace("😀", "").replace("𝐀", "") for t in texts]
-        assert fold_each(texts) == [fold(t) for t in texts]
+    for ends in ("。！？!?\n", "，", "\n"):
+        for _ in range(300):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.choice((0, 1, 5, 40))))
+            if rng.random() < 0.5:
+                text = text.replace("😀", "").replace("𝐀", "")
+            pieces = re.split(f"[{re.escape(ends)}]", text)
+            assert fold_marked(text, ends).split(PIECE_END) == [fold(piece) for piece in pieces]
+
+
+def test_no_character_folds_into_the_piece_end() -> None:
+    assert not any(PIECE_END in folded for folded in build_fold_table().values() if folded)
+
+
+def _pauses_by_definition(key: Key) -> frozenset[int]:
+    positions = origin(key)
+    return frozenset(i for i in range(len(positions) - 1) if positions[i + 1] != positions[i] + 1)
+
+
+def test_pauses_are_where_origin_skips() -> None:
+    rng = random.Random(15)
+    alphabet = "的一是在不了有和人這個國ａ１，。！？、 \u3000\n「」—·㍿ﾊﾟ①😀\ud800"
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.choice((0, 1, 2, 7, 30))))
+        key = normalize(text, rng.choice((0, 13)))
+        if text and rng.random() < 0.3:
+            at = rng.randrange(len(text))
+            key = replace(key, breaks=((at, rng.randint(1, 5)),))
+        assert pauses.__wrapped__(key) == _pauses_by_definition(key), (text, key.breaks)
