@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
-from itertools import pairwise, permutations
+from itertools import chain, pairwise, permutations
 from operator import attrgetter
 from typing import TYPE_CHECKING, Protocol
 
@@ -216,7 +216,8 @@ class AnchorLookup(Protocol):
 
 
 #: the corpus order of kept paragraphs: input order of their documents, then position
-in_input_order: Callable[[Item], SupportsRichComparison] = attrgetter("ref")
+#: (``Item.ref``, read in C)
+in_input_order: Callable[[Item], SupportsRichComparison] = attrgetter("paragraph.doc", "paragraph.index")
 
 
 def earlier_candidates(
@@ -249,14 +250,12 @@ def earlier_candidates(
             # nothing beats an exact copy: no need to look further
             external[it.paragraph.index] = [twin]
             continue
-        found: dict[int, Item] = {}
-        if twin is not None:
-            found[id(twin)] = twin
-        if it.bands is not None:
-            for q in bands.query(it.bands):
-                found[id(q)] = q
-        for q in anchored.query(anchor_list(it.distinct), limit=MAX_CANDIDATES):
-            found.setdefault(id(q), q)
+        near = () if it.bands is None else bands.query(it.bands)
+        anchored_by = anchored.query(anchor_list(it.distinct), limit=MAX_CANDIDATES)
+        # each once, where first found (items hash as themselves)
+        found = list(dict.fromkeys(chain(() if twin is None else (twin,), near, anchored_by)))
+        if len(found) > 1:
+            found.sort(key=order)
         if found:
-            external[it.paragraph.index] = sorted(found.values(), key=order)
+            external[it.paragraph.index] = found
     return external

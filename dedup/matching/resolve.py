@@ -43,10 +43,10 @@ def _is_label(it: Item) -> bool:
 
 def _rank(decision: Decision, config: Config) -> tuple[float, ...]:
     """What a redundant paragraph's removal priority (``_Resolution.key``) owes to
-    its decision alone."""
+    its decision alone, negated (the queue is a min-heap)."""
     p = decision.item
     if config.keep == "first":
-        return (round(decision.coverage, 3),)
+        return (-round(decision.coverage, 3),)
     # Of two paragraphs that cover each other, the one cut out of a longer text
     # goes first, then the one with less text of its own (the less complete
     # copy), then the larger (removing it leaves less text repeated).
@@ -58,7 +58,7 @@ def _rank(decision: Decision, config: Config) -> tuple[float, ...]:
     # Furniture goes before the copy in the article's flow: a deck, pull quote or
     # box line repeats the body by design.
     furniture = int(p.front_matter or p.highlight)
-    return (furniture, p.ragged, _noisier(decision), -unique, p.size, p.noise)
+    return (-furniture, -p.ragged, -_noisier(decision), unique, -p.size, -p.noise)
 
 
 def _noisier(decision: Decision) -> int:
@@ -93,7 +93,7 @@ class _Resolution:
         self.alive = {it.paragraph.index: it for it in items}
         self.removed: dict[int, Decision] = {}
         self.cache: dict[int, Decision | None] = {}
-        #: each redundant paragraph's ``_rank``, negated (the start of its ``key``)
+        #: each redundant paragraph's ``_rank`` (the start of its ``key``)
         self.ranks: dict[int, tuple[float, ...]] = {}
         self.memo: Masks = {}
         self.rechecked: set[int] = set()
@@ -113,20 +113,23 @@ class _Resolution:
     def decide_open(self) -> None:
         """Verify the kept paragraphs without a valid verdict (in document order)."""
         local, external, config, cache, memo = self.local, self.external, self.config, self.cache, self.memo
-        alive = self.alive
+        alive, ranks, flag = self.alive, self.ranks, self._flag
         for index in sorted(self.open):
             it = alive[index]
-            if not local[index] and index not in external:
+            mine = local[index]
+            outside = external.get(index)
+            if not mine and outside is None:
                 cache[index] = None
-                self._flag(index, None)
+                flag(index, None)
                 continue
-            kept_local = [q for q in local[index] if q.paragraph.index in alive]
-            outside = [] if it.is_title else external.get(index, [])
+            if outside is None or it.is_title:
+                outside = []
+            kept_local = [q for q in mine if q.paragraph.index in alive]
             decision = evaluate(it, kept_local + outside, config, cross_doc=bool(outside), memo=memo)
             cache[index] = decision
             if decision is not None:
-                self.ranks[index] = tuple(-x for x in _rank(decision, config))
-            self._flag(index, decision)
+                ranks[index] = _rank(decision, config)
+            flag(index, decision)
         self.open.clear()
 
     def _flag(self, index: int, decision: Decision | None) -> None:
