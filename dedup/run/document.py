@@ -130,7 +130,8 @@ def _decide(
     earlier one; a near-copy kept by policy is resolved against itself alone."""
     items = extracted.items
     by_index = {it.paragraph.index: it for it in items}
-    local = {i: [by_index[j] for j in js] for i, js in extracted.local.items()}
+    item_at = by_index.__getitem__
+    local = {i: list(map(item_at, js)) for i, js in extracted.local.items()}
     decisions = resolve_document(items, external, config, local)
     copy = near_copy(items, decisions, config, order) if external else None
     if copy is not None and copy.action == "keep":
