@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
-from itertools import pairwise, permutations
+from itertools import chain, pairwise, permutations
 from operator import attrgetter
 from typing import TYPE_CHECKING, Protocol
 
@@ -69,7 +69,8 @@ class DocumentPostings:
             self.group_of.append(group)
         self._distinct = [items[members[0]].distinct for members in self.groups]
         self.sizes = [len(d) for d in self._distinct]
-        self._postings: dict[int, list[int]] | None = None
+        #: every key's shingle hashes in one sorted array, and the key holding each
+        self._sorted: tuple[np.ndarray, np.ndarray] | None = None
 
     def local(self) -> list[list[int]]:
         """For each paragraph, the positions of its candidates (``local_candidates``)."""
@@ -97,28 +98,40 @@ class DocumentPostings:
         ``MAX_LOCAL_CANDIDATES``, the keys sharing most first (of equals, the
         earlier).  ``members`` gives the positions of a key's paragraphs that
         may be candidates; those in ``exclude`` are not."""
-        postings = self._all_postings()
-        counts: Counter[int] = Counter()
-        for h in distinct.tolist():
-            holders = postings.get(h)
-            if holders is not None and len(holders) <= MAX_POSTINGS:
-                counts.update(holders)
+        counts = self._shared_counts(distinct)
+        held = np.flatnonzero(counts)
         found: list[int] = []
-        for group in sorted(counts, key=lambda g: (-counts[g], g)):
+        # the keys sharing most first, of equals the earlier
+        for group in held[np.lexsort((held, -counts[held]))].tolist():
             found.extend(q for q in members(group) if q not in exclude)
             if len(found) >= MAX_LOCAL_CANDIDATES:
                 break
         return sorted(found[:MAX_LOCAL_CANDIDATES])
 
-    def _all_postings(self) -> dict[int, list[int]]:
-        """Every shingle hash of the document with the keys holding it, in order
-        (built when first asked: only joins ask)."""
-        if self._postings is None:
-            self._postings = {}
-            for group, hashes in enumerate(self._distinct):
-                for h in hashes.tolist():
-                    self._postings.setdefault(h, []).append(group)
-        return self._postings
+    def _shared_counts(self, distinct: np.ndarray) -> np.ndarray:
+        """For each key, how many of these shingles it holds among those held by at
+        most ``MAX_POSTINGS`` keys (a longer posting list is not followed).
+
+        The document's postings in one sorted array (each hash's run of holding keys,
+        in key order), sorted when first asked (only joins ask): each hash asked is
+        a run found by two binary searches, in numpy for all of them at once."""
+        if not self._distinct:
+            return np.zeros(0, dtype=np.intp)
+        if self._sorted is None:
+            hashes = np.concatenate(self._distinct)
+            owners = np.repeat(np.arange(len(self._distinct), dtype=np.intp), self.sizes)
+            order = np.argsort(hashes, kind="stable")
+            self._sorted = (hashes[order], owners[order])
+        hashes, owners = self._sorted
+        starts = np.searchsorted(hashes, distinct, side="left")
+        ends = np.searchsorted(hashes, distinct, side="right")
+        followed = (ends > starts) & (ends - starts <= MAX_POSTINGS)
+        # the runs followed are disjoint: mark each one's span, then count its keys
+        edges = np.zeros(len(hashes) + 1, dtype=np.intp)
+        edges[starts[followed]] += 1
+        edges[ends[followed]] -= 1
+        inside = np.cumsum(edges[:-1]) > 0
+        return np.bincount(owners[inside], minlength=len(self._distinct))
 
     def _ranked_groups(self) -> dict[int, list[int]]:
         """For each key with candidates, up to ``MAX_LOCAL_CANDIDATES`` + 1
@@ -203,7 +216,8 @@ class AnchorLookup(Protocol):
 
 
 #: the corpus order of kept paragraphs: input order of their documents, then position
-in_input_order: Callable[[Item], SupportsRichComparison] = attrgetter("ref")
+#: (``Item.ref``, read in C)
+in_input_order: Callable[[Item], SupportsRichComparison] = attrgetter("paragraph.doc", "paragraph.index")
 
 
 def earlier_candidates(
@@ -236,14 +250,12 @@ def earlier_candidates(
             # nothing beats an exact copy: no need to look further
             external[it.paragraph.index] = [twin]
             continue
-        found: dict[int, Item] = {}
-        if twin is not None:
-            found[id(twin)] = twin
-        if it.bands is not None:
-            for q in bands.query(it.bands):
-                found[id(q)] = q
-        for q in anchored.query(anchor_list(it.distinct), limit=MAX_CANDIDATES):
-            found.setdefault(id(q), q)
+        near = () if it.bands is None else bands.query(it.bands)
+        anchored_by = anchored.query(anchor_list(it.distinct), limit=MAX_CANDIDATES)
+        # each once, where first found (items hash as themselves)
+        found = list(dict.fromkeys(chain(() if twin is None else (twin,), near, anchored_by)))
+        if len(found) > 1:
+            found.sort(key=order)
         if found:
-            external[it.paragraph.index] = sorted(found.values(), key=order)
+            external[it.paragraph.index] = found
     return external

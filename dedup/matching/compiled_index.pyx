@@ -13,21 +13,43 @@ from libc.string cimport memset
 
 import numpy as np
 
+cdef extern from *:
+    """
+    #if defined(__GNUC__) || defined(__clang__)
+    #define DEDUP_PREFETCH(p) __builtin_prefetch(p)
+    #else
+    #define DEDUP_PREFETCH(p) ((void)0)
+    #endif
+    """
+    void DEDUP_PREFETCH(const void* p) noexcept nogil
+
 
 cdef inline Py_ssize_t _slot_of(uint64_t key, Py_ssize_t mask) noexcept nogil:
     return <Py_ssize_t>((key * 0x9E3779B97F4A7C15ULL) >> 17) & mask
+
+
+#: how far ahead of its moves a growing table asks for slots
+cdef enum:
+    REHASH_AHEAD = 16
+
+
+cdef struct Slot:
+    uint64_t key
+    # the newest entry of the key's chain (-1: an empty slot), and the chain's length
+    int32_t head
+    int32_t size
 
 
 cdef class Postings:
     """Key (a non-negative 64-bit int) -> ref numbers in the order they were added:
     the buckets of ``index.BandIndex`` and the posting lists of ``index.ShingleIndex``
     in C (their dicts of lists in pure Python are the definition).  An open-addressing
-    table of keys, each with a chain of entries, and per ref number the marks of a query."""
+    table of keys (16 bytes a slot: one cache line holds a key's whole slot, which
+    a big table misses), each with a chain of entries from the newest (an append
+    touches the slot alone; readers walk it back), and per ref number the marks of
+    a query."""
 
-    cdef uint64_t* keys
-    cdef int32_t* head
-    cdef int32_t* tail
-    cdef int32_t* sizes
+    cdef Slot* slots
     cdef Py_ssize_t capacity, used
     cdef int32_t* refs
     cdef int32_t* nexts
@@ -37,69 +59,63 @@ cdef class Postings:
     cdef int32_t* counts
     cdef Py_ssize_t numbers
     cdef int32_t visit
+    # a chain's ref numbers, oldest first (``chain``)
+    cdef int32_t* scratch
+    cdef Py_ssize_t scratch_room
 
     def __cinit__(self):
         self.capacity = 1024
-        self.keys = <uint64_t*>malloc(self.capacity * sizeof(uint64_t))
-        self.head = <int32_t*>malloc(self.capacity * sizeof(int32_t))
-        self.tail = <int32_t*>malloc(self.capacity * sizeof(int32_t))
-        self.sizes = <int32_t*>malloc(self.capacity * sizeof(int32_t))
+        self.slots = <Slot*>malloc(self.capacity * sizeof(Slot))
         self.order = <uint64_t*>malloc(self.capacity * sizeof(uint64_t))
         self.entry_room = 1024
         self.refs = <int32_t*>malloc(self.entry_room * sizeof(int32_t))
         self.nexts = <int32_t*>malloc(self.entry_room * sizeof(int32_t))
+        self.scratch_room = 256
+        self.scratch = <int32_t*>malloc(self.scratch_room * sizeof(int32_t))
         self.numbers = 0
         self.seen = NULL
         self.counts = NULL
-        if not (self.keys and self.head and self.tail and self.sizes and self.order and self.refs
-                and self.nexts):
+        if not (self.slots and self.order and self.refs and self.nexts and self.scratch):
             raise MemoryError()
-        memset(self.head, 0xFF, self.capacity * sizeof(int32_t))
+        memset(self.slots, 0xFF, self.capacity * sizeof(Slot))  # every head -1: empty
 
     def __dealloc__(self):
-        free(self.keys)
-        free(self.head)
-        free(self.tail)
-        free(self.sizes)
+        free(self.slots)
         free(self.order)
         free(self.refs)
         free(self.nexts)
         free(self.seen)
         free(self.counts)
+        free(self.scratch)
 
     cdef Py_ssize_t find(self, uint64_t key) noexcept nogil:
         """The slot of ``key``, or the empty slot where it would go."""
         cdef Py_ssize_t mask = self.capacity - 1, slot = _slot_of(key, mask)
-        while self.head[slot] >= 0 and self.keys[slot] != key:
+        while self.slots[slot].head >= 0 and self.slots[slot].key != key:
             slot = (slot + 1) & mask
         return slot
 
+    cdef void prefetch(self, uint64_t key) noexcept nogil:
+        """Ask the memory for ``key``'s slot ahead of use: a big table's slots are
+        cache misses, and a batch of keys then waits for them together."""
+        DEDUP_PREFETCH(&self.slots[_slot_of(key, self.capacity - 1)])
+
     cdef int grow(self) except -1:
-        cdef Py_ssize_t old = self.capacity, i, slot
-        cdef uint64_t* keys = self.keys
-        cdef int32_t* head = self.head
-        cdef int32_t* tail = self.tail
-        cdef int32_t* sizes = self.sizes
+        cdef Py_ssize_t old = self.capacity, i
+        cdef Slot* slots = self.slots
         self.capacity = old * 2
-        self.keys = <uint64_t*>malloc(self.capacity * sizeof(uint64_t))
-        self.head = <int32_t*>malloc(self.capacity * sizeof(int32_t))
-        self.tail = <int32_t*>malloc(self.capacity * sizeof(int32_t))
-        self.sizes = <int32_t*>malloc(self.capacity * sizeof(int32_t))
+        self.slots = <Slot*>malloc(self.capacity * sizeof(Slot))
         self.order = <uint64_t*>realloc(self.order, self.capacity * sizeof(uint64_t))
-        if not (self.keys and self.head and self.tail and self.sizes and self.order):
+        if not (self.slots and self.order):
             raise MemoryError()
-        memset(self.head, 0xFF, self.capacity * sizeof(int32_t))
+        memset(self.slots, 0xFF, self.capacity * sizeof(Slot))  # every head -1: empty
         for i in range(old):
-            if head[i] >= 0:
-                slot = self.find(keys[i])
-                self.keys[slot] = keys[i]
-                self.head[slot] = head[i]
-                self.tail[slot] = tail[i]
-                self.sizes[slot] = sizes[i]
-        free(keys)
-        free(head)
-        free(tail)
-        free(sizes)
+            # the slots a few moves ahead are asked for now, so the misses overlap
+            if i + REHASH_AHEAD < old and slots[i + REHASH_AHEAD].head >= 0:
+                self.prefetch(slots[i + REHASH_AHEAD].key)
+            if slots[i].head >= 0:
+                self.slots[self.find(slots[i].key)] = slots[i]
+        free(slots)
         return 0
 
     cdef int number_room(self, Py_ssize_t number) except -1:
@@ -115,16 +131,16 @@ cdef class Postings:
         return 0
 
     cdef int append(self, uint64_t key, int32_t number, Py_ssize_t cap) except -1:
-        cdef Py_ssize_t slot
+        cdef Slot* slot
         if 2 * (self.used + 1) > self.capacity:
             self.grow()
-        slot = self.find(key)
-        if self.head[slot] < 0:
-            self.keys[slot] = key
-            self.sizes[slot] = 0
+        slot = &self.slots[self.find(key)]
+        if slot.head < 0:
+            slot.key = key
+            slot.size = 0
             self.order[self.used] = key
             self.used += 1
-        elif cap >= 0 and self.sizes[slot] > cap:
+        elif cap >= 0 and slot.size > cap:
             return 0
         if self.entries == self.entry_room:
             self.entry_room *= 2
@@ -133,41 +149,55 @@ cdef class Postings:
             if not (self.refs and self.nexts):
                 raise MemoryError()
         self.refs[self.entries] = number
-        self.nexts[self.entries] = -1
-        if self.head[slot] < 0:
-            self.head[slot] = <int32_t>self.entries
-        else:
-            self.nexts[self.tail[slot]] = <int32_t>self.entries
-        self.tail[slot] = <int32_t>self.entries
-        self.sizes[slot] += 1
+        self.nexts[self.entries] = slot.head
+        slot.head = <int32_t>self.entries
+        slot.size += 1
         self.entries += 1
         return 0
+
+    cdef int32_t* chain(self, Slot* slot) except NULL:
+        """The ref numbers of a slot's chain in the order they were added (in ``scratch``)."""
+        cdef int32_t entry = slot.head
+        cdef Py_ssize_t at = slot.size
+        if at > self.scratch_room:
+            self.scratch_room = 2 * at
+            self.scratch = <int32_t*>realloc(self.scratch, self.scratch_room * sizeof(int32_t))
+            if not self.scratch:
+                raise MemoryError()
+        while entry >= 0:
+            at -= 1
+            self.scratch[at] = self.refs[entry]
+            entry = self.nexts[entry]
+        return self.scratch
 
     def add_keys(self, int32_t number, const uint64_t[:] keys):
         """Add ref ``number`` to the bucket of each key, in order (twice for a key given twice)."""
         cdef Py_ssize_t i
         self.number_room(number)
         for i in range(keys.shape[0]):
+            self.prefetch(keys[i])
+        for i in range(keys.shape[0]):
             self.append(keys[i], number, -1)
 
     def add_capped(self, int32_t number, hashes, Py_ssize_t cap):
         """Add ref ``number`` to the list of each hash (an iterable of distinct ints) that
         holds at most ``cap`` refs (a longer one is never followed: it stops at ``cap`` + 1)."""
+        cdef list given = list(hashes)
         self.number_room(number)
-        for h in hashes:
+        for h in given:
+            self.prefetch(<uint64_t>h)
+        for h in given:
             self.append(<uint64_t>h, number, cap)
 
     def bucket(self, uint64_t key):
         """The ref numbers of ``key`` in the order they were added, or ``None``."""
-        cdef Py_ssize_t slot = self.find(key)
-        cdef int32_t entry = self.head[slot]
-        if entry < 0:
+        cdef Slot* slot = &self.slots[self.find(key)]
+        cdef int32_t* numbers
+        cdef Py_ssize_t i
+        if slot.head < 0:
             return None
-        found = []
-        while entry >= 0:
-            found.append(self.refs[entry])
-            entry = self.nexts[entry]
-        return found
+        numbers = self.chain(slot)
+        return [numbers[i] for i in range(slot.size)]
 
     def keys_in_order(self):
         """Every key, in the order it first got a ref."""
@@ -185,33 +215,43 @@ cdef class Postings:
     def union(self, const uint64_t[:] keys):
         """The ref numbers in the buckets of ``keys``: in the order of the keys, each
         bucket in insertion order, each number once (``BandIndex.query``)."""
-        cdef int32_t visit = self.next_visit(), entry, number
-        cdef Py_ssize_t i
+        cdef int32_t visit = self.next_visit(), number
+        cdef int32_t* numbers
+        cdef Slot* slot
+        cdef Py_ssize_t i, j
         found = []
         for i in range(keys.shape[0]):
-            entry = self.head[self.find(keys[i])]
-            while entry >= 0:
-                number = self.refs[entry]
+            self.prefetch(keys[i])
+        for i in range(keys.shape[0]):
+            slot = &self.slots[self.find(keys[i])]
+            if slot.head < 0:
+                continue
+            numbers = self.chain(slot)
+            for j in range(slot.size):
+                number = numbers[j]
                 if self.seen[number] != visit:
                     self.seen[number] = visit
                     found.append(number)
-                entry = self.nexts[entry]
         return found
 
     def most_shared(self, list hashes, Py_ssize_t cap, Py_ssize_t min_shared, limit):
         """The ref numbers in the lists of ``hashes`` (visited in this order) that hold
         at most ``cap`` refs: those in at least ``min_shared`` of them, the most
         shared first, ties in order of first sight, at most ``limit`` (``index.most_shared``)."""
-        cdef int32_t visit = self.next_visit(), entry, number, most = 0
-        cdef Py_ssize_t slot, i, count, total = 0, at
+        cdef int32_t visit = self.next_visit(), number, most = 0
+        cdef int32_t* numbers
+        cdef Slot* slot
+        cdef Py_ssize_t i, j, at
         cdef list first = []
         for h in hashes:
-            slot = self.find(<uint64_t>h)
-            if self.head[slot] < 0 or self.sizes[slot] > cap:
+            self.prefetch(<uint64_t>h)
+        for h in hashes:
+            slot = &self.slots[self.find(<uint64_t>h)]
+            if slot.head < 0 or slot.size > cap:
                 continue
-            entry = self.head[slot]
-            while entry >= 0:
-                number = self.refs[entry]
+            numbers = self.chain(slot)
+            for j in range(slot.size):
+                number = numbers[j]
                 if self.seen[number] != visit:
                     self.seen[number] = visit
                     self.counts[number] = 0
@@ -219,7 +259,6 @@ cdef class Postings:
                 self.counts[number] += 1
                 if self.counts[number] > most:
                     most = self.counts[number]
-                entry = self.nexts[entry]
         # a stable counting sort, greatest count first
         cdef list starts = [0] * (most + 2)
         for number in first:

@@ -43,10 +43,10 @@ def _is_label(it: Item) -> bool:
 
 def _rank(decision: Decision, config: Config) -> tuple[float, ...]:
     """What a redundant paragraph's removal priority (``_Resolution.key``) owes to
-    its decision alone."""
+    its decision alone, negated (the queue is a min-heap)."""
     p = decision.item
     if config.keep == "first":
-        return (round(decision.coverage, 3),)
+        return (-round(decision.coverage, 3),)
     # Of two paragraphs that cover each other, the one cut out of a longer text
     # goes first, then the one with less text of its own (the less complete
     # copy), then the larger (removing it leaves less text repeated).
@@ -58,7 +58,7 @@ def _rank(decision: Decision, config: Config) -> tuple[float, ...]:
     # Furniture goes before the copy in the article's flow: a deck, pull quote or
     # box line repeats the body by design.
     furniture = int(p.front_matter or p.highlight)
-    return (furniture, p.ragged, _noisier(decision), -unique, p.size, p.noise)
+    return (-furniture, -p.ragged, -_noisier(decision), unique, -p.size, -p.noise)
 
 
 def _noisier(decision: Decision) -> int:
@@ -93,7 +93,7 @@ class _Resolution:
         self.alive = {it.paragraph.index: it for it in items}
         self.removed: dict[int, Decision] = {}
         self.cache: dict[int, Decision | None] = {}
-        #: each redundant paragraph's ``_rank``, negated (the start of its ``key``)
+        #: each redundant paragraph's ``_rank`` (the start of its ``key``)
         self.ranks: dict[int, tuple[float, ...]] = {}
         self.memo: Masks = {}
         self.rechecked: set[int] = set()
@@ -102,6 +102,9 @@ class _Resolution:
         #: kept paragraphs found redundant (with ``removed``: those ``key`` calls flagged)
         self.pending: set[int] = set()
         self.queue: list[tuple[tuple[float, ...], int]] = []
+        #: the ``key`` each waiting paragraph was last queued with: its key now, since a
+        #: key changes only in ``_flag``, which queues the paragraphs it changes
+        self.queued: dict[int, tuple[float, ...]] = {}
         #: paragraph -> the paragraphs that have it among their candidates
         self.users: dict[int, list[int]] = {}
         for index, candidates in local.items():
@@ -113,20 +116,23 @@ class _Resolution:
     def decide_open(self) -> None:
         """Verify the kept paragraphs without a valid verdict (in document order)."""
         local, external, config, cache, memo = self.local, self.external, self.config, self.cache, self.memo
-        alive = self.alive
+        alive, ranks, flag = self.alive, self.ranks, self._flag
         for index in sorted(self.open):
             it = alive[index]
-            if not local[index] and index not in external:
+            mine = local[index]
+            outside = external.get(index)
+            if not mine and outside is None:
                 cache[index] = None
-                self._flag(index, None)
+                flag(index, None)
                 continue
-            kept_local = [q for q in local[index] if q.paragraph.index in alive]
-            outside = [] if it.is_title else external.get(index, [])
+            if outside is None or it.is_title:
+                outside = []
+            kept_local = [q for q in mine if q.paragraph.index in alive]
             decision = evaluate(it, kept_local + outside, config, cross_doc=bool(outside), memo=memo)
             cache[index] = decision
             if decision is not None:
-                self.ranks[index] = tuple(-x for x in _rank(decision, config))
-            self._flag(index, decision)
+                ranks[index] = _rank(decision, config)
+            flag(index, decision)
         self.open.clear()
 
     def _flag(self, index: int, decision: Decision | None) -> None:
@@ -149,19 +155,20 @@ class _Resolution:
         priority is its rank (``_rank``), then, of equals, the one among more
         flagged neighbours (redundant: waiting or removed), then the later one."""
         if self.config.keep == "first":
-            return (*self.ranks[index], -index)
+            return self.ranks[index] + (-index,)
         pending, removed = self.pending, self.removed
         before, after = index - 1, index + 1
         neighbours = (before in pending or before in removed) + (after in pending or after in removed)
-        return (*self.ranks[index], -neighbours, -index)
+        return self.ranks[index] + (-neighbours, -index)
 
     def _push(self, index: int) -> None:
-        heapq.heappush(self.queue, (self.key(index), index))
+        key = self.queued[index] = self.key(index)
+        heapq.heappush(self.queue, (key, index))
 
     def _current(self, entry: tuple[tuple[float, ...], int]) -> bool:
         """Whether a queue entry still holds: its paragraph waits, with this priority."""
         key, index = entry
-        return index in self.pending and key == self.key(index)
+        return index in self.pending and key == self.queued[index]
 
     def reopen_stale(self) -> bool:
         """Removals can also make a paragraph redundant (a cover that leaned on
@@ -190,13 +197,14 @@ class _Resolution:
         self.pending.discard(index)
         del self.alive[index]
         del self.cache[index]
-        cache = self.cache
+        cache, gone, rechecked = self.cache, best.item, self.rechecked
         for other in self.users.get(index, ()):
             decided = cache.get(other)
-            if decided is not None and any(q is best.item for q in decided.cover):
+            # (items compare by identity)
+            if decided is not None and gone in decided.cover:
                 del cache[other]
                 self.open.add(other)
-            if other not in self.rechecked:
+            if other not in rechecked:
                 self.touched.add(other)
         if self.open:
             self.decide_open()
@@ -229,10 +237,11 @@ class _Resolution:
         alive, local, external, config = self.alive, self.local, self.external, self.config
         final: dict[int, Decision] = {}
         for index, decision in self.removed.items():
-            if all(q.doc_id != decision.item.doc_id or q.paragraph.index in alive for q in decision.cover):
+            it = decision.item
+            doc_id = it.doc_id
+            if all(q.doc_id != doc_id or q.paragraph.index in alive for q in decision.cover):
                 final[index] = decision
                 continue
-            it = decision.item
             kept = [q for q in local[index] if q.paragraph.index in alive]
             outside = [] if it.is_title else external.get(index, [])
             redone = evaluate(it, kept + outside, config, cross_doc=bool(outside), memo=self.memo)

@@ -217,7 +217,7 @@ def _own_arrays(it: Item) -> None:
     views into their chunk's flat arrays (``parallel``): one kept paragraph would
     keep the arrays of its whole chunk (about a megabyte) alive for the run."""
     shingles = it.shingles
-    if all(a.base is None for a in (shingles.hashes, shingles.spans, shingles.distinct)):
+    if shingles.hashes.base is None and shingles.spans.base is None and shingles.distinct.base is None:
         return
     own = Shingles(shingles.hashes.copy(), shingles.spans.copy(), shingles.tokens, shingles.distinct.copy())
     it.shingles, it.distinct = own, own.distinct

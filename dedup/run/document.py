@@ -130,7 +130,8 @@ def _decide(
     earlier one; a near-copy kept by policy is resolved against itself alone."""
     items = extracted.items
     by_index = {it.paragraph.index: it for it in items}
-    local = {i: [by_index[j] for j in js] for i, js in extracted.local.items()}
+    item_at = by_index.__getitem__
+    local = {i: list(map(item_at, js)) for i, js in extracted.local.items()}
     decisions = resolve_document(items, external, config, local)
     copy = near_copy(items, decisions, config, order) if external else None
     if copy is not None and copy.action == "keep":
@@ -341,11 +342,12 @@ def _orphans(text: str, paragraphs: list[Paragraph], removed: set[int], joins: l
     for p in paragraphs:
         if p.index in removed or p.index in tails or p.shape != "body" or not p.has_content:
             continue
-        body = text[p.content_start : p.content_end]
-        first_stop = next((i for i, ch in enumerate(body) if ch in "。！？!?"), -1)
-        if body[0] in "，、；：,;:)）”’》":
-            yield Flag(p.index, p.content_start, p.content_end, "orphan", f"starts with {body[0]!r}")
-        elif 0 < first_stop <= 8 and len(body) > 4 * first_stop:
+        # only its opening is read: a first sentence of at most 8 characters counts
+        opening = text[p.content_start : min(p.content_end, p.content_start + 9)]
+        first_stop = next((i for i, ch in enumerate(opening) if ch in "。！？!?"), -1)
+        if opening[0] in "，、；：,;:)）”’》":
+            yield Flag(p.index, p.content_start, p.content_end, "orphan", f"starts with {opening[0]!r}")
+        elif 0 < first_stop <= 8 and p.content_end - p.content_start > 4 * first_stop:
             yield Flag(
                 p.index,
                 p.content_start,

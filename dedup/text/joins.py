@@ -34,6 +34,8 @@ _PAIRS = {
     "［": "］",
 }
 _LIST_NUMERAL = re.compile(rf"[。！？；;]\s*([{_ONE_TO_TEN}]{{1,2}}|[0-9]{{1,2}}|第[{_ONE_TO_TEN}]{{1,3}})$")
+#: the characters a ``_LIST_NUMERAL`` match ends with
+_NUMERAL_ENDS = frozenset(_ONE_TO_TEN + "0123456789")
 #: characters that rarely or never open a sentence in Chinese
 NOT_OPENING = set("，、。；：？！,.;:?!）)」』”’》〉】的了着过地得们吗呢吧啊么")
 
@@ -69,9 +71,13 @@ class JoinDecision:
 _NO_JOIN = JoinDecision(False, 0.0, ())
 
 
+#: every quote or bracket character of ``_PAIRS`` (``_open_brackets`` reads only these)
+_BRACKETS = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_PAIRS.values())) + "]")
+
+
 def _open_brackets(text: str) -> bool:
     depth: dict[str, int] = {}
-    for ch in text:
+    for ch in _BRACKETS.findall(text):
         if ch in _PAIRS:
             depth[ch] = depth.get(ch, 0) + 1
         else:
@@ -127,7 +133,8 @@ def decide_join(
     tail = tail.lstrip()
     if not head or not tail:
         return _NO_JOIN
-    numeral = _LIST_NUMERAL.search(head)
+    # (a list numeral ends the head: most heads end otherwise, and are not searched)
+    numeral = _LIST_NUMERAL.search(head) if head[-1] in _NUMERAL_ENDS else None
     stop = _how_the_head_stops(head, numeral)
     if stop is None:
         return _NO_JOIN

@@ -123,3 +123,62 @@ def test_postings_share_what_a_joined_text_holds_the_most_shared_first() -> None
     found = postings.sharing(joined.distinct, every)
     assert [items[q].paragraph.index for q in found] == [1, 3, 4]
     assert [items[q].paragraph.index for q in postings.sharing(joined.distinct, every, exclude={1})] == [3, 4]
+
+
+def _shared_by_definition(
+    items: list[Item], distinct: list[int], members: list[list[int]], exclude: set[int]
+) -> list[int]:
+    """``DocumentPostings.sharing`` by its definition: postings as a dict of lists."""
+    from collections import Counter
+
+    from dedup.limits import MAX_LOCAL_CANDIDATES, MAX_POSTINGS
+
+    first: dict[str, int] = {}
+    postings: dict[int, list[int]] = {}
+    for it in items:
+        if it.key.text not in first:
+            first[it.key.text] = len(first)
+            for h in it.distinct.tolist():
+                postings.setdefault(h, []).append(first[it.key.text])
+    counts: Counter[int] = Counter()
+    for h in distinct:
+        if len(postings.get(h, ())) <= MAX_POSTINGS:
+            counts.update(postings.get(h, ()))
+    found: list[int] = []
+    for group in sorted(counts, key=lambda g: (-counts[g], g)):
+        found.extend(q for q in members[group] if q not in exclude)
+        if len(found) >= MAX_LOCAL_CANDIDATES:
+            break
+    return sorted(found[:MAX_LOCAL_CANDIDATES])
+
+
+def test_postings_share_as_their_dict_of_lists_definition() -> None:
+    # many keys (past MAX_POSTINGS holding one shingle), repeated keys, few or many hashes
+    import random
+    from dataclasses import replace
+
+    import numpy as np
+
+    from dedup.matching.candidates import DocumentPostings
+
+    template = _items(0, article("标题", A), Config())[1]
+    rng = random.Random(15)
+    for _ in range(300):
+        universe = rng.choice((5, 40, 3000))
+        arrays: dict[int, np.ndarray] = {}
+        items = []
+        # now and then about MAX_POSTINGS keys, nearly all holding shingle 0
+        keys = rng.choice((rng.randint(1, 150), 63, 64, 65, 66))
+        order = [*range(keys), *(rng.randrange(keys) for _ in range(rng.randint(0, keys)))]
+        rng.shuffle(order)
+        for k in order:
+            if k not in arrays:
+                common = {0} if rng.random() < 0.9 else set()  # (some keys hold no shingle)
+                hashes = {*common, *rng.sample(range(universe), rng.randint(0, min(universe, 30)))}
+                arrays[k] = np.array(sorted(hashes), dtype=np.uint32)
+            items.append(replace(template, key=replace(template.key, text=str(k)), distinct=arrays[k]))
+        postings = DocumentPostings(items)
+        asked = sorted({0, *rng.sample(range(universe), rng.randint(0, min(universe, 60)))})
+        exclude = set(rng.sample(range(len(items)), min(len(items), 3)))
+        found = postings.sharing(np.array(asked, dtype=np.uint32), postings.groups.__getitem__, exclude)
+        assert found == _shared_by_definition(items, asked, postings.groups, exclude)

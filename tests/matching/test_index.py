@@ -202,6 +202,21 @@ def test_indexes_hold_and_answer_what_dicts_of_lists_would() -> None:
     assert list(shingled.entries()) == list(expected_postings.items())
 
 
+def test_a_long_bucket_answers_in_insertion_order() -> None:
+    # the compiled table reads a chain back into a buffer that grows with the longest bucket
+    bands, shingled = BandIndex[int](), ShingleIndex[int](max_postings=5000)
+    common, other = np.array([7 * 2**40], dtype=np.uint64), np.array([9 * 2**40], dtype=np.uint64)
+    for ref in range(3000):
+        bands.add(ref, common if ref % 3 else np.concatenate([other, common]))
+        shingled.add(ref, [7 * 2**40] if ref % 3 else [9 * 2**40, 7 * 2**40])
+    thirds = list(range(0, 3000, 3))
+    assert bands.query(other) == thirds
+    assert bands.query(np.concatenate([other, common])) == [*thirds, *(r for r in range(3000) if r % 3)]
+    assert shingled.postings(7 * 2**40) == list(range(3000))
+    assert shingled.query([9 * 2**40, 7 * 2**40], limit=4) == [0, 3, 6, 9]
+    assert list(bands.entries()) == [(9 * 2**40, thirds), (7 * 2**40, list(range(3000)))]
+
+
 def test_anchor_list_is_the_anchors_as_a_list() -> None:
     rng = np.random.default_rng(3)
     core = compiled_core()
