@@ -72,6 +72,10 @@ class Tables:
             found = self._entries[key] = self._find(key)
         return found
 
+    def frequency(self, key: str) -> int | None:
+        """``FREQ.get(key)``."""
+        return self.entry(key)[0]
+
     def _find(self, key: str) -> Entry:
         where = self.index.get(key[:1])
         if where is None:
@@ -151,11 +155,12 @@ def _tables(lexicon: bytes, meta: dict[str, Any], arrays: dict[str, np.ndarray])
         states=[(pos, tag) for pos, tag in meta["states"]],
         emit_row={char: i for i, char in enumerate(meta["emit_chars"])},
         allowed_row={char: i for i, char in enumerate(meta["allowed_chars"])},
-        start=arrays["start"],
-        trans=arrays["trans"],
-        has_trans=arrays["has_trans"],
-        emit=arrays["emit"],
-        allowed=arrays["allowed"],
+        # plain arrays over the mapped pages: a memmap's indexing costs a Python call each time
+        start=np.asarray(arrays["start"]),
+        trans=np.asarray(arrays["trans"]),
+        has_trans=np.asarray(arrays["has_trans"]),
+        emit=np.asarray(arrays["emit"]),
+        allowed=np.asarray(arrays["allowed"]),
     )
 
 
