@@ -18,7 +18,7 @@ from math import log
 
 import numpy as np
 
-from dedup.matching.core import compiled_core
+from dedup.matching.core import Hmm, compiled_core
 from dedup.matching.lexicon import MIN_FLOAT, Tables, tables
 
 Pair = tuple[str, str]
@@ -85,16 +85,28 @@ def observations(sentence: str, table: Tables) -> tuple[np.ndarray, np.ndarray]:
     return allowed, emit
 
 
+@cache
+def compiled_hmm() -> Hmm | None:
+    """``viterbi`` compiled over the tagger's tables, held once (``compiled.PosHmm``: each run's
+    observations are rows of them, no array built per run), or ``None`` without the compiled core."""
+    core = compiled_core()
+    if core is None:
+        return None
+    table = tables()
+    return core.PosHmm(table.start, table.trans, table.has_trans, table.allowed, table.emit, MIN_FLOAT)
+
+
 @lru_cache(maxsize=4096)
 def _hmm(sentence: str) -> tuple[Pair, ...]:
     """``POSTokenizer.__cut``: a run of Han characters through the HMM (remembered: the same
     runs come back, a name in one window and the next)."""
     table = tables()
-    allowed, emit = observations(sentence, table)
-    core = compiled_core()
-    if core is not None:
-        best = core.pos_viterbi(allowed, emit, table.start, table.trans, table.has_trans).tolist()
+    compiled = compiled_hmm()
+    if compiled is not None:
+        rows = table.allowed_row, table.emit_row
+        best = compiled.best([rows[0].get(c, -1) for c in sentence], [rows[1].get(c, -1) for c in sentence])
     else:
+        allowed, emit = observations(sentence, table)
         best = viterbi(allowed, emit, table.start, table.trans, table.has_trans)
     tags = [table.states[state] for state in best]
     pairs = []

@@ -128,10 +128,20 @@ def test_the_compiled_viterbi_is_the_numpy_viterbi() -> None:
         "".join(rng.choice("张李王中国人民政府会议𠮷x") for _ in range(rng.randint(1, 12)))
         for _ in range(100)
     ]
+    texts += [p[:80] for p in rng.sample(_fixture_paragraphs(), 20)]  # longer than its first scratch
+    # a run longer than the scratch kept, and short ones after it
+    texts.insert(100, "".join(rng.choice("张李王中国人民政府会议") for _ in range(300)))
+    args = (tables.start, tables.trans, tables.has_trans)
+    held = core.PosHmm(*args, tables.allowed, tables.emit, lexicon.MIN_FLOAT)
     for text in texts:
         allowed, emit = _observations(text)
-        args = (tables.start, tables.trans, tables.has_trans)
-        assert core.pos_viterbi(allowed, emit, *args).tolist() == viterbi(allowed, emit, *args), text
+        expected = viterbi(allowed, emit, *args)
+        assert core.pos_viterbi(allowed, emit, *args).tolist() == expected, text
+        rows = [tables.allowed_row.get(c, -1) for c in text], [tables.emit_row.get(c, -1) for c in text]
+        assert held.best(*rows) == expected, text
+    assert held.best([], []) == []
+    with pytest.raises(IndexError):
+        held.best([len(tables.states) * 10**6], [0])
 
 
 def test_the_cached_tables_are_jiebas(tmp_path: Path) -> None:
@@ -230,8 +240,8 @@ def test_the_pure_path_tags_as_the_compiled_one() -> None:
     code = (
         "import json, sys\n"
         "from dedup.matching.core import compiled_core\n"
-        "from dedup.matching.tagger import compiled_route, cut\n"
-        "assert compiled_route() is None and compiled_core() is None\n"
+        "from dedup.matching.tagger import compiled_hmm, compiled_route, cut\n"
+        "assert compiled_route() is None and compiled_core() is None and compiled_hmm() is None\n"
         "print(json.dumps([cut(t) for t in json.load(sys.stdin)], ensure_ascii=False))\n"
     )
     env = {**os.environ, "DEDUP_PURE": "1"}
