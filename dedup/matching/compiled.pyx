@@ -372,6 +372,46 @@ cdef class PosHmm:
         return [route[t] for t in range(n)]
 
 
+def lexicon_find(bytes lexicon, Py_ssize_t start, Py_ssize_t end, bytes head):
+    """``lexicon.find(head, start, end)`` where ``lexicon[start:end]`` is sorted lines, each between
+    newlines, ``key TAB ...`` (``lexicon.Tables``: keys sorted as str, which is their UTF-8 bytes'
+    order) and ``head`` is ``NEWLINE key TAB``: a binary search over the lines, not a scan."""
+    cdef const unsigned char* data = lexicon
+    cdef const unsigned char* key = head
+    cdef Py_ssize_t size = len(lexicon), length = len(head) - 2, lo, hi, m, i, n
+    cdef int order
+    if length < 0 or head[0] != 10 or head[len(head) - 1] != 9:
+        raise ValueError("head is not NEWLINE key TAB")
+    start, end = max(start, 0), min(end, size)
+    if end - start < 2 or data[start] != 10 or data[end - 1] != 10:
+        return lexicon.find(head, start, end)  # not a span of whole lines
+    key += 1
+    lo, hi = start, end - 1  # newlines: each line starts after one, the last ends the span
+    while lo < hi:
+        m = lo + (hi - lo) // 2
+        while data[m] != 10:
+            m -= 1
+        n = 0
+        while data[m + 1 + n] != 9 and data[m + 1 + n] != 10:
+            n += 1
+        order = 0
+        for i in range(n if n < length else length):
+            if data[m + 1 + i] != key[i]:
+                order = -1 if data[m + 1 + i] < key[i] else 1
+                break
+        if order == 0:
+            order = -1 if n < length else 1 if n > length else 0
+        if order == 0:
+            return m if data[m + 1 + n] == 9 else -1
+        if order < 0:
+            lo = m + 1 + n
+            while data[lo] != 10:
+                lo += 1
+        else:
+            hi = m
+    return -1
+
+
 # ---------------------------------------------------------------------------
 # Resolution (the main process): bit sets and indexes.  Each function mirrors a
 # pure one that stays the definition (named in its docstring).

@@ -77,6 +77,8 @@ class Core(Protocol):
         has_trans: np.ndarray,
     ) -> np.ndarray: ...
 
+    def lexicon_find(self, lexicon: bytes, start: int, end: int, head: bytes) -> int: ...
+
     def PosHmm(
         self,
         start: np.ndarray,

@@ -8,7 +8,8 @@ what its tagger uses) and written to the user's cache directory (``$XDG_CACHE_HO
 folder per jieba version and dictionary file, rebuilt when either changes):
 
 - ``lexicon.txt``: every key of FREQ and of the tag table as sorted lines ``key TAB freq TAB tag``,
-  read as bytes; a key is looked for among the lines of its first character (80 KB at most) and
+  read as bytes; a key is looked for among the lines of its first character (80 KB at most: a
+  binary search over them where the compiled core is built, ``compiled.lexicon_find``) and
   remembered;
 - ``tables.json``: the total, where each first character's lines are, the HMM's states;
 - ``*.npy`` (memory-mapped): start and transition log probabilities, and by character its emission
@@ -31,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from dedup.matching.core import compiled_core
 
 #: bump when the folder's layout changes
 FORMAT = 3
@@ -81,7 +84,11 @@ class Tables:
         if where is None:
             return None, None
         head = b"\n" + key.encode("utf-8", "surrogatepass") + b"\t"
-        at = self.lexicon.find(head, where[0], where[1])
+        core = compiled_core()
+        if core is None:
+            at = self.lexicon.find(head, where[0], where[1])
+        else:  # a binary search over the first character's lines (up to 80 KB of them)
+            at = core.lexicon_find(self.lexicon, where[0], where[1], head)
         if at < 0:
             return None, None
         freq, tag = self.lexicon[at + len(head) : self.lexicon.index(b"\n", at + 1)].decode().split("\t")

@@ -254,3 +254,27 @@ def test_the_pure_path_tags_as_the_compiled_one() -> None:
         check=True,
     )
     assert json.loads(out.stdout) == [[list(pair) for pair in cut(t)] for t in texts]
+
+
+def test_the_compiled_lexicon_search_finds_what_bytes_find_finds() -> None:
+    core = compiled_core()
+    if core is None:
+        pytest.skip("the compiled core is not built here (no C compiler at install time)")
+    tables = lexicon.tables()
+    rng = random.Random(11)
+    lines = tables.lexicon.split(b"\n")
+    keys = [line.split(b"\t")[0].decode() for line in rng.sample(lines[1:-1], 3000)]
+    keys += [key[:-1] for key in keys if len(key) > 1] + [key + "的" for key in keys]
+    keys += ["中", "中国", "\ud800", "𠮷", "中\ue000", "a", "zzzz", "A", "."]
+    for key in keys:
+        where = tables.index.get(key[:1])
+        if where is None:
+            continue
+        head = b"\n" + key.encode("utf-8", "surrogatepass") + b"\t"
+        assert core.lexicon_find(tables.lexicon, *where, head) == tables.lexicon.find(head, *where), key
+    small = b"\nab\t1\tn\nabc\t2\t-\nb\t-\tx\n"
+    for key in ("a", "ab", "abc", "abd", "b", "c", ""):
+        head = b"\n" + key.encode() + b"\t"
+        assert core.lexicon_find(small, 0, len(small), head) == small.find(head), key
+    with pytest.raises(ValueError):
+        core.lexicon_find(small, 0, len(small), b"ab")
