@@ -10,6 +10,20 @@ def minhash_rows(flat: np.ndarray, starts: np.ndarray, a: np.ndarray, b: np.ndar
 def pos_viterbi(
     allowed: np.ndarray, emit: np.ndarray, start: np.ndarray, trans: np.ndarray, has_trans: np.ndarray
 ) -> np.ndarray: ...
+
+class PosHmm:
+    def __init__(
+        self,
+        start: np.ndarray,
+        trans: np.ndarray,
+        has_trans: np.ndarray,
+        allowed: np.ndarray,
+        emit: np.ndarray,
+        missing: float,
+    ) -> None: ...
+    def best(self, allowed_rows: list[int], emit_rows: list[int]) -> list[int]: ...
+
+def lexicon_find(lexicon: bytes, start: int, end: int, head: bytes) -> int: ...
 def longest_run(mask: int, bridge: int) -> tuple[int, int]: ...
 def anchor_list(distinct: np.ndarray, every: int) -> list[int]: ...
 def covered_masks(

@@ -37,6 +37,12 @@ class Postings(Protocol):
     def most_shared(self, hashes: list[int], cap: int, min_shared: int, limit: int | None) -> list[int]: ...
 
 
+class Hmm(Protocol):
+    """The tagger's Viterbi over its tables held once (``compiled.PosHmm``)."""
+
+    def best(self, allowed_rows: list[int], emit_rows: list[int]) -> list[int]: ...
+
+
 class Core(Protocol):
     """The functions the compiled core provides (``compiled.pyi``)."""
 
@@ -70,6 +76,18 @@ class Core(Protocol):
         trans: np.ndarray,
         has_trans: np.ndarray,
     ) -> np.ndarray: ...
+
+    def lexicon_find(self, lexicon: bytes, start: int, end: int, head: bytes) -> int: ...
+
+    def PosHmm(
+        self,
+        start: np.ndarray,
+        trans: np.ndarray,
+        has_trans: np.ndarray,
+        allowed: np.ndarray,
+        emit: np.ndarray,
+        missing: float,
+    ) -> Hmm: ...
 
 
 @cache

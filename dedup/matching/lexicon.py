@@ -8,7 +8,8 @@ what its tagger uses) and written to the user's cache directory (``$XDG_CACHE_HO
 folder per jieba version and dictionary file, rebuilt when either changes):
 
 - ``lexicon.txt``: every key of FREQ and of the tag table as sorted lines ``key TAB freq TAB tag``,
-  read as bytes; a key is looked for among the lines of its first character (80 KB at most) and
+  read as bytes; a key is looked for among the lines of its first character (80 KB at most: a
+  binary search over them where the compiled core is built, ``compiled.lexicon_find``) and
   remembered;
 - ``tables.json``: the total, where each first character's lines are, the HMM's states;
 - ``*.npy`` (memory-mapped): start and transition log probabilities, and by character its emission
@@ -31,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from dedup.matching.core import compiled_core
 
 #: bump when the folder's layout changes
 FORMAT = 3
@@ -72,12 +75,20 @@ class Tables:
             found = self._entries[key] = self._find(key)
         return found
 
+    def frequency(self, key: str) -> int | None:
+        """``FREQ.get(key)``."""
+        return self.entry(key)[0]
+
     def _find(self, key: str) -> Entry:
         where = self.index.get(key[:1])
         if where is None:
             return None, None
         head = b"\n" + key.encode("utf-8", "surrogatepass") + b"\t"
-        at = self.lexicon.find(head, where[0], where[1])
+        core = compiled_core()
+        if core is None:
+            at = self.lexicon.find(head, where[0], where[1])
+        else:  # a binary search over the first character's lines (up to 80 KB of them)
+            at = core.lexicon_find(self.lexicon, where[0], where[1], head)
         if at < 0:
             return None, None
         freq, tag = self.lexicon[at + len(head) : self.lexicon.index(b"\n", at + 1)].decode().split("\t")
@@ -151,11 +162,12 @@ def _tables(lexicon: bytes, meta: dict[str, Any], arrays: dict[str, np.ndarray])
         states=[(pos, tag) for pos, tag in meta["states"]],
         emit_row={char: i for i, char in enumerate(meta["emit_chars"])},
         allowed_row={char: i for i, char in enumerate(meta["allowed_chars"])},
-        start=arrays["start"],
-        trans=arrays["trans"],
-        has_trans=arrays["has_trans"],
-        emit=arrays["emit"],
-        allowed=arrays["allowed"],
+        # plain arrays over the mapped pages: a memmap's indexing costs a Python call each time
+        start=np.asarray(arrays["start"]),
+        trans=np.asarray(arrays["trans"]),
+        has_trans=np.asarray(arrays["has_trans"]),
+        emit=np.asarray(arrays["emit"]),
+        allowed=np.asarray(arrays["allowed"]),
     )
 
 

@@ -1,5 +1,7 @@
 """jieba's part-of-speech tagger (``jieba.posseg.cut``, HMM on), over tables that load in
-milliseconds (``lexicon``), its Viterbi compiled where the compiled core is built.
+milliseconds (``lexicon``), its Viterbi compiled where the compiled core is built and its route
+through the dictionary's words where the compiled word cut is (``Words.route``: the word cut's trie
+of the same dictionary); the pure twins stay (``DEDUP_PURE=1``) and the tests compare them.
 
 The port follows jieba 0.42.1's code step by step (the DAG of dictionary words and the route
 through it; runs of characters the route leaves single go to the HMM when they are not a word)
@@ -10,13 +12,13 @@ itself on the fixtures' paragraphs and on generated text, for both Viterbi imple
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from functools import lru_cache
+from collections.abc import Callable, Iterator
+from functools import cache, lru_cache
 from math import log
 
 import numpy as np
 
-from dedup.matching.core import compiled_core
+from dedup.matching.core import Hmm, compiled_core
 from dedup.matching.lexicon import MIN_FLOAT, Tables, tables
 
 Pair = tuple[str, str]
@@ -70,53 +72,75 @@ def viterbi(
     return route[::-1]
 
 
-def _hmm(sentence: str, table: Tables) -> Iterator[Pair]:
-    """``POSTokenizer.__cut``: a run of Han characters through the HMM."""
-    every = np.ones(table.start.shape[0], dtype=np.uint8)
-    allowed = np.stack([_row(table.allowed, table.allowed_row.get(c), every) for c in sentence])
-    emit = np.stack([_row(table.emit, table.emit_row.get(c), None) for c in sentence])
+def observations(sentence: str, table: Tables) -> tuple[np.ndarray, np.ndarray]:
+    """The HMM's observations of ``sentence``: by character, the states it may take (any, where
+    jieba's ``char_state_tab_P`` lacks it) and its emission log probabilities (``MIN_FLOAT``
+    where ``emit_P`` lacks it), each picked from the tables in one call."""
+    allowed_rows = np.array([table.allowed_row.get(c, -1) for c in sentence], dtype=np.intp)
+    emit_rows = np.array([table.emit_row.get(c, -1) for c in sentence], dtype=np.intp)
+    allowed = table.allowed[allowed_rows]
+    allowed[allowed_rows < 0] = 1
+    emit = table.emit[emit_rows]
+    emit[emit_rows < 0] = MIN_FLOAT
+    return allowed, emit
+
+
+@cache
+def compiled_hmm() -> Hmm | None:
+    """``viterbi`` compiled over the tagger's tables, held once (``compiled.PosHmm``: each run's
+    observations are rows of them, no array built per run), or ``None`` without the compiled core."""
     core = compiled_core()
-    if core is not None:
-        route = core.pos_viterbi(allowed, emit, table.start, table.trans, table.has_trans).tolist()
+    if core is None:
+        return None
+    table = tables()
+    return core.PosHmm(table.start, table.trans, table.has_trans, table.allowed, table.emit, MIN_FLOAT)
+
+
+@lru_cache(maxsize=4096)
+def _hmm(sentence: str) -> tuple[Pair, ...]:
+    """``POSTokenizer.__cut``: a run of Han characters through the HMM (remembered: the same
+    runs come back, a name in one window and the next)."""
+    table = tables()
+    compiled = compiled_hmm()
+    if compiled is not None:
+        rows = table.allowed_row, table.emit_row
+        best = compiled.best([rows[0].get(c, -1) for c in sentence], [rows[1].get(c, -1) for c in sentence])
     else:
-        route = viterbi(allowed, emit, table.start, table.trans, table.has_trans)
-    tags = [table.states[state] for state in route]
+        allowed, emit = observations(sentence, table)
+        best = viterbi(allowed, emit, table.start, table.trans, table.has_trans)
+    tags = [table.states[state] for state in best]
+    pairs = []
     begin = next_at = 0
     for i, char in enumerate(sentence):
         pos = tags[i][0]
         if pos == "B":
             begin = i
         elif pos == "E":
-            yield sentence[begin : i + 1], tags[i][1]
+            pairs.append((sentence[begin : i + 1], tags[i][1]))
             next_at = i + 1
         elif pos == "S":
-            yield char, tags[i][1]
+            pairs.append((char, tags[i][1]))
             next_at = i + 1
     if next_at < len(sentence):
-        yield sentence[next_at:], tags[next_at][1]
-
-
-def _row(matrix: np.ndarray, row: int | None, default: np.ndarray | None) -> np.ndarray:
-    if row is not None:
-        return np.asarray(matrix[row])
-    if default is not None:
-        return default
-    return np.full(matrix.shape[1], MIN_FLOAT)
+        pairs.append((sentence[next_at:], tags[next_at][1]))
+    return tuple(pairs)
 
 
 def _detail(sentence: str, table: Tables) -> Iterator[Pair]:
     """``POSTokenizer.__cut_detail``: a run the dictionary does not know."""
     for block in _HAN_DETAIL.split(sentence):
         if _HAN_DETAIL.match(block):
-            yield from _hmm(block, table)
+            yield from _hmm(block)
             continue
         for x in _SKIP_DETAIL.split(block):
             if x:
                 yield x, "m" if _NUM.match(x) else "eng" if _ENG.match(x) else "x"
 
 
-def _route(sentence: str, table: Tables) -> list[int]:
-    """``Tokenizer.get_DAG`` and ``Tokenizer.calc``: where the best word from each position ends."""
+def route(sentence: str, frequency: Callable[[str], int | None], total: int) -> list[int]:
+    """``Tokenizer.get_DAG`` and ``Tokenizer.calc`` over a dictionary (``frequency``: ``FREQ.get``,
+    ``total``: the sum of its words' frequencies): where the best word from each position ends.
+    The pure twin of the compiled ``Words.route`` (``compiled_route``)."""
     n = len(sentence)
     dag: list[list[int]] = []
     for k in range(n):
@@ -124,7 +148,7 @@ def _route(sentence: str, table: Tables) -> list[int]:
         i = k
         frag = sentence[k]
         while i < n:
-            freq = table.entry(frag)[0]
+            freq = frequency(frag)
             if freq is None:
                 break
             if freq:
@@ -132,14 +156,28 @@ def _route(sentence: str, table: Tables) -> list[int]:
             i += 1
             frag = sentence[k : i + 1]
         dag.append(ends or [k])
-    logtotal = log(table.total)
-    route: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
+    logtotal = log(total)
+    best: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
     for idx in range(n - 1, -1, -1):
-        route[idx] = max(
-            (log(table.entry(sentence[idx : x + 1])[0] or 1) - logtotal + route[x + 1][0], x)
-            for x in dag[idx]
+        best[idx] = max(
+            (log(frequency(sentence[idx : x + 1]) or 1) - logtotal + best[x + 1][0], x) for x in dag[idx]
         )
-    return [end for _, end in route[:n]]
+    return [end for _, end in best[:n]]
+
+
+@cache
+def compiled_route() -> Callable[[str], list[int]] | None:
+    """``route`` compiled: ``Words.route`` over the word cut's trie of jieba's dictionary
+    (``dedup/text/compiled_words.pyx``: each node holds ``log(freq) - log(total)``, the double
+    ``route`` adds), or ``None`` where it is not built, ``DEDUP_PURE=1``, or its dictionary is not
+    the one of the tagger's tables (another total)."""
+    from dedup.text.words import word_table
+
+    words = word_table()
+    if words is None or words.total != tables().total:
+        return None
+    found: Callable[[str], list[int]] = words.route
+    return found
 
 
 def _tag(word: str, table: Tables) -> str:
@@ -161,11 +199,12 @@ def _buffered(buf: str, table: Tables) -> Iterator[Pair]:
 
 def _dag(sentence: str, table: Tables) -> Iterator[Pair]:
     """``POSTokenizer.__cut_DAG``: dictionary words, and the HMM between them."""
-    route = _route(sentence, table)
+    fast = compiled_route()
+    ends = route(sentence, table.frequency, table.total) if fast is None else fast(sentence)
     x = 0
     buf = ""
     while x < len(sentence):
-        y = route[x] + 1
+        y = ends[x] + 1
         word = sentence[x:y]
         if y - x == 1:
             buf += word

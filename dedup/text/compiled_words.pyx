@@ -401,6 +401,27 @@ cdef class Words:
             out.append(PyUnicode_Substring(text, buf, b))
         return 0
 
+    def route(self, str text):
+        """``Tokenizer.get_DAG`` and ``calc`` over all of ``text``: for each position, where its best
+        word ends (inclusive).  The route of ``jieba.posseg``'s ``__cut_DAG`` (``tagger._route`` is
+        the pure twin): the same dictionary, the same sums, ties to the longer word; a character
+        no key starts with (a surrogate too) is a word of frequency 1."""
+        cdef Py_ssize_t n = len(text), i
+        cdef int kind = PyUnicode_KIND(text)
+        cdef void* chars = PyUnicode_DATA(text)
+        if n == 0:
+            return []
+        cdef Py_ssize_t* best_x = <Py_ssize_t*>malloc((n + 1) * sizeof(Py_ssize_t))
+        cdef double* best_p = <double*>malloc((n + 1) * sizeof(double))
+        try:
+            if best_x == NULL or best_p == NULL:
+                raise MemoryError()
+            self._route(0, n, best_p, best_x, kind, chars)
+            return [best_x[i] for i in range(n)]
+        finally:
+            free(best_x)
+            free(best_p)
+
     def cut(self, str text):
         """``jieba.Tokenizer.cut(text, HMM=False)`` as a list (a lone surrogate raises
         ``UnicodeEncodeError``, as rjieba, which takes UTF-8, does)."""

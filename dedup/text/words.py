@@ -79,6 +79,20 @@ def compiled_words() -> Any | None:
     return module
 
 
+@cache
+def word_table() -> Any | None:
+    """The compiled ``Words`` over jieba's dictionary, loaded once per process (the tagger's route
+    uses it: ``dedup.matching.tagger``), or ``None`` where it is not built, ``DEDUP_PURE=1``, or
+    jieba's dictionary cannot be read as jieba reads it."""
+    core = compiled_words()
+    if core is None:
+        return None
+    try:
+        return _word_table(core)
+    except (OSError, ValueError, ModuleNotFoundError):
+        return None
+
+
 def compiled_cut() -> Cut | None:
     """The compiled cut, or ``None`` where it is not built (or jieba's dictionary cannot be read
     as jieba reads it)."""

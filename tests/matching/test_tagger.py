@@ -2,14 +2,21 @@
 
 ``jieba.posseg.cut`` (HMM on) is the definition: the port is compared with it on every paragraph of
 the fixtures, on short windows of them (what the fact guard tags), on edge cases and on generated
-text; the compiled Viterbi is compared with the numpy one; the cached tables with jieba's own.
+text; the compiled Viterbi is compared with the numpy one, the compiled route (the word cut's trie of
+jieba's dictionary) with the pure one, the pure path (``DEDUP_PURE=1``) with the compiled one; the
+cached tables with jieba's own.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import random
+import re
+import subprocess
+import sys
+from math import log
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +26,9 @@ from hypothesis import strategies as st
 
 from dedup.matching import lexicon
 from dedup.matching.core import compiled_core
-from dedup.matching.tagger import cut, proper_nouns, viterbi
+from dedup.matching.tagger import compiled_route, cut, observations, proper_nouns, route, viterbi
+from dedup.text import wordcut
+from dedup.text.words import compiled_words
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -119,10 +128,20 @@ def test_the_compiled_viterbi_is_the_numpy_viterbi() -> None:
         "".join(rng.choice("张李王中国人民政府会议𠮷x") for _ in range(rng.randint(1, 12)))
         for _ in range(100)
     ]
+    texts += [p[:80] for p in rng.sample(_fixture_paragraphs(), 20)]  # longer than its first scratch
+    # a run longer than the scratch kept, and short ones after it
+    texts.insert(100, "".join(rng.choice("张李王中国人民政府会议") for _ in range(300)))
+    args = (tables.start, tables.trans, tables.has_trans)
+    held = core.PosHmm(*args, tables.allowed, tables.emit, lexicon.MIN_FLOAT)
     for text in texts:
         allowed, emit = _observations(text)
-        args = (tables.start, tables.trans, tables.has_trans)
-        assert core.pos_viterbi(allowed, emit, *args).tolist() == viterbi(allowed, emit, *args), text
+        expected = viterbi(allowed, emit, *args)
+        assert core.pos_viterbi(allowed, emit, *args).tolist() == expected, text
+        rows = [tables.allowed_row.get(c, -1) for c in text], [tables.emit_row.get(c, -1) for c in text]
+        assert held.best(*rows) == expected, text
+    assert held.best([], []) == []
+    with pytest.raises(IndexError):
+        held.best([len(tables.states) * 10**6], [0])
 
 
 def test_the_cached_tables_are_jiebas(tmp_path: Path) -> None:
@@ -154,3 +173,108 @@ def test_unreadable_tables_are_not_loaded(tmp_path: Path) -> None:
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "tables.json").write_text("{", encoding="utf-8")
     assert lexicon.load(tmp_path / "broken") is None
+
+
+def test_the_observations_are_the_tables_rows() -> None:
+    tables = lexicon.tables()
+    for text in ["张三丰", "𠮷野家", "\ue000中", "x"]:
+        allowed, emit = observations(text, tables)
+        expected_allowed, expected_emit = _observations(text)
+        assert np.array_equal(allowed, expected_allowed) and np.array_equal(emit, expected_emit), text
+
+
+#: jieba.posseg's blocks of characters cut with the dictionary: what the route reads
+_BLOCK = re.compile("[\u4e00-\u9fd5a-zA-Z0-9+#&\\._]+")
+
+
+def _compiled_route():  # type: ignore[no-untyped-def]
+    fast = compiled_route()
+    if fast is None:
+        if os.environ.get("CI") and not os.environ.get("DEDUP_PURE"):
+            pytest.fail("the compiled word cut was not built in CI (pip install should compile it)")
+        pytest.skip("the compiled word cut is not built here (or DEDUP_PURE=1)")
+    return fast
+
+
+def test_the_compiled_route_is_the_pure_route_on_the_fixtures() -> None:
+    fast = _compiled_route()
+    tables = lexicon.tables()
+    paragraphs = _fixture_paragraphs()
+    # whole paragraphs too: punctuation, spaces and astral characters no key starts with
+    texts = [block for p in paragraphs for block in _BLOCK.findall(p)] + paragraphs[:300]
+    assert [t for t in texts if fast(t) != route(t, tables.frequency, tables.total)] == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET + "𠮷é\ue000长江大桥研究生命", max_size=40))
+def test_the_compiled_route_is_the_pure_route_on_generated_text(text: str) -> None:
+    fast = _compiled_route()
+    tables = lexicon.tables()
+    assert fast(text) == route(text, tables.frequency, tables.total)
+
+
+def test_both_routes_give_ties_to_the_longer_word() -> None:
+    core = compiled_words()
+    if core is None:
+        pytest.skip("the compiled word cut is not built here (or DEDUP_PURE=1)")
+    data = b"a 4 n\nb 4 n\nab 1 n\nc 7 n\n"
+    freq, total = wordcut.read_dictionary(data)
+    # ab alone weighs exactly what a then b weigh: jieba's max((p, x)) takes the larger x
+    assert log(1) - log(total) + 0.0 == (log(4) - log(total)) + (log(4) - log(total) + 0.0)
+    assert route("ab", freq.get, total) == [1, 1]
+    words = core.Words(data)
+    for text in ("ab", "abab", "cab", "xab", "a𠮷b", "aab", ""):
+        assert words.route(text) == route(text, freq.get, total), text
+
+
+def test_the_route_is_the_tagger_tables_dictionary() -> None:
+    _compiled_route()
+    from dedup.text.words import word_table
+
+    assert word_table().total == lexicon.tables().total
+
+
+def test_the_pure_path_tags_as_the_compiled_one() -> None:
+    _compiled_route()
+    texts = random.Random(5).sample(_fixture_paragraphs(), 150)
+    code = (
+        "import json, sys\n"
+        "from dedup.matching.core import compiled_core\n"
+        "from dedup.matching.tagger import compiled_hmm, compiled_route, cut\n"
+        "assert compiled_route() is None and compiled_core() is None and compiled_hmm() is None\n"
+        "print(json.dumps([cut(t) for t in json.load(sys.stdin)], ensure_ascii=False))\n"
+    )
+    env = {**os.environ, "DEDUP_PURE": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        input=json.dumps(texts),
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(out.stdout) == [[list(pair) for pair in cut(t)] for t in texts]
+
+
+def test_the_compiled_lexicon_search_finds_what_bytes_find_finds() -> None:
+    core = compiled_core()
+    if core is None:
+        pytest.skip("the compiled core is not built here (no C compiler at install time)")
+    tables = lexicon.tables()
+    rng = random.Random(11)
+    lines = tables.lexicon.split(b"\n")
+    keys = [line.split(b"\t")[0].decode() for line in rng.sample(lines[1:-1], 3000)]
+    keys += [key[:-1] for key in keys if len(key) > 1] + [key + "的" for key in keys]
+    keys += ["中", "中国", "\ud800", "𠮷", "中\ue000", "a", "zzzz", "A", "."]
+    for key in keys:
+        where = tables.index.get(key[:1])
+        if where is None:
+            continue
+        head = b"\n" + key.encode("utf-8", "surrogatepass") + b"\t"
+        assert core.lexicon_find(tables.lexicon, *where, head) == tables.lexicon.find(head, *where), key
+    small = b"\nab\t1\tn\nabc\t2\t-\nb\t-\tx\n"
+    for key in ("a", "ab", "abc", "abd", "b", "c", ""):
+        head = b"\n" + key.encode() + b"\t"
+        assert core.lexicon_find(small, 0, len(small), head) == small.find(head), key
+    with pytest.raises(ValueError):
+        core.lexicon_find(small, 0, len(small), b"ab")
