@@ -38,7 +38,7 @@ class Postings(Protocol):
 
 
 class Hmm(Protocol):
-    """The tagger's Viterbi over its tables held once (``compiled.PosHmm``)."""
+    """The tagger's Viterbi over its tables held once (``compiled_tagger.PosHmm``)."""
 
     def best(self, allowed_rows: list[int], emit_rows: list[int]) -> list[int]: ...
 
@@ -67,6 +67,10 @@ class Core(Protocol):
     def anchor_list(self, distinct: np.ndarray, every: int) -> list[int]: ...
 
     def shared_holders(self, distinct: list[np.ndarray]) -> list[tuple[int, ...]]: ...
+
+
+class TaggerCore(Protocol):
+    """The functions the compiled tagger provides (``compiled_tagger.pyi``)."""
 
     def pos_viterbi(
         self,
@@ -113,6 +117,19 @@ def compiled_postings() -> Callable[[], Postings] | None:
     except ImportError:
         return None
     return cast("Callable[[], Postings]", table)
+
+
+@cache
+def compiled_tagger() -> TaggerCore | None:
+    """The tagger's compiled Viterbi and lexicon search (``compiled_tagger``), or ``None`` where the
+    core does not run (or that extension was not built): numpy's Viterbi and ``bytes.find`` then."""
+    if compiled_core() is None:
+        return None
+    try:
+        from dedup.matching import compiled_tagger as tagger
+    except ImportError:
+        return None
+    return cast("TaggerCore", tagger)
 
 
 def implementation() -> str:

@@ -9,7 +9,7 @@ folder per jieba version and dictionary file, rebuilt when either changes):
 
 - ``lexicon.txt``: every key of FREQ and of the tag table as sorted lines ``key TAB freq TAB tag``,
   read as bytes; a key is looked for among the lines of its first character (80 KB at most: a
-  binary search over them where the compiled core is built, ``compiled.lexicon_find``) and
+  binary search over them where the compiled core is built, ``compiled_tagger.lexicon_find``) and
   remembered;
 - ``tables.json``: the total, where each first character's lines are, the HMM's states;
 - ``*.npy`` (memory-mapped): start and transition log probabilities, and by character its emission
@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from dedup.matching.core import compiled_core
+from dedup.matching.core import compiled_tagger
 
 #: bump when the folder's layout changes
 FORMAT = 3
@@ -84,7 +84,7 @@ class Tables:
         if where is None:
             return None, None
         head = b"\n" + key.encode("utf-8", "surrogatepass") + b"\t"
-        core = compiled_core()
+        core = compiled_tagger()
         if core is None:
             at = self.lexicon.find(head, where[0], where[1])
         else:  # a binary search over the first character's lines (up to 80 KB of them)

@@ -18,7 +18,7 @@ from math import log
 
 import numpy as np
 
-from dedup.matching.core import Hmm, compiled_core
+from dedup.matching.core import Hmm, compiled_tagger
 from dedup.matching.lexicon import MIN_FLOAT, Tables, tables
 
 Pair = tuple[str, str]
@@ -87,9 +87,9 @@ def observations(sentence: str, table: Tables) -> tuple[np.ndarray, np.ndarray]:
 
 @cache
 def compiled_hmm() -> Hmm | None:
-    """``viterbi`` compiled over the tagger's tables, held once (``compiled.PosHmm``: each run's
+    """``viterbi`` compiled over the tagger's tables, held once (``compiled_tagger.PosHmm``: each run's
     observations are rows of them, no array built per run), or ``None`` without the compiled core."""
-    core = compiled_core()
+    core = compiled_tagger()
     if core is None:
         return None
     table = tables()

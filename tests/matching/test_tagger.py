@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.matching import lexicon
-from dedup.matching.core import compiled_core
+from dedup.matching.core import compiled_tagger
 from dedup.matching.tagger import compiled_route, cut, observations, proper_nouns, route, viterbi
 from dedup.text import wordcut
 from dedup.text.words import compiled_words
@@ -118,7 +118,7 @@ def _observations(text: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def test_the_compiled_viterbi_is_the_numpy_viterbi() -> None:
-    core = compiled_core()
+    core = compiled_tagger()
     if core is None:
         pytest.skip("the compiled core is not built here (no C compiler at install time)")
     tables = lexicon.tables()
@@ -239,9 +239,9 @@ def test_the_pure_path_tags_as_the_compiled_one() -> None:
     texts = random.Random(5).sample(_fixture_paragraphs(), 150)
     code = (
         "import json, sys\n"
-        "from dedup.matching.core import compiled_core\n"
+        "from dedup.matching.core import compiled_tagger\n"
         "from dedup.matching.tagger import compiled_hmm, compiled_route, cut\n"
-        "assert compiled_route() is None and compiled_core() is None and compiled_hmm() is None\n"
+        "assert compiled_route() is None and compiled_tagger() is None and compiled_hmm() is None\n"
         "print(json.dumps([cut(t) for t in json.load(sys.stdin)], ensure_ascii=False))\n"
     )
     env = {**os.environ, "DEDUP_PURE": "1"}
@@ -257,7 +257,7 @@ def test_the_pure_path_tags_as_the_compiled_one() -> None:
 
 
 def test_the_compiled_lexicon_search_finds_what_bytes_find_finds() -> None:
-    core = compiled_core()
+    core = compiled_tagger()
     if core is None:
         pytest.skip("the compiled core is not built here (no C compiler at install time)")
     tables = lexicon.tables()
