@@ -95,7 +95,7 @@ def _content(text: str) -> str:
     return _NOT_CONTENT.sub("", text)
 
 
-def _window(text: str, source: str) -> str:
+def source_window(text: str, source: str) -> str:
     """The stretch of a longer ``source`` that ``text`` was cut from (with room for a phrase it
     lost), so that its characters are not aligned with scattered ones elsewhere."""
     if len(source) <= len(text) * 1.3 + 8:
@@ -115,7 +115,7 @@ def _aligned(text: str, source: str) -> tuple[int, list[_Gap]]:
     """Which characters of ``text`` align with ``source`` (stretches of ``MIN_ALIGNED`` or more), as
     a bit set (bit i: character i), and the stretches between them with what the source has in
     their place (``""``: nothing, the text adds it); no stretches where nothing aligns."""
-    source = _window(text, source)
+    source = source_window(text, source)
     blocks = [b for b in LCSseq.opcodes(text, source).as_matching_blocks() if b.size >= MIN_ALIGNED]
     if not blocks:
         return 0, []

@@ -79,11 +79,9 @@ def compiled_words() -> Any | None:
     return module
 
 
-@cache
-def word_table() -> Any | None:
-    """The compiled ``Words`` over jieba's dictionary, loaded once per process (the tagger's route
-    uses it: ``dedup.matching.tagger``), or ``None`` where it is not built, ``DEDUP_PURE=1``, or
-    jieba's dictionary cannot be read as jieba reads it."""
+def _loaded_words() -> Any | None:
+    """The compiled ``Words`` over jieba's dictionary, loaded (``_word_table``), or ``None`` where
+    it is not built, ``DEDUP_PURE=1``, or jieba's dictionary cannot be read as jieba reads it."""
     core = compiled_words()
     if core is None:
         return None
@@ -93,16 +91,20 @@ def word_table() -> Any | None:
         return None
 
 
+@cache
+def word_table() -> Any | None:
+    """``_loaded_words`` once per process: the segmenter's cut and the tagger's route
+    (``dedup.matching.tagger``) share one table."""
+    return _loaded_words()
+
+
 def compiled_cut() -> Cut | None:
-    """The compiled cut, or ``None`` where it is not built (or jieba's dictionary cannot be read
-    as jieba reads it)."""
-    core = compiled_words()
-    if core is None:
+    """The compiled cut, loaded anew (``segmenter`` keeps the process's), or ``None`` where it is
+    not built (or jieba's dictionary cannot be read as jieba reads it)."""
+    words = _loaded_words()
+    if words is None:
         return None
-    try:
-        cut: Cut = _word_table(core).cut
-    except (OSError, ValueError, ModuleNotFoundError):
-        return None
+    cut: Cut = words.cut
     return cut
 
 
@@ -110,8 +112,9 @@ def compiled_cut() -> Cut | None:
 def segmenter(name: str = "auto") -> Cut:
     """The word segmenter called ``name``, loaded once per process."""
     if name == "auto":
-        fastest = compiled_cut()
-        if fastest is not None:
+        words = word_table()
+        if words is not None:
+            fastest: Cut = words.cut
             return fastest
     name = resolved_segmenter(name)
     if name == "rjieba":

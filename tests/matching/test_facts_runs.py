@@ -13,27 +13,16 @@ from collections.abc import Sequence
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
-from dedup.matching.facts import MIN_ALIGNED, uncovered_runs
+from dedup.matching.facts import MIN_ALIGNED, source_window, uncovered_runs
 from dedup.text.normalize import fold
 
 Runs = list[tuple[int, int, bool, str]]
 
 
-def _window(text: str, source: str) -> str:
-    if len(source) <= len(text) * 1.3 + 8:
-        return source
-    best = fuzz.partial_ratio_alignment(text, source)
-    if best is None:
-        return source
-    slack = len(text) // 6 + 4
-    return source[max(0, best.dest_start - slack) : best.dest_end + slack]
-
-
 def _aligned(text: str, source: str) -> tuple[list[bool], list[str | None]]:
-    source = _window(text, source)
+    source = source_window(text, source)
     aligned = [False] * len(text)
     facing: list[str | None] = [None] * len(text)
     blocks = [b for b in LCSseq.opcodes(text, source).as_matching_blocks() if b.size >= MIN_ALIGNED]

@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.matching import lexicon
-from dedup.matching.core import compiled_tagger
+from dedup.matching.core import TaggerCore, compiled_tagger
 from dedup.matching.tagger import compiled_route, cut, observations, proper_nouns, route, viterbi
 from dedup.text import wordcut
 from dedup.text.words import compiled_words
@@ -117,10 +117,16 @@ def _observations(text: str) -> tuple[np.ndarray, np.ndarray]:
     return allowed, emit
 
 
-def test_the_compiled_viterbi_is_the_numpy_viterbi() -> None:
-    core = compiled_tagger()
-    if core is None:
+@pytest.fixture
+def core() -> TaggerCore:
+    """The compiled tagger, or the test is skipped where it is not built."""
+    found = compiled_tagger()
+    if found is None:
         pytest.skip("the compiled core is not built here (no C compiler at install time)")
+    return found
+
+
+def test_the_compiled_viterbi_is_the_numpy_viterbi(core: TaggerCore) -> None:
     tables = lexicon.tables()
     rng = random.Random(7)
     texts = [p[: rng.randint(1, 40)] for p in rng.sample(_fixture_paragraphs(), 200)]
@@ -239,7 +245,7 @@ def test_the_pure_path_tags_as_the_compiled_one() -> None:
     texts = random.Random(5).sample(_fixture_paragraphs(), 150)
     code = (
         "import json, sys\n"
-        "from dedup.matching.core import compiled_tagger\n"
+        "from dedup.matching.core import TaggerCore, compiled_tagger\n"
         "from dedup.matching.tagger import compiled_hmm, compiled_route, cut\n"
         "assert compiled_route() is None and compiled_tagger() is None and compiled_hmm() is None\n"
         "print(json.dumps([cut(t) for t in json.load(sys.stdin)], ensure_ascii=False))\n"
@@ -256,10 +262,7 @@ def test_the_pure_path_tags_as_the_compiled_one() -> None:
     assert json.loads(out.stdout) == [[list(pair) for pair in cut(t)] for t in texts]
 
 
-def test_the_compiled_lexicon_search_finds_what_bytes_find_finds() -> None:
-    core = compiled_tagger()
-    if core is None:
-        pytest.skip("the compiled core is not built here (no C compiler at install time)")
+def test_the_compiled_lexicon_search_finds_what_bytes_find_finds(core: TaggerCore) -> None:
     tables = lexicon.tables()
     rng = random.Random(11)
     lines = tables.lexicon.split(b"\n")
