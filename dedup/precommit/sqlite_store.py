@@ -1,22 +1,8 @@
-"""The index in one SQLite file (default ``.dedup/index.sqlite``), schema version 1::
-
-    meta(key, value)                     fingerprint (JSON), schema version
-    files(id, path UNIQUE, sha, size, mtime_ns, paragraphs)
-    paragraphs(id, file, idx, line, col, start, end_, content_start, content_end,
-               shape, key_hash, size, shingles BLOB, tokens BLOB)
-        index (file, idx), index (key_hash)
-    bands(key, paragraph)     WITHOUT ROWID, primary key (key, paragraph)
-    postings(shingle, paragraph) WITHOUT ROWID, primary key (shingle, paragraph)
-
-``shingles`` are the paragraph's shingle hashes in order (uint32, little
-endian); ``tokens`` its word lengths (a width byte, then uint8/16/32 values),
-from which the character span of every shingle follows.  ``bands`` holds the
-low 32 bits of each LSH band key (a chance collision only adds a candidate,
-which is verified anyway); ``postings`` only the anchor shingles
-(:func:`dedup.matching.index.anchors`, a fixed quarter of all hash values).  Writes are
-transactions (``BEGIN IMMEDIATE``) on a database in WAL mode, so concurrent
-runs wait for each other instead of corrupting it; removing a file's paragraphs
-removes their band and posting rows too, recomputed from the stored shingles.
+"""The index in one SQLite file (default ``.dedup/index.sqlite``; its tables:
+``precommit.sqlite_schema``).  Writes are transactions (``BEGIN IMMEDIATE``) on a
+database in WAL mode, so concurrent runs wait for each other instead of
+corrupting it; removing a file's paragraphs removes their band and posting rows
+too, recomputed from the stored shingles.
 """
 
 from __future__ import annotations
@@ -49,6 +35,7 @@ from dedup.precommit.records import (
     stored_fields,
     stored_paragraph,
 )
+from dedup.precommit.sqlite_schema import COLUMNS, INSERT_PARAGRAPH, JOINED, SCHEMA, TABLES, is_damage
 from dedup.precommit.store import (
     Store,
     anchor_hashes,
@@ -58,72 +45,6 @@ from dedup.precommit.store import (
     signatures,
     stored_band_keys,
 )
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta(
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS files(
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    path TEXT NOT NULL UNIQUE,
-    sha TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL,
-    paragraphs INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS paragraphs(
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    file INTEGER NOT NULL,
-    idx INTEGER NOT NULL,
-    line INTEGER NOT NULL,
-    col INTEGER NOT NULL,
-    start INTEGER NOT NULL,
-    end_ INTEGER NOT NULL,
-    content_start INTEGER NOT NULL,
-    content_end INTEGER NOT NULL,
-    shape INTEGER NOT NULL,
-    key_hash INTEGER NOT NULL,
-    size INTEGER NOT NULL,
-    shingles BLOB NOT NULL,
-    tokens BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS paragraphs_file ON paragraphs(file, idx);
-CREATE INDEX IF NOT EXISTS paragraphs_key ON paragraphs(key_hash);
-CREATE TABLE IF NOT EXISTS bands(
-    key INTEGER NOT NULL,
-    paragraph INTEGER NOT NULL,
-    PRIMARY KEY (key, paragraph)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS postings(
-    shingle INTEGER NOT NULL,
-    paragraph INTEGER NOT NULL,
-    PRIMARY KEY (shingle, paragraph)
-) WITHOUT ROWID;
-"""
-_TABLES = ("meta", "files", "paragraphs", "bands", "postings")
-_COLUMNS = (
-    "p.id, f.path, p.idx, p.line, p.col, p.start, p.end_, p.content_start, p.content_end, "
-    "p.shape, p.key_hash, p.size, p.shingles, p.tokens"
-)
-_JOINED = "paragraphs p JOIN files f ON f.id = p.file"
-_INSERT_PARAGRAPH = (
-    "INSERT INTO paragraphs(file, idx, line, col, start, end_, content_start, content_end, "
-    "shape, key_hash, size, shingles, tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_DAMAGE_CODES = {"SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_CORRUPT_INDEX", "SQLITE_CORRUPT_SEQUENCE"}
-
-
-def _is_damage(err: sqlite3.Error) -> bool:
-    name = getattr(err, "sqlite_errorname", "") or ""
-    message = str(err).lower()
-    return (
-        name in _DAMAGE_CODES
-        or "malformed" in message
-        or "not a database" in message
-        or "no such table" in message
-        or "no such column" in message
-    )
 
 
 class SQLiteStore(Store):
@@ -172,12 +93,12 @@ class SQLiteStore(Store):
             raise IndexUnavailable(f"{self.location}: cannot switch the index to WAL mode")
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA cache_size = -65536")
-        db.executescript(_SCHEMA)
-        for table in _TABLES:
+        db.executescript(SCHEMA)
+        for table in TABLES:
             db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchall()
 
     def _error(self, err: sqlite3.Error) -> DedupError:
-        if _is_damage(err):
+        if is_damage(err):
             return IndexDamaged(self.location, str(err))
         return IndexUnavailable(f"{self.location}: {err}")
 
@@ -213,11 +134,11 @@ class SQLiteStore(Store):
         with self._transaction() as db:
             if not force and self.fingerprint() == self.wanted_fingerprint():
                 return
-            for table in _TABLES:
+            for table in TABLES:
                 db.execute(f"DROP TABLE IF EXISTS {table}")
             if _has_sequence(db):
                 db.execute("DELETE FROM sqlite_sequence")
-            for statement in _SCHEMA.split(";"):
+            for statement in SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
             db.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", list(self.new_meta().items()))
@@ -289,7 +210,7 @@ class SQLiteStore(Store):
         ids: list[int] = []
         for p in paragraphs:
             cursor = db.execute(
-                _INSERT_PARAGRAPH,
+                INSERT_PARAGRAPH,
                 (file_id, *stored_fields(p), pack_hashes(p.hashes), pack_tokens(p.tokens)),
             )
             ids.append(int(cursor.lastrowid or 0))
@@ -386,7 +307,7 @@ class SQLiteStore(Store):
         return {pid: Place(pid, path, idx, key) for pid, path, idx, key in rows}
 
     def fetch(self, ids: Iterable[int]) -> dict[int, StoredParagraph]:
-        return {row[0]: _stored(row) for row in self._by_id(_COLUMNS, ids)}
+        return {row[0]: _stored(row) for row in self._by_id(COLUMNS, ids)}
 
     def _by_id(self, columns: str, ids: Iterable[int]) -> list[Any]:
         """``columns`` of the paragraphs with these ids (and their files), in id order."""
@@ -394,14 +315,14 @@ class SQLiteStore(Store):
         with self._guard():
             for chunk in batches(sorted(set(ids))):
                 marks = ",".join("?" * len(chunk))
-                query = f"SELECT {columns} FROM {_JOINED} WHERE p.id IN ({marks})"
+                query = f"SELECT {columns} FROM {JOINED} WHERE p.id IN ({marks})"
                 rows.extend(self._db.execute(query, list(chunk)))
         return rows
 
     def file_paragraphs(self, path: str) -> list[StoredParagraph]:
         with self._guard():
             rows = self._db.execute(
-                f"SELECT {_COLUMNS} FROM {_JOINED} WHERE f.path = ? ORDER BY p.idx",
+                f"SELECT {COLUMNS} FROM {JOINED} WHERE f.path = ? ORDER BY p.idx",
                 (path,),
             ).fetchall()
         return [_stored(row) for row in rows]
@@ -410,7 +331,7 @@ class SQLiteStore(Store):
 
     def stats(self) -> IndexStats:
         with self._guard():
-            counts = [self._db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in _TABLES[1:]]
+            counts = [self._db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES[1:]]
         size = sum(os.path.getsize(p) for p in (self.path, Path(f"{self.path}-wal")) if os.path.exists(p))
         files, paragraphs, bands, postings = counts
         return IndexStats(
