@@ -16,6 +16,7 @@ import random
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from math import log
 from pathlib import Path
 
@@ -193,7 +194,7 @@ def test_the_observations_are_the_tables_rows() -> None:
 _BLOCK = re.compile("[\u4e00-\u9fd5a-zA-Z0-9+#&\\._]+")
 
 
-def _compiled_route():  # type: ignore[no-untyped-def]
+def _compiled_route() -> Callable[[str], list[int]]:
     fast = compiled_route()
     if fast is None:
         if os.environ.get("CI") and not os.environ.get("DEDUP_PURE"):
@@ -237,7 +238,8 @@ def test_the_route_is_the_tagger_tables_dictionary() -> None:
     _compiled_route()
     from dedup.text.words import word_table
 
-    assert word_table().total == lexicon.tables().total
+    table = word_table()
+    assert table is not None and table.total == lexicon.tables().total
 
 
 def test_the_pure_path_tags_as_the_compiled_one() -> None:
