@@ -32,7 +32,7 @@ name (张三 / 张四) is a coincidence, not a match.  Bullets, dashes and other
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -159,7 +159,10 @@ def uncovered_runs(text: str, sources: Sequence[str], known: int = 0) -> list[_R
     """The stretches of ``text`` (letters, digits, Han characters) that no source aligns with and
     ``known`` (a bit set) does not hold, each with what the sources have in its place: the first
     source's, unless it has nothing there and a later one has."""
-    covered = known & ((1 << len(text)) - 1)
+    whole = (1 << len(text)) - 1
+    covered = known & whole
+    if covered == whole:
+        return []  # every character known: no alignment can leave a run
     gaps: list[list[_Gap]] = []
     for source in sources:
         aligned, between = _aligned(text, source)
@@ -292,6 +295,11 @@ def own_content(
     (those that shared word shingles with them: contiguous evidence that no alignment needs);
     ``paused``: characters after which the text as written pauses (``normalize.pauses``: a key
     has lost its punctuation), besides those ``text`` itself shows."""
+    return list(_facts(text, sources, covered, paused))
+
+
+def _facts(text: str, sources: Sequence[str], covered: int, paused: frozenset[int]) -> Iterator[str]:
+    """``own_content``, one stretch at a time (``states_nothing_new`` stops at the first)."""
     if text.isalnum():
         # the usual key: every character is content
         known = covered & ((1 << len(text)) - 1)
@@ -299,16 +307,15 @@ def own_content(
     else:
         text, known, pauses = _content_only(text, covered, paused)
         if not text:
-            return []
+            return
     slips = 0
     sources = list(map(_source_content, sources))
-    facts: list[str] = _numbers_kept(text, sources)
+    yield from _numbers_kept(text, sources)
     for run in uncovered_runs(text, sources, known):
         if not run.inserted and _misread(text[run.start : run.end], run.facing):
             slips += sum(a != b for a, b in zip(text[run.start : run.end], run.facing, strict=True))
         if _states_a_fact(text, run, slips, sources, pauses):
-            facts.append(text[run.start : run.end])
-    return facts
+            yield text[run.start : run.end]
 
 
 def _content_only(text: str, covered: int, paused: frozenset[int]) -> tuple[str, int, frozenset[int]]:
@@ -335,7 +342,7 @@ def states_nothing_new(
 @lru_cache(maxsize=1 << 15)
 def _nothing_new(text: str, sources: tuple[str, ...], covered: int, paused: frozenset[int]) -> bool:
     # a document's resolution asks again after each removal (strings hash once: cheap keys)
-    return not own_content(text, sources, covered, paused)
+    return next(_facts(text, sources, covered, paused), None) is None
 
 
 #: characters that end a sentence

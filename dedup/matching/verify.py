@@ -185,7 +185,17 @@ def _each_sentence_of(q: Item, p: Item, max_gap: int) -> bool:
 @lru_cache(maxsize=1 << 14)
 def _piece_of(piece: str, text: str, max_gap: int) -> bool:
     """Whether ``piece`` is one stretch of ``text`` up to small edits (see ``_contiguous``;
-    memoised: copies of an article ask again of the same texts)."""
+    memoised: copies of an article ask again of the same texts).
+
+    A piece found whole in ``text`` (most are: cut from a copy) is one without aligning:
+    ``piece_aligns`` would find that stretch (a window scoring 100 is the piece itself) and
+    align all of it, leaving nothing out (tests check that it says so)."""
+    return (bool(piece) and piece in text) or piece_aligns(piece, text, max_gap)
+
+
+def piece_aligns(piece: str, text: str, max_gap: int) -> bool:
+    """The definition of ``_piece_of``: the stretch of ``text`` that ``piece`` matches best
+    (rapidfuzz), or a wider window around it, aligns with nearly all of ``piece``."""
     from rapidfuzz import fuzz
 
     best = fuzz.partial_ratio_alignment(piece, text, score_cutoff=80)
@@ -247,8 +257,11 @@ def _cut_and_glued(p: Item, cover: _Cover, slack: int = 4) -> bool:
 
 
 def _exact_twin(p: Item, candidates: Sequence[Item]) -> Item | None:
+    """The first candidate with ``p``'s key that may count as its copy (``may_be_copy_of``: asked
+    of the equal ones alone, before the others are sifted)."""
+    text, doc_id = p.key.text, p.doc_id
     for q in candidates:
-        if q.key.text == p.key.text:
+        if q.key.text == text and (q.doc_id != doc_id or may_be_copy_of(p, q)):
             return q
     return None
 
@@ -360,7 +373,6 @@ def evaluate(
         return None
     # (a paragraph of another document may always count: ``may_be_copy_of`` asks the page first)
     doc_id = p.doc_id
-    candidates = [q for q in candidates if q.doc_id != doc_id or may_be_copy_of(p, q)]
     twin = _exact_twin(p, candidates)
     if twin is not None:
         short_line = p.paragraph.shape == "heading" or p.size < config.min_chars
@@ -369,6 +381,7 @@ def evaluate(
                 return None
             return Decision(p, "boilerplate", 1.0, 1.0, (twin,))
         return Decision(p, "exact", 1.0, 1.0, (twin,))
+    candidates = [q for q in candidates if q.doc_id != doc_id or may_be_copy_of(p, q)]
     short = p.paragraph.shape == "heading" or p.size < config.min_chars
     if not short:
         # Every way to be redundant needs a good share of p's shingles found in
