@@ -77,7 +77,8 @@ class Decision:
 @dataclass(slots=True)
 class _Cover:
     coverage: float
-    longest_gap: int
+    #: characters covered by the chosen paragraphs
+    covered: int
     chosen: list[Item]
     #: characters covered by none of the chosen paragraphs
     uncovered: int
@@ -155,7 +156,7 @@ def _cover(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | No
     trail = n - end if total else n
     forgiven = min(lead, 3) + (min(trail, 3) if p.ragged and trail < n else 0)
     effective = total / (n - forgiven) if n > forgiven else 0.0
-    return _Cover(effective, longest_gap(covered, n), chosen, n - total, gains, overlap)
+    return _Cover(effective, covered, chosen, n - total, gains, overlap)
 
 
 def _contiguous(q: Item, p: Item, part: int, max_gap: int) -> bool:
@@ -395,37 +396,53 @@ def evaluate(
     else:
         shared = {}
     near_twin = _near_twin(p, candidates, shared, config)
-    near = None
-    if near_twin is not None:
-        q, alignment = near_twin
-        unique = round(p.size * (1.0 - alignment.share))
-        near = Decision(p, "near", round(alignment.ratio, 4), alignment.share, (q,), unique)
-        if not states_nothing_new(p.key.text, [q.key.text], 0, pauses(p.key)) or not sentences_survive(
-            p.key.source, [q.key.source]
-        ):
-            near = None
-        elif alignment.share >= 1.0:
-            return near
-    # an edited copy may leave text of p's own that other paragraphs hold: the
-    # explanation covering more of p wins
-    covered = _covered_by(p, candidates, config, memo)
-    if covered is not None and (near is None or covered.coverage > near.coverage):
+    if near_twin is None:
+        return _accepted(p, _cover_of(p, candidates, config, memo), config)
+    q, alignment = near_twin
+    unique = round(p.size * (1.0 - alignment.share))
+    near = Decision(p, "near", round(alignment.ratio, 4), alignment.share, (q,), unique)
+    if alignment.share >= 1.0:
+        # a whole edited copy: no cover can hold more of p
+        return near if _holds_up(p, q) else _accepted(p, _cover_of(p, candidates, config, memo), config)
+    # An edited copy may leave text of p's own that other paragraphs hold: the explanation
+    # covering more of p wins, the edited copy where its guard holds and it covers as much.  Each
+    # guard is asked only where its answer decides: a cover that holds less than the copy needs
+    # its own checks only when the copy fails its guard, and the other way round.
+    cover = _cover_of(p, candidates, config, memo)
+    if cover is None or cover.coverage <= near.coverage:
+        return near if _holds_up(p, q) else _accepted(p, cover, config)
+    covered = _accepted(p, cover, config)
+    if covered is not None:
         return covered
-    return near
+    return near if _holds_up(p, q) else None
 
 
-def _covered_by(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | None) -> Decision | None:
-    """p as a fragment of one kept paragraph or a splice of several."""
+def _holds_up(p: Item, q: Item) -> bool:
+    """An edited copy ``q`` states everything ``p`` does, every sentence of ``p`` surviving in it."""
+    return states_nothing_new(p.key.text, [q.key.text], 0, pauses(p.key)) and sentences_survive(
+        p.key.source, [q.key.source]
+    )
+
+
+def _cover_of(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | None) -> _Cover | None:
+    """The greedy cover of ``p`` by the candidates that may stand for part of it, where ``p`` may
+    be a fragment or a splice at all (``_accepted`` says whether it is one)."""
     if not may_be_fragment(p, config):
         return None
     # a title or byline never stands in for part of a body paragraph
     usable = [q for q in candidates if may_stand_for(q, p, config)]
     if not usable:
         return None
-    cover = _cover(p, usable, config, memo)
+    return _cover(p, usable, config, memo)
+
+
+def _accepted(p: Item, cover: _Cover | None, config: Config) -> Decision | None:
+    """p as a fragment of one kept paragraph or a splice of several, by its cover."""
+    if cover is None:
+        return None
     if not cover.chosen or cover.coverage < config.cover_threshold:
         return None
-    if cover.longest_gap > config.max_gap:
+    if longest_gap(cover.covered, p.size) > config.max_gap:
         return None
     if len(cover.chosen) > 1 and cover.coverage < config.splice_threshold:
         return None
