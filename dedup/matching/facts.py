@@ -245,13 +245,16 @@ def _name_for_name(text: str, run: _Run) -> bool:
     ``tagger.well_known_names``): another place, not a slip, which makes a word no dictionary
     holds.  A name the tagger only guesses (an unlisted person's) cannot be told from a misread
     one, and stays a slip."""
-    from dedup.matching.tagger import well_known_names  # rarely needed: most runs never tag
+    from dedup.matching.tagger import may_name_across, well_known_names  # rarely needed: most runs never tag
 
     left = max(0, run.start - NAME_CONTEXT)
     start, end = run.start - left, run.end - left
     window = text[left : run.end + NAME_CONTEXT]
     other = window[:start] + run.facing + window[end:]
-    return all(any(s < end and start < e for s, e in well_known_names(side)) for side in (window, other))
+    return all(
+        may_name_across(side, start, end) and any(s < end and start < e for s, e in well_known_names(side))
+        for side in (window, other)
+    )
 
 
 def _misread(piece: str, facing: str) -> bool:
