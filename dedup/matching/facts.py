@@ -32,15 +32,16 @@ name (张三 / 张四) is a coincidence, not a match.  Bullets, dashes and other
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq, Levenshtein
 
-from dedup.text.normalize import PIECE_END, fold_marked
+from dedup.records import Key
+from dedup.text.normalize import PIECE_END, fold_marked, pauses
 
 #: characters that state a number in Chinese text
 NUMERALS = frozenset("0123456789零〇○一二三四五六七八九十百千万亿两")
@@ -180,7 +181,7 @@ def uncovered_runs(text: str, sources: Sequence[str], known: int = 0) -> list[_R
 
 
 def _states_a_fact(
-    text: str, run: _Run, slips: int, sources: Sequence[str], pauses: frozenset[int] = frozenset()
+    text: str, run: _Run, slips: int, sources: Sequence[str], pauses: Callable[[], frozenset[int]] = frozenset
 ) -> bool:
     piece = text[run.start : run.end]
     if len(text) < SHORT_LINE or any(ch.isdigit() for ch in piece):
@@ -219,12 +220,12 @@ def _states_a_fact(
     return True
 
 
-def _modifies_a_noun(text: str, run: _Run, pauses: frozenset[int]) -> bool:
+def _modifies_a_noun(text: str, run: _Run, pauses: Callable[[], frozenset[int]]) -> bool:
     """The added stretch runs straight into a noun, or makes a noun of what follows it: it says
     which one (副部长 for 部长, 原书记 for 书记, 特约研究员 for 研究员).  A lead-in ends at a pause
     (目前，), an adverb goes before a verb (大力推动), and a particle, conjunction or preposition
     (两者的关系) is grammar: they leave what is said as it was."""
-    if run.end >= len(text) or run.end - 1 in pauses:
+    if run.end >= len(text) or run.end - 1 in pauses():
         return False
     from dedup.matching.tagger import cut  # rarely needed: most runs never tag
 
@@ -272,11 +273,20 @@ _CN_NUMERALS = "零〇○一二三四五六七八九十百千万亿两"
 _NUMBER = re.compile(rf"第?[0-9]+(?:\.[0-9]+)?%?|第[{_CN_NUMERALS}]+|[{_CN_NUMERALS}]{{2,}}")
 
 
-def _numbers_kept(text: str, sources: Sequence[str]) -> list[str]:
+def _numbers_kept(text: str, sources: Sequence[str]) -> Iterator[str]:
     """The numbers of ``text`` that no source states as a whole (5万 is not in 15万, 3月1日 not
-    in 3月12日, 第十条 not in 第十一条)."""
-    stated = frozenset().union(*map(_numbers_of, sources))
-    return [number for number in _NUMBER.findall(text) if number not in stated]
+    in 3月12日, 第十条 not in 第十一条).  The sources' numbers are read only when needed: for a
+    text with a number, and one that a source holds somewhere (a number a source states is in
+    its text)."""
+    stated: frozenset[str] | None = None
+    for number in _NUMBER.findall(text):
+        if not any(number in source for source in sources):
+            yield number
+            continue
+        if stated is None:
+            stated = frozenset().union(*map(_numbers_of, sources))
+        if number not in stated:
+            yield number
 
 
 @lru_cache(maxsize=1 << 14)
@@ -298,19 +308,25 @@ def own_content(
     (those that shared word shingles with them: contiguous evidence that no alignment needs);
     ``paused``: characters after which the text as written pauses (``normalize.pauses``: a key
     has lost its punctuation), besides those ``text`` itself shows."""
-    return list(_facts(text, sources, covered, paused))
+    return list(_facts(text, sources, covered, lambda: paused))
 
 
-def _facts(text: str, sources: Sequence[str], covered: int, paused: frozenset[int]) -> Iterator[str]:
-    """``own_content``, one stretch at a time (``states_nothing_new`` stops at the first)."""
+def _facts(
+    text: str, sources: Sequence[str], covered: int, paused: Callable[[], frozenset[int]]
+) -> Iterator[str]:
+    """``own_content``, one stretch at a time (``states_nothing_new`` stops at the first); where
+    the content pauses is worked out only if a stretch asks (``_modifies_a_noun``)."""
     if text.isalnum():
         # the usual key: every character is content
         known = covered & ((1 << len(text)) - 1)
-        pauses = frozenset(i for i in paused if 0 <= i < len(text)) | {len(text) - 1}
+        last = len(text) - 1
+        pauses = cache(lambda: frozenset(i for i in paused() if 0 <= i <= last) | {last})
     else:
-        text, known, pauses = _content_only(text, covered, paused)
+        keep = [position for position, ch in enumerate(text) if ch.isalnum()]
+        text, known = _content_only(text, covered, keep)
         if not text:
             return
+        pauses = cache(lambda: _content_pauses(keep, paused()))
     slips = 0
     sources = list(map(_source_content, sources))
     yield from _numbers_kept(text, sources)
@@ -321,17 +337,20 @@ def _facts(text: str, sources: Sequence[str], covered: int, paused: frozenset[in
             yield text[run.start : run.end]
 
 
-def _content_only(text: str, covered: int, paused: frozenset[int]) -> tuple[str, int, frozenset[int]]:
-    """``text`` without its symbols, with ``covered`` and ``paused`` moved to the characters left
-    (a character before a dropped one pauses)."""
-    keep = [position for position, ch in enumerate(text) if ch.isalnum()]
+def _content_only(text: str, covered: int, keep: list[int]) -> tuple[str, int]:
+    """``text`` without its symbols (``keep``: the positions of the characters left), with
+    ``covered`` moved to the characters left."""
     known = 0
     for i, position in enumerate(keep):
         known |= (covered >> position & 1) << i
-    pauses = frozenset(
+    return "".join(text[position] for position in keep), known
+
+
+def _content_pauses(keep: list[int], paused: frozenset[int]) -> frozenset[int]:
+    """``paused`` moved to the characters left (``keep``): a character before a dropped one pauses."""
+    return frozenset(
         i for i, (at, after) in enumerate(pairwise([*keep, -1])) if after != at + 1 or at in paused
     )
-    return "".join(text[position] for position in keep), known, pauses
 
 
 def states_nothing_new(
@@ -345,7 +364,18 @@ def states_nothing_new(
 @lru_cache(maxsize=1 << 15)
 def _nothing_new(text: str, sources: tuple[str, ...], covered: int, paused: frozenset[int]) -> bool:
     # a document's resolution asks again after each removal (strings hash once: cheap keys)
-    return next(_facts(text, sources, covered, paused), None) is None
+    return next(_facts(text, sources, covered, lambda: paused), None) is None
+
+
+def key_states_nothing_new(key: Key, sources: Sequence[str], covered: int = 0) -> bool:
+    """``states_nothing_new(key.text, sources, covered, normalize.pauses(key))``, the pauses worked
+    out only if a stretch asks."""
+    return _key_nothing_new(key, tuple(sources), covered)
+
+
+@lru_cache(maxsize=1 << 15)
+def _key_nothing_new(key: Key, sources: tuple[str, ...], covered: int) -> bool:
+    return next(_facts(key.text, sources, covered, lambda: pauses(key)), None) is None
 
 
 #: characters that end a sentence

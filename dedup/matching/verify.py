@@ -28,12 +28,12 @@ import numpy as np
 from dedup.config import Config
 from dedup.matching.bits import longest_run
 from dedup.matching.core import compiled_core
-from dedup.matching.facts import sentences_survive, states_nothing_new
+from dedup.matching.facts import key_states_nothing_new, sentences_survive
 from dedup.matching.item import Item
 from dedup.matching.roles import is_cut_from, may_be_copy_of, may_be_fragment, may_stand_for
 from dedup.matching.shingle import bit_span, jaccard, longest_gap
 from dedup.records import Match, RemovalKind
-from dedup.text.normalize import origin, pauses
+from dedup.text.normalize import origin
 from dedup.text.page import sentence_keys
 
 
@@ -419,9 +419,7 @@ def evaluate(
 
 def _holds_up(p: Item, q: Item) -> bool:
     """An edited copy ``q`` states everything ``p`` does, every sentence of ``p`` surviving in it."""
-    return states_nothing_new(p.key.text, [q.key.text], 0, pauses(p.key)) and sentences_survive(
-        p.key.source, [q.key.source]
-    )
+    return key_states_nothing_new(p.key, [q.key.text]) and sentences_survive(p.key.source, [q.key.source])
 
 
 def _cover_of(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | None) -> _Cover | None:
@@ -465,7 +463,7 @@ def _accepted(p: Item, cover: _Cover | None, config: Config) -> Decision | None:
     for gain in cover.gains:
         held |= gain
     sources = [q.key.text for q in cover.chosen]
-    if not states_nothing_new(p.key.text, sources, held, pauses(p.key)):
+    if not key_states_nothing_new(p.key, sources, held):
         return None
     in_order = sorted(zip(cover.chosen, cover.gains, strict=True), key=lambda pair: bit_span(pair[1])[0])
     # a heading-shaped line made of phrases of two paragraphs is a subheading, not a splice

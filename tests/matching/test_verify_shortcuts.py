@@ -3,7 +3,9 @@
 - a piece found whole in a text is a piece of it (``verify.piece_aligns``, the alignment it skips,
   says so too);
 - ``facts.states_nothing_new`` stops at the first fact of its own, and says what ``own_content``
-  (which lists them all) says; every character known to be held leaves no run to align.
+  (which lists them all) says; every character known to be held leaves no run to align;
+  ``key_states_nothing_new`` works out where a key pauses only when a stretch asks, and says what
+  ``states_nothing_new`` with those pauses says.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ import random
 
 from sample_articles import A, B, C
 
-from dedup.matching.facts import own_content, states_nothing_new, uncovered_runs
+from dedup.matching.facts import key_states_nothing_new, own_content, states_nothing_new, uncovered_runs
 from dedup.matching.verify import piece_aligns
-from dedup.text.normalize import fold
+from dedup.text.normalize import fold, normalize, pauses
 
 TEXTS = [fold(text) for text in (A, B, C, A + B, B + C + A)]
 
@@ -60,3 +62,18 @@ def test_what_is_known_leaves_no_run() -> None:
     text = fold(C)
     assert uncovered_runs(text, ["毫不相干的另一段文字"], (1 << len(text)) - 1) == []
     assert uncovered_runs(text, ["毫不相干的另一段文字"], 0) != []
+
+
+def test_a_key_states_nothing_new_as_its_text_with_its_pauses() -> None:
+    rng = random.Random(9)
+    raws = [A, B, C, "目前，据悉：会议强调，" + C, A.replace("，", " ")]
+    for _ in range(150):
+        raw = rng.choice(raws)
+        start = rng.randrange(len(raw) // 2)
+        key = normalize(_edited(rng, raw[start : start + rng.randrange(12, 90)]))
+        if not key.text:
+            continue
+        source = rng.choice(TEXTS)
+        covered = rng.getrandbits(len(key.text)) if rng.random() < 0.3 else 0
+        expected = states_nothing_new(key.text, [source], covered, pauses(key))
+        assert key_states_nothing_new(key, [source], covered) == expected
