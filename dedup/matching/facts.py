@@ -275,12 +275,13 @@ _NUMBER = re.compile(rf"第?[0-9]+(?:\.[0-9]+)?%?|第[{_CN_NUMERALS}]+|[{_CN_NUM
 
 def _numbers_kept(text: str, sources: Sequence[str]) -> Iterator[str]:
     """The numbers of ``text`` that no source states as a whole (5万 is not in 15万, 3月1日 not
-    in 3月12日, 第十条 not in 第十一条).  The sources' numbers are read only when needed: for a
-    text with a number, and one that a source holds somewhere (a number a source states is in
-    its text)."""
+    in 3月12日, 第十条 not in 第十一条); the sources' are read only for one a source holds at all."""
     stated: frozenset[str] | None = None
     for number in _NUMBER.findall(text):
-        if not any(number in source for source in sources):
+        for source in sources:
+            if number in source:
+                break
+        else:
             yield number
             continue
         if stated is None:
