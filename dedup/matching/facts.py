@@ -21,9 +21,7 @@ is aligned character by character with each kept copy that covers it, and what s
 - a longer stretch the copy lacks, or a negation (不, 非, 无 …) it lacks or has in its place: text
   of its own.
 
-And every sentence of the paragraph must survive as a sentence: one sentence of a copy holding at
-least ``SENTENCE_KEPT`` of its character 3-grams (an abridged deck line does; a byline with a role
-added, a sentence with a phrase of its own, or one pieced from two sentences of the body does not).
+And every sentence of the paragraph must survive as a sentence (``sentences``).
 
 Only stretches of at least two aligned characters count as aligned: a lone shared character inside a
 name (张三 / 张四) is a coincidence, not a match.  Bullets, dashes and other symbols are layout.
@@ -34,14 +32,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import pairwise
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import LCSseq, Levenshtein
+from rapidfuzz.distance import LCSseq
 
 from dedup.records import Key
-from dedup.text.normalize import PIECE_END, fold_marked, pauses
+from dedup.text.normalize import pauses
 
 #: characters that state a number in Chinese text
 NUMERALS = frozenset("0123456789零〇○一二三四五六七八九十百千万亿两")
@@ -59,10 +57,6 @@ OPPOSITES = frozenset(
 #: jieba's tags of words that are grammar, not content: particles (的, 之), conjunctions (和),
 #: prepositions (在)
 GRAMMAR = ("u", "c", "p")
-#: a sentence survives in a copy that holds this share of its character 3-grams
-SENTENCE_KEPT = 0.8
-#: sentences shorter than this (folded) are labels, not statements
-SENTENCE_MIN_CHARS = 6
 #: stretches shorter than this do not count as aligned
 MIN_ALIGNED = 2
 #: at most one OCR slip per this many characters (a worn copy changes more: it is other text)
@@ -321,13 +315,13 @@ def _facts(
         # the usual key: every character is content
         known = covered & ((1 << len(text)) - 1)
         last = len(text) - 1
-        pauses = cache(lambda: frozenset(i for i in paused() if 0 <= i <= last) | {last})
+        pauses = _once(lambda: frozenset(i for i in paused() if 0 <= i <= last) | {last})
     else:
         keep = [position for position, ch in enumerate(text) if ch.isalnum()]
         text, known = _content_only(text, covered, keep)
         if not text:
             return
-        pauses = cache(lambda: _content_pauses(keep, paused()))
+        pauses = _once(lambda: _content_pauses(keep, paused()))
     slips = 0
     sources = list(map(_source_content, sources))
     yield from _numbers_kept(text, sources)
@@ -371,81 +365,28 @@ def _nothing_new(text: str, sources: tuple[str, ...], covered: int, paused: froz
 def key_states_nothing_new(key: Key, sources: Sequence[str], covered: int = 0) -> bool:
     """``states_nothing_new(key.text, sources, covered, normalize.pauses(key))``, the pauses worked
     out only if a stretch asks."""
-    return _key_nothing_new(key, tuple(sources), covered)
+    return _key_nothing_new(key.text, key.source, key.breaks, tuple(sources), covered)
 
 
 @lru_cache(maxsize=1 << 15)
-def _key_nothing_new(key: Key, sources: tuple[str, ...], covered: int) -> bool:
-    return next(_facts(key.text, sources, covered, lambda: pauses(key)), None) is None
+def _key_nothing_new(
+    text: str, source: str, breaks: tuple[tuple[int, int], ...], sources: tuple[str, ...], covered: int
+) -> bool:
+    # remembered by the key's texts, not its place (where a key pauses does not depend on its
+    # offset): a paragraph copied into many articles is asked again in each
+    return (
+        next(_facts(text, sources, covered, _once(lambda: pauses(Key(text, source, 0, breaks)))), None)
+        is None
+    )
 
 
-#: characters that end a sentence
-SENTENCE_ENDS = "。！？!?\n"
-_NOT_CONTENT_NOR_END = re.compile(rf"[^\w{PIECE_END}]+|_+")
+def _once(read: Callable[[], frozenset[int]]) -> Callable[[], frozenset[int]]:
+    """``read``, called on first use only."""
+    found: list[frozenset[int]] = []
 
+    def get() -> frozenset[int]:
+        if not found:
+            found.append(read())
+        return found[0]
 
-@lru_cache(maxsize=1 << 16)
-def _trigrams(text: str) -> frozenset[str]:
-    return frozenset(text[i : i + 3] for i in range(len(text) - 2))
-
-
-@lru_cache(maxsize=1 << 14)
-def _sentences(raw: str) -> tuple[str, ...]:
-    """The sentences of a text as written, folded (``text.normalize.fold``): folded at once, their
-    ends marked, and the symbols of all of them dropped at once."""
-    return tuple(_NOT_CONTENT_NOR_END.sub("", fold_marked(raw, SENTENCE_ENDS)).split(PIECE_END))
-
-
-def _slips(text: str, other: str) -> set[int]:
-    """Positions of ``text`` where ``other`` has one character in place of one (OCR slips)."""
-    return {
-        op.src_start
-        for op in Levenshtein.opcodes(text, other)
-        if op.tag == "replace" and op.src_end - op.src_start == 1 and op.dest_end - op.dest_start == 1
-    }
-
-
-def _holds(sentence: str, grams: frozenset[str], other: str, held: frozenset[str]) -> bool:
-    """``other`` holds ``SENTENCE_KEPT`` of the sentence's 3-grams, a 3-gram across an OCR slip
-    counting as held."""
-    need = SENTENCE_KEPT * len(grams)
-    found = len(grams & held)
-    if found >= need:
-        return True
-    if found < need / 2:
-        return False
-    slips = _slips(sentence, other)
-    kept = {
-        sentence[i : i + 3]
-        for i in range(len(sentence) - 2)
-        if sentence[i : i + 3] in held or slips.intersection(range(i, i + 3))
-    }
-    return len(kept) >= need
-
-
-def sentences_survive(raw: str, sources: Sequence[str], spliced: bool = False) -> bool:
-    """Every sentence of ``raw`` survives in ``sources`` (see ``_sentences_survive``)."""
-    return _sentences_survive(raw, tuple(sources), spliced)
-
-
-@lru_cache(maxsize=1 << 15)
-def _sentences_survive(raw: str, sources: tuple[str, ...], spliced: bool) -> bool:
-    """Every sentence of ``raw`` has a copy: one sentence of ``sources`` (the covering paragraphs
-    as written, in the order ``raw`` takes from them) holding ``SENTENCE_KEPT`` of its character
-    3-grams, OCR slips forgiven.  A sentence pieced together from sentences of one paragraph is
-    not a copy of any of them; where ``raw`` is ``spliced`` body text, the end of one source glued
-    to the start of the next by the page layout, the sentence across the joint is theirs together."""
-    split = [[s for s in _sentences(source) if s] for source in sources]
-    pieces = [sentence for sentences in split for sentence in sentences]
-    if spliced:
-        pieces += [a[-1] + b[0] for a, b in pairwise(split) if a and b]
-    for sentence in _sentences(raw):
-        if len(sentence) < SENTENCE_MIN_CHARS:
-            continue
-        if any(sentence in other for other in pieces):
-            continue  # held whole, every 3-gram of it (most are: copies)
-        grams = _trigrams(sentence)
-        # the 3-grams of a piece are read when first needed
-        if not any(_holds(sentence, grams, other, _trigrams(other)) for other in pieces):
-            return False
-    return True
+    return get

@@ -28,9 +28,10 @@ import numpy as np
 from dedup.config import Config
 from dedup.matching.bits import longest_run
 from dedup.matching.core import compiled_core
-from dedup.matching.facts import key_states_nothing_new, sentences_survive
+from dedup.matching.facts import key_states_nothing_new
 from dedup.matching.item import Item
 from dedup.matching.roles import is_cut_from, may_be_copy_of, may_be_fragment, may_stand_for
+from dedup.matching.sentences import sentences_survive
 from dedup.matching.shingle import bit_span, jaccard, longest_gap
 from dedup.records import Match, RemovalKind
 from dedup.text.normalize import origin
