@@ -9,7 +9,9 @@ this module where a C compiler exists (setup.py; ``optional``: without one
 the pure path is used).
 """
 
+from cpython.buffer cimport PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBuffer_Release, PyObject_GetBuffer
 from cpython.unicode cimport PyUnicode_AsUTF8AndSize, PyUnicode_GET_LENGTH
+from libc.string cimport memset
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 
 import numpy as np
@@ -137,45 +139,84 @@ def minhash_rows(const uint32_t[::1] flat, const int64_t[::1] starts, const uint
     return out
 
 
-cdef inline bint contains(const uint32_t[::1] sorted_values, uint32_t value) noexcept nogil:
-    cdef Py_ssize_t lo = 0, hi = sorted_values.shape[0], mid
+
+
+cdef inline bint holds(const uint32_t* values, Py_ssize_t n, uint32_t value) noexcept nogil:
+    """``value`` is in ``values[:n]`` (sorted): a binary search."""
+    cdef Py_ssize_t lo = 0, hi = n, mid
     while lo < hi:
         mid = (lo + hi) >> 1
-        if sorted_values[mid] < value:
+        if values[mid] < value:
             lo = mid + 1
         else:
             hi = mid
-    return lo < sorted_values.shape[0] and sorted_values[lo] == value
+    return lo < n and values[lo] == value
 
 
-def covered_mask(const uint32_t[::1] hashes, const int32_t[:, ::1] spans, const uint32_t[::1] found,
-                 Py_ssize_t length):
+cdef Py_ssize_t view_of(object array, Py_buffer* view, Py_ssize_t item) except -1:
+    """A C-contiguous buffer of ``item``-byte values (uint32 or int32 arrays): the number of values.
+    Cheaper than a typed memoryview, which verification would build for every candidate."""
+    PyObject_GetBuffer(array, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT)
+    if view.itemsize != item or view.format == NULL or view.format[0] not in b"IiLl=<":
+        PyBuffer_Release(view)
+        raise ValueError("expected a contiguous array of 32-bit integers")
+    return view.len // item
+
+
+cdef object mask_of(const uint32_t* hashes, const int32_t* spans, Py_ssize_t count,
+                    const uint32_t* found, Py_ssize_t found_count, bytearray bits):
+    """Characters covered by the shingles whose hash is in ``found``, as an int (``bits``: a
+    zeroed scratch buffer of the paragraph's size in bytes)."""
+    cdef unsigned char* out = bits
+    cdef Py_ssize_t i, c
+    cdef bint any_set = False
+    with nogil:
+        for i in range(count):
+            if holds(found, found_count, hashes[i]):
+                any_set = True
+                for c in range(spans[2 * i], spans[2 * i + 1]):
+                    out[c >> 3] |= <unsigned char>(1 << (c & 7))
+    if not any_set:
+        return 0
+    mask = int.from_bytes(bits, "little")
+    memset(out, 0, len(bits))
+    return mask
+
+
+def covered_mask(hashes, spans, found, Py_ssize_t length):
     """Characters covered by the shingles whose hash is in ``found`` (sorted),
     as a bit set (bit i is character i; ``shingle.covered_bits`` of the
     paragraph's ``char_table``)."""
-    cdef bytearray bits = bytearray((length + 8) // 8)
-    cdef unsigned char* out = bits
-    cdef Py_ssize_t i, c
-    with nogil:
-        for i in range(hashes.shape[0]):
-            if contains(found, hashes[i]):
-                for c in range(spans[i, 0], spans[i, 1]):
-                    out[c >> 3] |= <unsigned char>(1 << (c & 7))
-    return int.from_bytes(bits, "little")
+    return covered_masks(hashes, spans, [found], length)[0]
 
 
-def shared_counts(const uint32_t[::1] found, list arrays):
-    """How many values of each array (distinct) occur in ``found`` (sorted, distinct)."""
-    cdef Py_ssize_t k, i, count
-    cdef const uint32_t[::1] values
+def shared_counts(found, list arrays):
+    """How many values of each array (distinct) occur in ``found`` (sorted, distinct): the two
+    sorted arrays are merged."""
+    cdef Py_buffer fv, qv
+    cdef Py_ssize_t n = view_of(found, &fv, 4), m, i, j, count, k
+    cdef const uint32_t* f = <const uint32_t*>fv.buf
+    cdef const uint32_t* q
     counts = []
-    for k in range(len(arrays)):
-        values = arrays[k]
-        count = 0
-        for i in range(values.shape[0]):
-            if contains(found, values[i]):
-                count += 1
-        counts.append(count)
+    try:
+        for k in range(len(arrays)):
+            m = view_of(arrays[k], &qv, 4)
+            q = <const uint32_t*>qv.buf
+            count = i = j = 0
+            with nogil:
+                while i < n and j < m:
+                    if f[i] < q[j]:
+                        i += 1
+                    elif q[j] < f[i]:
+                        j += 1
+                    else:
+                        count += 1
+                        i += 1
+                        j += 1
+            PyBuffer_Release(&qv)
+            counts.append(count)
+    finally:
+        PyBuffer_Release(&fv)
     return counts
 
 
@@ -219,22 +260,28 @@ def anchor_list(const uint32_t[:] distinct, uint32_t every):
     return found
 
 
-def covered_masks(const uint32_t[::1] hashes, const int32_t[:, ::1] spans, list founds, Py_ssize_t length):
+def covered_masks(hashes, spans, list founds, Py_ssize_t length):
     """``covered_mask`` of one paragraph for each of several ``found`` arrays, in one call."""
-    cdef Py_ssize_t k, i, c, size = (length + 8) // 8
-    cdef const uint32_t[::1] found
-    cdef bytearray bits
-    cdef unsigned char* out
+    cdef Py_buffer hv, sv, fv
+    cdef Py_ssize_t count = view_of(hashes, &hv, 4), k, found_count
     masks = []
-    for k in range(len(founds)):
-        found = founds[k]
-        bits = bytearray(size)
-        out = bits
-        for i in range(hashes.shape[0]):
-            if contains(found, hashes[i]):
-                for c in range(spans[i, 0], spans[i, 1]):
-                    out[c >> 3] |= <unsigned char>(1 << (c & 7))
-        masks.append(int.from_bytes(bits, "little"))
+    try:
+        if view_of(spans, &sv, 4) != 2 * count:
+            PyBuffer_Release(&sv)
+            raise ValueError("spans must hold two offsets per hash")
+        try:
+            bits = bytearray((length + 8) // 8)
+            for k in range(len(founds)):
+                found_count = view_of(founds[k], &fv, 4)
+                try:
+                    masks.append(mask_of(<const uint32_t*>hv.buf, <const int32_t*>sv.buf, count,
+                                         <const uint32_t*>fv.buf, found_count, bits))
+                finally:
+                    PyBuffer_Release(&fv)
+        finally:
+            PyBuffer_Release(&sv)
+    finally:
+        PyBuffer_Release(&hv)
     return masks
 
 

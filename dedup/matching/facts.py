@@ -21,9 +21,7 @@ is aligned character by character with each kept copy that covers it, and what s
 - a longer stretch the copy lacks, or a negation (不, 非, 无 …) it lacks or has in its place: text
   of its own.
 
-And every sentence of the paragraph must survive as a sentence: one sentence of a copy holding at
-least ``SENTENCE_KEPT`` of its character 3-grams (an abridged deck line does; a byline with a role
-added, a sentence with a phrase of its own, or one pieced from two sentences of the body does not).
+And every sentence of the paragraph must survive as a sentence (``sentences``).
 
 Only stretches of at least two aligned characters count as aligned: a lone shared character inside a
 name (张三 / 张四) is a coincidence, not a match.  Bullets, dashes and other symbols are layout.
@@ -32,15 +30,16 @@ name (张三 / 张四) is a coincidence, not a match.  Bullets, dashes and other
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import LCSseq, Levenshtein
+from rapidfuzz.distance import LCSseq
 
-from dedup.text.normalize import PIECE_END, fold_marked
+from dedup.records import Key
+from dedup.text.normalize import pauses
 
 #: characters that state a number in Chinese text
 NUMERALS = frozenset("0123456789零〇○一二三四五六七八九十百千万亿两")
@@ -58,10 +57,6 @@ OPPOSITES = frozenset(
 #: jieba's tags of words that are grammar, not content: particles (的, 之), conjunctions (和),
 #: prepositions (在)
 GRAMMAR = ("u", "c", "p")
-#: a sentence survives in a copy that holds this share of its character 3-grams
-SENTENCE_KEPT = 0.8
-#: sentences shorter than this (folded) are labels, not statements
-SENTENCE_MIN_CHARS = 6
 #: stretches shorter than this do not count as aligned
 MIN_ALIGNED = 2
 #: at most one OCR slip per this many characters (a worn copy changes more: it is other text)
@@ -159,7 +154,10 @@ def uncovered_runs(text: str, sources: Sequence[str], known: int = 0) -> list[_R
     """The stretches of ``text`` (letters, digits, Han characters) that no source aligns with and
     ``known`` (a bit set) does not hold, each with what the sources have in its place: the first
     source's, unless it has nothing there and a later one has."""
-    covered = known & ((1 << len(text)) - 1)
+    whole = (1 << len(text)) - 1
+    covered = known & whole
+    if covered == whole:
+        return []  # every character known: no alignment can leave a run
     gaps: list[list[_Gap]] = []
     for source in sources:
         aligned, between = _aligned(text, source)
@@ -177,7 +175,7 @@ def uncovered_runs(text: str, sources: Sequence[str], known: int = 0) -> list[_R
 
 
 def _states_a_fact(
-    text: str, run: _Run, slips: int, sources: Sequence[str], pauses: frozenset[int] = frozenset()
+    text: str, run: _Run, slips: int, sources: Sequence[str], pauses: Callable[[], frozenset[int]] = frozenset
 ) -> bool:
     piece = text[run.start : run.end]
     if len(text) < SHORT_LINE or any(ch.isdigit() for ch in piece):
@@ -216,12 +214,12 @@ def _states_a_fact(
     return True
 
 
-def _modifies_a_noun(text: str, run: _Run, pauses: frozenset[int]) -> bool:
+def _modifies_a_noun(text: str, run: _Run, pauses: Callable[[], frozenset[int]]) -> bool:
     """The added stretch runs straight into a noun, or makes a noun of what follows it: it says
     which one (副部长 for 部长, 原书记 for 书记, 特约研究员 for 研究员).  A lead-in ends at a pause
     (目前，), an adverb goes before a verb (大力推动), and a particle, conjunction or preposition
     (两者的关系) is grammar: they leave what is said as it was."""
-    if run.end >= len(text) or run.end - 1 in pauses:
+    if run.end >= len(text) or run.end - 1 in pauses():
         return False
     from dedup.matching.tagger import cut  # rarely needed: most runs never tag
 
@@ -242,13 +240,16 @@ def _name_for_name(text: str, run: _Run) -> bool:
     ``tagger.well_known_names``): another place, not a slip, which makes a word no dictionary
     holds.  A name the tagger only guesses (an unlisted person's) cannot be told from a misread
     one, and stays a slip."""
-    from dedup.matching.tagger import well_known_names  # rarely needed: most runs never tag
+    from dedup.matching.tagger import may_name_across, well_known_names  # rarely needed: most runs never tag
 
     left = max(0, run.start - NAME_CONTEXT)
     start, end = run.start - left, run.end - left
     window = text[left : run.end + NAME_CONTEXT]
     other = window[:start] + run.facing + window[end:]
-    return all(any(s < end and start < e for s, e in well_known_names(side)) for side in (window, other))
+    return all(
+        may_name_across(side, start, end) and any(s < end and start < e for s, e in well_known_names(side))
+        for side in (window, other)
+    )
 
 
 def _misread(piece: str, facing: str) -> bool:
@@ -266,11 +267,21 @@ _CN_NUMERALS = "零〇○一二三四五六七八九十百千万亿两"
 _NUMBER = re.compile(rf"第?[0-9]+(?:\.[0-9]+)?%?|第[{_CN_NUMERALS}]+|[{_CN_NUMERALS}]{{2,}}")
 
 
-def _numbers_kept(text: str, sources: Sequence[str]) -> list[str]:
+def _numbers_kept(text: str, sources: Sequence[str]) -> Iterator[str]:
     """The numbers of ``text`` that no source states as a whole (5万 is not in 15万, 3月1日 not
-    in 3月12日, 第十条 not in 第十一条)."""
-    stated = frozenset().union(*map(_numbers_of, sources))
-    return [number for number in _NUMBER.findall(text) if number not in stated]
+    in 3月12日, 第十条 not in 第十一条); the sources' are read only for one a source holds at all."""
+    stated: frozenset[str] | None = None
+    for number in _NUMBER.findall(text):
+        for source in sources:
+            if number in source:
+                break
+        else:
+            yield number
+            continue
+        if stated is None:
+            stated = frozenset().union(*map(_numbers_of, sources))
+        if number not in stated:
+            yield number
 
 
 @lru_cache(maxsize=1 << 14)
@@ -292,36 +303,49 @@ def own_content(
     (those that shared word shingles with them: contiguous evidence that no alignment needs);
     ``paused``: characters after which the text as written pauses (``normalize.pauses``: a key
     has lost its punctuation), besides those ``text`` itself shows."""
+    return list(_facts(text, sources, covered, lambda: paused))
+
+
+def _facts(
+    text: str, sources: Sequence[str], covered: int, paused: Callable[[], frozenset[int]]
+) -> Iterator[str]:
+    """``own_content``, one stretch at a time (``states_nothing_new`` stops at the first); where
+    the content pauses is worked out only if a stretch asks (``_modifies_a_noun``)."""
     if text.isalnum():
         # the usual key: every character is content
         known = covered & ((1 << len(text)) - 1)
-        pauses = frozenset(i for i in paused if 0 <= i < len(text)) | {len(text) - 1}
+        last = len(text) - 1
+        pauses = _once(lambda: frozenset(i for i in paused() if 0 <= i <= last) | {last})
     else:
-        text, known, pauses = _content_only(text, covered, paused)
+        keep = [position for position, ch in enumerate(text) if ch.isalnum()]
+        text, known = _content_only(text, covered, keep)
         if not text:
-            return []
+            return
+        pauses = _once(lambda: _content_pauses(keep, paused()))
     slips = 0
     sources = list(map(_source_content, sources))
-    facts: list[str] = _numbers_kept(text, sources)
+    yield from _numbers_kept(text, sources)
     for run in uncovered_runs(text, sources, known):
         if not run.inserted and _misread(text[run.start : run.end], run.facing):
             slips += sum(a != b for a, b in zip(text[run.start : run.end], run.facing, strict=True))
         if _states_a_fact(text, run, slips, sources, pauses):
-            facts.append(text[run.start : run.end])
-    return facts
+            yield text[run.start : run.end]
 
 
-def _content_only(text: str, covered: int, paused: frozenset[int]) -> tuple[str, int, frozenset[int]]:
-    """``text`` without its symbols, with ``covered`` and ``paused`` moved to the characters left
-    (a character before a dropped one pauses)."""
-    keep = [position for position, ch in enumerate(text) if ch.isalnum()]
+def _content_only(text: str, covered: int, keep: list[int]) -> tuple[str, int]:
+    """``text`` without its symbols (``keep``: the positions of the characters left), with
+    ``covered`` moved to the characters left."""
     known = 0
     for i, position in enumerate(keep):
         known |= (covered >> position & 1) << i
-    pauses = frozenset(
+    return "".join(text[position] for position in keep), known
+
+
+def _content_pauses(keep: list[int], paused: frozenset[int]) -> frozenset[int]:
+    """``paused`` moved to the characters left (``keep``): a character before a dropped one pauses."""
+    return frozenset(
         i for i, (at, after) in enumerate(pairwise([*keep, -1])) if after != at + 1 or at in paused
     )
-    return "".join(text[position] for position in keep), known, pauses
 
 
 def states_nothing_new(
@@ -335,76 +359,34 @@ def states_nothing_new(
 @lru_cache(maxsize=1 << 15)
 def _nothing_new(text: str, sources: tuple[str, ...], covered: int, paused: frozenset[int]) -> bool:
     # a document's resolution asks again after each removal (strings hash once: cheap keys)
-    return not own_content(text, sources, covered, paused)
+    return next(_facts(text, sources, covered, lambda: paused), None) is None
 
 
-#: characters that end a sentence
-SENTENCE_ENDS = "。！？!?\n"
-_NOT_CONTENT_NOR_END = re.compile(rf"[^\w{PIECE_END}]+|_+")
-
-
-@lru_cache(maxsize=1 << 16)
-def _trigrams(text: str) -> frozenset[str]:
-    return frozenset(text[i : i + 3] for i in range(len(text) - 2))
-
-
-@lru_cache(maxsize=1 << 14)
-def _sentences(raw: str) -> tuple[str, ...]:
-    """The sentences of a text as written, folded (``text.normalize.fold``): folded at once, their
-    ends marked, and the symbols of all of them dropped at once."""
-    return tuple(_NOT_CONTENT_NOR_END.sub("", fold_marked(raw, SENTENCE_ENDS)).split(PIECE_END))
-
-
-def _slips(text: str, other: str) -> set[int]:
-    """Positions of ``text`` where ``other`` has one character in place of one (OCR slips)."""
-    return {
-        op.src_start
-        for op in Levenshtein.opcodes(text, other)
-        if op.tag == "replace" and op.src_end - op.src_start == 1 and op.dest_end - op.dest_start == 1
-    }
-
-
-def _holds(sentence: str, grams: frozenset[str], other: str, held: frozenset[str]) -> bool:
-    """``other`` holds ``SENTENCE_KEPT`` of the sentence's 3-grams, a 3-gram across an OCR slip
-    counting as held."""
-    need = SENTENCE_KEPT * len(grams)
-    found = len(grams & held)
-    if found >= need:
-        return True
-    if found < need / 2:
-        return False
-    slips = _slips(sentence, other)
-    kept = {
-        sentence[i : i + 3]
-        for i in range(len(sentence) - 2)
-        if sentence[i : i + 3] in held or slips.intersection(range(i, i + 3))
-    }
-    return len(kept) >= need
-
-
-def sentences_survive(raw: str, sources: Sequence[str], spliced: bool = False) -> bool:
-    """Every sentence of ``raw`` survives in ``sources`` (see ``_sentences_survive``)."""
-    return _sentences_survive(raw, tuple(sources), spliced)
+def key_states_nothing_new(key: Key, sources: Sequence[str], covered: int = 0) -> bool:
+    """``states_nothing_new(key.text, sources, covered, normalize.pauses(key))``, the pauses worked
+    out only if a stretch asks."""
+    return _key_nothing_new(key.text, key.source, key.breaks, tuple(sources), covered)
 
 
 @lru_cache(maxsize=1 << 15)
-def _sentences_survive(raw: str, sources: tuple[str, ...], spliced: bool) -> bool:
-    """Every sentence of ``raw`` has a copy: one sentence of ``sources`` (the covering paragraphs
-    as written, in the order ``raw`` takes from them) holding ``SENTENCE_KEPT`` of its character
-    3-grams, OCR slips forgiven.  A sentence pieced together from sentences of one paragraph is
-    not a copy of any of them; where ``raw`` is ``spliced`` body text, the end of one source glued
-    to the start of the next by the page layout, the sentence across the joint is theirs together."""
-    split = [[s for s in _sentences(source) if s] for source in sources]
-    pieces = [sentence for sentences in split for sentence in sentences]
-    if spliced:
-        pieces += [a[-1] + b[0] for a, b in pairwise(split) if a and b]
-    for sentence in _sentences(raw):
-        if len(sentence) < SENTENCE_MIN_CHARS:
-            continue
-        if any(sentence in other for other in pieces):
-            continue  # held whole, every 3-gram of it (most are: copies)
-        grams = _trigrams(sentence)
-        # the 3-grams of a piece are read when first needed
-        if not any(_holds(sentence, grams, other, _trigrams(other)) for other in pieces):
-            return False
-    return True
+def _key_nothing_new(
+    text: str, source: str, breaks: tuple[tuple[int, int], ...], sources: tuple[str, ...], covered: int
+) -> bool:
+    # remembered by the key's texts, not its place (where a key pauses does not depend on its
+    # offset): a paragraph copied into many articles is asked again in each
+    return (
+        next(_facts(text, sources, covered, _once(lambda: pauses(Key(text, source, 0, breaks)))), None)
+        is None
+    )
+
+
+def _once(read: Callable[[], frozenset[int]]) -> Callable[[], frozenset[int]]:
+    """``read``, called on first use only."""
+    found: list[frozenset[int]] = []
+
+    def get() -> frozenset[int]:
+        if not found:
+            found.append(read())
+        return found[0]
+
+    return get

@@ -276,3 +276,29 @@ def well_known_names(text: str) -> tuple[tuple[int, int], ...]:
             spans.append((position, position + len(word)))
         position += len(word)
     return tuple(spans)
+
+
+def may_name_across(text: str, start: int, end: int) -> bool:
+    """Whether some stretch of ``text`` of two or more characters that overlaps ``[start, end)`` is
+    listed in the dictionary as a well-known name (``well_known_names``' test of a word), read
+    without tagging.  Every span ``well_known_names`` finds there is such a stretch, so where there
+    is none it finds none (a misread character rarely falls inside a name: the fact guard then
+    skips the tagger).  The dictionary holds every prefix of its words (``route`` stops where one
+    is missing), so the stretches from each start are read until one is not a prefix."""
+    table = tables()
+    for first in range(min(end, len(text))):
+        last = first + 1
+        while last <= len(text):
+            count, listed = table.entry(text[first:last])
+            if count is None:
+                break  # no word of the dictionary starts with this
+            if (
+                last - first > 1
+                and last > start
+                and listed is not None
+                and listed.startswith(PROPER)
+                and count >= WELL_KNOWN
+            ):
+                return True
+            last += 1
+    return False

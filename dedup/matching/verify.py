@@ -28,12 +28,13 @@ import numpy as np
 from dedup.config import Config
 from dedup.matching.bits import longest_run
 from dedup.matching.core import compiled_core
-from dedup.matching.facts import sentences_survive, states_nothing_new
+from dedup.matching.facts import key_states_nothing_new
 from dedup.matching.item import Item
 from dedup.matching.roles import is_cut_from, may_be_copy_of, may_be_fragment, may_stand_for
+from dedup.matching.sentences import sentences_survive
 from dedup.matching.shingle import bit_span, jaccard, longest_gap
 from dedup.records import Match, RemovalKind
-from dedup.text.normalize import origin, pauses
+from dedup.text.normalize import origin
 from dedup.text.page import sentence_keys
 
 
@@ -77,7 +78,8 @@ class Decision:
 @dataclass(slots=True)
 class _Cover:
     coverage: float
-    longest_gap: int
+    #: characters covered by the chosen paragraphs
+    covered: int
     chosen: list[Item]
     #: characters covered by none of the chosen paragraphs
     uncovered: int
@@ -155,7 +157,7 @@ def _cover(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | No
     trail = n - end if total else n
     forgiven = min(lead, 3) + (min(trail, 3) if p.ragged and trail < n else 0)
     effective = total / (n - forgiven) if n > forgiven else 0.0
-    return _Cover(effective, longest_gap(covered, n), chosen, n - total, gains, overlap)
+    return _Cover(effective, covered, chosen, n - total, gains, overlap)
 
 
 def _contiguous(q: Item, p: Item, part: int, max_gap: int) -> bool:
@@ -185,7 +187,17 @@ def _each_sentence_of(q: Item, p: Item, max_gap: int) -> bool:
 @lru_cache(maxsize=1 << 14)
 def _piece_of(piece: str, text: str, max_gap: int) -> bool:
     """Whether ``piece`` is one stretch of ``text`` up to small edits (see ``_contiguous``;
-    memoised: copies of an article ask again of the same texts)."""
+    memoised: copies of an article ask again of the same texts).
+
+    A piece found whole in ``text`` (most are: cut from a copy) is one without aligning:
+    ``piece_aligns`` would find that stretch (a window scoring 100 is the piece itself) and
+    align all of it, leaving nothing out (tests check that it says so)."""
+    return (bool(piece) and piece in text) or piece_aligns(piece, text, max_gap)
+
+
+def piece_aligns(piece: str, text: str, max_gap: int) -> bool:
+    """The definition of ``_piece_of``: the stretch of ``text`` that ``piece`` matches best
+    (rapidfuzz), or a wider window around it, aligns with nearly all of ``piece``."""
     from rapidfuzz import fuzz
 
     best = fuzz.partial_ratio_alignment(piece, text, score_cutoff=80)
@@ -247,8 +259,11 @@ def _cut_and_glued(p: Item, cover: _Cover, slack: int = 4) -> bool:
 
 
 def _exact_twin(p: Item, candidates: Sequence[Item]) -> Item | None:
+    """The first candidate with ``p``'s key that may count as its copy (``may_be_copy_of``: asked
+    of the equal ones alone, before the others are sifted)."""
+    text, doc_id = p.key.text, p.doc_id
     for q in candidates:
-        if q.key.text == p.key.text:
+        if q.key.text == text and (q.doc_id != doc_id or may_be_copy_of(p, q)):
             return q
     return None
 
@@ -360,7 +375,6 @@ def evaluate(
         return None
     # (a paragraph of another document may always count: ``may_be_copy_of`` asks the page first)
     doc_id = p.doc_id
-    candidates = [q for q in candidates if q.doc_id != doc_id or may_be_copy_of(p, q)]
     twin = _exact_twin(p, candidates)
     if twin is not None:
         short_line = p.paragraph.shape == "heading" or p.size < config.min_chars
@@ -369,6 +383,7 @@ def evaluate(
                 return None
             return Decision(p, "boilerplate", 1.0, 1.0, (twin,))
         return Decision(p, "exact", 1.0, 1.0, (twin,))
+    candidates = [q for q in candidates if q.doc_id != doc_id or may_be_copy_of(p, q)]
     short = p.paragraph.shape == "heading" or p.size < config.min_chars
     if not short:
         # Every way to be redundant needs a good share of p's shingles found in
@@ -382,37 +397,51 @@ def evaluate(
     else:
         shared = {}
     near_twin = _near_twin(p, candidates, shared, config)
-    near = None
-    if near_twin is not None:
-        q, alignment = near_twin
-        unique = round(p.size * (1.0 - alignment.share))
-        near = Decision(p, "near", round(alignment.ratio, 4), alignment.share, (q,), unique)
-        if not states_nothing_new(p.key.text, [q.key.text], 0, pauses(p.key)) or not sentences_survive(
-            p.key.source, [q.key.source]
-        ):
-            near = None
-        elif alignment.share >= 1.0:
-            return near
-    # an edited copy may leave text of p's own that other paragraphs hold: the
-    # explanation covering more of p wins
-    covered = _covered_by(p, candidates, config, memo)
-    if covered is not None and (near is None or covered.coverage > near.coverage):
+    if near_twin is None:
+        return _accepted(p, _cover_of(p, candidates, config, memo), config)
+    q, alignment = near_twin
+    unique = round(p.size * (1.0 - alignment.share))
+    near = Decision(p, "near", round(alignment.ratio, 4), alignment.share, (q,), unique)
+    if alignment.share >= 1.0:
+        # a whole edited copy: no cover can hold more of p
+        return near if _holds_up(p, q) else _accepted(p, _cover_of(p, candidates, config, memo), config)
+    # An edited copy may leave text of p's own that other paragraphs hold: the explanation
+    # covering more of p wins, the edited copy where its guard holds and it covers as much.  Each
+    # guard is asked only where its answer decides: a cover that holds less than the copy needs
+    # its own checks only when the copy fails its guard, and the other way round.
+    cover = _cover_of(p, candidates, config, memo)
+    if cover is None or cover.coverage <= near.coverage:
+        return near if _holds_up(p, q) else _accepted(p, cover, config)
+    covered = _accepted(p, cover, config)
+    if covered is not None:
         return covered
-    return near
+    return near if _holds_up(p, q) else None
 
 
-def _covered_by(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | None) -> Decision | None:
-    """p as a fragment of one kept paragraph or a splice of several."""
+def _holds_up(p: Item, q: Item) -> bool:
+    """An edited copy ``q`` states everything ``p`` does, every sentence of ``p`` surviving in it."""
+    return key_states_nothing_new(p.key, [q.key.text]) and sentences_survive(p.key.source, [q.key.source])
+
+
+def _cover_of(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | None) -> _Cover | None:
+    """The greedy cover of ``p`` by the candidates that may stand for part of it, where ``p`` may
+    be a fragment or a splice at all (``_accepted`` says whether it is one)."""
     if not may_be_fragment(p, config):
         return None
     # a title or byline never stands in for part of a body paragraph
     usable = [q for q in candidates if may_stand_for(q, p, config)]
     if not usable:
         return None
-    cover = _cover(p, usable, config, memo)
+    return _cover(p, usable, config, memo)
+
+
+def _accepted(p: Item, cover: _Cover | None, config: Config) -> Decision | None:
+    """p as a fragment of one kept paragraph or a splice of several, by its cover."""
+    if cover is None:
+        return None
     if not cover.chosen or cover.coverage < config.cover_threshold:
         return None
-    if cover.longest_gap > config.max_gap:
+    if longest_gap(cover.covered, p.size) > config.max_gap:
         return None
     if len(cover.chosen) > 1 and cover.coverage < config.splice_threshold:
         return None
@@ -435,7 +464,7 @@ def _covered_by(p: Item, candidates: Sequence[Item], config: Config, memo: Masks
     for gain in cover.gains:
         held |= gain
     sources = [q.key.text for q in cover.chosen]
-    if not states_nothing_new(p.key.text, sources, held, pauses(p.key)):
+    if not key_states_nothing_new(p.key, sources, held):
         return None
     in_order = sorted(zip(cover.chosen, cover.gains, strict=True), key=lambda pair: bit_span(pair[1])[0])
     # a heading-shaped line made of phrases of two paragraphs is a subheading, not a splice

@@ -154,3 +154,18 @@ def test_shared_holders_are_the_pure_ones() -> None:
         assert core.shared_holders(arrays) == shared_holders(arrays)
     wide = [distinct(np.array([rng.getrandbits(32) for _ in range(50)] + [2**32 - 1], dtype=np.uint32))] * 3
     assert core.shared_holders(wide) == shared_holders(wide) == [(0, 1, 2)] * 51
+
+
+def test_coverage_and_shared_counts_take_empty_arrays_and_refuse_other_types() -> None:
+    core = _core()
+    empty = np.zeros(0, dtype=np.uint32)
+    hashes = np.array([5, 9], dtype=np.uint32)
+    spans = np.array([[0, 2], [1, 4]], dtype=np.int32)
+    assert core.covered_masks(hashes, spans, [empty, np.array([9], dtype=np.uint32)], 4) == [0, 0b1110]
+    assert core.covered_masks(empty, np.zeros((0, 2), dtype=np.int32), [hashes], 0) == [0]
+    assert core.shared_counts(empty, [hashes, empty]) == [0, 0]
+    assert core.shared_counts(hashes, []) == []
+    with pytest.raises(ValueError):
+        core.shared_counts(hashes.astype(np.uint64), [hashes])
+    with pytest.raises(ValueError):
+        core.covered_mask(hashes, spans[:1], hashes, 4)

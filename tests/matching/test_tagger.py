@@ -27,7 +27,16 @@ from hypothesis import strategies as st
 
 from dedup.matching import lexicon
 from dedup.matching.core import TaggerCore, compiled_tagger
-from dedup.matching.tagger import compiled_route, cut, observations, proper_nouns, route, viterbi
+from dedup.matching.tagger import (
+    compiled_route,
+    cut,
+    may_name_across,
+    observations,
+    proper_nouns,
+    route,
+    viterbi,
+    well_known_names,
+)
 from dedup.text import wordcut
 from dedup.text.words import compiled_words
 
@@ -283,3 +292,22 @@ def test_the_compiled_lexicon_search_finds_what_bytes_find_finds(core: TaggerCor
         assert core.lexicon_find(small, 0, len(small), head) == small.find(head), key
     with pytest.raises(ValueError):
         core.lexicon_find(small, 0, len(small), b"ab")
+
+
+def test_a_well_known_name_is_seen_before_tagging() -> None:
+    """``may_name_across`` is a necessary condition: wherever ``well_known_names`` finds a name
+    overlapping a stretch, it says there may be one (the fact guard skips the tagger otherwise)."""
+    rng = random.Random(5)
+    paragraphs = [re.sub(r"[\W_]+", "", p) for p in _fixture_paragraphs()]
+    windows = [p[i : i + 20] for p in paragraphs if len(p) > 20 for i in range(0, len(p) - 20, 37)]
+    windows += ["广西壮族自治区南宁市", "江西省南昌市", "北京上海", "欧州联盟"]
+    seen = skipped = 0
+    for window in rng.sample(windows, min(400, len(windows))) + windows[-4:]:
+        spans = well_known_names(window)
+        for start in range(len(window)):
+            for end in (start + 1, start + 2):
+                found = any(s < end and start < e for s, e in spans)
+                assert not found or may_name_across(window, start, end), (window, start, end)
+                seen += found
+                skipped += not may_name_across(window, start, end)
+    assert seen and skipped  # both answers occur
