@@ -21,7 +21,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from itertools import chain, islice
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -30,11 +29,9 @@ from dedup.limits import SHAPE_CODES
 from dedup.matching.features import CACHED_KEYS, Extracted, Extractor, Features, Recent
 from dedup.matching.item import Item
 from dedup.records import Document, Key, Paragraph, Shingles
+from dedup.run.workers import Ticket, Workers
 from dedup.text.layout import Layout
 from dedup.text.words import tokenize
-
-if TYPE_CHECKING:
-    from multiprocessing.pool import AsyncResult
 
 #: documents handed to a worker at a time (fewer, larger messages: less for
 #: the main process's threads to do while it resolves)
@@ -328,45 +325,61 @@ def extract_all(
 
 def _extract_in_pool(pending: Iterator[_Chunk], config: Config, workers: int) -> Iterator[Extracted]:
     import multiprocessing  # only with a pool: a one-process run does without (~15 ms)
-    from multiprocessing.pool import AsyncResult
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     # The main process resolves documents while the others extract: N workers
     # means N processes busy in all, so N - 1 of them extract.
-    with context.Pool(workers - 1, initializer=_start_worker, initargs=(config, os.getpid())) as pool:
-        # Results are taken in input order (the output does not depend on which
-        # process extracted what) and only a few chunks are in flight, so the
-        # input is read as fast as it is consumed, never all at once.
-        in_flight: deque[tuple[_Chunk, AsyncResult[_Packed] | list[Extracted]]] = deque()
-        received = Received(config, CACHED_KEYS * (workers - 1))
-        own: Extractor | None = None
-        exhausted = False
-        limit = 2 * workers + 2
+    with Workers(context, workers - 1, extract_chunk, _start_worker, (config, os.getpid())) as pool:
+        yield from _Feed(pending, config, workers, pool).extracted()
+
+
+class _Feed:
+    """Chunks handed to the workers and taken back in input order (the output does
+    not depend on which process extracted what), only a few in flight, so the
+    input is read as fast as it is consumed, never all at once."""
+
+    def __init__(
+        self, pending: Iterator[_Chunk], config: Config, workers: int, pool: Workers[_Chunk, _Packed]
+    ) -> None:
+        self.pending = pending
+        self.pool = pool
+        self.in_flight: deque[tuple[_Chunk, Ticket | list[Extracted]]] = deque()
+        self.received = Received(config, CACHED_KEYS * (workers - 1))
+        self.own = Extractor(config)
+        self.exhausted = False
+        self.limit = 2 * workers + 2
+
+    def _next(self) -> _Chunk:
+        chunk = next(self.pending, []) if not self.exhausted else []
+        self.exhausted = not chunk
+        return chunk
+
+    def extracted(self) -> Iterator[Extracted]:
+        # The first chunk is needed first, and the workers are still starting:
+        # this process extracts it while they take the next ones.
+        first = self._next()
+        self._hand_out()
+        yield from self.own.many(first)
         while True:
-            while not exhausted and len(in_flight) < limit:
-                chunk = next(pending, [])
-                if not chunk:
-                    exhausted = True
-                else:
-                    in_flight.append((chunk, pool.apply_async(extract_chunk, (chunk,))))
-            if not in_flight:
+            self._hand_out()
+            if not self.in_flight:
                 return
-            chunk, job = in_flight[0]
+            chunk, job = self.in_flight[0]
             if (
-                isinstance(job, AsyncResult)
+                isinstance(job, Ticket)
                 and not job.ready()
-                and not exhausted
-                and len(in_flight) < 2 * limit
+                and not self.exhausted
+                and len(self.in_flight) < 2 * self.limit
             ):
                 # The workers are behind (a slow tokeniser, or resolving is
                 # cheap here): rather than wait, this process extracts the next
                 # chunk not handed out yet itself.
-                chunk = next(pending, [])
-                if not chunk:
-                    exhausted = True
-                else:
-                    own = own or Extractor(config)
-                    in_flight.append((chunk, own.many(chunk)))
+                if chunk := self._next():
+                    self.in_flight.append((chunk, self.own.many(chunk)))
                 continue
-            in_flight.popleft()
-            yield from job if isinstance(job, list) else _unpack(job.get(), chunk, received)
+            self.in_flight.popleft()
+            yield from job if isinstance(job, list) else _unpack(job.get(), chunk, self.received)
+
+    def _hand_out(self) -> None:
+        while len(self.in_flight) < self.limit and (chunk := self._next()):
+            self.in_flight.append((chunk, self.pool.give(chunk)))
