@@ -229,6 +229,8 @@ def _unpack_items(
     """The items of each document, with the features sent now or before (``received``)."""
     items: list[list[Item]] = [[] for _ in chunk]
     at_hash = at_distinct = at_band = 0
+    hashes, spans, distinct, signed = packed.hashes, packed.spans, packed.distinct, packed.bands
+    known, remember = received.get, received.add
     for entry in packed.items:
         position, paragraph, key, tokens, noise, ragged, clauses, flags, ends, n, d, state, before, after = (
             entry
@@ -236,21 +238,23 @@ def _unpack_items(
         document = chunk[position][1]
         p = paragraphs[position][paragraph]
         if state == _SENT_BEFORE:
-            shingled, bands = received.get(key)
+            shingled, bands = known(key)
         else:
             shingled = Shingles(
-                packed.hashes[at_hash : at_hash + n],
-                packed.spans[at_hash : at_hash + n],
+                hashes[at_hash : at_hash + n],
+                spans[at_hash : at_hash + n],
                 tokens,
-                packed.distinct[at_distinct : at_distinct + d],
+                distinct[at_distinct : at_distinct + d],
             )
             at_hash += n
             at_distinct += d
             bands = None
             if state == _SIGNED:
-                bands = packed.bands[at_band]
+                bands = signed[at_band]
                 at_band += 1
-            received.add(key, (shingled, bands))
+            remember(key, (shingled, bands))
+        title, zone, plain, headline, front, highlight, quoted = _FLAG_BITS[flags]
+        # positional: keywords cost an item twice as much to make (Item's field order)
         it = Item(
             document.id,
             p,
@@ -258,22 +262,29 @@ def _unpack_items(
             shingled,
             shingled.distinct,
             noise,
-            is_title=bool(flags & 1),
-            in_title_zone=bool(flags & 2),
-            ragged=ragged,
-            clauses=clauses,
-            plain=bool(flags & 4),
-            dangling=bool(ends & 1),
-            is_bare_numeral=bool(ends & 2),
-            in_headline=bool(flags & 8),
-            front_matter=bool(flags & 16),
-            highlight=bool(flags & 32),
-            quoted=bool(flags & 64),
-            neighbours=(before, after),
-            bands=bands,
+            title,
+            zone,
+            ragged,
+            clauses,
+            plain,
+            bool(ends & 1),  # dangling
+            bool(ends & 2),  # is_bare_numeral
+            headline,
+            front,
+            highlight,
+            quoted,
+            (before, after),
+            None,  # signature: only the bands travel
+            bands,
         )
         items[position].append(it)
     return items
+
+
+#: the ``_FLAGS`` of each value of ``_flags``, as booleans
+_FLAG_BITS = [
+    tuple(bool(value >> bit & 1) for bit in range(len(_FLAGS))) for value in range(1 << len(_FLAGS))
+]
 
 
 def _unpack(packed: _Packed, chunk: _Chunk, received: Received) -> list[Extracted]:

@@ -14,8 +14,10 @@ error, not a wait forever.
 
 from __future__ import annotations
 
+import os
 import pickle
 import queue
+import struct
 import threading
 from collections.abc import Callable
 from contextlib import suppress
@@ -57,7 +59,7 @@ class _Worker(Generic[_T]):
     def _write(self) -> None:
         while (task := self._outbox.get()) is not None:
             try:
-                self._tasks.send_bytes(pickle.dumps(task, pickle.HIGHEST_PROTOCOL))
+                _send(self._tasks, pickle.dumps(task, pickle.HIGHEST_PROTOCOL))
             except OSError:  # the worker is gone: its reading thread says so
                 return
         with suppress(OSError):
@@ -184,6 +186,23 @@ def _launch(
     task_reader.close()
     result_writer.close()
     return process, task_writer, result_reader
+
+
+def _send(connection: Connection, data: bytes) -> None:
+    """``connection.send_bytes(data)`` in one write where it fits the pipe: the
+    length and the bytes together, so that this thread need not wait for the
+    interpreter between the two while the worker waits for the rest."""
+    if len(data) >= _LONG:
+        connection.send_bytes(data)
+        return
+    view = memoryview(_LENGTH.pack(len(data)) + data)
+    while view:
+        view = view[os.write(connection.fileno(), view) :]
+
+
+#: how ``Connection.send_bytes`` frames a message shorter than ``_LONG`` bytes
+_LENGTH = struct.Struct("!i")
+_LONG = 0x7FFFFFFF
 
 
 def _widen(end: Connection) -> None:
