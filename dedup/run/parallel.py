@@ -1,13 +1,13 @@
-"""Extraction of a whole input, in order, by one process or a pool of them.
+"""Extraction of a whole input, in order, by one process or several.
 
-With ``workers`` N > 1, N - 1 pool processes extract while the main process
-resolves; a chunk of ``CHUNK_SIZE`` documents travels back packed into a few
+With ``workers`` N > 1, N - 1 worker processes (``workers.Workers``) extract
+while the main process resolves; a chunk of ``CHUNK_SIZE`` documents travels back packed into a few
 flat arrays (``_pack``/``_unpack``), because pickling thousands of small
 records cost more than computing them, and a key's features travel once
 (``_Sent`` in the worker, ``Received`` in the main process, which extracts a
-key again itself if it no longer holds it).  When the workers fall behind (a
-slow tokeniser), the main process extracts the next chunk itself instead of
-waiting.  Results are taken in input order whoever extracted them, so the
+key again itself if it no longer holds it).  The main process extracts the
+first chunk itself while the workers start, and, when they fall behind (a
+slow tokeniser), the next chunk not handed out yet instead of waiting.  Results are taken in input order whoever extracted them, so the
 output does not depend on N.
 """
 
