@@ -7,8 +7,9 @@ records cost more than computing them, and a key's features travel once
 (``_Sent`` in the worker, ``Received`` in the main process, which extracts a
 key again itself if it no longer holds it).  The main process extracts the
 first chunk itself while the workers start, and, when they fall behind (a
-slow tokeniser), the next chunk not handed out yet instead of waiting.  Results are taken in input order whoever extracted them, so the
-output does not depend on N.
+slow tokeniser), the next chunk not handed out yet instead of waiting.
+Results are taken in input order whoever extracted them, so the output does
+not depend on N.
 """
 
 from __future__ import annotations

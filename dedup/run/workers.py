@@ -192,7 +192,7 @@ def _send(connection: Connection, data: bytes) -> None:
     """``connection.send_bytes(data)`` in one write where it fits the pipe: the
     length and the bytes together, so that this thread need not wait for the
     interpreter between the two while the worker waits for the rest."""
-    if len(data) >= _LONG:
+    if len(data) >= _LONG or os.name != "posix":  # (elsewhere a pipe is no file descriptor)
         connection.send_bytes(data)
         return
     view = memoryview(_LENGTH.pack(len(data)) + data)
