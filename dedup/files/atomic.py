@@ -19,9 +19,11 @@ target left in its directory (a directory is listed once per process).
 from __future__ import annotations
 
 import os
+import queue
 import re
 import sys
 import tempfile
+import threading
 from contextlib import suppress
 from functools import cache
 from types import TracebackType
@@ -146,28 +148,42 @@ class AtomicFile(CommitOrDiscard):
         # call per megabyte, not per line
         self._pending: list[bytes] = []
         self._pending_size = 0
+        #: compresses the megabytes of a long output beside the caller (see ``_Compressing``)
+        self._behind: _Compressing | None = None
 
     def write(self, data: bytes) -> None:
         self._pending.append(data)
         self._pending_size += len(data)
         if self._pending_size >= _WRITE_BUFFER:
-            self._flush_pending()
+            self._flush_pending(full=True)
 
-    def _flush_pending(self) -> None:
+    def _flush_pending(self, full: bool = False) -> None:
         data = b"".join(self._pending)
         self._pending.clear()
         self._pending_size = 0
         try:
-            self.file.write(data)
+            if self._behind is None and full and self.file is not self._raw:
+                self._behind = _Compressing(self.file)
+            if self._behind is not None:
+                self._behind.write(data)
+            else:
+                self.file.write(data)
         except OSError as err:
             self.discard()
             raise DedupError(f"{self.path}: cannot write: {reason(err)}") from None
+
+    def _caught_up(self) -> None:
+        """Wait for the compressing thread to write all it was given (raising what it met)."""
+        if self._behind is not None:
+            behind, self._behind = self._behind, None
+            behind.finish()
 
     def commit(self) -> None:
         if self._done:
             return
         try:
             self._flush_pending()
+            self._caught_up()
             if self.file is not self._raw:
                 self.file.close()
             self._raw.flush()
@@ -196,12 +212,63 @@ class AtomicFile(CommitOrDiscard):
         self._cleanup()
 
     def _cleanup(self) -> None:
+        if self._behind is not None:
+            self._behind.cancel()
+            self._behind = None
         for handle in (self.file, self._raw):
             with suppress(OSError, ValueError):
                 handle.close()
         with suppress(FileNotFoundError):
             os.unlink(self._temp)
         _pending.discard(self._temp)
+
+
+class _Compressing:
+    """A compressed stream written by a thread of its own.  zlib, Zstandard, bz2
+    and lzma let go of the interpreter while they compress, so a long compressed
+    output (``clean -o out.jsonl.gz``: a fifth of a CPU second per 5,000 articles)
+    is compressed on another core while the caller goes on.  At most
+    ``_BLOCKS_BEHIND`` blocks wait; an error is raised to the caller at its next
+    write or at ``finish``."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self._file = file
+        self._blocks: queue.Queue[bytes | None] = queue.Queue(_BLOCKS_BEHIND)
+        self._error: BaseException | None = None
+        self._cancelled = False
+        self._thread = threading.Thread(target=self._run, name="dedup-compress", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (data := self._blocks.get()) is not None:
+            if self._error is None and not self._cancelled:
+                try:
+                    self._file.write(data)
+                except BaseException as err:  # raised in the caller's thread
+                    self._error = err
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def write(self, data: bytes) -> None:
+        self._raise()
+        self._blocks.put(data)
+
+    def finish(self) -> None:
+        self._blocks.put(None)
+        self._thread.join()
+        self._raise()
+
+    def cancel(self) -> None:
+        """Drop what is still waiting and stop the thread (the file is being thrown away)."""
+        self._cancelled = True
+        self._blocks.put(None)
+        self._thread.join()
+
+
+#: compressed blocks (of ``_WRITE_BUFFER`` bytes) waiting for the compressing thread, at most
+_BLOCKS_BEHIND = 4
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:

@@ -16,7 +16,11 @@ import bz2
 import gzip
 import io
 import lzma
+import queue
+import threading
 import zlib
+from collections.abc import Iterator
+from contextlib import suppress
 from typing import IO, Any, Literal, cast
 
 from dedup.errors import DedupError
@@ -140,6 +144,46 @@ def open_read(path: str) -> tuple[IO[bytes], IO[bytes]]:
     if codec is None:
         return raw, raw
     return open_compressed(raw, codec), raw
+
+
+def blocks_ahead(stream: IO[bytes], raw: IO[bytes], size: int = 1 << 18) -> Iterator[tuple[bytes, int]]:
+    """The bytes of ``stream`` (decompressing ``raw``), ``size`` at a time, each block with
+    ``raw.tell()`` once it was read.  A thread reads ahead (at most ``_BLOCKS_AHEAD``
+    blocks): gzip, bz2, lzma and Zstandard let go of the interpreter while they
+    decompress, so the caller parses one block while the next is decompressed on another
+    core.  What the thread meets (a damaged or truncated stream) is raised here, in order."""
+    blocks: queue.Queue[tuple[bytes, int] | BaseException] = queue.Queue(_BLOCKS_AHEAD)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            while not stop.is_set():
+                data = stream.read(size)
+                blocks.put((data, raw.tell()))
+                if not data:
+                    return
+        except BaseException as err:  # raised in the caller's thread
+            blocks.put(err)
+
+    thread = threading.Thread(target=read, name="dedup-decompress", daemon=True)
+    thread.start()
+    try:
+        while True:
+            block = blocks.get()
+            if isinstance(block, BaseException):
+                raise block
+            if not block[0]:
+                return
+            yield block
+    finally:
+        stop.set()
+        while thread.is_alive():  # (it may wait for room in the queue)
+            with suppress(queue.Empty):
+                blocks.get(timeout=0.01)
+
+
+#: decompressed blocks read ahead of the caller, at most
+_BLOCKS_AHEAD = 4
 
 
 def decompressed(stream: IO[bytes]) -> IO[bytes]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from dedup.errors import DedupError, InputError
 from dedup.files.atomic import AtomicFile, CommitOrDiscard, stdout_bytes
-from dedup.files.compression import DECOMPRESSION_ERRORS, open_read
+from dedup.files.compression import DECOMPRESSION_ERRORS, blocks_ahead, open_read
 from dedup.files.reasons import reason
 from dedup.files.record import Record, document_id
 from dedup.files.sources import STDIN, Source
@@ -43,10 +43,23 @@ def _lines(path: str) -> Iterator[tuple[bytes, int]]:
             if stream is raw:
                 yield from counted(raw)
             else:
-                for line in stream:
-                    yield line, raw.tell()
+                yield from _split_lines(blocks_ahead(stream, raw))
     except DECOMPRESSION_ERRORS as err:
         raise InputError(f"cannot read: {reason(err)}", path) from None
+
+
+def _split_lines(blocks: Iterable[tuple[bytes, int]]) -> Iterator[tuple[bytes, int]]:
+    """The lines of ``blocks`` (each ending in a line feed, but perhaps the last), each with
+    the position of the block it ends in."""
+    rest = b""
+    position = 0
+    for block, position in blocks:
+        lines = (rest + block).split(b"\n") if rest else block.split(b"\n")
+        rest = lines.pop()
+        for line in lines:
+            yield line + b"\n", position
+    if rest:
+        yield rest, position
 
 
 def counted(lines: Iterable[bytes]) -> Iterator[tuple[bytes, int]]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import os
-import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -36,18 +35,17 @@ def _tuned_for_a_run() -> Iterator[None]:
 
     Python's cyclic garbage collector now and then walks every object alive;
     the corpus indexes grow to millions of them, and those walks took a fifth
-    of a big run: they are made rare (not stopped).  The worker pool's threads
-    in this process (receiving results) take the GIL from the resolving thread
-    every 5 ms by default; every 50 ms is enough to keep them fed.
+    of a big run: they are made rare (not stopped).  The threads of this
+    process that feed the workers, read their results and (de)compress files
+    keep the interpreter's switch interval (5 ms): each wakes a few times per
+    chunk, and waiting 50 ms for the resolving thread each time starved them.
     """
-    threshold, interval = gc.get_threshold(), sys.getswitchinterval()
+    threshold = gc.get_threshold()
     gc.set_threshold(threshold[0], threshold[1], max(threshold[2], 1000))
-    sys.setswitchinterval(max(interval, 0.05))
     try:
         yield
     finally:
         gc.set_threshold(*threshold)
-        sys.setswitchinterval(interval)
 
 
 def run(

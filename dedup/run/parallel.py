@@ -1,14 +1,15 @@
-"""Extraction of a whole input, in order, by one process or a pool of them.
+"""Extraction of a whole input, in order, by one process or several.
 
-With ``workers`` N > 1, N - 1 pool processes extract while the main process
-resolves; a chunk of ``CHUNK_SIZE`` documents travels back packed into a few
+With ``workers`` N > 1, N - 1 worker processes (``workers.Workers``) extract
+while the main process resolves; a chunk of ``CHUNK_SIZE`` documents travels back packed into a few
 flat arrays (``_pack``/``_unpack``), because pickling thousands of small
 records cost more than computing them, and a key's features travel once
 (``_Sent`` in the worker, ``Received`` in the main process, which extracts a
-key again itself if it no longer holds it).  When the workers fall behind (a
-slow tokeniser), the main process extracts the next chunk itself instead of
-waiting.  Results are taken in input order whoever extracted them, so the
-output does not depend on N.
+key again itself if it no longer holds it).  The main process extracts the
+first chunk itself while the workers start, and, when they fall behind (a
+slow tokeniser), the next chunk not handed out yet instead of waiting.
+Results are taken in input order whoever extracted them, so the output does
+not depend on N.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from itertools import chain, islice
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -30,11 +30,9 @@ from dedup.limits import SHAPE_CODES
 from dedup.matching.features import CACHED_KEYS, Extracted, Extractor, Features, Recent
 from dedup.matching.item import Item
 from dedup.records import Document, Key, Paragraph, Shingles
+from dedup.run.workers import Ticket, Workers
 from dedup.text.layout import Layout
 from dedup.text.words import tokenize
-
-if TYPE_CHECKING:
-    from multiprocessing.pool import AsyncResult
 
 #: documents handed to a worker at a time (fewer, larger messages: less for
 #: the main process's threads to do while it resolves)
@@ -232,6 +230,8 @@ def _unpack_items(
     """The items of each document, with the features sent now or before (``received``)."""
     items: list[list[Item]] = [[] for _ in chunk]
     at_hash = at_distinct = at_band = 0
+    hashes, spans, distinct, signed = packed.hashes, packed.spans, packed.distinct, packed.bands
+    known, remember = received.get, received.add
     for entry in packed.items:
         position, paragraph, key, tokens, noise, ragged, clauses, flags, ends, n, d, state, before, after = (
             entry
@@ -239,21 +239,23 @@ def _unpack_items(
         document = chunk[position][1]
         p = paragraphs[position][paragraph]
         if state == _SENT_BEFORE:
-            shingled, bands = received.get(key)
+            shingled, bands = known(key)
         else:
             shingled = Shingles(
-                packed.hashes[at_hash : at_hash + n],
-                packed.spans[at_hash : at_hash + n],
+                hashes[at_hash : at_hash + n],
+                spans[at_hash : at_hash + n],
                 tokens,
-                packed.distinct[at_distinct : at_distinct + d],
+                distinct[at_distinct : at_distinct + d],
             )
             at_hash += n
             at_distinct += d
             bands = None
             if state == _SIGNED:
-                bands = packed.bands[at_band]
+                bands = signed[at_band]
                 at_band += 1
-            received.add(key, (shingled, bands))
+            remember(key, (shingled, bands))
+        title, zone, plain, headline, front, highlight, quoted = _FLAG_BITS[flags]
+        # positional: keywords cost an item twice as much to make (Item's field order)
         it = Item(
             document.id,
             p,
@@ -261,22 +263,29 @@ def _unpack_items(
             shingled,
             shingled.distinct,
             noise,
-            is_title=bool(flags & 1),
-            in_title_zone=bool(flags & 2),
-            ragged=ragged,
-            clauses=clauses,
-            plain=bool(flags & 4),
-            dangling=bool(ends & 1),
-            is_bare_numeral=bool(ends & 2),
-            in_headline=bool(flags & 8),
-            front_matter=bool(flags & 16),
-            highlight=bool(flags & 32),
-            quoted=bool(flags & 64),
-            neighbours=(before, after),
-            bands=bands,
+            title,
+            zone,
+            ragged,
+            clauses,
+            plain,
+            bool(ends & 1),  # dangling
+            bool(ends & 2),  # is_bare_numeral
+            headline,
+            front,
+            highlight,
+            quoted,
+            (before, after),
+            None,  # signature: only the bands travel
+            bands,
         )
         items[position].append(it)
     return items
+
+
+#: the ``_FLAGS`` of each value of ``_flags``, as booleans
+_FLAG_BITS = [
+    tuple(bool(value >> bit & 1) for bit in range(len(_FLAGS))) for value in range(1 << len(_FLAGS))
+]
 
 
 def _unpack(packed: _Packed, chunk: _Chunk, received: Received) -> list[Extracted]:
@@ -328,45 +337,61 @@ def extract_all(
 
 def _extract_in_pool(pending: Iterator[_Chunk], config: Config, workers: int) -> Iterator[Extracted]:
     import multiprocessing  # only with a pool: a one-process run does without (~15 ms)
-    from multiprocessing.pool import AsyncResult
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     # The main process resolves documents while the others extract: N workers
     # means N processes busy in all, so N - 1 of them extract.
-    with context.Pool(workers - 1, initializer=_start_worker, initargs=(config, os.getpid())) as pool:
-        # Results are taken in input order (the output does not depend on which
-        # process extracted what) and only a few chunks are in flight, so the
-        # input is read as fast as it is consumed, never all at once.
-        in_flight: deque[tuple[_Chunk, AsyncResult[_Packed] | list[Extracted]]] = deque()
-        received = Received(config, CACHED_KEYS * (workers - 1))
-        own: Extractor | None = None
-        exhausted = False
-        limit = 2 * workers + 2
+    with Workers(context, workers - 1, extract_chunk, _start_worker, (config, os.getpid())) as pool:
+        yield from _Feed(pending, config, workers, pool).extracted()
+
+
+class _Feed:
+    """Chunks handed to the workers and taken back in input order (the output does
+    not depend on which process extracted what), only a few in flight, so the
+    input is read as fast as it is consumed, never all at once."""
+
+    def __init__(
+        self, pending: Iterator[_Chunk], config: Config, workers: int, pool: Workers[_Chunk, _Packed]
+    ) -> None:
+        self.pending = pending
+        self.pool = pool
+        self.in_flight: deque[tuple[_Chunk, Ticket | list[Extracted]]] = deque()
+        self.received = Received(config, CACHED_KEYS * (workers - 1))
+        self.own = Extractor(config)
+        self.exhausted = False
+        self.limit = 2 * workers + 2
+
+    def _next(self) -> _Chunk:
+        chunk = next(self.pending, []) if not self.exhausted else []
+        self.exhausted = not chunk
+        return chunk
+
+    def extracted(self) -> Iterator[Extracted]:
+        # The first chunk is needed first, and the workers are still starting:
+        # this process extracts it while they take the next ones.
+        first = self._next()
+        self._hand_out()
+        yield from self.own.many(first)
         while True:
-            while not exhausted and len(in_flight) < limit:
-                chunk = next(pending, [])
-                if not chunk:
-                    exhausted = True
-                else:
-                    in_flight.append((chunk, pool.apply_async(extract_chunk, (chunk,))))
-            if not in_flight:
+            self._hand_out()
+            if not self.in_flight:
                 return
-            chunk, job = in_flight[0]
+            chunk, job = self.in_flight[0]
             if (
-                isinstance(job, AsyncResult)
+                isinstance(job, Ticket)
                 and not job.ready()
-                and not exhausted
-                and len(in_flight) < 2 * limit
+                and not self.exhausted
+                and len(self.in_flight) < 2 * self.limit
             ):
                 # The workers are behind (a slow tokeniser, or resolving is
                 # cheap here): rather than wait, this process extracts the next
                 # chunk not handed out yet itself.
-                chunk = next(pending, [])
-                if not chunk:
-                    exhausted = True
-                else:
-                    own = own or Extractor(config)
-                    in_flight.append((chunk, own.many(chunk)))
+                if chunk := self._next():
+                    self.in_flight.append((chunk, self.own.many(chunk)))
                 continue
-            in_flight.popleft()
-            yield from job if isinstance(job, list) else _unpack(job.get(), chunk, received)
+            self.in_flight.popleft()
+            yield from job if isinstance(job, list) else _unpack(job.get(), chunk, self.received)
+
+    def _hand_out(self) -> None:
+        while len(self.in_flight) < self.limit and (chunk := self._next()):
+            self.in_flight.append((chunk, self.pool.give(chunk)))

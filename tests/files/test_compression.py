@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 
 from dedup.errors import InputError
-from dedup.files.atomic import atomic_write
+from dedup.files.atomic import AtomicFile, atomic_write
 from dedup.files.compression import codec_of_bytes, inner_name, read_all
 from dedup.files.readers import read_documents
 
@@ -38,4 +39,50 @@ def test_a_broken_stream_names_the_file(tmp_path: Path) -> None:
     atomic_write(path, DATA)
     path.write_bytes(path.read_bytes()[:200])
     with pytest.raises(InputError, match=r"rows\.jsonl\.xz: cannot read: "):
+        list(read_documents([path]))
+
+
+#: more than a few compressor blocks (a megabyte each) and decompressed read-ahead blocks
+LONG = "".join(
+    f'{{"id": "{n}", "text": "第{n}段正文,一段足够长的文字。{n * 7919 % 1000003}"}}\n' for n in range(60_000)
+)
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".zst", ".bz2", ".xz"])
+def test_long_outputs_compressed_beside_the_caller_read_back_ahead(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"rows.jsonl{suffix}"
+    before = threading.active_count()
+    with AtomicFile(path) as out:
+        for line in LONG.splitlines(keepends=True):
+            out.write(line.encode())
+    assert read_all(str(path)) == LONG.encode()
+    documents = read_documents([path])
+    assert [d.id for d in documents] == [str(n) for n in range(60_000)]
+    assert threading.active_count() == before
+
+
+def test_a_long_output_discarded_leaves_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl.gz"
+    out = AtomicFile(path)
+    out.write(LONG.encode())
+    out.write(LONG.encode())
+    out.discard()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_reading_stopped_early_stops_the_thread_reading_ahead(tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl.gz"
+    atomic_write(path, LONG)
+    before = threading.active_count()
+    documents = read_documents([path])
+    assert next(iter(documents)).id == "0"
+    documents.close()  # type: ignore[attr-defined]
+    assert threading.active_count() == before
+
+
+def test_a_long_stream_cut_short_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl.gz"
+    atomic_write(path, LONG)
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(InputError, match=r"rows\.jsonl\.gz: cannot read: "):
         list(read_documents([path]))
