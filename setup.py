@@ -28,6 +28,12 @@ else:
                 optional=True,
             ),
             Extension(
+                "dedup.matching.compiled_local",
+                ["dedup/matching/compiled_local.pyx"],
+                extra_compile_args=["-O3"],
+                optional=True,
+            ),
+            Extension(
                 "dedup.matching.compiled_tagger",
                 ["dedup/matching/compiled_tagger.pyx"],
                 extra_compile_args=["-O3"],

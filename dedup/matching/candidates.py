@@ -20,7 +20,7 @@ import numpy as np
 
 from dedup.config import Config
 from dedup.limits import MAX_CANDIDATES, MAX_LOCAL_CANDIDATES, MAX_POSTINGS
-from dedup.matching.core import compiled_core
+from dedup.matching.core import compiled_core, compiled_local
 from dedup.matching.index import anchor_list
 from dedup.matching.item import Item
 
@@ -73,7 +73,17 @@ class DocumentPostings:
         self._sorted: tuple[np.ndarray, np.ndarray] | None = None
 
     def local(self) -> list[list[int]]:
-        """For each paragraph, the positions of its candidates (``local_candidates``)."""
+        """For each paragraph, the positions of its candidates (``local_candidates``):
+        computed in C where built (``compiled_local``), else by ``pure_local``, its definition."""
+        core = compiled_local()
+        if core is not None:
+            return core.local_positions(
+                self._distinct, self.groups, self.group_of, MAX_POSTINGS, MAX_LOCAL_CANDIDATES
+            )
+        return self.pure_local()
+
+    def pure_local(self) -> list[list[int]]:
+        """``local`` in pure Python: the definition the compiled one is tested against."""
         ranked = self._ranked_groups()
         found: list[list[int]] = []
         shared_lists: dict[int, list[int]] = {}

@@ -37,6 +37,19 @@ class Postings(Protocol):
     def most_shared(self, hashes: list[int], cap: int, min_shared: int, limit: int | None) -> list[int]: ...
 
 
+class LocalCore(Protocol):
+    """A document's own candidates in C (``compiled_local.pyi``)."""
+
+    def local_positions(
+        self,
+        distinct: list[np.ndarray],
+        groups: list[list[int]],
+        group_of: list[int],
+        max_postings: int,
+        max_local: int,
+    ) -> list[list[int]]: ...
+
+
 class Hmm(Protocol):
     """The tagger's Viterbi over its tables held once (``compiled_tagger.PosHmm``)."""
 
@@ -117,6 +130,19 @@ def compiled_postings() -> Callable[[], Postings] | None:
     except ImportError:
         return None
     return cast("Callable[[], Postings]", table)
+
+
+@cache
+def compiled_local() -> LocalCore | None:
+    """A document's own candidates in C (``compiled_local``), or ``None`` where the core does not
+    run (or that extension was not built): ``DocumentPostings.local``'s pure Python then."""
+    if compiled_core() is None:
+        return None
+    try:
+        from dedup.matching import compiled_local as local
+    except ImportError:
+        return None
+    return cast("LocalCore", local)
 
 
 @cache
