@@ -27,7 +27,7 @@ from dedup.matching.shingle import shingles as make_shingles
 from dedup.matching.signature import sign
 from dedup.records import Document, Key, Paragraph, Shingles
 from dedup.text.joins import BARE_NUMERAL, CLAUSE, DANGLING_WORDS, NOT_OPENING
-from dedup.text.layout import Layout, layout_of, lines_of
+from dedup.text.layout import Layout, first_blank, layout_of
 from dedup.text.normalize import fold
 from dedup.text.page import PageLine, is_bulleted, is_label, is_quotation, page_structure
 from dedup.text.segment import split_paragraphs
@@ -226,7 +226,7 @@ class Extractor:
         text = document.text
         layout = self.layout(text)
         paragraphs = split_paragraphs(text, number, layout)
-        # now, while ``lines_of`` still holds this text's lines
+        # now, while ``lines_of`` still holds this text's lines (the pure path)
         blank = first_blank(text)
         known = self._traits
         keyed: list[_Keyed] = []
@@ -306,11 +306,6 @@ class Extractor:
 
 def _key_hash(key: str) -> int:
     return xxhash.xxh64_intdigest(key.encode("utf-8", "surrogatepass"))
-
-
-def first_blank(text: str) -> int | None:
-    """Where the first blank line after the first line starts (``None``: there is none)."""
-    return next((line.start for line in lines_of(text)[1:] if line.blank), None)
 
 
 def place_on_page(
