@@ -9,7 +9,10 @@ this module where a C compiler exists (setup.py; ``optional``: without one
 the pure path is used).
 """
 
-from cpython.unicode cimport PyUnicode_AsUTF8AndSize, PyUnicode_GET_LENGTH
+from cpython.unicode cimport (
+    PyUnicode_AsUTF8AndSize, PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIND, PyUnicode_READ
+)
+from libc.stdlib cimport free, malloc, qsort
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 
 import numpy as np
@@ -91,13 +94,105 @@ def word_hashes(list tokens):
     return words, bounds
 
 
+cdef int utf8_hashes(list tokens, uint32_t[::1] w, int32_t[::1] b) except -1:
+    """``word_hashes`` into ``w`` and ``b``, each token encoded to UTF-8 in a scratch buffer
+    rather than through the copy Python keeps with the string (a token cut from a key is
+    used once).  A lone surrogate has no UTF-8: asked of Python, it raises as ``encode`` does."""
+    cdef Py_ssize_t n = len(tokens), i, k, length, room = 256, at
+    cdef unsigned char* scratch = <unsigned char*>malloc(room)
+    cdef unsigned char* grown
+    cdef Py_ssize_t ignored
+    cdef uint32_t c
+    cdef int kind
+    cdef void* chars
+    cdef str token
+    if scratch == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            token = tokens[i]
+            length = PyUnicode_GET_LENGTH(token)
+            kind = PyUnicode_KIND(token)
+            chars = PyUnicode_DATA(token)
+            if 4 * length > room:
+                room = 4 * length
+                grown = <unsigned char*>malloc(room)
+                if grown == NULL:
+                    raise MemoryError()
+                free(scratch)
+                scratch = grown
+            at = 0
+            for k in range(length):
+                c = <uint32_t>PyUnicode_READ(kind, chars, k)
+                if c < 0x80:
+                    scratch[at] = <unsigned char>c
+                    at += 1
+                elif c < 0x800:
+                    scratch[at] = <unsigned char>(0xC0 | (c >> 6))
+                    scratch[at + 1] = <unsigned char>(0x80 | (c & 0x3F))
+                    at += 2
+                elif 0xD800 <= c <= 0xDFFF:
+                    PyUnicode_AsUTF8AndSize(token, &ignored)  # raises UnicodeEncodeError
+                elif c < 0x10000:
+                    scratch[at] = <unsigned char>(0xE0 | (c >> 12))
+                    scratch[at + 1] = <unsigned char>(0x80 | ((c >> 6) & 0x3F))
+                    scratch[at + 2] = <unsigned char>(0x80 | (c & 0x3F))
+                    at += 3
+                else:
+                    scratch[at] = <unsigned char>(0xF0 | (c >> 18))
+                    scratch[at + 1] = <unsigned char>(0x80 | ((c >> 12) & 0x3F))
+                    scratch[at + 2] = <unsigned char>(0x80 | ((c >> 6) & 0x3F))
+                    scratch[at + 3] = <unsigned char>(0x80 | (c & 0x3F))
+                    at += 4
+            w[i] = xxh32(scratch, at)
+            b[i + 1] = b[i] + <int32_t>length
+    finally:
+        free(scratch)
+    return 0
+
+
+cdef int by_value(const void* x, const void* y) noexcept nogil:
+    cdef uint32_t a = (<const uint32_t*>x)[0], c = (<const uint32_t*>y)[0]
+    return (a > c) - (a < c)
+
+
+def shingle_set(list tokens, int size):
+    """Shingle hashes, their character spans, and the hashes sorted each once, of a non-empty
+    token list: ``shingle.shingle_arrays`` and ``shingle.distinct`` in one call."""
+    cdef Py_ssize_t n = len(tokens), i, unique = 0
+    words = np.empty(n, dtype=np.uint32)
+    bounds = np.zeros(n + 1, dtype=np.int32)
+    utf8_hashes(tokens, words, bounds)
+    hashes, spans = combine(words, bounds, n, size)
+    cdef uint32_t[::1] h = hashes
+    cdef Py_ssize_t count = h.shape[0]
+    cdef uint32_t* ordered = <uint32_t*>malloc(sizeof(uint32_t) * (count + 1))
+    if ordered == NULL:
+        raise MemoryError()
+    for i in range(count):
+        ordered[i] = h[i]
+    qsort(ordered, count, sizeof(uint32_t), by_value)
+    for i in range(count):
+        if i == 0 or ordered[i] != ordered[unique - 1]:
+            ordered[unique] = ordered[i]
+            unique += 1
+    distinct = np.empty(unique, dtype=np.uint32)
+    cdef uint32_t[::1] d = distinct
+    for i in range(unique):
+        d[i] = ordered[i]
+    free(ordered)
+    return hashes, spans, distinct
+
+
 def shingle_arrays(list tokens, int size):
     """Shingle hashes and their character spans of a non-empty token list
     (``shingle.shingle_arrays``)."""
     words, bounds = word_hashes(tokens)
-    cdef uint32_t[::1] w = words
-    cdef int32_t[::1] b = bounds
-    cdef Py_ssize_t n = len(tokens)
+    return combine(words, bounds, len(tokens), size)
+
+
+cdef tuple combine(uint32_t[::1] w, int32_t[::1] b, Py_ssize_t n, int size):
+    """The shingles of ``n`` words given their hashes and character bounds (``shingle_arrays``)."""
     cdef int width = size if size < n else <int>n
     cdef Py_ssize_t count = n - width + 1, i
     cdef int offset
