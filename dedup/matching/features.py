@@ -21,6 +21,7 @@ import xxhash
 
 from dedup.config import Config
 from dedup.matching.candidates import DocumentPostings
+from dedup.matching.core import compiled_core
 from dedup.matching.index import band_keys, band_layout
 from dedup.matching.item import Item
 from dedup.matching.shingle import shingles as make_shingles
@@ -57,10 +58,18 @@ _NOISE = re.compile(
 _NOISE_CHARACTERS = re.compile(r"[ \u3000\t,;:?!()\uff10-\uff5a]")
 
 
-def _noise(raw: str) -> int:
+def noise(raw: str) -> int:
     """Signs of a degraded copy: stray spaces, half-width punctuation amid
     Chinese, full-width digits and letters.  Of two equal copies the noisier
-    one is removed."""
+    one is removed.  Counted in C where built, else by ``pure_noise``."""
+    core = compiled_core()
+    if core is not None:
+        return core.noise(raw)
+    return pure_noise(raw)
+
+
+def pure_noise(raw: str) -> int:
+    """``noise`` in pure Python: the matches of ``_NOISE``, the definition."""
     if _NOISE_CHARACTERS.search(raw) is None:
         return 0
     return len(_NOISE.findall(raw))
@@ -71,7 +80,7 @@ def traits(raw: str) -> Traits:
     key = fold(raw)
     return (
         key,
-        _noise(raw),
+        noise(raw),
         int(ends_open(raw)) + int(raw[0] in NOT_OPENING),
         len(CLAUSE.split(raw.rstrip("，,、：:"))),
         key == raw and not any(ch.isascii() for ch in raw),

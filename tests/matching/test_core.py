@@ -180,3 +180,14 @@ def test_shared_holders_are_the_pure_ones() -> None:
         assert core.shared_holders(arrays) == shared_holders(arrays)
     wide = [distinct(np.array([rng.getrandbits(32) for _ in range(50)] + [2**32 - 1], dtype=np.uint32))] * 3
     assert core.shared_holders(wide) == shared_holders(wide) == [(0, 1, 2)] * 51
+
+
+def test_noise_in_c_counts_what_the_pattern_matches(seed_paragraphs: list[str]) -> None:
+    from dedup.matching.features import pure_noise
+
+    core = _core()
+    rng = random.Random(21)
+    alphabet = " \u3000\t\n\u00a0,;:?!()（）中文ａ１Ｚｚab1😀é\x7f"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    for text in [*texts, *seed_paragraphs, "", " ", "中 文", "中,文", "ａ"]:
+        assert core.noise(text) == pure_noise(text), repr(text)
