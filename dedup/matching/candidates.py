@@ -20,7 +20,7 @@ import numpy as np
 
 from dedup.config import Config
 from dedup.limits import MAX_CANDIDATES, MAX_LOCAL_CANDIDATES, MAX_POSTINGS
-from dedup.matching.core import compiled_core, compiled_local
+from dedup.matching.core import compiled_local
 from dedup.matching.index import anchor_list
 from dedup.matching.item import Item
 
@@ -170,9 +170,7 @@ class DocumentPostings:
         each shingle pairs at most ``MAX_POSTINGS`` keys."""
         counts: Counter[tuple[int, int]] = Counter()
         # most shared shingles are held by the same few keys: each set of keys once
-        core = compiled_core()
-        holders = shared_holders(self._distinct) if core is None else core.shared_holders(self._distinct)
-        for keys, shingles in Counter(holders).items():
+        for keys, shingles in Counter(shared_holders(self._distinct)).items():
             if len(keys) <= MAX_POSTINGS:
                 for pair in permutations(keys, 2):
                     counts[pair] += shingles

@@ -83,8 +83,6 @@ class Core(Protocol):
 
     def anchor_list(self, distinct: np.ndarray, every: int) -> list[int]: ...
 
-    def shared_holders(self, distinct: list[np.ndarray]) -> list[tuple[int, ...]]: ...
-
 
 class TaggerCore(Protocol):
     """The functions the compiled tagger provides (``compiled_tagger.pyi``)."""

@@ -167,21 +167,6 @@ def test_coverage_masks_and_shared_counts_are_the_pure_ones() -> None:
         assert counts == [len(set(p.distinct.tolist()) & set(q.distinct.tolist())) for q in paragraphs]
 
 
-def test_shared_holders_are_the_pure_ones() -> None:
-    from dedup.matching.candidates import shared_holders
-
-    core = _core()
-    rng = random.Random(15)
-    for _ in range(300):
-        arrays = [
-            np.array(sorted(rng.sample(range(60), rng.randint(0, 15))), dtype=np.uint32)
-            for _ in range(rng.randint(0, 9))
-        ]
-        assert core.shared_holders(arrays) == shared_holders(arrays)
-    wide = [distinct(np.array([rng.getrandbits(32) for _ in range(50)] + [2**32 - 1], dtype=np.uint32))] * 3
-    assert core.shared_holders(wide) == shared_holders(wide) == [(0, 1, 2)] * 51
-
-
 def test_noise_in_c_counts_what_the_pattern_matches(seed_paragraphs: list[str]) -> None:
     from dedup.matching.features import pure_noise
 
