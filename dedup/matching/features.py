@@ -11,6 +11,7 @@ features; ``run.parallel`` moves them between processes.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -222,14 +223,13 @@ class Extractor:
         found = [self._keyed(number, document) for number, document in numbered]
         # the paragraphs long enough to sign are signed together, before their
         # items are made: an item is complete when made
-        signed = self._signatures(
-            {
-                traits_of[0]: sh.distinct
-                for _, _, _, keyed in found
-                for _, _, traits_of, sh in keyed
-                if self._signable(traits_of[0], sh)
-            }
-        )
+        wanted: dict[str, np.ndarray] = {}
+        for _, _, _, keyed in found:
+            for _, _, traits_of, sh in keyed:
+                # each key once: most of a chunk's paragraphs are copies
+                if traits_of[0] not in wanted and self._signable(traits_of[0], sh):
+                    wanted[traits_of[0]] = sh.distinct
+        signed = self._signatures(wanted)
         return [
             self._finish(number, document, page, signed)
             for (number, document), page in zip(numbered, found, strict=True)
@@ -244,7 +244,7 @@ class Extractor:
         paragraphs = split_paragraphs(text, number, layout)
         # now, while ``lines_of`` still holds this text's lines (the pure path)
         blank = first_blank(text)
-        known = self._traits
+        known, shingled = self._traits, self._shingles
         keyed: list[_Keyed] = []
         for p in paragraphs:
             if p.content_end > p.content_start:
@@ -253,7 +253,9 @@ class Extractor:
                 if found is None:
                     found = traits(raw)
                     known.remember(raw, found)
-                keyed.append((p, raw, found, self.shingles(found[0])))
+                # (the cache looked at first: ``shingles`` asks ``known_shingles`` before it)
+                sh = shingled.get(found[0]) if self._known is None else None
+                keyed.append((p, raw, found, self.shingles(found[0]) if sh is None else sh))
         return layout, paragraphs, blank, keyed
 
     def _finish(
@@ -324,13 +326,18 @@ def _key_hash(key: str) -> int:
     return xxhash.xxh64_intdigest(key.encode("utf-8", "surrogatepass"))
 
 
+def _paragraph_start(it: Item) -> int:
+    return it.paragraph.start
+
+
 def place_on_page(
     items: Sequence[Item], found: Sequence[Traits], text: str, layout: Layout, blank: int | None
 ) -> None:
     """Set each item's part of the page (``text.page``): headline, front matter, bullet,
     quotation, and the keys next to it (``found``: each item's traits; ``blank``: where
     ``first_blank`` is)."""
-    first_block = 0 if blank is None else sum(it.paragraph.start < blank for it in items)
+    # items are in page order: those starting before ``blank`` come first
+    first_block = 0 if blank is None else bisect_left(items, blank, key=_paragraph_start)
     lines = []
     for it, traits_of in zip(items, found, strict=True):
         p = it.paragraph
