@@ -5,10 +5,10 @@ characters they look at and on every fixture."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from types import ModuleType
 
 import pytest
-from conftest import FIXTURES, read_exact
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -65,13 +65,13 @@ def test_wrapped_lines_of_every_width_read_as_the_pure_definition(pieces: list[s
     _same(_core(), "".join(pieces))
 
 
-def test_every_fixture_reads_as_the_pure_definition() -> None:
+def test_every_fixture_reads_as_the_pure_definition(fixtures_dir: Path) -> None:
     core = _core()
-    paths = [path for path in sorted(FIXTURES.rglob("*")) if path.is_file()]
+    paths = [path for path in sorted(fixtures_dir.rglob("*")) if path.is_file()]
     texts = []
     for path in paths:
         try:
-            texts.append(read_exact(path))
+            texts.append(path.read_bytes().decode("utf-8"))
         except UnicodeDecodeError:
             continue
     assert len(texts) > 50
