@@ -99,17 +99,45 @@ def word_hashes(list tokens):
     return words, bounds
 
 
+cdef Py_ssize_t utf8(str token, unsigned char* out) except -1:
+    """``token`` encoded to UTF-8 into ``out`` (room for 4 bytes a character); its length.  A
+    lone surrogate has no UTF-8: asked of Python, it raises as ``encode`` does."""
+    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(token), k, at = 0, ignored
+    cdef int kind = PyUnicode_KIND(token)
+    cdef void* chars = PyUnicode_DATA(token)
+    cdef uint32_t c
+    for k in range(length):
+        c = <uint32_t>PyUnicode_READ(kind, chars, k)
+        if c < 0x80:
+            out[at] = <unsigned char>c
+            at += 1
+        elif c < 0x800:
+            out[at] = <unsigned char>(0xC0 | (c >> 6))
+            out[at + 1] = <unsigned char>(0x80 | (c & 0x3F))
+            at += 2
+        elif 0xD800 <= c <= 0xDFFF:
+            PyUnicode_AsUTF8AndSize(token, &ignored)  # raises UnicodeEncodeError
+        elif c < 0x10000:
+            out[at] = <unsigned char>(0xE0 | (c >> 12))
+            out[at + 1] = <unsigned char>(0x80 | ((c >> 6) & 0x3F))
+            out[at + 2] = <unsigned char>(0x80 | (c & 0x3F))
+            at += 3
+        else:
+            out[at] = <unsigned char>(0xF0 | (c >> 18))
+            out[at + 1] = <unsigned char>(0x80 | ((c >> 12) & 0x3F))
+            out[at + 2] = <unsigned char>(0x80 | ((c >> 6) & 0x3F))
+            out[at + 3] = <unsigned char>(0x80 | (c & 0x3F))
+            at += 4
+    return at
+
+
 cdef int utf8_hashes(list tokens, uint32_t* w, int32_t* b) except -1:
     """``word_hashes`` into ``w`` and ``b``, each token encoded to UTF-8 in a scratch buffer
     rather than through the copy Python keeps with the string (a token cut from a key is
-    used once).  A lone surrogate has no UTF-8: asked of Python, it raises as ``encode`` does."""
-    cdef Py_ssize_t n = len(tokens), i, k, length, room = 256, at
+    used once)."""
+    cdef Py_ssize_t n = len(tokens), i, length, room = 256
     cdef unsigned char* scratch = <unsigned char*>malloc(room)
     cdef unsigned char* grown
-    cdef Py_ssize_t ignored
-    cdef uint32_t c
-    cdef int kind
-    cdef void* chars
     cdef str token
     if scratch == NULL:
         raise MemoryError()
@@ -118,8 +146,6 @@ cdef int utf8_hashes(list tokens, uint32_t* w, int32_t* b) except -1:
         for i in range(n):
             token = tokens[i]
             length = PyUnicode_GET_LENGTH(token)
-            kind = PyUnicode_KIND(token)
-            chars = PyUnicode_DATA(token)
             if 4 * length > room:
                 room = 4 * length
                 grown = <unsigned char*>malloc(room)
@@ -127,30 +153,7 @@ cdef int utf8_hashes(list tokens, uint32_t* w, int32_t* b) except -1:
                     raise MemoryError()
                 free(scratch)
                 scratch = grown
-            at = 0
-            for k in range(length):
-                c = <uint32_t>PyUnicode_READ(kind, chars, k)
-                if c < 0x80:
-                    scratch[at] = <unsigned char>c
-                    at += 1
-                elif c < 0x800:
-                    scratch[at] = <unsigned char>(0xC0 | (c >> 6))
-                    scratch[at + 1] = <unsigned char>(0x80 | (c & 0x3F))
-                    at += 2
-                elif 0xD800 <= c <= 0xDFFF:
-                    PyUnicode_AsUTF8AndSize(token, &ignored)  # raises UnicodeEncodeError
-                elif c < 0x10000:
-                    scratch[at] = <unsigned char>(0xE0 | (c >> 12))
-                    scratch[at + 1] = <unsigned char>(0x80 | ((c >> 6) & 0x3F))
-                    scratch[at + 2] = <unsigned char>(0x80 | (c & 0x3F))
-                    at += 3
-                else:
-                    scratch[at] = <unsigned char>(0xF0 | (c >> 18))
-                    scratch[at + 1] = <unsigned char>(0x80 | ((c >> 12) & 0x3F))
-                    scratch[at + 2] = <unsigned char>(0x80 | ((c >> 6) & 0x3F))
-                    scratch[at + 3] = <unsigned char>(0x80 | (c & 0x3F))
-                    at += 4
-            w[i] = xxh32(scratch, at)
+            w[i] = xxh32(scratch, utf8(token, scratch))
             b[i + 1] = b[i] + <int32_t>length
     finally:
         free(scratch)

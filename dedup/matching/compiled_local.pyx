@@ -74,19 +74,15 @@ def local_positions(list distinct, list groups, list group_of, Py_ssize_t max_po
     """For each paragraph position, its candidates' positions (``DocumentPostings.local``):
     ``distinct``, each key's sorted distinct shingles; ``groups``, each key's paragraph
     positions in order; ``group_of``, each position's key."""
-    cdef Py_ssize_t count = len(groups), limit = max_local + 1, g, other, k, n, i, q, taken, used
+    cdef Py_ssize_t count = len(groups), g, n
     cdef uint64_t[::1] pairs = pair_counts(distinct, max_postings) if count > 1 else np.zeros(0, np.uint64)
-    cdef Py_ssize_t total = pairs.shape[0], at = 0, run_end, start
-    cdef uint64_t* entries = NULL
+    cdef Py_ssize_t total = pairs.shape[0], at = 0, run_end
     cdef uint64_t* others = <uint64_t*>malloc(sizeof(uint64_t) * (total + 1))
-    cdef uint64_t size, code
-    cdef list members, ranked = [None] * count
+    cdef list ranked = [None] * count
     if others == NULL:
         raise MemoryError()
     try:
         for g in range(count):
-            members = groups[g]
-            size = len(distinct[g])
             # the keys sharing with ``g``: one code per run of equal pair codes, ranked
             n = 0
             while at < total and (pairs[at] >> 32) == <uint64_t>g:
@@ -97,37 +93,42 @@ def local_positions(list distinct, list groups, list group_of, Py_ssize_t max_po
                 n += 1
                 at = run_end
             qsort(others, n, sizeof(uint64_t), by_code)
-            if n > max_local:
-                n = max_local
-            if n == 0 and (len(members) < 2 or size == 0):
-                continue
-            # its own copies first (they share every shingle), then the others' paragraphs
-            used = 0
-            for k in range(n):
-                used += min(len(groups[others[k] & 0xFFFFFFFFU]), limit)
-            if len(members) >= 2 and size:
-                used += min(len(members), limit)
-            free(entries)
-            entries = <uint64_t*>malloc(sizeof(uint64_t) * (used + 1))
-            if entries == NULL:
-                raise MemoryError()
-            taken = 0
-            if len(members) >= 2 and size:
-                for i in range(min(len(members), limit)):
-                    entries[taken] = rank(size, <uint64_t>members[i])
-                    taken += 1
-            for k in range(n):
-                other = others[k] & 0xFFFFFFFFU
-                start = <Py_ssize_t>(0xFFFFFFFFU - (others[k] >> 32))
-                for q in groups[other][:limit]:
-                    entries[taken] = rank(start, <uint64_t>q)
-                    taken += 1
-            qsort(entries, taken, sizeof(uint64_t), by_code)
-            ranked[g] = [<Py_ssize_t>(entries[i] & 0xFFFFFFFFU) for i in range(min(taken, limit))]
+            ranked[g] = best_of(groups, g, len(distinct[g]), others, min(n, max_local), max_local + 1)
     finally:
-        free(entries)
         free(others)
     return _per_position(ranked, group_of, max_local)
+
+
+cdef object best_of(list groups, Py_ssize_t g, uint64_t size, uint64_t* others, Py_ssize_t n,
+                    Py_ssize_t limit):
+    """Key ``g``'s first ``limit`` candidate positions (``None``: it has none): its own copies
+    first (they share every shingle), then the paragraphs of the ``n`` keys of ``others``."""
+    cdef list members = groups[g]
+    cdef bint own = len(members) >= 2 and size
+    cdef Py_ssize_t used = min(len(members), limit) if own else 0, taken = 0, k, i, start, q, other
+    cdef uint64_t* entries
+    if n == 0 and not own:
+        return None
+    for k in range(n):
+        used += min(len(groups[others[k] & 0xFFFFFFFFU]), limit)
+    entries = <uint64_t*>malloc(sizeof(uint64_t) * (used + 1))
+    if entries == NULL:
+        raise MemoryError()
+    try:
+        if own:
+            for i in range(min(len(members), limit)):
+                entries[taken] = rank(size, <uint64_t>members[i])
+                taken += 1
+        for k in range(n):
+            other = others[k] & 0xFFFFFFFFU
+            start = <Py_ssize_t>(0xFFFFFFFFU - (others[k] >> 32))
+            for q in groups[other][:limit]:
+                entries[taken] = rank(start, <uint64_t>q)
+                taken += 1
+        qsort(entries, taken, sizeof(uint64_t), by_code)
+        return [<Py_ssize_t>(entries[i] & 0xFFFFFFFFU) for i in range(min(taken, limit))]
+    finally:
+        free(entries)
 
 
 cdef list _per_position(list ranked, list group_of, Py_ssize_t max_local):
