@@ -1,5 +1,6 @@
-"""Builds the optional compiled cores (dedup/matching/compiled.pyx and compiled_index.pyx,
-dedup/text/compiled_words.pyx, compiled_fold.pyx) with Cython.
+"""Builds the optional compiled cores (dedup/matching/compiled.pyx, compiled_index.pyx,
+compiled_local.pyx, compiled_tagger.pyx; dedup/text/compiled_words.pyx, compiled_fold.pyx,
+compiled_layout.pyx) with Cython.
 
 Everything else is declared in pyproject.toml.  The extension is ``optional``:
 where no C compiler exists the build skips it and dedup runs its pure-Python
@@ -28,6 +29,12 @@ else:
                 optional=True,
             ),
             Extension(
+                "dedup.matching.compiled_local",
+                ["dedup/matching/compiled_local.pyx"],
+                extra_compile_args=["-O3"],
+                optional=True,
+            ),
+            Extension(
                 "dedup.matching.compiled_tagger",
                 ["dedup/matching/compiled_tagger.pyx"],
                 extra_compile_args=["-O3"],
@@ -36,6 +43,12 @@ else:
             Extension(
                 "dedup.text.compiled_words",
                 ["dedup/text/compiled_words.pyx"],
+                extra_compile_args=["-O3"],
+                optional=True,
+            ),
+            Extension(
+                "dedup.text.compiled_layout",
+                ["dedup/text/compiled_layout.pyx"],
                 extra_compile_args=["-O3"],
                 optional=True,
             ),

@@ -20,7 +20,7 @@ import numpy as np
 
 from dedup.config import Config
 from dedup.limits import MAX_CANDIDATES, MAX_LOCAL_CANDIDATES, MAX_POSTINGS
-from dedup.matching.core import compiled_core
+from dedup.matching.core import compiled_local
 from dedup.matching.index import anchor_list
 from dedup.matching.item import Item
 
@@ -73,7 +73,17 @@ class DocumentPostings:
         self._sorted: tuple[np.ndarray, np.ndarray] | None = None
 
     def local(self) -> list[list[int]]:
-        """For each paragraph, the positions of its candidates (``local_candidates``)."""
+        """For each paragraph, the positions of its candidates (``local_candidates``):
+        computed in C where built (``compiled_local``), else by ``pure_local``, its definition."""
+        core = compiled_local()
+        if core is not None:
+            return core.local_positions(
+                self._distinct, self.groups, self.group_of, MAX_POSTINGS, MAX_LOCAL_CANDIDATES
+            )
+        return self.pure_local()
+
+    def pure_local(self) -> list[list[int]]:
+        """``local`` in pure Python: the definition the compiled one is tested against."""
         ranked = self._ranked_groups()
         found: list[list[int]] = []
         shared_lists: dict[int, list[int]] = {}
@@ -160,9 +170,7 @@ class DocumentPostings:
         each shingle pairs at most ``MAX_POSTINGS`` keys."""
         counts: Counter[tuple[int, int]] = Counter()
         # most shared shingles are held by the same few keys: each set of keys once
-        core = compiled_core()
-        holders = shared_holders(self._distinct) if core is None else core.shared_holders(self._distinct)
-        for keys, shingles in Counter(holders).items():
+        for keys, shingles in Counter(shared_holders(self._distinct)).items():
             if len(keys) <= MAX_POSTINGS:
                 for pair in permutations(keys, 2):
                     counts[pair] += shingles

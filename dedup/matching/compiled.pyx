@@ -9,9 +9,17 @@ this module where a C compiler exists (setup.py; ``optional``: without one
 the pure path is used).
 """
 
-from cpython.buffer cimport PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBuffer_Release, PyObject_GetBuffer
-from cpython.unicode cimport PyUnicode_AsUTF8AndSize, PyUnicode_GET_LENGTH
-from libc.string cimport memset
+from cpython.buffer cimport (
+    PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBUF_WRITABLE, PyBuffer_Release, PyObject_GetBuffer
+)
+from cpython.unicode cimport (
+    PyUnicode_AsUTF8AndSize, PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIND, PyUnicode_READ
+)
+from libc.stdlib cimport free, malloc, qsort
+from libc.string cimport memcpy, memset
+
+cdef extern from "Python.h":
+    bint Py_UNICODE_ISSPACE(Py_UCS4 ch)
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 
 import numpy as np
@@ -93,13 +101,177 @@ def word_hashes(list tokens):
     return words, bounds
 
 
+cdef Py_ssize_t utf8(str token, unsigned char* out) except -1:
+    """``token`` encoded to UTF-8 into ``out`` (room for 4 bytes a character); its length.  A
+    lone surrogate has no UTF-8: asked of Python, it raises as ``encode`` does."""
+    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(token), k, at = 0, ignored
+    cdef int kind = PyUnicode_KIND(token)
+    cdef void* chars = PyUnicode_DATA(token)
+    cdef uint32_t c
+    for k in range(length):
+        c = <uint32_t>PyUnicode_READ(kind, chars, k)
+        if c < 0x80:
+            out[at] = <unsigned char>c
+            at += 1
+        elif c < 0x800:
+            out[at] = <unsigned char>(0xC0 | (c >> 6))
+            out[at + 1] = <unsigned char>(0x80 | (c & 0x3F))
+            at += 2
+        elif 0xD800 <= c <= 0xDFFF:
+            PyUnicode_AsUTF8AndSize(token, &ignored)  # raises UnicodeEncodeError
+        elif c < 0x10000:
+            out[at] = <unsigned char>(0xE0 | (c >> 12))
+            out[at + 1] = <unsigned char>(0x80 | ((c >> 6) & 0x3F))
+            out[at + 2] = <unsigned char>(0x80 | (c & 0x3F))
+            at += 3
+        else:
+            out[at] = <unsigned char>(0xF0 | (c >> 18))
+            out[at + 1] = <unsigned char>(0x80 | ((c >> 12) & 0x3F))
+            out[at + 2] = <unsigned char>(0x80 | ((c >> 6) & 0x3F))
+            out[at + 3] = <unsigned char>(0x80 | (c & 0x3F))
+            at += 4
+    return at
+
+
+cdef int utf8_hashes(list tokens, uint32_t* w, int32_t* b) except -1:
+    """``word_hashes`` into ``w`` and ``b``, each token encoded to UTF-8 in a scratch buffer
+    rather than through the copy Python keeps with the string (a token cut from a key is
+    used once)."""
+    cdef Py_ssize_t n = len(tokens), i, length, room = 256
+    cdef unsigned char* scratch = <unsigned char*>malloc(room)
+    cdef unsigned char* grown
+    cdef str token
+    if scratch == NULL:
+        raise MemoryError()
+    b[0] = 0
+    try:
+        for i in range(n):
+            token = tokens[i]
+            length = PyUnicode_GET_LENGTH(token)
+            if 4 * length > room:
+                room = 4 * length
+                grown = <unsigned char*>malloc(room)
+                if grown == NULL:
+                    raise MemoryError()
+                free(scratch)
+                scratch = grown
+            w[i] = xxh32(scratch, utf8(token, scratch))
+            b[i + 1] = b[i] + <int32_t>length
+    finally:
+        free(scratch)
+    return 0
+
+
+cdef int by_value(const void* x, const void* y) noexcept nogil:
+    cdef uint32_t a = (<const uint32_t*>x)[0], c = (<const uint32_t*>y)[0]
+    return (a > c) - (a < c)
+
+
+cdef void sort_values(uint32_t* a, Py_ssize_t n) noexcept nogil:
+    """Sorts ``n`` values in place: Shell's sort (Ciura's gaps) for a key's few hundred
+    shingles, four times as fast there as ``qsort`` and its call per comparison; ``qsort`` past."""
+    cdef Py_ssize_t gaps[8]
+    cdef Py_ssize_t g, gap, i, j
+    cdef uint32_t v
+    if n > 256:
+        qsort(a, n, sizeof(uint32_t), by_value)
+        return
+    gaps[:] = [701, 301, 132, 57, 23, 10, 4, 1]
+    for g in range(8):
+        gap = gaps[g]
+        for i in range(gap, n):
+            v = a[i]
+            j = i
+            while j >= gap and a[j - gap] > v:
+                a[j] = a[j - gap]
+                j -= gap
+            a[j] = v
+
+
+_empty, _uint32, _int32 = np.empty, np.uint32, np.int32
+
+
+cdef class Writable:
+    """A new numpy array and its memory, through the buffer protocol (a typed memoryview costs
+    several times as much to take, which a call per key made count)."""
+
+    cdef object array
+    cdef Py_buffer view
+
+    def __cinit__(self, shape, dtype):
+        self.array = _empty(shape, dtype=dtype)
+        PyObject_GetBuffer(self.array, &self.view, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS)
+
+    def __dealloc__(self):
+        PyBuffer_Release(&self.view)
+
+
+def shingle_set(list tokens, int size):
+    """Shingle hashes, their character spans, and the hashes sorted each once, of a non-empty
+    token list: ``shingle.shingle_arrays`` and ``shingle.distinct`` in one call."""
+    cdef Py_ssize_t n = len(tokens), i, unique = 0, offset
+    cdef Py_ssize_t width = size if size < n else n, count = n - width + 1
+    cdef uint32_t* words = <uint32_t*>malloc(sizeof(uint32_t) * (n + 1) * 2 + sizeof(int32_t) * (n + 1))
+    cdef uint32_t* ordered = words + n + 1
+    cdef int32_t* bounds = <int32_t*>(ordered + n + 1)
+    cdef uint32_t combined
+    if words == NULL:
+        raise MemoryError()
+    try:
+        utf8_hashes(tokens, words, bounds)
+        hashes = Writable(count, _uint32)
+        spans = Writable((count, 2), _int32)
+        for i in range(count):
+            combined = <uint32_t>width
+            for offset in range(width):
+                combined = (combined * MIX[offset % 5]) ^ words[i + offset]
+            (<uint32_t*>hashes.view.buf)[i] = ordered[i] = fmix32(combined)
+            (<int32_t*>spans.view.buf)[2 * i] = bounds[i]
+            (<int32_t*>spans.view.buf)[2 * i + 1] = bounds[i + width]
+        sort_values(ordered, count)
+        for i in range(count):
+            if i == 0 or ordered[i] != ordered[unique - 1]:
+                ordered[unique] = ordered[i]
+                unique += 1
+        distinct = Writable(unique, _uint32)
+        memcpy(distinct.view.buf, ordered, sizeof(uint32_t) * unique)
+        return hashes.array, spans.array, distinct.array
+    finally:
+        free(words)
+
+
+def noise(str raw):
+    """``features.pure_noise``: the positions of ``raw`` its pattern matches (each match is one
+    character, and the lookarounds consume none): a space, ideographic space or tab between two
+    characters that are not whitespace; a half-width ``,;:?!()`` after a character outside ASCII;
+    a full-width digit or letter."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(raw), i, count = 0
+    cdef int kind = PyUnicode_KIND(raw)
+    cdef void* data = PyUnicode_DATA(raw)
+    cdef uint32_t c
+    for i in range(n):
+        c = <uint32_t>PyUnicode_READ(kind, data, i)
+        if c == 0x20 or c == 0x3000 or c == 0x09:
+            if 0 < i < n - 1 and not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i - 1)) \
+                    and not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i + 1)):
+                count += 1
+        elif c == 0x2C or c == 0x3B or c == 0x3A or c == 0x3F or c == 0x21 or c == 0x28 or c == 0x29:
+            if i > 0 and <uint32_t>PyUnicode_READ(kind, data, i - 1) > 0x7F:
+                count += 1
+        elif 0xFF10 <= c <= 0xFF5A:
+            count += 1
+    return count
+
+
 def shingle_arrays(list tokens, int size):
     """Shingle hashes and their character spans of a non-empty token list
     (``shingle.shingle_arrays``)."""
     words, bounds = word_hashes(tokens)
-    cdef uint32_t[::1] w = words
-    cdef int32_t[::1] b = bounds
-    cdef Py_ssize_t n = len(tokens)
+    return combine(words, bounds, len(tokens), size)
+
+
+cdef tuple combine(uint32_t[::1] w, int32_t[::1] b, Py_ssize_t n, int size):
+    """The shingles of ``n`` words given their hashes and character bounds (``shingle_arrays``)."""
     cdef int width = size if size < n else <int>n
     cdef Py_ssize_t count = n - width + 1, i
     cdef int offset
@@ -118,6 +290,17 @@ def shingle_arrays(list tokens, int size):
     return hashes, spans
 
 
+cdef void min_row(uint32_t* row, const uint32_t* a, const uint32_t* b, uint32_t m,
+                  Py_ssize_t perms) noexcept nogil:
+    """``row[j] = min(row[j], a[j] * m + b[j])`` for every ``j``: plain pointers and a branchless
+    minimum, which the compiler turns into vector instructions."""
+    cdef Py_ssize_t j
+    cdef uint32_t v
+    for j in range(perms):
+        v = a[j] * m + b[j]
+        row[j] = v if v < row[j] else row[j]
+
+
 def minhash_rows(const uint32_t[::1] flat, const int64_t[::1] starts, const uint32_t[::1] a,
                  const uint32_t[::1] b):
     """One MinHash row per set: set ``k`` is ``flat[starts[k]:starts[k + 1]]``
@@ -125,17 +308,14 @@ def minhash_rows(const uint32_t[::1] flat, const int64_t[::1] starts, const uint
     cdef Py_ssize_t sets = starts.shape[0] - 1, perms = a.shape[0], k, i, j
     out = np.empty((sets, perms), dtype=np.uint32)
     cdef uint32_t[:, ::1] o = out
-    cdef uint32_t m, v
+    cdef uint32_t* row
     with nogil:
         for k in range(sets):
+            row = &o[k, 0] if perms else NULL
             for j in range(perms):
-                o[k, j] = 0xFFFFFFFFU
+                row[j] = 0xFFFFFFFFU
             for i in range(starts[k], starts[k + 1]):
-                m = fmix32(flat[i])
-                for j in range(perms):
-                    v = a[j] * m + b[j]
-                    if v < o[k, j]:
-                        o[k, j] = v
+                min_row(row, &a[0], &b[0], fmix32(flat[i]), perms)
     return out
 
 
@@ -283,47 +463,3 @@ def covered_masks(hashes, spans, list founds, Py_ssize_t length):
     finally:
         PyBuffer_Release(&hv)
     return masks
-
-
-# ---------------------------------------------------------------------------
-# Extraction (issue 15): the shingles a document's keys share
-# (``candidates.shared_holders``, its pure twin and definition).
-# ---------------------------------------------------------------------------
-
-from libc.stdint cimport uint64_t
-
-
-def shared_holders(list distinct):
-    """For each hash in more than one of these arrays (each sorted, distinct),
-    the positions of the arrays holding it, in order; hashes in increasing order.
-
-    Each hash and its array's position make one 64-bit code (hash above,
-    position below): sorted, the codes of one hash are a run, its holders in
-    order."""
-    cdef Py_ssize_t groups = len(distinct), total = 0, group, i, j, k, at = 0
-    cdef const uint32_t[::1] values
-    cdef uint64_t[::1] codes
-    cdef uint64_t hash_of
-    if groups < 2:
-        return []
-    for group in range(groups):
-        total += len(distinct[group])
-    sorted_codes = np.empty(total, dtype=np.uint64)
-    codes = sorted_codes
-    for group in range(groups):
-        values = distinct[group]
-        for i in range(values.shape[0]):
-            codes[at] = (<uint64_t>values[i] << 32) | <uint64_t>group
-            at += 1
-    sorted_codes.sort()
-    held = []
-    i = 0
-    while i < total:
-        hash_of = codes[i] >> 32
-        j = i + 1
-        while j < total and codes[j] >> 32 == hash_of:
-            j += 1
-        if j - i > 1:
-            held.append(tuple([<Py_ssize_t>(codes[k] & 0xFFFFFFFFU) for k in range(i, j)]))
-        i = j
-    return held

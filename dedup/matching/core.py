@@ -37,6 +37,19 @@ class Postings(Protocol):
     def most_shared(self, hashes: list[int], cap: int, min_shared: int, limit: int | None) -> list[int]: ...
 
 
+class LocalCore(Protocol):
+    """A document's own candidates in C (``compiled_local.pyi``)."""
+
+    def local_positions(
+        self,
+        distinct: list[np.ndarray],
+        groups: list[list[int]],
+        group_of: list[int],
+        max_postings: int,
+        max_local: int,
+    ) -> list[list[int]]: ...
+
+
 class Hmm(Protocol):
     """The tagger's Viterbi over its tables held once (``compiled_tagger.PosHmm``)."""
 
@@ -49,6 +62,10 @@ class Core(Protocol):
     def word_hashes(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]: ...
 
     def shingle_arrays(self, tokens: list[str], size: int) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def noise(self, raw: str) -> int: ...
+
+    def shingle_set(self, tokens: list[str], size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
 
     def covered_mask(self, hashes: np.ndarray, spans: np.ndarray, found: np.ndarray, length: int) -> int: ...
 
@@ -65,8 +82,6 @@ class Core(Protocol):
     def longest_run(self, mask: int, bridge: int) -> tuple[int, int]: ...
 
     def anchor_list(self, distinct: np.ndarray, every: int) -> list[int]: ...
-
-    def shared_holders(self, distinct: list[np.ndarray]) -> list[tuple[int, ...]]: ...
 
 
 class TaggerCore(Protocol):
@@ -117,6 +132,19 @@ def compiled_postings() -> Callable[[], Postings] | None:
     except ImportError:
         return None
     return cast("Callable[[], Postings]", table)
+
+
+@cache
+def compiled_local() -> LocalCore | None:
+    """A document's own candidates in C (``compiled_local``), or ``None`` where the core does not
+    run (or that extension was not built): ``DocumentPostings.local``'s pure Python then."""
+    if compiled_core() is None:
+        return None
+    try:
+        from dedup.matching import compiled_local as local
+    except ImportError:
+        return None
+    return cast("LocalCore", local)
 
 
 @cache

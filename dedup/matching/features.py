@@ -11,6 +11,7 @@ features; ``run.parallel`` moves them between processes.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,13 +22,14 @@ import xxhash
 
 from dedup.config import Config
 from dedup.matching.candidates import DocumentPostings
+from dedup.matching.core import compiled_core
 from dedup.matching.index import band_keys, band_layout
 from dedup.matching.item import Item
 from dedup.matching.shingle import shingles as make_shingles
 from dedup.matching.signature import sign
 from dedup.records import Document, Key, Paragraph, Shingles
 from dedup.text.joins import BARE_NUMERAL, CLAUSE, DANGLING_WORDS, NOT_OPENING
-from dedup.text.layout import Layout, layout_of, lines_of
+from dedup.text.layout import Layout, first_blank, layout_of
 from dedup.text.normalize import fold
 from dedup.text.page import PageLine, is_bulleted, is_label, is_quotation, page_structure
 from dedup.text.segment import split_paragraphs
@@ -52,10 +54,25 @@ _NOISE = re.compile(
 )
 
 
-def _noise(raw: str) -> int:
+#: every character ``_NOISE`` can match: most paragraphs hold none, and finding that
+#: out is one scan, where ``_NOISE`` tries its lookarounds at every position
+_NOISE_CHARACTERS = re.compile(r"[ \u3000\t,;:?!()\uff10-\uff5a]")
+
+
+def noise(raw: str) -> int:
     """Signs of a degraded copy: stray spaces, half-width punctuation amid
     Chinese, full-width digits and letters.  Of two equal copies the noisier
-    one is removed."""
+    one is removed.  Counted in C where built, else by ``pure_noise``."""
+    core = compiled_core()
+    if core is not None:
+        return core.noise(raw)
+    return pure_noise(raw)
+
+
+def pure_noise(raw: str) -> int:
+    """``noise`` in pure Python: the matches of ``_NOISE``, the definition."""
+    if _NOISE_CHARACTERS.search(raw) is None:
+        return 0
     return len(_NOISE.findall(raw))
 
 
@@ -64,7 +81,7 @@ def traits(raw: str) -> Traits:
     key = fold(raw)
     return (
         key,
-        _noise(raw),
+        noise(raw),
         int(ends_open(raw)) + int(raw[0] in NOT_OPENING),
         len(CLAUSE.split(raw.rstrip("，,、：:"))),
         key == raw and not any(ch.isascii() for ch in raw),
@@ -206,14 +223,13 @@ class Extractor:
         found = [self._keyed(number, document) for number, document in numbered]
         # the paragraphs long enough to sign are signed together, before their
         # items are made: an item is complete when made
-        signed = self._signatures(
-            {
-                traits_of[0]: sh.distinct
-                for _, _, _, keyed in found
-                for _, _, traits_of, sh in keyed
-                if self._signable(traits_of[0], sh)
-            }
-        )
+        wanted: dict[str, np.ndarray] = {}
+        for _, _, _, keyed in found:
+            for _, _, traits_of, sh in keyed:
+                # each key once: most of a chunk's paragraphs are copies
+                if traits_of[0] not in wanted and self._signable(traits_of[0], sh):
+                    wanted[traits_of[0]] = sh.distinct
+        signed = self._signatures(wanted)
         return [
             self._finish(number, document, page, signed)
             for (number, document), page in zip(numbered, found, strict=True)
@@ -226,9 +242,9 @@ class Extractor:
         text = document.text
         layout = self.layout(text)
         paragraphs = split_paragraphs(text, number, layout)
-        # now, while ``lines_of`` still holds this text's lines
+        # now, while ``lines_of`` still holds this text's lines (the pure path)
         blank = first_blank(text)
-        known = self._traits
+        known, shingled = self._traits, self._shingles
         keyed: list[_Keyed] = []
         for p in paragraphs:
             if p.content_end > p.content_start:
@@ -237,7 +253,9 @@ class Extractor:
                 if found is None:
                     found = traits(raw)
                     known.remember(raw, found)
-                keyed.append((p, raw, found, self.shingles(found[0])))
+                # (the cache looked at first: ``shingles`` asks ``known_shingles`` before it)
+                sh = shingled.get(found[0]) if self._known is None else None
+                keyed.append((p, raw, found, self.shingles(found[0]) if sh is None else sh))
         return layout, paragraphs, blank, keyed
 
     def _finish(
@@ -308,9 +326,8 @@ def _key_hash(key: str) -> int:
     return xxhash.xxh64_intdigest(key.encode("utf-8", "surrogatepass"))
 
 
-def first_blank(text: str) -> int | None:
-    """Where the first blank line after the first line starts (``None``: there is none)."""
-    return next((line.start for line in lines_of(text)[1:] if line.blank), None)
+def _paragraph_start(it: Item) -> int:
+    return it.paragraph.start
 
 
 def place_on_page(
@@ -319,7 +336,8 @@ def place_on_page(
     """Set each item's part of the page (``text.page``): headline, front matter, bullet,
     quotation, and the keys next to it (``found``: each item's traits; ``blank``: where
     ``first_blank`` is)."""
-    first_block = 0 if blank is None else sum(it.paragraph.start < blank for it in items)
+    # items are in page order: those starting before ``blank`` come first
+    first_block = 0 if blank is None else bisect_left(items, blank, key=_paragraph_start)
     lines = []
     for it, traits_of in zip(items, found, strict=True):
         p = it.paragraph

@@ -45,8 +45,11 @@ def shingles(tokens: list[str], size: int) -> Shingles:
     if not tokens:
         return Shingles(np.zeros(0, dtype=_U32), np.zeros((0, 2), dtype=np.int32), 0, np.zeros(0, dtype=_U32))
     core = compiled_core()
-    hashes, spans = (shingle_arrays if core is None else core.shingle_arrays)(tokens, size)
-    return Shingles(hashes, spans, len(tokens), distinct(hashes))
+    if core is None:
+        hashes, spans = shingle_arrays(tokens, size)
+        return Shingles(hashes, spans, len(tokens), distinct(hashes))
+    hashes, spans, unique = core.shingle_set(tokens, size)
+    return Shingles(hashes, spans, len(tokens), unique)
 
 
 def shingle_arrays(tokens: Sequence[str], size: int) -> tuple[np.ndarray, np.ndarray]:

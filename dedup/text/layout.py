@@ -18,9 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from itertools import pairwise
+from types import ModuleType
 from typing import Literal
 
+from dedup.config import pure_requested
 from dedup.text.markers import is_marker
 from dedup.text.shape import CLOSERS, FINAL
 
@@ -123,8 +126,31 @@ def _is_wrap(line: Line, following: Line, full_width: int) -> bool:
     )
 
 
+@cache
+def compiled_layout() -> ModuleType | None:
+    """``compiled_layout.pyx`` (this module's reading of lines, in C), or ``None``: not built
+    here (no C compiler at install time), or ``DEDUP_PURE=1``."""
+    if pure_requested():
+        return None
+    try:
+        from dedup.text import compiled_layout as module
+    except ImportError:
+        return None
+    return module
+
+
 def choose_layout(text: str) -> Layout:
-    """The layout of ``text``'s paragraphs (see the module's docstring)."""
+    """The layout of ``text``'s paragraphs (see the module's docstring): in C where built
+    (``compiled_layout``), else by ``pure_choose_layout``, its definition."""
+    core = compiled_layout()
+    if core is not None:
+        found: Layout = core.choose_layout(text)
+        return found
+    return pure_choose_layout(text)
+
+
+def pure_choose_layout(text: str) -> Layout:
+    """``choose_layout`` in pure Python: the definition the compiled one is tested against."""
     lines = lines_of(text)
     blocks = _blocks(lines)
     breaks = [pair for block in blocks for pair in pairwise(block)]
@@ -180,3 +206,40 @@ def paragraph_spans(text: str, layout: Layout) -> Iterator[tuple[int, int]]:
                 yield start.start, previous.end
                 start = line
         yield start.start, block[-1].end
+
+
+def stripped_spans(text: str, layout: Layout) -> list[tuple[int, int]]:
+    """Spans of the paragraphs without their surrounding whitespace (what ``str.strip`` removes),
+    those left empty dropped: in C where built, else by ``pure_stripped_spans``."""
+    core = compiled_layout()
+    if core is not None:
+        found: list[tuple[int, int]] = core.stripped_spans(text, layout)
+        return found
+    return pure_stripped_spans(text, layout)
+
+
+def pure_stripped_spans(text: str, layout: Layout) -> list[tuple[int, int]]:
+    """``stripped_spans`` in pure Python (``paragraph_spans``, stripped): the definition."""
+    spans = []
+    for raw_start, raw_end in paragraph_spans(text, layout):
+        block = text[raw_start:raw_end]
+        stripped = block.strip()
+        if stripped:
+            start = raw_start + (len(block) - len(block.lstrip()))
+            spans.append((start, start + len(stripped)))
+    return spans
+
+
+def first_blank(text: str) -> int | None:
+    """Where the first blank line after the first line starts (``None``: there is none): in C
+    where built, else by ``pure_first_blank``."""
+    core = compiled_layout()
+    if core is not None:
+        found: int | None = core.first_blank(text)
+        return found
+    return pure_first_blank(text)
+
+
+def pure_first_blank(text: str) -> int | None:
+    """``first_blank`` in pure Python: the definition."""
+    return next((line.start for line in lines_of(text)[1:] if line.blank), None)

@@ -35,6 +35,8 @@ _BARE_LINE = re.compile(rf"[\s\-—－–…·]*(?:{_JUMP}|{_SERIAL})[\s\-—－
 # no "^": pattern.match(text, pos) anchors at pos, where "^" would not match
 _AT_START = re.compile(rf"(?:\s*{_ONE})+\s*")
 _AT_END = re.compile(rf"\s*(?:{_ONE}\s*)+$")
+#: the characters of ``_CLOSE``
+_CLOSERS = frozenset(_CLOSE[1:-1].replace("\\", ""))
 
 
 def is_marker(text: str) -> bool:
@@ -66,7 +68,10 @@ def content_bounds(text: str) -> tuple[int, int]:
     head = _AT_START.match(text, start, end)
     if head and head.end() < end:
         start = head.end()
-    tail = _AT_END.search(text, start, end)
+    # a marker at the end closes a bracket, and only whitespace follows it: most paragraphs
+    # end otherwise, and ``_AT_END`` would be tried at each of their positions to find out
+    closes = text[start:end].rstrip()[-1:] in _CLOSERS
+    tail = _AT_END.search(text, start, end) if closes else None
     if tail and tail.start() > start:
         end = tail.start()
     # leave surrounding whitespace outside the content

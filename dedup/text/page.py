@@ -124,24 +124,48 @@ def _body_indent(lines: Sequence[PageLine]) -> str | None:
     return indent if count * 2 > sum(indents.values()) else None
 
 
-def _repeated_later(lines: Sequence[PageLine], position: int) -> bool:
+#: stands between the keys of a page's lines joined into one string (``LaterKeys``)
+_SEPARATOR = "\x00"
+
+
+class LaterKeys:
+    """The keys of a page's lines joined into one string, so that "a line from ``first`` on holds
+    this text" is one search from where that line's key starts rather than one per line: a text
+    without the separator can only be found inside one line's key.  (A text holding the separator,
+    or an empty one, is looked for line by line.)"""
+
+    def __init__(self, lines: Sequence[PageLine]) -> None:
+        self.lines = lines
+        self.joined = _SEPARATOR.join(line.key for line in lines)
+        self.starts = [0]
+        for line in lines:
+            self.starts.append(self.starts[-1] + len(line.key) + 1)
+
+    def held(self, text: str, first: int) -> bool:
+        """Whether the key of some line from position ``first`` on holds ``text``."""
+        if not text or _SEPARATOR in text:
+            return any(text in line.key for line in self.lines[first:])
+        return first < len(self.lines) and self.joined.find(text, self.starts[first]) >= 0
+
+
+def _repeated_later(lines: Sequence[PageLine], position: int, later: LaterKeys) -> bool:
     """Later paragraphs hold this one: whole further on, or inside a longer one anywhere (the same
     paragraph printed twice in a row is one paragraph), or each of its sentences somewhere further
-    on (a deck stitched from sentences of the body)."""
+    on (a deck stitched from sentences of the body).  ``later``: the keys of ``lines``."""
     key = lines[position].key
-    later = lines[position + 1 :]
-    if later and later[0].key == key:
+    first = position + 1
+    if first < len(lines) and lines[first].key == key:
         # printed twice in a row: the twin is the same paragraph, not a later one
-        later = later[1:]
-    if any(key in line.key for line in later):
+        first += 1
+    if later.held(key, first):
         return True
     sentences = lines[position].sentences
     if sentences is None:
         sentences = sentence_keys(lines[position].source)
-    return bool(sentences) and all(any(s in line.key for line in later) for s in sentences)
+    return bool(sentences) and all(later.held(s, first) for s in sentences)
 
 
-def _lead(lines: Sequence[PageLine], start: int, body_indent: str | None) -> int | None:
+def _lead(lines: Sequence[PageLine], start: int, body_indent: str | None, later: LaterKeys) -> int | None:
     """The first body-shaped paragraph from ``start`` on that is no highlight, is indented as the
     body is, and that no later paragraph repeats (``_repeated_later``)."""
     for position in range(start, min(len(lines), start + LEAD_WITHIN)):
@@ -152,7 +176,7 @@ def _lead(lines: Sequence[PageLine], start: int, body_indent: str | None) -> int
             continue
         # repeated further on (inside a longer paragraph, or whole): a deck, a pull quote, a box;
         # printed twice in a row it is the lead all the same
-        if not _repeated_later(lines, position):
+        if not _repeated_later(lines, position, later):
             return position
     return None
 
@@ -168,7 +192,7 @@ def is_label(text: str) -> bool:
     return bool(stripped) and shape_of(stripped) == "heading" and not _CLAUSE_MARKS.search(stripped)
 
 
-def _box_end(lines: Sequence[PageLine], headline: int) -> int | None:
+def _box_end(lines: Sequence[PageLine], headline: int, later: LaterKeys) -> int | None:
     """Where a box under the headline ends: a block that opens with a label rather than the lead
     (``is_label``: a figure, a box title), is closed by a separator line, and repeats the
     body (at least half of its body-shaped lines).  The body starts after it, whether or not each
@@ -180,7 +204,7 @@ def _box_end(lines: Sequence[PageLine], headline: int) -> int | None:
             # a box repeats the body: at least half of its sentences-shaped lines (one may abridge
             # its sentence), where the opening section of a page of several articles repeats little
             stated = [position for position in range(headline, end) if lines[position].shape == "body"]
-            repeated = sum(_repeated_later(lines, position) for position in stated)
+            repeated = sum(_repeated_later(lines, position, later) for position in stated)
             return end if stated and 2 * repeated >= len(stated) else None
     return None
 
@@ -203,8 +227,9 @@ def page_structure(lines: Sequence[PageLine], first_block: int, separated: bool)
         return Structure(frozenset(), frozenset())
     headline = _headline_length(lines, first_block)
     body_indent = _body_indent(lines)
-    box = None if separated else _box_end(lines, headline)
-    lead = _lead(lines, headline if box is None else box, body_indent)
+    later = LaterKeys(lines)
+    box = None if separated else _box_end(lines, headline, later)
+    lead = _lead(lines, headline if box is None else box, body_indent, later)
     front: frozenset[int] = frozenset()
     highlights: frozenset[int] = frozenset()
     if lead is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from dedup.records import Paragraph, Shape
-from dedup.text.layout import Layout, choose_layout, paragraph_spans
+from dedup.text.layout import Layout, choose_layout, stripped_spans
 from dedup.text.markers import content_bounds
 from dedup.text.shape import shape_of
 
@@ -21,19 +21,14 @@ def split_paragraphs(text: str, doc: int = 0, layout: Layout | None = None) -> l
     """The paragraphs of ``text``, in order, each with its stripped span and the
     span of its content once continuation markers at its edges are cut off."""
     paragraphs: list[Paragraph] = []
-    for raw_start, raw_end in paragraph_spans(text, layout or choose_layout(text)):
-        block = text[raw_start:raw_end]
-        stripped = block.strip()
-        if not stripped:
-            continue
-        start = raw_start + (len(block) - len(block.lstrip()))
-        cut_start, cut_end, shape = _content(stripped)
+    for start, end in stripped_spans(text, layout or choose_layout(text)):
+        cut_start, cut_end, shape = _content(text[start:end])
         paragraphs.append(
             Paragraph(
                 doc,
                 len(paragraphs),
                 start,
-                start + len(stripped),
+                end,
                 start + cut_start,
                 start + cut_end,
                 shape,

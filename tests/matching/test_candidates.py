@@ -182,3 +182,41 @@ def test_postings_share_as_their_dict_of_lists_definition() -> None:
         exclude = set(rng.sample(range(len(items)), min(len(items), 3)))
         found = postings.sharing(np.array(asked, dtype=np.uint32), postings.groups.__getitem__, exclude)
         assert found == _shared_by_definition(items, asked, postings.groups, exclude)
+
+
+def test_local_in_c_is_the_pure_definition() -> None:
+    # random documents: repeated keys (past MAX_LOCAL_CANDIDATES copies now and then), shingles held
+    # by about MAX_POSTINGS keys, keys without shingles, one key alone
+    import os
+    import random
+    from dataclasses import replace
+
+    import numpy as np
+    import pytest
+
+    from dedup.matching.candidates import DocumentPostings
+    from dedup.matching.core import compiled_local
+
+    core = compiled_local()
+    if core is None:
+        if os.environ.get("CI"):
+            pytest.fail("compiled_local was not built in CI (pip install should compile it)")
+        pytest.skip("compiled_local is not built here (no C compiler at install time)")
+    template = _items(0, article("标题", A), Config())[1]
+    rng = random.Random(16)
+    for _ in range(400):
+        universe = rng.choice((3, 20, 200, 3000))
+        keys = rng.choice((1, 2, rng.randint(1, 150), 63, 64, 65, 66))
+        copies = rng.choice((0, 3, keys, 70))
+        order = [*range(keys), *(rng.randrange(keys) for _ in range(copies))]
+        rng.shuffle(order)
+        arrays: dict[int, np.ndarray] = {}
+        items = []
+        for k in order:
+            if k not in arrays:
+                common = {0, 1} if rng.random() < 0.8 else set()
+                hashes = {*common, *rng.sample(range(universe), rng.randint(0, min(universe, 40)))}
+                arrays[k] = np.array(sorted(hashes), dtype=np.uint32)
+            items.append(replace(template, key=replace(template.key, text=str(k)), distinct=arrays[k]))
+        postings = DocumentPostings(items)
+        assert postings.local() == postings.pure_local()

@@ -84,6 +84,32 @@ def test_shingles_are_the_pure_ones_on_the_seed_article(seed_paragraphs: list[st
                 assert np.array_equal(got, expected)
 
 
+@pytest.mark.parametrize("size", [1, 2, 3, 5])
+def test_shingle_sets_are_the_pure_shingles_and_distinct_hashes(size: int) -> None:
+    # words of every UTF-8 length (1 to 4 bytes), long ones past the scratch buffer, repeated
+    # words (repeated shingles, so fewer distinct hashes)
+    core = _core()
+    rng = random.Random(size + 10)
+    long_words = ["长" * 100, "a" * 300, "é" * 129, "😀" * 65]
+    for count in (1, 2, 3, 4, 10, 200):
+        words = _random_words(rng, count) + rng.sample(long_words, rng.randint(0, 2))
+        words += rng.choices(words, k=rng.randint(0, count))
+        hashes, spans, unique = core.shingle_set(words, size)
+        expected_hashes, expected_spans = shingle_arrays(words, size)
+        expected_unique = distinct(expected_hashes)
+        for got, expected in ((hashes, expected_hashes), (spans, expected_spans), (unique, expected_unique)):
+            assert got.dtype == expected.dtype
+            assert np.array_equal(got, expected)
+
+
+def test_a_lone_surrogate_cannot_be_shingled_either_way() -> None:
+    core = _core()
+    with pytest.raises(UnicodeEncodeError):
+        shingle_arrays(["好", "a\ud800"], 3)
+    with pytest.raises(UnicodeEncodeError):
+        core.shingle_set(["好", "a\ud800"], 3)
+
+
 @pytest.mark.parametrize("config", [Config(), Config(num_perm=64, seed=7)])
 def test_minhash_rows_are_the_pure_ones(config: Config) -> None:
     core = _core()
@@ -141,19 +167,15 @@ def test_coverage_masks_and_shared_counts_are_the_pure_ones() -> None:
         assert counts == [len(set(p.distinct.tolist()) & set(q.distinct.tolist())) for q in paragraphs]
 
 
-def test_shared_holders_are_the_pure_ones() -> None:
-    from dedup.matching.candidates import shared_holders
+def test_noise_in_c_counts_what_the_pattern_matches(seed_paragraphs: list[str]) -> None:
+    from dedup.matching.features import pure_noise
 
     core = _core()
-    rng = random.Random(15)
-    for _ in range(300):
-        arrays = [
-            np.array(sorted(rng.sample(range(60), rng.randint(0, 15))), dtype=np.uint32)
-            for _ in range(rng.randint(0, 9))
-        ]
-        assert core.shared_holders(arrays) == shared_holders(arrays)
-    wide = [distinct(np.array([rng.getrandbits(32) for _ in range(50)] + [2**32 - 1], dtype=np.uint32))] * 3
-    assert core.shared_holders(wide) == shared_holders(wide) == [(0, 1, 2)] * 51
+    rng = random.Random(21)
+    alphabet = " \u3000\t\n\u00a0,;:?!()（）中文ａ１Ｚｚab1😀é\x7f"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    for text in [*texts, *seed_paragraphs, "", " ", "中 文", "中,文", "ａ"]:
+        assert core.noise(text) == pure_noise(text), repr(text)
 
 
 def test_coverage_and_shared_counts_take_empty_arrays_and_refuse_other_types() -> None:

@@ -189,3 +189,11 @@ def test_the_words_to_be_continued_inside_a_sentence_are_text() -> None:
     text = "他说：“未完待续的故事，总会有人接着讲。”"
     assert not is_marker(text)
     assert content_bounds(text) == (0, len(text))
+
+
+@pytest.mark.parametrize("after", ["", " ", "\n", "\u3000", "\r\n", " \n\u3000"])
+@pytest.mark.parametrize("brackets", BRACKETS)
+def test_content_bounds_cuts_a_glued_marker_before_any_trailing_whitespace(brackets: str, after: str) -> None:
+    text = f"正文的最后一句。{brackets[0]}下转第2版{brackets[1]}{after}"
+    start, end = content_bounds(text)
+    assert text[start:end] == "正文的最后一句。"
