@@ -5,20 +5,26 @@ in one paragraph in three, a paragraph dropped, a boilerplate line added: small 
 200,000 articles.  Each run is `dedup clean SRC -o OUT --report REP` in a child process, one after
 the other; figures per run: wall time, peak RSS (sampled every 200 ms with psutil) of the driver (the
 dedup process), the JVM and the Python workers (the JVM's children, summed), and for Spark the
-shuffle bytes written (from Spark's event log).  The outputs of the two engines must be identical.
+shuffle bytes written (from Spark's event log); and the CPU seconds of the whole process tree
+(`getrusage` of the reaped children: what a loaded machine does not distort), and a digest of
+the output and report (to compare runs of other sessions or branches).  The outputs of the two
+engines must be identical.
 
 Environment: BENCH_INPUT (default ../shared/eval/big/input.jsonl.gz), BENCH_LIMIT (articles of the
 big set; default all), BENCH_COPIES (default 10), BENCH_MASTER (default local[2]),
-BENCH_SKIP_EXPANSION=1.  Figures go to bench-out/spark.json.
+BENCH_SKIP_EXPANSION=1, BENCH_ENGINES (default "local,spark"; both for the comparison).  Figures go
+to bench-out/spark.json.
 """
 
 from __future__ import annotations
 
 import glob
 import gzip
+import hashlib
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -121,15 +127,23 @@ def run(source: Path, work: Path, engine: str, master: str) -> tuple[dict[str, o
     else:
         command += ["--workers", "2"]
     started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     child = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
     peaks = Peaks(child.pid)
     code = child.wait()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     figures: dict[str, object] = {"engine": engine, "seconds": round(time.perf_counter() - started, 1)}
+    # CPU seconds of the run's process tree (the JVM and its Python workers, once reaped)
+    spent = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    figures["cpu_seconds"] = round(spent, 1)
     figures["exit"] = code
     figures["peak_rss_mib"] = peaks.stop()
     if engine == "spark":
         figures["shuffle_mib"] = round(shuffle_bytes(log_dir) / 2**20, 1)
-    return figures, out.read_bytes() + report.read_bytes()
+    written = out.read_bytes() + report.read_bytes()
+    # what to compare runs of different sessions (or branches) by
+    figures["sha256"] = hashlib.sha256(written).hexdigest()[:16]
+    return figures, written
 
 
 def main() -> int:
@@ -148,17 +162,18 @@ def main() -> int:
             path = work / f"{name}.jsonl.gz"
             expand(articles, times, path)
             outputs = {}
-            for engine in ("local", "spark"):
+            for engine in os.environ.get("BENCH_ENGINES", "local,spark").split(","):
                 figures, outputs[engine] = run(path, work, engine, master)
                 figures.update(corpus=name, articles=count, load=[round(x, 1) for x in os.getloadavg()])
                 print(json.dumps(figures), flush=True)
                 results.append(figures)
                 # saved after every run: a long expansion stopped half way keeps what it measured
                 _save(results)
-            print(
-                f"{name}: outputs and reports identical: {outputs['local'] == outputs['spark']}", flush=True
-            )
-            results.append({"corpus": name, "identical": outputs["local"] == outputs["spark"]})
+            if len(outputs) < 2:
+                continue
+            same = outputs["local"] == outputs["spark"]
+            print(f"{name}: outputs and reports identical: {same}", flush=True)
+            results.append({"corpus": name, "identical": same})
             _save(results)
     return 0
 
