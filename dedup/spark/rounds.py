@@ -86,19 +86,26 @@ def first_holders(held: DataFrame, n: int, salts: int = SALTS) -> DataFrame:
 
 
 def resolve_in_rounds(
-    documents: DataFrame, text_col: str, config: Config, result_ddl: str, partitions: int
+    documents: DataFrame,
+    text_col: str,
+    config: Config,
+    result_ddl: str,
+    partitions: int,
+    part_documents: int = PART_DOCUMENTS,
 ) -> tuple[DataFrame, list[int]]:
     """(pos, result) for every document of ``documents`` (pos, id, path, first,
     ``text_col``: ``first`` is the first position of the document's id), and how
     many documents each round resolved.
 
     ``partitions`` Spark partitions hold the parts; there are at least as many
-    parts, and more on a large corpus: ``PART_DOCUMENTS`` documents a part at
+    parts, and more on a large corpus: ``part_documents`` documents a part at
     most, so what one resolution holds stays bounded."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import StructType
 
-    features, queries, offers, state, part = _prepared(documents, text_col, config, partitions)
+    features, queries, offers, state, part = _prepared(
+        documents, text_col, config, partitions, part_documents
+    )
     ddl = cast(StructType, StructType.fromDDL(resolved_ddl(result_ddl)))
     resolve = resolver_of(config, ddl)
     results: DataFrame | None = None
@@ -129,7 +136,7 @@ def resolve_in_rounds(
 
 
 def _prepared(
-    documents: DataFrame, text_col: str, config: Config, partitions: int
+    documents: DataFrame, text_col: str, config: Config, partitions: int, part_documents: int
 ) -> tuple[DataFrame, DataFrame, DataFrame, DataFrame, Column]:
     """Each document extracted once: its features (part, pos, first, features) and
     keys (pos, key), cached where the rounds read them; round 0's offers
@@ -140,7 +147,7 @@ def _prepared(
     schema = cast(StructType, StructType.fromDDL(DOCUMENT_DDL))
     extracted = documents.select("pos", "id", "path", "first", text_col)
     extracted = extracted.mapInArrow(features_of(config, text_col, schema), schema).localCheckpoint()
-    parts = max(partitions, -(-extracted.count() // PART_DOCUMENTS))
+    parts = max(partitions, -(-extracted.count() // part_documents))
     part = F.pmod(F.xxhash64("pos"), F.lit(parts))
     # partitioned by part once and cached (a checkpoint would forget the partitioning):
     # every round's cogroup reads the features where they are, and the reach join the keys
