@@ -14,11 +14,17 @@ documents' decisions, so they are found by rounds (a Jacobi iteration):
   ``run.corpus.offered``, its kept and its joined paragraphs); their keys
   (exact, band, and for anchors the first ``POSTING_CUT`` holders, found with a
   salted two-step top-N so that a stock phrase does not land in one task); the
-  indexed earlier paragraphs each document reaches; then, in ``mapInArrow``,
-  every document whose reached set changed since the last round is resolved
-  against exactly those paragraphs (``earlier.resolve_against``), unless its
-  candidates are the ones it was last resolved with; it offers anew;
+  indexed earlier paragraphs each document reaches, as references; then, in
+  an Arrow UDF per part (``spark.parts``: a part's cached features cogrouped
+  with its work, each reached item once a part), every document whose reached
+  set changed since the last round is resolved against exactly those
+  paragraphs (``earlier.resolve_against``), unless its candidates are the
+  ones it was last resolved with; it offers anew;
 * it stops when no document's offers change.
+
+A round is five Spark actions: the documents to resolve (checkpointed), their
+resolutions (checkpointed), one aggregate of the counts, and the new state and
+offers (the resolved documents' rows replaced through a broadcast anti-join).
 
 Why the result is the local engine's: a document's resolution depends on its
 own features and on the indexed paragraphs it reaches, nothing else (the id
