@@ -5,17 +5,22 @@ in one paragraph in three, a paragraph dropped, a boilerplate line added: small 
 200,000 articles.  Each run is `dedup clean SRC -o OUT --report REP` in a child process, one after
 the other; figures per run: wall time, peak RSS (sampled every 200 ms with psutil) of the driver (the
 dedup process), the JVM and the Python workers (the JVM's children, summed), and for Spark the
-shuffle bytes written (from Spark's event log).  The outputs of the two engines must be identical.
+shuffle bytes written (from Spark's event log); and the CPU seconds of the whole process tree
+(sampled with psutil: what a loaded machine distorts least), and a digest of
+the output and report (to compare runs of other sessions or branches).  The outputs of the two
+engines must be identical.
 
 Environment: BENCH_INPUT (default ../shared/eval/big/input.jsonl.gz), BENCH_LIMIT (articles of the
 big set; default all), BENCH_COPIES (default 10), BENCH_MASTER (default local[2]),
-BENCH_SKIP_EXPANSION=1.  Figures go to bench-out/spark.json.
+BENCH_SKIP_EXPANSION=1, BENCH_ENGINES (default "local,spark"; both for the comparison).  Figures go
+to bench-out/spark.json.
 """
 
 from __future__ import annotations
 
 import glob
 import gzip
+import hashlib
 import json
 import os
 import random
@@ -71,6 +76,9 @@ class Peaks:
     def __init__(self, pid: int) -> None:
         self.root = psutil.Process(pid)
         self.peak = {"driver": 0, "jvm": 0, "workers": 0, "total": 0}
+        #: CPU seconds of each process of the tree, as last seen (its own: a reaped child's are
+        #: also its parent's children_* times, and it was seen alive)
+        self._cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._poll, daemon=True)
         self._thread.start()
@@ -79,7 +87,11 @@ class Peaks:
         while not self._stop.is_set():
             try:
                 now = {"driver": self.root.memory_info().rss, "jvm": 0, "workers": 0}
-                for child in self.root.children(recursive=True):
+                for child in [self.root, *self.root.children(recursive=True)]:
+                    spent = child.cpu_times()
+                    self._cpu[child.pid] = spent.user + spent.system
+                    if child.pid == self.root.pid:
+                        continue
                     role = "jvm" if "java" in child.name() else "workers"
                     now[role] += child.memory_info().rss
             except psutil.Error:
@@ -88,6 +100,12 @@ class Peaks:
             for role, value in now.items():
                 self.peak[role] = max(self.peak[role], value)
             time.sleep(0.2)
+
+    @property
+    def cpu(self) -> float:
+        """CPU seconds of the tree, sampled every 200 ms (a process's last 200 ms, and one that lived
+        less, are missed)."""
+        return sum(self._cpu.values())
 
     def stop(self) -> dict[str, float]:
         self._stop.set()
@@ -125,11 +143,16 @@ def run(source: Path, work: Path, engine: str, master: str) -> tuple[dict[str, o
     peaks = Peaks(child.pid)
     code = child.wait()
     figures: dict[str, object] = {"engine": engine, "seconds": round(time.perf_counter() - started, 1)}
-    figures["exit"] = code
     figures["peak_rss_mib"] = peaks.stop()
+    figures["cpu_seconds"] = round(peaks.cpu, 1)
+    figures["exit"] = code
     if engine == "spark":
         figures["shuffle_mib"] = round(shuffle_bytes(log_dir) / 2**20, 1)
-    return figures, out.read_bytes() + report.read_bytes()
+    written = out.read_bytes() + report.read_bytes()
+    # what to compare runs of different sessions (or branches) by: the reports name the input's
+    # path, which is in a fresh temporary directory each time
+    figures["sha256"] = hashlib.sha256(written.replace(str(work).encode(), b"WORK")).hexdigest()[:16]
+    return figures, written
 
 
 def main() -> int:
@@ -148,17 +171,18 @@ def main() -> int:
             path = work / f"{name}.jsonl.gz"
             expand(articles, times, path)
             outputs = {}
-            for engine in ("local", "spark"):
+            for engine in os.environ.get("BENCH_ENGINES", "local,spark").split(","):
                 figures, outputs[engine] = run(path, work, engine, master)
                 figures.update(corpus=name, articles=count, load=[round(x, 1) for x in os.getloadavg()])
                 print(json.dumps(figures), flush=True)
                 results.append(figures)
                 # saved after every run: a long expansion stopped half way keeps what it measured
                 _save(results)
-            print(
-                f"{name}: outputs and reports identical: {outputs['local'] == outputs['spark']}", flush=True
-            )
-            results.append({"corpus": name, "identical": outputs["local"] == outputs["spark"]})
+            if len(outputs) < 2:
+                continue
+            same = outputs["local"] == outputs["spark"]
+            print(f"{name}: outputs and reports identical: {same}", flush=True)
+            results.append({"corpus": name, "identical": same})
             _save(results)
     return 0
 

@@ -96,3 +96,22 @@ def test_the_salted_cut_keeps_the_first_holders_of_each_key(spark: Any) -> None:
     got = sorted(tuple(r) for r in first_holders(held, 65, salts=7).collect())
     want = sorted(r for k in range(3) for r in sorted(x for x in rows if x[0] == k)[:65])
     assert got == want
+
+
+@pytest.mark.spark
+def test_spark_rounds_resolve_as_many_documents_each_round_as_the_python_twin(spark: Any) -> None:
+    # the parts (more parts than partitions here: two documents a part at most) change where the
+    # work is done, not what is resolved: the same counts and results as earlier.fixed_point
+    from dedup.spark import rounds
+    from dedup.spark.resolve import RESULT_DDL
+
+    articles = dev_like(40, seed=5)
+    first: dict[str, int] = {}
+    for n, (i, _) in enumerate(articles):
+        first.setdefault(i, n)
+    rows = [(n, i, None, first[i], t) for n, (i, t) in enumerate(articles)]
+    documents = spark.createDataFrame(rows, "pos long, id string, path string, first long, text string")
+    results, counts = rounds.resolve_in_rounds(documents, "text", Config(), RESULT_DDL, 3, part_documents=2)
+    got = [r[0] for r in results.orderBy("pos").select("result.report").collect()]
+    assert got == [json_bytes(r).decode() for r in _local(articles, Config())]
+    assert counts == _rounds(articles, Config())[1]

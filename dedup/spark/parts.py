@@ -1,0 +1,215 @@
+"""The Arrow UDFs of resolution in rounds (``spark.rounds``): extraction, and a round's resolutions by part.
+
+A document's part (``part_of``: a hash of its position) says where its features
+live for the whole run: they are extracted once, partitioned by part and cached,
+never shuffled again.  Each round, a part is given (``groupBy("part").cogroup``)
+its features, a row for each of its documents to resolve (the references of the
+indexed offers it reaches, and what it was last resolved with) and one row for
+each offer any of them reaches, however many of them reach it: an item travels
+once per part, not once per document, and is unpickled once per part.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from dedup.config import Config
+from dedup.matching.features import Extracted, Extractor
+from dedup.matching.index import anchors
+from dedup.matching.item import Item
+from dedup.records import Document
+from dedup.run.document import clean_document
+from dedup.spark.earlier import Offer, candidate_refs, candidates_against, first_offers, ident, offers_of
+from dedup.spark.keys import ANCHOR_TAG, document_keys, exact_key
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+#: a paragraph a document offers the indexes (``earlier.Offer``): ``seq`` orders a
+#: document's offers (kept paragraphs by index, then joined ones after ``JOINED``),
+#: ``ident`` tells offers apart across rounds; ``anchors`` is empty when not
+#: anchored; ``first`` is the first position of the document's id
+OFFER_DDL = (
+    "pos long, seq int, ident string, keytext string, xkey long, bands array<long>, "
+    "anchors array<long>, item binary, first long"
+)
+#: what extraction gives: the features, the round-0 offers and the distinct keys of a document
+DOCUMENT_DDL = f"pos long, first long, features binary, offers array<struct<{OFFER_DDL}>>, keys array<long>"
+#: what a document reached, by identity (seq numbers change when a document's offers do)
+REACH_DDL = "array<struct<e:long, ident:string>>"
+#: the rows a part is given besides its features: a document to resolve (pos set: the
+#: references of what it reaches, its candidates and offers' identities as last
+#: resolved, what it reaches now), or an offer reached (e set)
+WORK_DDL = (
+    f"part long, pos long, refs array<struct<e:long, s:int>>, given binary, idents array<string>, "
+    f"reach {REACH_DDL}, e long, s int, item binary, anchored boolean, first long"
+)
+#: where the seq of a document's joined paragraphs starts
+JOINED = 1 << 30
+
+
+def resolved_ddl(result_ddl: str) -> str:
+    """The rows of a round's resolutions: a document's new offers (null when not
+    resolved again), candidates, offers' identities, reached set, result, and
+    whether its offers changed."""
+    return (
+        f"pos long, offers array<struct<{OFFER_DDL}>>, given binary, idents array<string>, "
+        f"reach {REACH_DDL}, result struct<{result_ddl}>, changed boolean"
+    )
+
+
+def _lean(it: Item) -> Item:
+    """The item as shipped: without its signature and comparison table."""
+    return replace(it, signature=None, table=None)
+
+
+def _ident(it: Item, anchored: bool) -> str:
+    return json.dumps([*ident(it)[1:], anchored], separators=(",", ":"))
+
+
+def offer_rows(position: int, first: int, offers: Sequence[Offer]) -> list[dict[str, Any]]:
+    """A document's offers as rows of ``OFFER_DDL``."""
+    rows: list[dict[str, Any]] = []
+    joined = 0
+    for offer in offers:
+        it = offer.item
+        if it.key.breaks:
+            seq, joined = JOINED + joined, joined + 1
+        else:
+            seq = it.paragraph.index
+        bands = [] if it.bands is None else it.bands.astype(np.uint64).view(np.int64).tolist()
+        tagged = (anchors(it.distinct).astype(np.uint64) | ANCHOR_TAG).view(np.int64).tolist()
+        rows.append(
+            {
+                "pos": position,
+                "seq": seq,
+                "ident": _ident(it, offer.anchored),
+                "keytext": it.key.text,
+                "xkey": exact_key(it.key.text),
+                "bands": bands,
+                "anchors": sorted(set(tagged)) if offer.anchored else [],
+                "item": pickle.dumps(_lean(it), protocol=5),
+                "first": first,
+            }
+        )
+    return rows
+
+
+def features_of(config: Config, text_col: str, schema: Any) -> Any:
+    """The Arrow UDF of extraction: (pos, id, path, first, text) -> ``DOCUMENT_DDL`` rows."""
+
+    def extract(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        import pyarrow as pa
+        from pyspark.sql.pandas.types import to_arrow_schema
+
+        arrow = to_arrow_schema(schema)
+        extractor = Extractor(config)
+        for batch in batches:
+            out: list[dict[str, Any]] = []
+            for row in batch.to_pylist():
+                pos, first = row["pos"], row["first"]
+                got = extractor(pos, Document(row["id"], row[text_col] or "", row["path"]))
+                lean = replace(got, items=[replace(it, signature=None) for it in got.items])
+                out.append(
+                    {
+                        "pos": pos,
+                        "first": first,
+                        "features": pickle.dumps(lean, protocol=5),
+                        "offers": offer_rows(pos, first, first_offers(got)),
+                        "keys": document_keys(got).tolist(),
+                    }
+                )
+            yield pa.RecordBatch.from_pylist(out, schema=arrow)
+
+    return extract
+
+
+def resolver_of(config: Config, schema: Any) -> Any:
+    """The Arrow UDF of a round (``cogroup(...).applyInArrow``): a part's features
+    (part, pos, first, features) and work (``WORK_DDL``) -> rows of
+    ``resolved_ddl``.  A document whose candidates (``candidate_refs``) are the
+    ones it was last resolved with is not resolved again (``clean_document``
+    would be given the same): its offers and result are null."""
+
+    def resolve(features: pa.Table, work: pa.Table) -> pa.Table:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        from pyspark.sql.pandas.types import to_arrow_schema
+
+        docs = work.filter(pc.is_valid(work["pos"]))
+        reached = _reached(work.filter(pc.is_valid(work["e"])))
+        todo = features.filter(pc.is_in(features["pos"], value_set=docs["pos"]))
+        listed = docs.select(["pos", "refs", "given", "idents"]).to_pylist()
+        rows = {r["pos"]: (n, r) for n, r in enumerate(listed)}
+        out: list[dict[str, Any]] = []
+        taken: list[int] = []
+        if not extractors:
+            extractors.append(Extractor(config))
+        extractor = extractors[0]
+        for doc in todo.to_pylist():
+            n, row = rows[doc["pos"]]
+            taken.append(n)
+            out.append(_resolved(config, extractor, doc, row, reached))
+        arrow = to_arrow_schema(schema)
+        table = pa.Table.from_pylist(out, schema=arrow.remove(4))
+        field = arrow.field("reach")
+        reach = docs["reach"].take(pa.array(taken, pa.int64())).cast(field.type)
+        return table.add_column(4, field, reach)
+
+    extractors: list[Extractor] = []
+    return resolve
+
+
+def _reached(items: pa.Table) -> dict[tuple[int, int], tuple[Offer, int]]:
+    """The offers reached in a part, by reference (e, s), with their document's first position."""
+    return {
+        (r["e"], r["s"]): (Offer(pickle.loads(r["item"]), bool(r["anchored"])), r["first"])
+        for r in items.select(["e", "s", "item", "anchored", "first"]).to_pylist()
+    }
+
+
+def _resolved(
+    config: Config,
+    extractor: Extractor,
+    doc: dict[str, Any],
+    row: dict[str, Any],
+    reached: dict[tuple[int, int], tuple[Offer, int]],
+) -> dict[str, Any]:
+    """One document's row of ``resolved_ddl`` (without ``reach``)."""
+    from dedup.spark.resolve import result_row
+
+    pos = doc["pos"]
+    extracted: Extracted = pickle.loads(doc["features"])
+    first = {extracted.document.id: doc["first"]}
+    earlier: list[Offer] = []
+    for ref in sorted((r["e"], r["s"]) for r in row["refs"] or ()):
+        offer, its_first = reached[ref]
+        first.setdefault(offer.item.doc_id, its_first)
+        earlier.append(offer)
+    external = candidates_against(extracted, earlier, config)
+    given = json.dumps(candidate_refs(external), separators=(",", ":")).encode()
+    if given == row["given"]:
+        same = {"offers": None, "idents": row["idents"], "result": None, "changed": False}
+        return {"pos": pos, "given": given, **same}
+    got = clean_document(extracted, external, config, partial(_place, first))
+    offers = offers_of(extracted, got, config, extractor)
+    idents = [_ident(o.item, o.anchored) for o in offers]
+    return {
+        "pos": pos,
+        "offers": offer_rows(pos, doc["first"], offers),
+        "given": given,
+        "idents": idents,
+        "result": result_row(pos, got.result),
+        "changed": idents != row["idents"],
+    }
+
+
+def _place(first: dict[str, int], doc_id: str) -> int:
+    return first.get(doc_id, 0)
