@@ -87,7 +87,9 @@ def _wait_for_a_write(root: Path, process: subprocess.Popen[bytes]) -> None:
     ("sent", "code", "line"), [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")]
 )
 def test_interrupted_run_cleans_up_and_says_so(scratch: Path, sent: int, code: int, line: str) -> None:
-    _corpus(scratch, 1000)
+    # enough files that the run is still going when the signal lands, even on a loaded machine
+    # (1,000 took 0.65 s in all once extraction and verification got faster: too close)
+    _corpus(scratch, 6000)
     before = _state(scratch)
     process = _clean(scratch, "--workers", "2")
     _wait_for_a_write(scratch, process)
