@@ -11,6 +11,7 @@ import re
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Literal
 
 from dedup.errors import ConfigError
@@ -165,6 +166,20 @@ def pure_requested() -> bool:
     import os
 
     return os.environ.get("DEDUP_PURE", "") not in ("", "0")
+
+
+def compiled_extension(name: str) -> ModuleType | None:
+    """The compiled extension module ``name`` (``dedup.matching.compiled``, ...), or ``None``:
+    not built here (no C compiler at install time) or ``DEDUP_PURE=1``.  Each caller keeps
+    the pure twin it falls back on."""
+    if pure_requested():
+        return None
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
 
 
 def resolved_segmenter(name: str) -> str:

@@ -17,7 +17,7 @@ from typing import Protocol, cast
 
 import numpy as np
 
-from dedup.config import pure_requested
+from dedup.config import compiled_extension
 
 
 class Postings(Protocol):
@@ -112,13 +112,7 @@ class TaggerCore(Protocol):
 @cache
 def compiled_core() -> Core | None:
     """The compiled module, or ``None`` (not built here, or ``DEDUP_PURE=1``)."""
-    if pure_requested():
-        return None
-    try:
-        from dedup.matching import compiled
-    except ImportError:
-        return None
-    return compiled
+    return cast("Core | None", compiled_extension("dedup.matching.compiled"))
 
 
 @cache
@@ -127,11 +121,8 @@ def compiled_postings() -> Callable[[], Postings] | None:
     not run (or that extension was not built): the dicts of lists then."""
     if compiled_core() is None:
         return None
-    try:
-        from dedup.matching.compiled_index import Postings as table
-    except ImportError:
-        return None
-    return cast("Callable[[], Postings]", table)
+    module = compiled_extension("dedup.matching.compiled_index")
+    return None if module is None else cast("Callable[[], Postings]", module.Postings)
 
 
 @cache
@@ -140,11 +131,7 @@ def compiled_local() -> LocalCore | None:
     run (or that extension was not built): ``DocumentPostings.local``'s pure Python then."""
     if compiled_core() is None:
         return None
-    try:
-        from dedup.matching import compiled_local as local
-    except ImportError:
-        return None
-    return cast("LocalCore", local)
+    return cast("LocalCore | None", compiled_extension("dedup.matching.compiled_local"))
 
 
 @cache
@@ -153,11 +140,7 @@ def compiled_tagger() -> TaggerCore | None:
     core does not run (or that extension was not built): numpy's Viterbi and ``bytes.find`` then."""
     if compiled_core() is None:
         return None
-    try:
-        from dedup.matching import compiled_tagger as tagger
-    except ImportError:
-        return None
-    return cast("TaggerCore", tagger)
+    return cast("TaggerCore | None", compiled_extension("dedup.matching.compiled_tagger"))
 
 
 def implementation() -> str:

@@ -23,7 +23,7 @@ from itertools import pairwise
 from types import ModuleType
 from typing import Literal
 
-from dedup.config import pure_requested
+from dedup.config import compiled_extension
 from dedup.text.markers import is_marker
 from dedup.text.shape import CLOSERS, FINAL
 
@@ -130,13 +130,7 @@ def _is_wrap(line: Line, following: Line, full_width: int) -> bool:
 def compiled_layout() -> ModuleType | None:
     """``compiled_layout.pyx`` (this module's reading of lines, in C), or ``None``: not built
     here (no C compiler at install time), or ``DEDUP_PURE=1``."""
-    if pure_requested():
-        return None
-    try:
-        from dedup.text import compiled_layout as module
-    except ImportError:
-        return None
-    return module
+    return compiled_extension("dedup.text.compiled_layout")
 
 
 def choose_layout(text: str) -> Layout:

@@ -29,11 +29,11 @@ import sys
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
-from dedup.config import pure_requested
+from dedup.config import compiled_extension
 from dedup.records import Key
 from dedup.versions import installed_version
 
@@ -142,13 +142,8 @@ def _translation() -> list[int | str | None]:
 def compiled_folder(ends: str = "") -> Folder | None:
     """The compiled fold (``compiled_fold.Folder``: the fold table as an array, with ``ends``
     written as ``PIECE_END``), or ``None``: not built here, or ``DEDUP_PURE=1``."""
-    if pure_requested():
-        return None
-    try:
-        from dedup.text.compiled_fold import Folder
-    except ImportError:
-        return None
-    return Folder(_translation(), ends)
+    module = compiled_extension("dedup.text.compiled_fold")
+    return None if module is None else cast("Folder", module.Folder(_translation(), ends))
 
 
 def fold(text: str) -> str:

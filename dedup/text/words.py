@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from dedup.config import pure_requested, resolved_segmenter
+from dedup.config import compiled_extension, resolved_segmenter
 from dedup.errors import ConfigError
 
 Cut = Callable[[str], list[str]]
@@ -70,13 +70,7 @@ def _word_table(core: Any) -> Any:
 def compiled_words() -> Any | None:
     """The compiled word cut's module (``compiled_words.pyx``), or ``None``: not built here (no C
     compiler at install time), or ``DEDUP_PURE=1`` (as for the matching core)."""
-    if pure_requested():
-        return None
-    try:
-        from dedup.text import compiled_words as module  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return module
+    return compiled_extension("dedup.text.compiled_words")
 
 
 def _loaded_words() -> Any | None:
