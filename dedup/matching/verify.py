@@ -28,7 +28,7 @@ import numpy as np
 from dedup.config import Config
 from dedup.matching.bits import longest_run
 from dedup.matching.core import compiled_core
-from dedup.matching.facts import key_states_nothing_new
+from dedup.matching.facts import key_states_nothing_new, matching_blocks
 from dedup.matching.item import Item
 from dedup.matching.roles import is_cut_from, may_be_copy_of, may_be_fragment, may_stand_for
 from dedup.matching.sentences import sentences_survive
@@ -295,11 +295,11 @@ def _align(a: str, b: str, threshold: float) -> _Alignment | None:
     """Character alignment of two keys (longest common subsequence, rapidfuzz),
     when they are similar enough to matter: the share of ``a`` aligned with
     ``b`` and the longest unaligned run in either."""
-    from rapidfuzz.distance import Indel, LCSseq
+    from rapidfuzz.distance import Indel
 
     if Indel.normalized_similarity(a, b, score_cutoff=threshold) < threshold:
         return None
-    blocks = [block for block in LCSseq.opcodes(a, b).as_matching_blocks() if block.size]
+    blocks = matching_blocks(a, b)
     if not blocks:
         return None
     gap = 0
