@@ -54,7 +54,9 @@ def may_stand_for(q: Item, p: Item, config: Config) -> bool:
         return True
     if not (q.front_matter or q.highlight) or q.in_headline:
         return False
-    return p.paragraph.shape == "body" and q.size > p.size and same_page(p, q) and _holds_an_edge(p, q, q.covered_by(p.distinct))
+    if p.paragraph.shape != "body" or q.size <= p.size or not same_page(p, q):
+        return False
+    return _holds_an_edge(p, q, q.covered_by(p.distinct))
 
 
 def _body_or_cut_line(p: Item, config: Config) -> bool:
