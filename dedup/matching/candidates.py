@@ -21,7 +21,6 @@ import numpy as np
 from dedup.config import Config
 from dedup.limits import MAX_CANDIDATES, MAX_LOCAL_CANDIDATES, MAX_POSTINGS
 from dedup.matching.core import compiled_local
-from dedup.matching.index import anchor_list
 from dedup.matching.item import Item
 
 if TYPE_CHECKING:
@@ -259,7 +258,7 @@ def earlier_candidates(
             external[it.paragraph.index] = [twin]
             continue
         near = () if it.bands is None else bands.query(it.bands)
-        anchored_by = anchored.query(anchor_list(it.distinct), limit=MAX_CANDIDATES)
+        anchored_by = anchored.query(it.anchor_points(), limit=MAX_CANDIDATES)
         # each once, where first found (items hash as themselves)
         found = list(dict.fromkeys(chain(() if twin is None else (twin,), near, anchored_by)))
         if len(found) > 1:

@@ -36,7 +36,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import LCSseq
+from rapidfuzz.distance import LCSseq, MatchingBlock
 
 from dedup.records import Key
 from dedup.text.normalize import pauses
@@ -102,6 +102,14 @@ def source_window(text: str, source: str) -> str:
     return source[max(0, best.dest_start - slack) : best.dest_end + slack]
 
 
+@lru_cache(maxsize=1 << 13)
+def matching_blocks(a: str, b: str) -> tuple[MatchingBlock, ...]:
+    """The non-empty matching blocks of the longest common subsequence of ``a`` and ``b``
+    (rapidfuzz), remembered: verification aligns an edited copy with its paragraph
+    (``verify._align``), then the fact guard aligns the same two keys again."""
+    return tuple(block for block in LCSseq.opcodes(a, b).as_matching_blocks() if block.size)
+
+
 #: a stretch of the paragraph between two aligned ones, and what the copy has in its place
 _Gap = tuple[int, int, str]
 
@@ -111,7 +119,7 @@ def _aligned(text: str, source: str) -> tuple[int, list[_Gap]]:
     a bit set (bit i: character i), and the stretches between them with what the source has in
     their place (``""``: nothing, the text adds it); no stretches where nothing aligns."""
     source = source_window(text, source)
-    blocks = [b for b in LCSseq.opcodes(text, source).as_matching_blocks() if b.size >= MIN_ALIGNED]
+    blocks = [b for b in matching_blocks(text, source) if b.size >= MIN_ALIGNED]
     if not blocks:
         return 0, []
     aligned = 0

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dedup.matching.core import compiled_core
+from dedup.matching.index import anchor_list
 from dedup.matching.shingle import char_table, covered_bits
 from dedup.records import Key, Paragraph, Shingles
 
@@ -70,6 +71,8 @@ class Item:
     #: shingle hash -> characters it covers (``char_table``), built when first
     #: compared (a corpus run keeps those of recently compared paragraphs)
     table: dict[int, int] | None = field(default=None, repr=False)
+    #: ``anchor_points``, remembered from the candidate lookup until the corpus indexes the paragraph
+    anchors: list[int] | None = field(default=None, repr=False)
     #: characters in the key (asked millions of times in a corpus run)
     size: int = field(init=False, repr=False)
 
@@ -85,6 +88,14 @@ class Item:
         if table is None:
             table = self.table = char_table(self.shingles)
         return table
+
+    def anchor_points(self) -> list[int]:
+        """``index.anchor_list(self.distinct)``: asked when the paragraph's candidates are looked
+        up, and again when the corpus keeps it (computed once)."""
+        found = self.anchors
+        if found is None:
+            found = self.anchors = anchor_list(self.distinct)
+        return found
 
     def covered_by(self, found: np.ndarray) -> int:
         """The characters of this paragraph covered by its shingles whose hash is

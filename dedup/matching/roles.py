@@ -54,7 +54,9 @@ def may_stand_for(q: Item, p: Item, config: Config) -> bool:
         return True
     if not (q.front_matter or q.highlight) or q.in_headline:
         return False
-    return p.paragraph.shape == "body" and q.size > p.size and same_page(p, q) and _holds_an_edge(p, q)
+    if p.paragraph.shape != "body" or q.size <= p.size or not same_page(p, q):
+        return False
+    return _holds_an_edge(p, q, q.covered_by(p.distinct))
 
 
 def _body_or_cut_line(p: Item, config: Config) -> bool:
@@ -68,16 +70,16 @@ def _body_or_cut_line(p: Item, config: Config) -> bool:
     return not p.in_title_zone and p.size >= 16 and p.clauses >= 2
 
 
-def is_cut_from(p: Item, q: Item) -> bool:
+def is_cut_from(p: Item, q: Item, back: int | None = None) -> bool:
     """``p`` holds the start or the end of ``q``: a piece cut off it, not one of its sentences
-    standing on its own.  Furniture (front matter, highlights) repeats from anywhere."""
+    standing on its own.  Furniture (front matter, highlights) repeats from anywhere.  ``back``:
+    ``q.covered_by(p.distinct)`` where the caller has it already (verification reads it again)."""
     if p.front_matter or p.highlight:
         return True
-    return _holds_an_edge(p, q)
+    return _holds_an_edge(p, q, q.covered_by(p.distinct) if back is None else back)
 
 
-def _holds_an_edge(p: Item, q: Item) -> bool:
-    back = q.covered_by(p.distinct)
+def _holds_an_edge(p: Item, q: Item, back: int) -> bool:
     if not back:
         return False
     first, end = bit_span(back)

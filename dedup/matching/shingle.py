@@ -113,7 +113,21 @@ def bit_span(mask: int) -> tuple[int, int]:
 
 
 def longest_gap(mask: int, length: int) -> int:
-    """Longest run of unset bits among the first ``length``."""
+    """Longest run of unset bits among the first ``length`` (and any set past them): the compiled
+    core's ``longest_run`` of the bits unset, where it is built (``gap_by_format`` is the
+    definition; tests compare them)."""
+    if not length:
+        return 0
+    core = compiled_core()
+    if core is None:
+        return gap_by_format(mask, length)
+    start, end = core.longest_run(~mask & ((1 << max(length, mask.bit_length())) - 1), 0)
+    return end - start
+
+
+def gap_by_format(mask: int, length: int) -> int:
+    """``longest_gap`` in pure Python: the bits written out (at least ``length`` of them), split at
+    the set ones."""
     if not length:
         return 0
     return max(map(len, format(mask, f"0{length}b").split("1")))

@@ -28,7 +28,7 @@ import numpy as np
 from dedup.config import Config
 from dedup.matching.bits import longest_run
 from dedup.matching.core import compiled_core
-from dedup.matching.facts import key_states_nothing_new
+from dedup.matching.facts import key_states_nothing_new, matching_blocks
 from dedup.matching.item import Item
 from dedup.matching.roles import is_cut_from, may_be_copy_of, may_be_fragment, may_stand_for
 from dedup.matching.sentences import sentences_survive
@@ -268,11 +268,11 @@ def _exact_twin(p: Item, candidates: Sequence[Item]) -> Item | None:
     return None
 
 
-def _classify(p: Item, cover: _Cover, config: Config) -> tuple[RemovalKind, float]:
-    if len(cover.chosen) > 1:
+def _classify(p: Item, cover: _Cover, config: Config, back: int | None) -> tuple[RemovalKind, float]:
+    """(``back``: ``_back`` of the one chosen paragraph, ``None`` for several.)"""
+    if len(cover.chosen) > 1 or back is None:
         return "splice", cover.coverage
     q = cover.chosen[0]
-    back = _back(q, p)
     if (
         q.size
         and back.bit_count() / q.size >= config.near_threshold
@@ -295,11 +295,11 @@ def _align(a: str, b: str, threshold: float) -> _Alignment | None:
     """Character alignment of two keys (longest common subsequence, rapidfuzz),
     when they are similar enough to matter: the share of ``a`` aligned with
     ``b`` and the longest unaligned run in either."""
-    from rapidfuzz.distance import Indel, LCSseq
+    from rapidfuzz.distance import Indel
 
     if Indel.normalized_similarity(a, b, score_cutoff=threshold) < threshold:
         return None
-    blocks = [block for block in LCSseq.opcodes(a, b).as_matching_blocks() if block.size]
+    blocks = matching_blocks(a, b)
     if not blocks:
         return None
     gap = 0
@@ -458,7 +458,9 @@ def _accepted(p: Item, cover: _Cover | None, config: Config) -> Decision | None:
         for q, gain in zip(cover.chosen, cover.gains, strict=True)
     ):
         return None
-    if len(cover.chosen) == 1 and not is_cut_from(p, cover.chosen[0]):
+    # one chosen paragraph: what it holds of p is read once, for the cut and for the kind
+    back = _back(cover.chosen[0], p) if len(cover.chosen) == 1 else None
+    if back is not None and not is_cut_from(p, cover.chosen[0], back):
         return None
     held = 0
     for gain in cover.gains:
@@ -471,5 +473,5 @@ def _accepted(p: Item, cover: _Cover | None, config: Config) -> Decision | None:
     spliced = p.paragraph.shape == "body"
     if not sentences_survive(p.key.source, [q.key.source for q, _ in in_order], spliced):
         return None
-    kind, score = _classify(p, cover, config)
+    kind, score = _classify(p, cover, config, back)
     return Decision(p, kind, round(score, 4), cover.coverage, tuple(cover.chosen), cover.uncovered)

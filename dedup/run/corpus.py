@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from dedup.config import Config, budget_bytes
 from dedup.matching.candidates import AnchorLookup, BandLookup, earlier_candidates
 from dedup.matching.features import Extracted, Extractor
-from dedup.matching.index import BandIndex, ShingleIndex, anchor_list
+from dedup.matching.index import BandIndex, ShingleIndex
 from dedup.matching.item import Item, RecentTables
 from dedup.matching.resolve import DocumentOrder
 from dedup.records import Result, Shingles
@@ -130,7 +130,7 @@ class Corpus:
         found: Found = store.find(
             (it.key.text for it in items),
             chain.from_iterable(signed(it.bands) for it in items if it.bands is not None),
-            chain.from_iterable(anchor_list(it.distinct) for it in items),
+            chain.from_iterable(it.anchor_points() for it in items),
         )
         return (
             Copies(self.exact, found, store),
@@ -162,7 +162,7 @@ class Corpus:
                 # taking a candidate's place: the first stands for both.
                 continue
             _own_arrays(it)
-            points = anchor_list(it.distinct)
+            points, it.anchors = it.anchor_points(), None
             if bands is not None:
                 self.near.add(it, bands)
                 self.held += BAND_BYTES * len(bands)

@@ -7,8 +7,9 @@ character slip (OCR) and a short lead-in (会议强调，目前) are not.  All s
 from __future__ import annotations
 
 import pytest
+from rapidfuzz.distance import LCSseq
 
-from dedup.matching.facts import own_content, states_nothing_new
+from dedup.matching.facts import matching_blocks, own_content, states_nothing_new
 from dedup.text.normalize import normalize, pauses
 
 AMBASSADOR = "任命{}为中华人民共和国驻{}特命全权大使。"
@@ -242,3 +243,20 @@ def test_a_lead_in_before_a_noun_is_no_fact_where_the_text_pauses() -> None:
     key = normalize(raw)
     assert own_content(key.text, [copy])  # without the pause, 目前 reads as said of 记者
     assert states_nothing_new(key.text, [copy], 0, pauses(key))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("国务院副总理出席会议并讲话", "国务院总理出席了会议并讲话"),
+        ("全国400多万名社区工作者坚守一线", "全国四百多万名社区工作者坚守在一线"),
+        ("abc", "xyz"),
+        ("", "会议"),
+    ],
+)
+def test_matching_blocks_are_rapidfuzzs_non_empty_ones(a: str, b: str) -> None:
+    """The remembered blocks (shared by the alignment of an edited copy and the fact guard) are
+    those rapidfuzz gives, asked twice or once."""
+    direct = [(m.a, m.b, m.size) for m in LCSseq.opcodes(a, b).as_matching_blocks() if m.size]
+    for _ in range(2):
+        assert [(m.a, m.b, m.size) for m in matching_blocks(a, b)] == direct

@@ -7,6 +7,7 @@ import random
 import numpy as np
 
 from dedup.matching.core import compiled_core
+from dedup.matching.index import anchors
 from dedup.matching.item import Item
 from dedup.matching.shingle import char_table, covered_bits, distinct, shingle_arrays
 from dedup.records import Key, Paragraph, Shingles
@@ -42,3 +43,16 @@ def test_covered_by_each_is_covered_by_of_each() -> None:
         if core is not None:
             sh = p.shingles
             assert core.covered_masks(sh.hashes, sh.spans, founds, p.size) == expected
+
+
+def test_anchor_points_are_the_anchors_of_distinct() -> None:
+    """Remembered on the item (the candidate lookup, then the corpus index, ask for them): the
+    same values as ``index.anchors``, the definition, asked once or twice."""
+    rng = random.Random(5)
+    pool = [rng.getrandbits(32) for _ in range(30)]
+    for it in (_item(rng, pool) for _ in range(40)):
+        expected = anchors(it.distinct).tolist()
+        assert it.anchors is None
+        assert it.anchor_points() == expected
+        assert it.anchors == expected
+        assert it.anchor_points() == expected

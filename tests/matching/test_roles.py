@@ -102,6 +102,9 @@ def test_in_the_body_an_echo_of_a_middle_sentence_is_not_a_cut() -> None:
     *_, echo, head, src = items(["春耕生产有序推进", IND, LEAD, middle, start, source])
     assert not is_cut_from(echo, src)  # its sentence sits in the middle of the source
     assert is_cut_from(head, src)  # it holds the source's start
+    # what the source holds of each, passed by a caller that has it, gives the same answers
+    for piece in (echo, head):
+        assert is_cut_from(piece, src, src.covered_by(piece.distinct)) == is_cut_from(piece, src)
 
 
 # -- copies --------------------------------------------------------------------------------------

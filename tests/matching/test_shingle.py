@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 
@@ -13,6 +14,7 @@ from dedup.matching.shingle import (
     coverage,
     covered_bits,
     distinct,
+    gap_by_format,
     jaccard,
     longest_gap,
     shingles,
@@ -162,3 +164,17 @@ def test_bit_helpers() -> None:
     assert longest_gap(0, 5) == 5
     assert longest_gap(0b11111, 5) == 0
     assert longest_gap(0, 0) == 0
+
+
+def test_longest_gap_is_its_definition() -> None:
+    """The compiled core's run of unset bits (where built) against the bits written out, with
+    masks of every density, and set bits past ``length`` (the written-out bits include them)."""
+    rng = random.Random(7)
+    cases = [(0, 1), (1, 1), (0b1000011, 7), (0b100, 2), (1 << 40, 3), (0b1011, 0)]
+    for _ in range(3000):
+        length = rng.choice((1, 2, 7, 40, 300, 900))
+        width = length + rng.choice((0, 0, 0, 1, 20))
+        density = rng.random()
+        cases.append((sum(1 << i for i in range(width) if rng.random() < density), length))
+    for mask, length in cases:
+        assert longest_gap(mask, length) == gap_by_format(mask, length), (mask, length)
