@@ -66,8 +66,9 @@ def resolved_ddl(result_ddl: str) -> str:
 
 
 def _lean(it: Item) -> Item:
-    """The item as shipped: without its signature and comparison table."""
-    return replace(it, signature=None, table=None)
+    """The item as shipped: without its signature, comparison table and the anchor list its
+    candidate lookup remembered (``Item.anchor_points`` computes it again where it is needed)."""
+    return replace(it, signature=None, table=None, anchors=None)
 
 
 def _ident(it: Item, anchored: bool) -> str:
