@@ -21,6 +21,7 @@ import numpy as np
 from dedup.config import Config
 from dedup.limits import MAX_CANDIDATES, MAX_LOCAL_CANDIDATES, MAX_POSTINGS
 from dedup.matching.core import compiled_local
+from dedup.matching.index import document_candidates
 from dedup.matching.item import Item
 
 if TYPE_CHECKING:
@@ -246,10 +247,28 @@ def earlier_candidates(
     The lookups are those of the corpus of a run (a dict, ``BandIndex``,
     ``ShingleIndex``), passed as they are: no call is added per paragraph.  A
     source without them (the pre-commit index) passes objects with the same
-    methods, answering from what it found for the paragraphs given.
+    methods, answering from what it found for the paragraphs given.  Where the
+    indexes are a compiled pair (``index.paired``: a run's corpus) and the order
+    is ``in_input_order``, one compiled call answers the whole document
+    (``index.document_candidates``); ``pure_earlier_candidates`` is its definition.
     """
     if config.scope != "corpus":
         return {}
+    if order is in_input_order:
+        found = document_candidates(items, copies, bands, anchored, MAX_CANDIDATES)
+        if found is not None:
+            return found
+    return pure_earlier_candidates(items, copies, bands, anchored, order)
+
+
+def pure_earlier_candidates(
+    items: Sequence[Item],
+    copies: Mapping[str, Item],
+    bands: BandLookup,
+    anchored: AnchorLookup,
+    order: Callable[[Item], SupportsRichComparison] = in_input_order,
+) -> Candidates:
+    """``earlier_candidates`` a paragraph at a time through the three lookups: the definition."""
     external: Candidates = {}
     for it in items:
         twin = copies.get(it.key.text)

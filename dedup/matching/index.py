@@ -21,15 +21,19 @@ Two questions, two indexes:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable, Iterator, Sequence
-from functools import lru_cache
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from functools import cache, lru_cache
 from itertools import chain, repeat
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 import numpy as np
 
+from dedup.config import compiled_extension
 from dedup.limits import ANCHOR_EVERY, MAX_POSTINGS
 from dedup.matching.core import Postings, compiled_core, compiled_postings
+
+if TYPE_CHECKING:
+    from dedup.matching.item import Item
 
 #: what the indexes hold: hashable, each counted as itself (paragraph records
 #: compare by identity)
@@ -37,22 +41,57 @@ Ref = TypeVar("Ref", bound=Hashable)
 R = TypeVar("R", bound=Hashable)
 
 
-class _Numbered(Generic[Ref]):
-    """The refs a compiled table (``compiled.Postings``) holds, by number: each
-    ref once (as a dict counts it), in the order first added."""
+class Numbering(Protocol):
+    """The refs compiled tables (``compiled_index.Postings``) hold, by number: each ref once
+    (as a dict counts it), in the order first added (``compiled_index.Refs``; two tables may
+    share one, ``paired``)."""
 
-    def __init__(self) -> None:
-        self.refs: list[Ref] = []
-        self._numbers: dict[Ref, int] = {}
+    def number(self, ref: object) -> int: ...
 
-    def number(self, ref: Ref) -> int:
-        number = self._numbers.setdefault(ref, len(self.refs))
-        if number == len(self.refs):
-            self.refs.append(ref)
-        return number
+    def of(self, numbers: list[int]) -> list[Any]: ...
 
-    def of(self, numbers: list[int]) -> list[Ref]:
-        return list(map(self.refs.__getitem__, numbers))
+
+class _IndexCore(Protocol):
+    """What ``compiled_index`` gives beside ``Postings`` (``compiled_index.pyi``)."""
+
+    def Refs(self) -> Numbering: ...
+
+    def earlier(
+        self,
+        bands: Postings,
+        anchors: Postings,
+        refs: Numbering,
+        items: list[Item],
+        copies: dict[str, Item],
+        cap: int,
+        limit: int,
+        every: int,
+    ) -> dict[int, list[Item]] | None: ...
+
+    def index(
+        self,
+        bands: Postings,
+        anchors: Postings,
+        refs: Numbering,
+        items: list[Item],
+        keys: list[np.ndarray | None],
+        anchored: list[bool],
+        cap: int,
+        every: int,
+    ) -> int: ...
+
+
+@cache
+def _compiled() -> _IndexCore | None:
+    """The compiled index module where its tables run (``core.compiled_postings``), or ``None``."""
+    if compiled_postings() is None:
+        return None
+    return cast("_IndexCore | None", compiled_extension("dedup.matching.compiled_index"))
+
+
+def _numbering() -> Numbering | None:
+    core = _compiled()
+    return None if core is None else core.Refs()
 
 
 class ShingleIndex(Generic[Ref]):
@@ -64,16 +103,17 @@ class ShingleIndex(Generic[Ref]):
     compiled table where the core is built (the dict of lists is the definition).
     """
 
-    def __init__(self, max_postings: int = MAX_POSTINGS) -> None:
+    def __init__(self, max_postings: int = MAX_POSTINGS, refs: Numbering | None = None) -> None:
+        """``refs``: a numbering shared with another index (``paired``)."""
         self._postings: dict[int, list[Ref]] = {}
         self.max_postings = max_postings
         table = compiled_postings()
         self._table = None if table is None else table()
-        self._refs: _Numbered[Ref] = _Numbered()
+        self._refs = refs if refs is not None else _numbering()
 
     def add(self, ref: Ref, hashes: Iterable[int]) -> None:
         """(Shingle hashes are non-negative ints below 2**64.)"""
-        if self._table is not None:
+        if self._table is not None and self._refs is not None:
             self._table.add_capped(self._refs.number(ref), set(hashes), self.max_postings)
             return
         postings, full = self._postings, self.max_postings
@@ -84,27 +124,27 @@ class ShingleIndex(Generic[Ref]):
 
     def postings(self, h: int) -> list[Ref] | None:
         """The paragraphs holding shingle ``h``, in insertion order (at most one past the limit)."""
-        if self._table is not None:
+        if self._table is not None and self._refs is not None:
             numbers = self._table.bucket(h)
             return None if numbers is None else self._refs.of(numbers)
         return self._postings.get(h)
 
     def entries(self) -> Iterator[tuple[int, list[Ref]]]:
         """Every posting list, by shingle hash."""
-        if self._table is not None:
+        if self._table is not None and self._refs is not None:
             return _entries(self._table, self._refs)
         return iter(self._postings.items())
 
     def query(self, hashes: Iterable[int], min_shared: int = 1, limit: int | None = None) -> list[Ref]:
         """Paragraphs sharing at least ``min_shared`` distinct shingles, most shared
         first (ties in insertion order)."""
-        if self._table is not None:
+        if self._table is not None and self._refs is not None:
             ranked = self._table.most_shared(list(set(hashes)), self.max_postings, min_shared, limit)
             return self._refs.of(ranked)
         return most_shared(map(self._postings.get, set(hashes)), self.max_postings, min_shared, limit)
 
 
-def _entries(table: Postings, refs: _Numbered[Ref]) -> Iterator[tuple[int, list[Ref]]]:
+def _entries(table: Postings, refs: Numbering) -> Iterator[tuple[int, list[Ref]]]:
     for key in table.keys_in_order():
         yield key, refs.of(table.bucket(key) or [])
 
@@ -162,15 +202,16 @@ class BandIndex(Generic[Ref]):
     """LSH buckets: band key -> paragraphs with that band.  Held in a compiled
     table where the core is built (the dict of lists is the definition)."""
 
-    def __init__(self) -> None:
+    def __init__(self, refs: Numbering | None = None) -> None:
+        """``refs``: a numbering shared with another index (``paired``)."""
         self._buckets: dict[int, list[Ref]] = {}
         table = compiled_postings()
         self._table = None if table is None else table()
-        self._refs: _Numbered[Ref] = _Numbered()
+        self._refs = refs if refs is not None else _numbering()
 
     def add(self, ref: Ref, keys: np.ndarray) -> None:
         """(Band keys are uint64.)"""
-        if self._table is not None:
+        if self._table is not None and self._refs is not None:
             self._table.add_keys(self._refs.number(ref), keys.astype(np.uint64, copy=False))
             return
         for key in keys.tolist():
@@ -178,13 +219,13 @@ class BandIndex(Generic[Ref]):
 
     def entries(self) -> Iterator[tuple[int, list[Ref]]]:
         """Every bucket, by band key."""
-        if self._table is not None:
+        if self._table is not None and self._refs is not None:
             return _entries(self._table, self._refs)
         return iter(self._buckets.items())
 
     def query(self, keys: np.ndarray) -> list[Ref]:
         """Paragraphs sharing at least one band, in insertion order, each once."""
-        if self._table is not None:
+        if self._table is not None and self._refs is not None:
             return self._refs.of(self._table.union(keys.astype(np.uint64, copy=False)))
         buckets = self._buckets
         return list(dict.fromkeys(chain.from_iterable(map(buckets.get, keys.tolist(), repeat(())))))
@@ -202,3 +243,66 @@ def anchor_list(distinct: np.ndarray) -> list[int]:
     if core is None or distinct.dtype != np.uint32:
         return anchors(distinct).tolist()  # type: ignore[no-any-return]
     return core.anchor_list(distinct, ANCHOR_EVERY)
+
+
+def paired() -> tuple[BandIndex[Item], ShingleIndex[Item]]:
+    """A band index and an anchor index numbering their refs together: for paragraphs
+    (``Item``), one compiled call per document then answers both (``document_candidates``)
+    and fills both (``index_document``)."""
+    refs = _numbering()
+    return BandIndex(refs), ShingleIndex(refs=refs)
+
+
+def _tables(bands: object, anchored: object) -> tuple[_IndexCore, Postings, Postings, Numbering] | None:
+    """The compiled tables of indexes from ``paired``, and their numbering, or ``None``."""
+    if not (isinstance(bands, BandIndex) and isinstance(anchored, ShingleIndex)):
+        return None
+    core, refs = _compiled(), bands._refs
+    if core is None or bands._table is None or anchored._table is None or refs is not anchored._refs:
+        return None
+    assert refs is not None  # numbered together
+    return core, bands._table, anchored._table, refs
+
+
+def document_candidates(
+    items: Sequence[Item], copies: Mapping[str, Item], bands: object, anchored: object, limit: int
+) -> dict[int, list[Item]] | None:
+    """``candidates.earlier_candidates`` (in corpus order) for a document's paragraphs in one
+    compiled call, where ``copies`` is a dict and ``bands`` and ``anchored`` are indexes from
+    ``paired``; ``None`` where it cannot answer (the paragraph at a time then)."""
+    found = _tables(bands, anchored)
+    if found is None or type(copies) is not dict:
+        return None
+    core, band_table, anchor_table, refs = found
+    cap = cast("ShingleIndex[Item]", anchored).max_postings
+    return core.earlier(band_table, anchor_table, refs, list(items), copies, cap, limit, ANCHOR_EVERY)
+
+
+def index_document(
+    bands: BandIndex[Item],
+    anchored: ShingleIndex[Item],
+    items: list[Item],
+    keys: list[np.ndarray | None],
+    anchored_too: list[bool],
+) -> int:
+    """Index paragraphs: each one's band ``keys`` (``None``: none) in ``bands``, its anchors in
+    ``anchored`` where ``anchored_too``, as ``add`` one at a time would (one compiled call for
+    indexes from ``paired``).  Returns how many anchors they hold in all, indexed or not."""
+    found = _tables(bands, anchored)
+    if found is not None:
+        core, band_table, anchor_table, refs = found
+        try:
+            return core.index(
+                band_table, anchor_table, refs, items, keys, anchored_too, anchored.max_postings, ANCHOR_EVERY
+            )
+        except TypeError:  # arrays of other types (checked before anything is indexed)
+            pass
+    total = 0
+    for it, band, anchor in zip(items, keys, anchored_too, strict=True):
+        points = anchor_list(it.distinct)
+        total += len(points)
+        if band is not None:
+            bands.add(it, band)
+        if anchor:
+            anchored.add(it, points)
+    return total

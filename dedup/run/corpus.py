@@ -20,10 +20,12 @@ from itertools import chain
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from dedup.config import Config, budget_bytes
 from dedup.matching.candidates import AnchorLookup, BandLookup, earlier_candidates
 from dedup.matching.features import Extracted, Extractor
-from dedup.matching.index import BandIndex, ShingleIndex
+from dedup.matching.index import BandIndex, ShingleIndex, index_document, paired
 from dedup.matching.item import Item, RecentTables
 from dedup.matching.resolve import DocumentOrder
 from dedup.records import Result, Shingles
@@ -69,8 +71,10 @@ class Corpus:
         self._single = single
         # exact copies, however short, are found by their key alone
         self.exact: dict[str, Item] = {}
-        self.near: BandIndex[Item] = BandIndex()
-        self.contain: ShingleIndex[Item] = ShingleIndex()
+        self.near: BandIndex[Item]
+        self.contain: ShingleIndex[Item]
+        # numbered together: one compiled call per document answers and fills both
+        self.near, self.contain = paired()
         #: document id -> input position of its first document (ids may repeat)
         self._order: dict[str, int] = {}
         self._tables = RecentTables(RECENT_TABLES)
@@ -153,23 +157,26 @@ class Corpus:
         """Index the paragraphs a document offers (``offered``), not those whose
         key is kept already, in memory or ``spilled``; the ones indexed are returned."""
         indexed: list[Item] = []
-        for it, anchored in kept:
+        keys: list[np.ndarray | None] = []
+        anchored: list[bool] = []
+        held = 0
+        for it, anchors_too in kept:
             # the signature was only needed to find candidates
-            bands, it.signature, it.bands = it.bands, None, None
+            bands, it.signature, it.bands, it.anchors = it.bands, None, None, None
             if it.key.text in spilled or self.exact.setdefault(it.key.text, it) is not it:
                 # A copy of a kept paragraph (a title, a byline: never removed
                 # across articles) would only be found next to the first copy,
                 # taking a candidate's place: the first stands for both.
                 continue
             _own_arrays(it)
-            points, it.anchors = it.anchor_points(), None
             if bands is not None:
-                self.near.add(it, bands)
-                self.held += BAND_BYTES * len(bands)
-            if anchored:
-                self.contain.add(it, points)
-            self.held += _item_bytes(it) + ANCHOR_BYTES * len(points)
+                held += BAND_BYTES * len(bands)
+            held += _item_bytes(it)
             indexed.append(it)
+            keys.append(bands)
+            anchored.append(anchors_too)
+        points = index_document(self.near, self.contain, indexed, keys, anchored)
+        self.held += held + ANCHOR_BYTES * points
         return indexed
 
     def _spill(self) -> None:
@@ -178,8 +185,7 @@ class Corpus:
             self._store = SpillStore(self._spill_dir)
         self._store.spill(self.exact.values(), self.near, self.contain)
         self.exact = {}
-        self.near = BandIndex()
-        self.contain = ShingleIndex()
+        self.near, self.contain = paired()
         self.held = 0
 
 
