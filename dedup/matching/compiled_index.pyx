@@ -8,6 +8,7 @@ says whether a run uses it.
 """
 
 from cpython.buffer cimport PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBuffer_Release, PyObject_GetBuffer
+from cpython.object cimport PyObject
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc, qsort, realloc
 from libc.string cimport memset
@@ -284,6 +285,62 @@ cdef class Postings:
 # (``earlier``, the twin of ``candidates.earlier_candidates``' loop) and a document's kept
 # paragraphs indexed (``index``, the twin of ``BandIndex.add`` and ``ShingleIndex.add``).
 
+cdef extern from *:
+    """
+    /* the head of numpy's array object (PyArrayObject_fields, the same in numpy 1.x and 2.x);
+       checked against the array interface when the module loads */
+    typedef struct {
+        PyObject_HEAD
+        char *data;
+        int nd;
+        Py_ssize_t *dimensions;
+        Py_ssize_t *strides;
+        PyObject *base;
+        PyObject *descr;
+        int flags;
+    } dedup_array;
+    """
+    ctypedef struct dedup_array:
+        char* data
+        int nd
+        Py_ssize_t* dimensions
+        Py_ssize_t* strides
+        PyObject* descr
+        int flags
+
+cdef object NDARRAY = np.ndarray
+cdef object U32 = np.dtype(np.uint32)
+cdef object U64 = np.dtype(np.uint64)
+cdef object I64 = np.dtype(np.int64)
+
+
+cdef bint layout_holds():
+    """Whether an array's head reads as ``dedup_array`` says (else buffers are asked for)."""
+    probe = np.arange(7, dtype=np.uint32)
+    cdef dedup_array* head = <dedup_array*><PyObject*>probe
+    return (head.nd == 1 and head.dimensions[0] == 7 and head.strides[0] == 4 and (head.flags & 1) != 0
+            and head.descr == <PyObject*>U32
+            and <size_t>head.data == <size_t>probe.__array_interface__["data"][0])
+
+
+cdef bint LAYOUT = layout_holds()
+
+
+cdef bint values_of(object array, object dtype, const void** data, Py_ssize_t* size):
+    """The values of a one-dimensional C-contiguous numpy array of ``dtype`` (its very dtype
+    object) read in place, without the buffer protocol's cost (about a third of a paragraph's
+    lookup): False where it is not such an array (the caller asks for a buffer then)."""
+    cdef dedup_array* head
+    if not LAYOUT or type(array) is not NDARRAY:
+        return False
+    head = <dedup_array*><PyObject*>array
+    if head.nd != 1 or head.descr != <PyObject*>dtype or (head.flags & 1) == 0:
+        return False
+    data[0] = head.data
+    size[0] = head.dimensions[0]
+    return True
+
+
 #: a corpus order past these bounds is not packed: the per-paragraph path answers then
 cdef int64_t DOC_BOUND = 1 << 31
 cdef int64_t INDEX_BOUND = 1 << 32
@@ -467,19 +524,35 @@ cdef Py_ssize_t anchors_of(Refs refs, object distinct, uint32_t every) except -2
     """The anchors of a paragraph's distinct shingles (uint32), in their order, into
     ``refs.hashes``: how many, or -1 (not a uint32 array)."""
     cdef Py_buffer view
-    cdef Py_ssize_t n = buffer_of(distinct, &view, 4), i, count = 0
-    cdef const uint32_t* values
+    cdef Py_ssize_t n, count = 0
+    cdef const void* data
+    if values_of(distinct, U32, &data, &n):
+        return collect_anchors(refs, <const uint32_t*>data, n, every)
+    n = buffer_of(distinct, &view, 4)
     if n < 0:
         return -1
     try:
-        refs.hash_space(n)
-        values = <const uint32_t*>view.buf
-        for i in range(n):
-            if values[i] % every == 0:
-                refs.hashes[count] = values[i]
-                count += 1
+        count = collect_anchors(refs, <const uint32_t*>view.buf, n, every)
     finally:
         PyBuffer_Release(&view)
+    return count
+
+
+cdef Py_ssize_t collect_anchors(Refs refs, const uint32_t* values, Py_ssize_t n,
+                                uint32_t every) except -1:
+    cdef Py_ssize_t i, count = 0
+    cdef uint32_t mask = every - 1
+    refs.hash_space(n)
+    if every & mask == 0:  # a power of two (ANCHOR_EVERY): no division per value
+        for i in range(n):
+            if values[i] & mask == 0:
+                refs.hashes[count] = values[i]
+                count += 1
+        return count
+    for i in range(n):
+        if values[i] % every == 0:
+            refs.hashes[count] = values[i]
+            count += 1
     return count
 
 
@@ -488,31 +561,40 @@ cdef Py_ssize_t near_of(Postings bands, Refs refs, object keys, int32_t visit, P
     each number once) appended to ``refs.entries`` from ``at``: the new end, or -1 (not an
     array of 64-bit integers)."""
     cdef Py_buffer view
-    cdef Py_ssize_t n = buffer_of(keys, &view, 8), i, j
-    cdef const uint64_t* values
-    cdef Slot* slot
-    cdef int32_t* numbers
-    cdef int32_t number
+    cdef Py_ssize_t n
+    cdef const void* data
+    if values_of(keys, U64, &data, &n) or values_of(keys, I64, &data, &n):
+        return union_of(bands, refs, <const uint64_t*>data, n, visit, at)
+    n = buffer_of(keys, &view, 8)
     if n < 0:
         return -1
     try:
-        values = <const uint64_t*>view.buf
-        for i in range(n):
-            bands.prefetch(values[i])
-        for i in range(n):
-            slot = &bands.slots[bands.find(values[i])]
-            if slot.head < 0:
-                continue
-            numbers = bands.chain(slot)
-            refs.entry_space(at + slot.size)
-            for j in range(slot.size):
-                number = numbers[j]
-                if refs.seen[number] != visit:
-                    refs.seen[number] = visit
-                    refs.entries[at].number = number
-                    at += 1
+        at = union_of(bands, refs, <const uint64_t*>view.buf, n, visit, at)
     finally:
         PyBuffer_Release(&view)
+    return at
+
+
+cdef Py_ssize_t union_of(Postings bands, Refs refs, const uint64_t* values, Py_ssize_t n,
+                         int32_t visit, Py_ssize_t at) except -1:
+    cdef Py_ssize_t i, j
+    cdef Slot* slot
+    cdef int32_t* numbers
+    cdef int32_t number
+    for i in range(n):
+        bands.prefetch(values[i])
+    for i in range(n):
+        slot = &bands.slots[bands.find(values[i])]
+        if slot.head < 0:
+            continue
+        numbers = bands.chain(slot)
+        refs.entry_space(at + slot.size)
+        for j in range(slot.size):
+            number = numbers[j]
+            if refs.seen[number] != visit:
+                refs.seen[number] = visit
+                refs.entries[at].number = number
+                at += 1
     return at
 
 
@@ -654,6 +736,12 @@ cdef object candidates_of(Postings bands, Postings anchors, Refs refs, object it
     return [twin if entries[i].number < 0 else held[entries[i].number] for i in range(at)]
 
 
+def reads_arrays_in_place():
+    """Whether numpy arrays are read in place here (their head as this module expects), not
+    through the buffer protocol: the same values either way, faster."""
+    return LAYOUT
+
+
 def earlier(Postings bands, Postings anchors, Refs refs, list items, dict copies,
             Py_ssize_t cap, Py_ssize_t limit, uint32_t every):
     """``candidates.earlier_candidates`` for a document's paragraphs in one call, from the kept
@@ -678,6 +766,15 @@ def earlier(Postings bands, Postings anchors, Refs refs, list items, dict copies
     return external
 
 
+cdef int add_all(Postings bands, const uint64_t* values, Py_ssize_t m, int32_t n) except -1:
+    cdef Py_ssize_t i
+    for i in range(m):
+        bands.prefetch(values[i])
+    for i in range(m):
+        bands.append(values[i], n, -1)
+    return 0
+
+
 def index(Postings bands, Postings anchors, Refs refs, list items, list keys, list anchored,
           Py_ssize_t cap, uint32_t every):
     """Index a document's kept paragraphs in one call: each one's band keys (``None``: none) in
@@ -687,11 +784,12 @@ def index(Postings bands, Postings anchors, Refs refs, list items, list keys, li
     band keys 64-bit (checked before anything is indexed)."""
     cdef Py_ssize_t k, n, i, m, count, total = 0
     cdef Py_buffer view
-    cdef const uint64_t* values
+    cdef const void* data
     if not len(items) == len(keys) == len(anchored):
         raise ValueError("one band key array and one flag per paragraph")
     for k in range(len(items)):
-        if items[k].distinct.dtype != np.uint32 or (keys[k] is not None and keys[k].dtype.itemsize != 8):
+        dtype = items[k].distinct.dtype
+        if (dtype is not U32 and dtype != U32) or (keys[k] is not None and keys[k].dtype.itemsize != 8):
             raise TypeError("expected uint32 shingles and 64-bit band keys")
     for k in range(len(items)):
         item = items[k]
@@ -704,17 +802,16 @@ def index(Postings bands, Postings anchors, Refs refs, list items, list keys, li
         n = refs.number(item)
         if keys[k] is not None:
             bands.number_room(n)
-            m = buffer_of(keys[k], &view, 8)
-            if m < 0:
-                m = buffer_of(np.ascontiguousarray(keys[k]), &view, 8)
-            try:
-                values = <const uint64_t*>view.buf
-                for i in range(m):
-                    bands.prefetch(values[i])
-                for i in range(m):
-                    bands.append(values[i], <int32_t>n, -1)
-            finally:
-                PyBuffer_Release(&view)
+            if values_of(keys[k], U64, &data, &m) or values_of(keys[k], I64, &data, &m):
+                add_all(bands, <const uint64_t*>data, m, <int32_t>n)
+            else:
+                m = buffer_of(keys[k], &view, 8)
+                if m < 0:
+                    m = buffer_of(np.ascontiguousarray(keys[k]), &view, 8)
+                try:
+                    add_all(bands, <const uint64_t*>view.buf, m, <int32_t>n)
+                finally:
+                    PyBuffer_Release(&view)
         if anchored[k]:
             anchors.number_room(n)
             for i in range(count):

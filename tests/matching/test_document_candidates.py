@@ -9,13 +9,14 @@ for paragraphs in the same place, keeps the order they were found in."""
 
 from __future__ import annotations
 
+import pickle
 import random
 
 import numpy as np
 from compiled_parts import built
 from corpora import fixture_documents, generated_corpus
 
-from dedup.config import Config
+from dedup.config import Config, compiled_extension
 from dedup.limits import ANCHOR_EVERY, MAX_CANDIDATES, MAX_POSTINGS
 from dedup.matching.candidates import earlier_candidates, pure_earlier_candidates
 from dedup.matching.core import compiled_postings
@@ -132,3 +133,23 @@ def test_a_corpus_run_gets_from_one_call_what_each_paragraph_would_get() -> None
             assert batched is not None
             assert batched == pure_earlier_candidates(items, corpus.exact, corpus.near, corpus.contain)
             corpus.clean(extracted)
+
+
+def test_arrays_read_through_buffers_answer_as_arrays_read_in_place() -> None:
+    # arrays whose dtype object is not numpy's own (unpickled), signed or strided band keys:
+    # read through the buffer protocol, with the same values
+    core = built(compiled_extension("dedup.matching.compiled_index"), "compiled_index")
+    assert core.reads_arrays_in_place()  # numpy's array head as the module expects it
+    rng = random.Random(8)
+    near, contain = paired()
+    kept = [_random_item(rng, d, 0) for d in range(200)]
+    index_document(near, contain, kept, [it.bands for it in kept], [True] * len(kept))
+    asked = [_random_item(rng, 300, i) for i in range(40)]
+    expected = pure_earlier_candidates(asked, {}, near, contain)
+    for it in asked:
+        it.distinct = pickle.loads(pickle.dumps(it.distinct))
+        if it.bands is not None:
+            it.bands = (
+                np.repeat(it.bands.view(np.int64), 2)[::2] if len(it.bands) % 2 else it.bands.view(np.int64)
+            )
+    assert document_candidates(asked, {}, near, contain, MAX_CANDIDATES) == expected
