@@ -1,5 +1,5 @@
 """Builds the optional compiled cores (dedup/matching/compiled.pyx, compiled_index.pyx,
-compiled_local.pyx, compiled_tagger.pyx; dedup/text/compiled_words.pyx, compiled_fold.pyx,
+compiled_earlier.pyx, compiled_local.pyx, compiled_tagger.pyx; dedup/text/compiled_words.pyx, compiled_fold.pyx,
 compiled_layout.pyx) with Cython.
 
 Everything else is declared in pyproject.toml.  The extension is ``optional``:
@@ -25,6 +25,12 @@ else:
             Extension(
                 "dedup.matching.compiled_index",
                 ["dedup/matching/compiled_index.pyx"],
+                extra_compile_args=["-O3"],
+                optional=True,
+            ),
+            Extension(
+                "dedup.matching.compiled_earlier",
+                ["dedup/matching/compiled_earlier.pyx"],
                 extra_compile_args=["-O3"],
                 optional=True,
             ),

@@ -52,7 +52,7 @@ class Numbering(Protocol):
 
 
 class _IndexCore(Protocol):
-    """What ``compiled_index`` gives beside ``Postings`` (``compiled_index.pyi``)."""
+    """A document's candidates and indexing in one call (``compiled_earlier.pyi``)."""
 
     def Refs(self) -> Numbering: ...
 
@@ -83,10 +83,11 @@ class _IndexCore(Protocol):
 
 @cache
 def _compiled() -> _IndexCore | None:
-    """The compiled index module where its tables run (``core.compiled_postings``), or ``None``."""
+    """The extension asking and filling both tables in one call (``compiled_earlier``) where the
+    tables run (``core.compiled_postings``), or ``None``."""
     if compiled_postings() is None:
         return None
-    return cast("_IndexCore | None", compiled_extension("dedup.matching.compiled_index"))
+    return cast("_IndexCore | None", compiled_extension("dedup.matching.compiled_earlier"))
 
 
 def _numbering() -> Numbering | None:
