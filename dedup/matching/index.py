@@ -43,7 +43,7 @@ R = TypeVar("R", bound=Hashable)
 
 class Numbering(Protocol):
     """The refs compiled tables (``compiled_index.Postings``) hold, by number: each ref once
-    (as a dict counts it), in the order first added (``compiled_index.Refs``; two tables may
+    (as a dict counts it), in the order first added (``compiled_earlier.Refs``; two tables may
     share one, ``paired``)."""
 
     def number(self, ref: object) -> int: ...
