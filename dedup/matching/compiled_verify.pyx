@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""Verification's shingle lookups (``item.Overlap``), in C.
+"""Verification's shingle lookups (``item.Overlap``) and sentence 3-grams, in C.
 
 A paragraph under verification is compared with each of its candidates several times: the
 shingles it shares with each (``Overlap.shared``), the characters of it each one covers
@@ -12,8 +12,11 @@ random paragraphs and on the fixtures.
 """
 
 from cpython.buffer cimport PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBuffer_Release, PyObject_GetBuffer
-from libc.stdint cimport int32_t, uint32_t
-from libc.stdlib cimport free, malloc
+from cpython.unicode cimport (
+    PyUnicode_DATA, PyUnicode_Find, PyUnicode_GET_LENGTH, PyUnicode_KIND, PyUnicode_READ
+)
+from libc.stdint cimport int32_t, uint32_t, uint64_t
+from libc.stdlib cimport free, malloc, qsort
 from libc.string cimport memset
 
 cdef extern from "Python.h":
@@ -228,3 +231,78 @@ cdef class Overlap:
                 PyBuffer_Release(&sv)
         finally:
             PyBuffer_Release(&hv)
+
+
+# ---------------------------------------------------------------------------
+# Sentences (``sentences._sentences_survive``): a sentence's character 3-grams held by each piece.
+# A 3-gram is three code points (21 bits each), so one 64-bit code is exactly one 3-gram.
+# ---------------------------------------------------------------------------
+
+cdef inline uint64_t gram(int kind, const void* data, Py_ssize_t i) noexcept:
+    return ((<uint64_t>PyUnicode_READ(kind, data, i) << 42)
+            | (<uint64_t>PyUnicode_READ(kind, data, i + 1) << 21)
+            | <uint64_t>PyUnicode_READ(kind, data, i + 2))
+
+
+cdef int by_code(const void* x, const void* y) noexcept nogil:
+    cdef uint64_t a = (<const uint64_t*>x)[0], b = (<const uint64_t*>y)[0]
+    return (a > b) - (a < b)
+
+
+cdef Py_ssize_t find_code(const uint64_t* codes, Py_ssize_t n, uint64_t value) noexcept nogil:
+    """Where ``value`` is in ``codes[:n]`` (sorted), or -1."""
+    cdef Py_ssize_t lo = 0, hi = n, mid
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if codes[mid] < value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo if lo < n and codes[lo] == value else -1
+
+
+def trigram_hits(str sentence, list pieces):
+    """``None`` where a piece holds ``sentence`` whole; else the number of distinct character
+    3-grams of ``sentence`` and, for each piece, how many of them it holds (``len(grams & held)``
+    in ``sentences._sentences_survive``, the definition)."""
+    cdef Py_ssize_t k, i, n = PyUnicode_GET_LENGTH(sentence), count, unique = 0, hits, at, m
+    cdef int kind = PyUnicode_KIND(sentence), other_kind
+    cdef const void* data = PyUnicode_DATA(sentence)
+    cdef const void* other_data
+    cdef uint64_t* codes
+    cdef unsigned char* seen
+    cdef str piece
+    for k in range(len(pieces)):
+        piece = pieces[k]
+        if PyUnicode_Find(piece, sentence, 0, PyUnicode_GET_LENGTH(piece), 1) >= 0:
+            return None
+    count = n - 2 if n > 2 else 0
+    codes = <uint64_t*>malloc(count * sizeof(uint64_t) + count + 1)
+    if codes == NULL:
+        raise MemoryError()
+    seen = <unsigned char*>(codes + count)
+    try:
+        for i in range(count):
+            codes[i] = gram(kind, data, i)
+        qsort(codes, count, sizeof(uint64_t), by_code)
+        for i in range(count):
+            if i == 0 or codes[i] != codes[unique - 1]:
+                codes[unique] = codes[i]
+                unique += 1
+        found = []
+        for k in range(len(pieces)):
+            piece = pieces[k]
+            m = PyUnicode_GET_LENGTH(piece)
+            other_kind = PyUnicode_KIND(piece)
+            other_data = PyUnicode_DATA(piece)
+            hits = 0
+            memset(seen, 0, unique)
+            for i in range(m - 2):
+                at = find_code(codes, unique, gram(other_kind, other_data, i))
+                if at >= 0 and not seen[at]:
+                    seen[at] = 1
+                    hits += 1
+            found.append(hits)
+        return unique, found
+    finally:
+        free(codes)
