@@ -33,8 +33,8 @@ cdef Py_ssize_t view_of(object array, Py_buffer* view, Py_ssize_t item) except -
 
 
 cdef Py_ssize_t values_of(object array, Py_buffer* view) except -1:
-    """``view_of`` a candidate's ``distinct`` (uint32), without asking numpy for the format string
-    it would build for every call (a third of the cost of a lookup): its values are 4 bytes wide."""
+    """``view_of`` an item's ``distinct`` (uint32), without asking numpy for the format string it
+    would build for every call (a third of the cost of a lookup): its values are 4 bytes wide."""
     PyObject_GetBuffer(array, view, PyBUF_C_CONTIGUOUS)
     if view.itemsize != 4:
         PyBuffer_Release(view)
@@ -67,7 +67,7 @@ cdef class Overlap:
         self.size = size
         self.hashes = hashes
         self.spans = spans
-        self.distinct_count = view_of(distinct, &self.distinct, 4)
+        self.distinct_count = values_of(distinct, &self.distinct)
 
     def __dealloc__(self):
         PyBuffer_Release(&self.distinct)
@@ -306,3 +306,16 @@ def trigram_hits(str sentence, list pieces):
         return unique, found
     finally:
         free(codes)
+
+
+
+def same_key(str text, list items, Py_ssize_t start):
+    """The first of ``items`` from ``start`` on whose ``key.text`` is ``text``, or -1
+    (``verify.same_key``, the definition)."""
+    cdef Py_ssize_t k
+    cdef object other
+    for k in range(start, len(items)):
+        other = items[k].key.text
+        if other is text or other == text:
+            return k
+    return -1

@@ -8,7 +8,7 @@ verification (``verify``) and the decisions (``resolve``).  Extraction
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Protocol, cast
@@ -122,11 +122,11 @@ class Item:
     def overlap(self) -> Overlap:
         """This paragraph's shingles ready to be compared with many candidates: the compiled
         ``Overlap`` where it is built, else ``PureOverlap`` (the definition)."""
-        make = compiled_overlap()
-        if make is None:
+        core = compiled_verify()
+        if core is None:
             return PureOverlap(self)
         sh = self.shingles
-        return make(self.distinct, sh.hashes, sh.spans, self.size)
+        return core.Overlap(self.distinct, sh.hashes, sh.spans, self.size)
 
 
 class Overlap(Protocol):
@@ -170,17 +170,25 @@ class PureOverlap:
         return covered_bits(item.characters(), self._p.distinct.tolist())
 
 
-MakeOverlap = Callable[[np.ndarray, np.ndarray, np.ndarray, int], Overlap]
+class VerifyCore(Protocol):
+    """What the compiled verification module provides (``compiled_verify.pyi``)."""
+
+    def Overlap(  # the class
+        self, distinct: np.ndarray, hashes: np.ndarray, spans: np.ndarray, size: int, /
+    ) -> Overlap: ...
+
+    def trigram_hits(self, sentence: str, pieces: list[str], /) -> tuple[int, list[int]] | None: ...
+
+    def same_key(self, text: str, items: list[Item], start: int, /) -> int: ...
 
 
 @cache
-def compiled_overlap() -> MakeOverlap | None:
-    """The compiled ``Overlap`` (``compiled_verify``), or ``None`` where the core does not run (or
-    that extension was not built)."""
+def compiled_verify() -> VerifyCore | None:
+    """The compiled verification module (``compiled_verify``), or ``None`` where the core does not
+    run (or that extension was not built): each caller's pure twin then."""
     if compiled_core() is None:
         return None
-    module = compiled_extension("dedup.matching.compiled_verify")
-    return None if module is None else cast("MakeOverlap", module.Overlap)
+    return cast("VerifyCore | None", compiled_extension("dedup.matching.compiled_verify"))
 
 
 class RecentTables:

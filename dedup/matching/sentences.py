@@ -9,15 +9,13 @@ of its own, or one pieced from two sentences of the body does not).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from functools import cache, lru_cache
+from collections.abc import Sequence
+from functools import lru_cache
 from itertools import pairwise
-from typing import cast
 
 from rapidfuzz.distance import Levenshtein
 
-from dedup.config import compiled_extension
-from dedup.matching.core import compiled_core
+from dedup.matching.item import compiled_verify
 from dedup.text.normalize import PIECE_END, fold_marked
 
 #: a sentence survives in a copy that holds this share of its character 3-grams
@@ -85,7 +83,8 @@ def _sentences_survive(raw: str, sources: tuple[str, ...], spliced: bool) -> boo
     pieces = [sentence for sentences in split for sentence in sentences]
     if spliced:
         pieces += [a[-1] + b[0] for a, b in pairwise(split) if a and b]
-    hits = _compiled_hits() or trigram_hits
+    core = compiled_verify()
+    hits = trigram_hits if core is None else core.trigram_hits
     for sentence in _sentences(raw):
         if len(sentence) < SENTENCE_MIN_CHARS:
             continue
@@ -106,15 +105,3 @@ def trigram_hits(sentence: str, pieces: list[str]) -> tuple[int, list[int]] | No
         return None
     grams = _trigrams(sentence)
     return len(grams), [len(grams & _trigrams(other)) for other in pieces]
-
-
-Hits = Callable[[str, list[str]], "tuple[int, list[int]] | None"]
-
-
-@cache
-def _compiled_hits() -> Hits | None:
-    """``trigram_hits`` in C (``compiled_verify``), or ``None`` where the core does not run."""
-    if compiled_core() is None:
-        return None
-    module = compiled_extension("dedup.matching.compiled_verify")
-    return None if module is None else cast("Hits", module.trigram_hits)

@@ -27,7 +27,7 @@ from dedup.config import Config
 from dedup.matching.bits import longest_run
 from dedup.matching.core import compiled_core
 from dedup.matching.facts import key_states_nothing_new, matching_blocks
-from dedup.matching.item import Item, Overlap
+from dedup.matching.item import Item, Overlap, compiled_verify
 from dedup.matching.roles import is_cut_from, may_be_copy_of, may_be_fragment, may_stand_for
 from dedup.matching.sentences import sentences_survive
 from dedup.matching.shingle import bit_span, longest_gap
@@ -266,10 +266,25 @@ def _exact_twin(p: Item, candidates: Sequence[Item]) -> Item | None:
     """The first candidate with ``p``'s key that may count as its copy (``may_be_copy_of``: asked
     of the equal ones alone, before the others are sifted)."""
     text, doc_id = p.key.text, p.doc_id
-    for q in candidates:
-        if q.key.text == text and (q.doc_id != doc_id or may_be_copy_of(p, q)):
+    core = compiled_verify()
+    find = same_key if core is None else core.same_key
+    items = candidates if isinstance(candidates, list) else list(candidates)
+    at = find(text, items, 0)
+    while at >= 0:
+        q = items[at]
+        if q.doc_id != doc_id or may_be_copy_of(p, q):
             return q
+        at = find(text, items, at + 1)
     return None
+
+
+def same_key(text: str, items: list[Item], start: int) -> int:
+    """The first of ``items`` from ``start`` on whose key is ``text``, or -1: the definition of the
+    compiled ``compiled_verify.same_key``."""
+    for at in range(start, len(items)):
+        if items[at].key.text == text:
+            return at
+    return -1
 
 
 def _classify(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,7 @@ from dedup.config import Config
 from dedup.matching.core import compiled_core
 from dedup.matching.features import Extractor
 from dedup.matching.index import anchors
-from dedup.matching.item import Item, PureOverlap, compiled_overlap
+from dedup.matching.item import Item, PureOverlap, compiled_verify
 from dedup.matching.shingle import char_table, covered_bits, distinct, jaccard, shingle_arrays
 from dedup.records import Document, Key, Paragraph, Shingles
 
@@ -90,14 +89,14 @@ def _fixture_items() -> list[Item]:
     root = Path(__file__).resolve().parents[2] / "fixtures"
     extract = Extractor(Config())
     found: list[Item] = []
-    for number, path in enumerate(sorted(root.glob("*/*/input.txt")) + [root / "seed" / "article.txt"]):
+    for number, path in enumerate([*sorted(root.glob("*/*/input.txt")), root / "seed" / "article.txt"]):
         found += extract(number, Document(str(number), path.read_text(encoding="utf-8"))).items
     return found
 
 
 @pytest.mark.parametrize("source", ["random", "fixtures"])
 def test_compiled_overlap_is_the_pure_one(source: str) -> None:
-    make = built(compiled_overlap(), "compiled_verify.Overlap")
+    make = built(compiled_verify(), "compiled_verify").Overlap
     rng = random.Random(7)
     pool = [rng.getrandbits(32) for _ in range(30)]
     items = [_item(rng, pool) for _ in range(60)] if source == "random" else _fixture_items()
@@ -112,7 +111,7 @@ def test_compiled_overlap_is_the_pure_one(source: str) -> None:
 
 
 def test_compiled_overlap_takes_empty_paragraphs_and_refuses_bad_arrays() -> None:
-    make = built(compiled_overlap(), "compiled_verify.Overlap")
+    make = built(compiled_verify(), "compiled_verify").Overlap
     rng = random.Random(8)
     items = [_item(rng, [1, 2, 3]) for _ in range(5)]
     empty, no_spans = np.zeros(0, dtype=np.uint32), np.zeros((0, 2), dtype=np.int32)
@@ -128,3 +127,18 @@ def test_compiled_overlap_takes_empty_paragraphs_and_refuses_bad_arrays() -> Non
         make(hashes, hashes, np.array([[0, 2]], dtype=np.int32), 4).masks(items)
     with pytest.raises(ValueError):  # a span past the paragraph's end
         make(hashes, hashes, np.array([[0, 2], [1, 9]], dtype=np.int32), 4).masks(items)
+
+
+def test_compiled_same_key_is_the_pure_one() -> None:
+    """``verify.same_key`` (the definition) and its compiled twin find the same next equal key."""
+    from dedup.matching.verify import same_key
+
+    core = built(compiled_verify(), "compiled_verify")
+    rng = random.Random(10)
+    items = [_item(rng, [1, 2, 3]) for _ in range(30)]
+    items += items[::3]
+    for p in items:
+        text = p.key.text
+        for start in (0, 5, len(items) - 1, len(items), len(items) + 3):
+            assert core.same_key(text, items, start) == same_key(text, items, start)
+        assert core.same_key("不在其中", items, 0) == same_key("不在其中", items, 0) == -1

@@ -6,7 +6,7 @@ import random
 
 from compiled_parts import built
 
-from dedup.config import compiled_extension
+from dedup.matching.item import compiled_verify
 from dedup.matching.sentences import sentences_survive, trigram_hits
 
 BODY = "嘉鱼县全力建设蔬菜大县。该县开辟绿色通道，组建工作专班24小时现场办公。负责蔬菜采收、调运、保供工作。"
@@ -39,7 +39,7 @@ def test_trigram_hits_count_the_distinct_3grams_each_piece_holds() -> None:
 def test_compiled_trigram_hits_are_the_pure_ones() -> None:
     """In C a 3-gram is one 64-bit code of its three code points: compared on random text mixing
     ASCII, CJK and characters past the BMP (each string kind), and on the sample bodies."""
-    module = built(compiled_extension("dedup.matching.compiled_verify"), "compiled_verify")
+    module = built(compiled_verify(), "compiled_verify")
     rng = random.Random(9)
     alphabet = "ab菜大县建设蔬\U0001f600\U00020000é"
     texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(400)]
