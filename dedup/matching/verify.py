@@ -134,13 +134,15 @@ def _cover(
     gains: list[int] = []
     if probe is None:
         probe = p.overlap()
-    pool = list(zip(candidates, _masks(p, candidates, memo, probe), strict=True))
+    # (a candidate covering none of p never adds anything)
+    pool = [(q, mask) for q, mask in zip(candidates, _masks(p, candidates, memo, probe), strict=True) if mask]
     min_gain = 4
     overlap = 0.0
     while pool:
         best_gain, best = 0, -1
+        free = ~covered
         for i, (q, mask) in enumerate(pool):
-            gain = (mask & ~covered).bit_count()
+            gain = (mask & free).bit_count()
             # of two that add as much, the first in order; but a paragraph rather than the
             # longer one a join made of it and its neighbour (``Key.breaks``)
             if gain > best_gain or (gain == best_gain > 0 and pool[best][0].key.breaks and not q.key.breaks):
@@ -352,13 +354,22 @@ def _near_twin(
     a piece missing (no unaligned run longer than ``max_gap``); the digits of
     short lines must be identical."""
     short = p.paragraph.shape == "heading" or p.size < config.min_chars
+    if short and p.size < 6:
+        return None
+    size, enough = p.size, 0.4 * len(p.distinct)
+    digits: str | None = None
     best: tuple[Item, _Alignment] | None = None
     for i, q in enumerate(candidates):
-        if not q.size or not 0.7 <= p.size / q.size <= 1.43:
+        if not q.size or not 0.7 <= size / q.size <= 1.43:
             continue
-        if short and (q.paragraph.shape != "heading" or _digits(p) != _digits(q) or p.size < 6):
-            continue
-        if counts is not None and counts[i] < 0.4 * len(p.distinct):
+        if short:
+            if q.paragraph.shape != "heading":
+                continue
+            if digits is None:
+                digits = _digits(p)
+            if digits != _digits(q):
+                continue
+        if counts is not None and counts[i] < enough:
             # edits cost each copy only the few shingles around them
             continue
         alignment = _align(p.key.text, q.key.text, config.near_ratio)
