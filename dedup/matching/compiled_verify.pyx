@@ -22,6 +22,61 @@ from libc.string cimport memset
 cdef extern from "Python.h":
     object _PyLong_FromByteArray(const unsigned char* data, size_t n, int little_endian, int is_signed)
 
+# numpy's array and dtype structs as its public headers lay them out (the same in numpy 1.x and 2.x):
+# what ``fast_values`` reads instead of asking for a buffer
+cdef extern from *:
+    """
+    typedef struct {
+        PyObject_HEAD
+        char *data;
+        int nd;
+        Py_ssize_t *dimensions;
+        Py_ssize_t *strides;
+        PyObject *base;
+        PyObject *descr;
+    } dedup_ndarray;
+    typedef struct {
+        PyObject_HEAD
+        PyTypeObject *typeobj;
+        char kind;
+        char type;
+        char byteorder;
+        char former_flags;
+        int type_num;
+    } dedup_descr;
+    """
+    ctypedef struct dedup_ndarray:
+        char* data
+        int nd
+        Py_ssize_t* dimensions
+        Py_ssize_t* strides
+        void* descr
+    ctypedef struct dedup_descr:
+        char byteorder
+        int type_num
+
+import numpy as np
+
+cdef object NDARRAY = np.ndarray
+#: numpy's number for a C ``unsigned int`` (uint32 where this is built), checked when loaded
+cdef int NPY_UINT = np.dtype(np.uintc).num
+cdef bint UINT_IS_32 = np.dtype(np.uintc).itemsize == 4
+
+
+cdef inline const uint32_t* fast_values(object array, Py_ssize_t* n) noexcept:
+    """The values of a one-dimensional contiguous native uint32 numpy array, read from its struct;
+    NULL for anything else (the buffer protocol is asked then)."""
+    cdef dedup_ndarray* a
+    cdef dedup_descr* d
+    if type(array) is not NDARRAY or not UINT_IS_32:
+        return NULL
+    a = <dedup_ndarray*><void*>array
+    d = <dedup_descr*>a.descr
+    if a.nd != 1 or a.strides[0] != 4 or d.type_num != NPY_UINT or d.byteorder == b">":
+        return NULL
+    n[0] = a.dimensions[0]
+    return <const uint32_t*>a.data
+
 
 cdef Py_ssize_t view_of(object array, Py_buffer* view, Py_ssize_t item) except -1:
     """A C-contiguous buffer of ``item``-byte values (uint32 or int32 arrays): the number of values."""
@@ -32,24 +87,16 @@ cdef Py_ssize_t view_of(object array, Py_buffer* view, Py_ssize_t item) except -
     return view.len // item
 
 
-cdef Py_ssize_t values_of(object array, Py_buffer* view) except -1:
-    """``view_of`` an item's ``distinct`` (uint32), without asking numpy for the format string it
-    would build for every call (a third of the cost of a lookup): its values are 4 bytes wide."""
-    PyObject_GetBuffer(array, view, PyBUF_C_CONTIGUOUS)
-    if view.itemsize != 4:
-        PyBuffer_Release(view)
-        raise ValueError("expected a contiguous array of 32-bit integers")
-    return view.len // 4
-
-
 cdef class Overlap:
     """One paragraph's shingles (``distinct``, and each shingle's hash and span in ``hashes`` and
     ``spans``; its ``size`` in characters), ready to be compared with many candidates
     (``item.PureOverlap`` is the definition).  The lookup table is built when first needed: many
     paragraphs are settled by ``shared`` alone."""
 
-    cdef object hashes, spans
+    cdef object hashes, spans, distinct_values
     cdef Py_buffer distinct
+    cdef bint distinct_held
+    cdef const uint32_t* distinct_data
     cdef Py_ssize_t distinct_count
     #: the table: a hash per slot, and the first of its shingles (+1; 0: an empty slot)
     cdef uint32_t* keys
@@ -67,10 +114,16 @@ cdef class Overlap:
         self.size = size
         self.hashes = hashes
         self.spans = spans
-        self.distinct_count = values_of(distinct, &self.distinct)
+        self.distinct_values = distinct
+        self.distinct_data = fast_values(distinct, &self.distinct_count)
+        if self.distinct_data == NULL:
+            self.distinct_count = view_of(distinct, &self.distinct, 4)
+            self.distinct_held = True
+            self.distinct_data = <const uint32_t*>self.distinct.buf
 
     def __dealloc__(self):
-        PyBuffer_Release(&self.distinct)
+        if self.distinct_held:
+            PyBuffer_Release(&self.distinct)
         free(self.keys)
 
     cdef int build(self) except -1:
@@ -136,13 +189,19 @@ cdef class Overlap:
         ``distinct`` holds, the two merged (``PureOverlap.shared``)."""
         cdef Py_buffer qv
         cdef Py_ssize_t n = self.distinct_count, k, i, j, m, count
-        cdef const uint32_t* f = <const uint32_t*>self.distinct.buf
+        cdef const uint32_t* f = self.distinct_data
         cdef const uint32_t* q
         cdef uint32_t a, b
+        cdef object values
+        cdef bint held
         counts = []
         for k in range(len(items)):
-            m = values_of(items[k].distinct, &qv)
-            q = <const uint32_t*>qv.buf
+            values = items[k].distinct
+            q = fast_values(values, &m)
+            held = q == NULL
+            if held:
+                m = view_of(values, &qv, 4)
+                q = <const uint32_t*>qv.buf
             count = i = j = 0
             with nogil:
                 # without branches: the next values' order is a coin toss
@@ -152,7 +211,8 @@ cdef class Overlap:
                     count += a == b
                     i += a <= b
                     j += b <= a
-            PyBuffer_Release(&qv)
+            if held:
+                PyBuffer_Release(&qv)
             counts.append(count)
         return counts
 
@@ -165,13 +225,19 @@ cdef class Overlap:
         cdef const uint32_t* q
         cdef unsigned char* out
         cdef bint any_set
+        cdef object values
+        cdef bint held
         if self.keys == NULL:
             self.build()
         out = self.bits
         masks = []
         for k in range(len(items)):
-            m = values_of(items[k].distinct, &qv)
-            q = <const uint32_t*>qv.buf
+            values = items[k].distinct
+            q = fast_values(values, &m)
+            held = q == NULL
+            if held:
+                m = view_of(values, &qv, 4)
+                q = <const uint32_t*>qv.buf
             any_set = False
             with nogil:
                 for j in range(m):
@@ -181,7 +247,8 @@ cdef class Overlap:
                         for c in range(self.shingle_spans[2 * i], self.shingle_spans[2 * i + 1]):
                             out[c >> 3] |= <unsigned char>(1 << (c & 7))
                         i = self.chain[i]
-            PyBuffer_Release(&qv)
+            if held:
+                PyBuffer_Release(&qv)
             if any_set:
                 masks.append(_PyLong_FromByteArray(out, self.bits_room, 1, 0))
                 memset(out, 0, self.bits_room)

@@ -142,3 +142,36 @@ def test_compiled_same_key_is_the_pure_one() -> None:
         for start in (0, 5, len(items) - 1, len(items), len(items) + 3):
             assert core.same_key(text, items, start) == same_key(text, items, start)
         assert core.same_key("不在其中", items, 0) == same_key("不在其中", items, 0) == -1
+
+
+def test_compiled_overlap_reads_any_contiguous_uint32_array_and_refuses_the_rest() -> None:
+    """Plain arrays are read from numpy's struct, anything else through the buffer protocol: a
+    view, a little-endian dtype spelt out and a read-only array give the same counts and masks; a
+    big-endian or strided array is refused rather than misread."""
+    core = built(compiled_verify(), "compiled_verify")
+    rng = random.Random(12)
+    pool = [rng.getrandbits(32) for _ in range(30)]
+    items = [_item(rng, pool) for _ in range(20)]
+    p = items[0]
+    sh = p.shingles
+    overlap = core.Overlap(p.distinct, sh.hashes, sh.spans, p.size)
+    expected = (overlap.shared(items), overlap.masks(items))
+    for remake in (
+        lambda d: np.concatenate([d, d])[: len(d)],
+        lambda d: d.astype("<u4"),
+        lambda d: np.frombuffer(d.tobytes(), dtype=np.uint32),
+    ):
+        others = [_with_distinct(q, remake(q.distinct)) for q in items]
+        again = core.Overlap(remake(p.distinct), sh.hashes, sh.spans, p.size)
+        assert (again.shared(others), again.masks(others)) == expected
+        assert (overlap.shared(others), overlap.masks(others)) == expected
+    for bad in (lambda d: d.astype(">u4"), lambda d: np.repeat(d, 2)[::2]):
+        odd = [_with_distinct(q, bad(q.distinct)) for q in items if len(q.distinct) > 1]
+        with pytest.raises((ValueError, BufferError)):
+            overlap.shared(odd)
+        with pytest.raises((ValueError, BufferError)):
+            overlap.masks(odd)
+
+
+def _with_distinct(q: Item, values: np.ndarray) -> Item:
+    return Item(q.doc_id, q.paragraph, q.key, q.shingles, values, q.noise)
