@@ -396,7 +396,6 @@ def evaluate(
     if not p.key.text:
         return None
     # (a paragraph of another document may always count: ``may_be_copy_of`` asks the page first)
-    doc_id = p.doc_id
     twin = _exact_twin(p, candidates)
     if twin is not None:
         short_line = p.paragraph.shape == "heading" or p.size < config.min_chars
@@ -405,26 +404,10 @@ def evaluate(
                 return None
             return Decision(p, "boilerplate", 1.0, 1.0, (twin,))
         return Decision(p, "exact", 1.0, 1.0, (twin,))
-    overlap: Overlap | None = None
-    counts: list[int] | None = None
-    if p.paragraph.shape == "heading" or p.size < config.min_chars:
-        candidates = [q for q in candidates if q.doc_id != doc_id or may_be_copy_of(p, q)]
-    else:
-        # Every way to be redundant needs a good share of p's shingles found in
-        # the candidates (an edited copy keeps all but those around its edits):
-        # most candidates of a big corpus fail this cheap count, and only those
-        # sharing any are asked whether they may count at all.
-        overlap = p.overlap()
-        everyone = candidates if isinstance(candidates, list) else list(candidates)
-        sharing = [
-            (q, n)
-            for q, n in zip(everyone, overlap.shared(everyone), strict=True)
-            if n and (q.doc_id != doc_id or may_be_copy_of(p, q))
-        ]
-        counts = [n for _, n in sharing]
-        if sum(counts) < 0.4 * len(p.distinct):
-            return None
-        candidates = [q for q, _ in sharing]
+    sifted = _sifted(p, candidates, config)
+    if sifted is None:
+        return None
+    candidates, counts, overlap = sifted
     near_twin = _near_twin(p, candidates, counts, config)
     if near_twin is None:
         return _accepted(p, _cover_of(p, candidates, config, memo, overlap), config)
@@ -447,6 +430,33 @@ def evaluate(
     if covered is not None:
         return covered
     return near if _holds_up(p, q) else None
+
+
+Sifted = tuple[list[Item], list[int] | None, Overlap | None]
+
+
+def _sifted(p: Item, candidates: Sequence[Item], config: Config) -> Sifted | None:
+    """The candidates that may count as copies of ``p``, with the shingles each shares with it and
+    ``p``'s ``Overlap`` (a line too short for shingles to tell: neither); ``None`` when too few of
+    ``p``'s shingles are found in them for ``p`` to be redundant at all."""
+    doc_id = p.doc_id
+    if p.paragraph.shape == "heading" or p.size < config.min_chars:
+        return [q for q in candidates if q.doc_id != doc_id or may_be_copy_of(p, q)], None, None
+    # Every way to be redundant needs a good share of p's shingles found in
+    # the candidates (an edited copy keeps all but those around its edits):
+    # most candidates of a big corpus fail this cheap count, and only those
+    # sharing any are asked whether they may count at all.
+    overlap = p.overlap()
+    everyone = candidates if isinstance(candidates, list) else list(candidates)
+    sharing = [
+        (q, n)
+        for q, n in zip(everyone, overlap.shared(everyone), strict=True)
+        if n and (q.doc_id != doc_id or may_be_copy_of(p, q))
+    ]
+    counts = [n for _, n in sharing]
+    if sum(counts) < 0.4 * len(p.distinct):
+        return None
+    return [q for q, _ in sharing], counts, overlap
 
 
 def _holds_up(p: Item, q: Item) -> bool:
