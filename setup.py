@@ -1,5 +1,5 @@
 """Builds the optional compiled cores (dedup/matching/compiled.pyx, compiled_index.pyx,
-compiled_earlier.pyx, compiled_local.pyx, compiled_tagger.pyx; dedup/text/compiled_words.pyx, compiled_fold.pyx,
+compiled_earlier.pyx, compiled_local.pyx, compiled_tagger.pyx, compiled_verify.pyx; dedup/text/compiled_words.pyx, compiled_fold.pyx,
 compiled_layout.pyx) with Cython.
 
 Everything else is declared in pyproject.toml.  The extension is ``optional``:
@@ -43,6 +43,12 @@ else:
             Extension(
                 "dedup.matching.compiled_tagger",
                 ["dedup/matching/compiled_tagger.pyx"],
+                extra_compile_args=["-O3"],
+                optional=True,
+            ),
+            Extension(
+                "dedup.matching.compiled_verify",
+                ["dedup/matching/compiled_verify.pyx"],
                 extra_compile_args=["-O3"],
                 optional=True,
             ),

@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Protocol, cast
 
 import numpy as np
 
+from dedup.config import compiled_extension
 from dedup.matching.core import compiled_core
 from dedup.matching.index import anchor_list
 from dedup.matching.shingle import char_table, covered_bits
@@ -115,6 +118,77 @@ class Item:
             return [covered_bits(table, found.tolist()) for found in founds]
         sh = self.shingles
         return core.covered_masks(sh.hashes, sh.spans, founds, self.size)
+
+    def overlap(self) -> Overlap:
+        """This paragraph's shingles ready to be compared with many candidates: the compiled
+        ``Overlap`` where it is built, else ``PureOverlap`` (the definition)."""
+        core = compiled_verify()
+        if core is None:
+            return PureOverlap(self)
+        sh = self.shingles
+        return core.Overlap(self.distinct, sh.hashes, sh.spans, self.size)
+
+
+class Overlap(Protocol):
+    """A paragraph ``p`` compared with many others (``PureOverlap`` is the definition)."""
+
+    def shared(self, items: list[Item], /) -> list[int]: ...
+
+    def masks(self, items: list[Item], /) -> list[int]: ...
+
+    def back(self, item: Item, /) -> int: ...
+
+
+class PureOverlap:
+    """What verification asks of a paragraph ``p`` and its candidates, in numpy and Python: the
+    definition of the compiled ``compiled_verify.Overlap`` (tests compare them)."""
+
+    def __init__(self, p: Item) -> None:
+        self._p = p
+
+    def shared(self, items: list[Item]) -> list[int]:
+        """How many distinct shingles ``p`` shares with each item (one pass over all of them:
+        most candidates of a big corpus share few)."""
+        found = self._p.distinct
+        if not len(found) or not items:
+            return [0] * len(items)
+        sizes = np.array([len(q.distinct) for q in items])
+        hashes = np.concatenate([q.distinct for q in items])
+        at = np.searchsorted(found, hashes)
+        hits = np.concatenate(([0], np.cumsum(found[np.minimum(at, len(found) - 1)] == hashes)))
+        ends = np.cumsum(sizes)
+        counts: list[int] = (hits[ends] - hits[ends - sizes]).tolist()
+        return counts
+
+    def masks(self, items: list[Item]) -> list[int]:
+        """The characters of ``p`` covered by shingles of each item (``p.covered_by`` of each)."""
+        table = self._p.characters()
+        return [covered_bits(table, q.distinct.tolist()) for q in items]
+
+    def back(self, item: Item) -> int:
+        """The characters of ``item`` covered by shingles of ``p`` (``item.covered_by``)."""
+        return covered_bits(item.characters(), self._p.distinct.tolist())
+
+
+class VerifyCore(Protocol):
+    """What the compiled verification module provides (``compiled_verify.pyi``)."""
+
+    def Overlap(  # the class
+        self, distinct: np.ndarray, hashes: np.ndarray, spans: np.ndarray, size: int, /
+    ) -> Overlap: ...
+
+    def trigram_hits(self, sentence: str, pieces: list[str], /) -> tuple[int, list[int]] | None: ...
+
+    def same_key(self, text: str, items: list[Item], start: int, /) -> int: ...
+
+
+@cache
+def compiled_verify() -> VerifyCore | None:
+    """The compiled verification module (``compiled_verify``), or ``None`` where the core does not
+    run (or that extension was not built): each caller's pure twin then."""
+    if compiled_core() is None:
+        return None
+    return cast("VerifyCore | None", compiled_extension("dedup.matching.compiled_verify"))
 
 
 class RecentTables:

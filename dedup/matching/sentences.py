@@ -15,6 +15,7 @@ from itertools import pairwise
 
 from rapidfuzz.distance import Levenshtein
 
+from dedup.matching.item import compiled_verify
 from dedup.text.normalize import PIECE_END, fold_marked
 
 #: a sentence survives in a copy that holds this share of its character 3-grams
@@ -48,15 +49,15 @@ def _slips(text: str, other: str) -> set[int]:
     }
 
 
-def _holds(sentence: str, grams: frozenset[str], other: str, held: frozenset[str]) -> bool:
-    """``other`` holds ``SENTENCE_KEPT`` of the sentence's 3-grams, a 3-gram across an OCR slip
-    counting as held."""
-    need = SENTENCE_KEPT * len(grams)
-    found = len(grams & held)
+def _holds(sentence: str, grams: int, found: int, other: str) -> bool:
+    """``other`` holds ``SENTENCE_KEPT`` of the sentence's (``grams``) distinct 3-grams, a 3-gram
+    across an OCR slip counting as held (``found``: how many ``other`` holds as they are)."""
+    need = SENTENCE_KEPT * grams
     if found >= need:
         return True
     if found < need / 2:
         return False
+    held = _trigrams(other)
     slips = _slips(sentence, other)
     kept = {
         sentence[i : i + 3]
@@ -82,13 +83,25 @@ def _sentences_survive(raw: str, sources: tuple[str, ...], spliced: bool) -> boo
     pieces = [sentence for sentences in split for sentence in sentences]
     if spliced:
         pieces += [a[-1] + b[0] for a, b in pairwise(split) if a and b]
+    core = compiled_verify()
+    hits = trigram_hits if core is None else core.trigram_hits
     for sentence in _sentences(raw):
         if len(sentence) < SENTENCE_MIN_CHARS:
             continue
-        if any(sentence in other for other in pieces):
+        found = hits(sentence, pieces)
+        if found is None:
             continue  # held whole, every 3-gram of it (most are: copies)
-        grams = _trigrams(sentence)
-        # the 3-grams of a piece are read when first needed
-        if not any(_holds(sentence, grams, other, _trigrams(other)) for other in pieces):
+        grams, held = found
+        if not any(_holds(sentence, grams, n, other) for n, other in zip(held, pieces, strict=True)):
             return False
     return True
+
+
+def trigram_hits(sentence: str, pieces: list[str]) -> tuple[int, list[int]] | None:
+    """``None`` where a piece holds ``sentence`` whole; else the number of distinct character
+    3-grams of ``sentence`` and how many of them each piece holds: the definition of the compiled
+    ``compiled_verify.trigram_hits`` (tests compare them)."""
+    if any(sentence in other for other in pieces):
+        return None
+    grams = _trigrams(sentence)
+    return len(grams), [len(grams & _trigrams(other)) for other in pieces]

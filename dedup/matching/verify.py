@@ -23,16 +23,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import numpy as np
-
 from dedup.config import Config
 from dedup.matching.bits import longest_run
 from dedup.matching.core import compiled_core
 from dedup.matching.facts import key_states_nothing_new, matching_blocks
-from dedup.matching.item import Item
+from dedup.matching.item import Item, Overlap, compiled_verify
 from dedup.matching.roles import is_cut_from, may_be_copy_of, may_be_fragment, may_stand_for
 from dedup.matching.sentences import sentences_survive
-from dedup.matching.shingle import bit_span, jaccard, longest_gap
+from dedup.matching.shingle import bit_span, longest_gap
 from dedup.records import Match, RemovalKind
 from dedup.text.normalize import origin
 from dedup.text.page import sentence_keys
@@ -85,6 +83,8 @@ class _Cover:
     uncovered: int
     #: what each chosen paragraph added to the cover (character bit sets)
     gains: list[int]
+    #: ``p``'s shingles as its candidates are compared with them
+    probe: Overlap
     #: the largest share of a later contributor's cover that earlier ones already had
     overlap: float = 0.0
 
@@ -104,16 +104,16 @@ def _region(q: Item, p: Item) -> Match:
 Masks = dict[tuple[int, int], int]
 
 
-def _masks(p: Item, candidates: Sequence[Item], memo: Masks | None) -> list[int]:
+def _masks(p: Item, candidates: list[Item], memo: Masks | None, overlap: Overlap) -> list[int]:
     """Characters of ``p`` covered by shingles of each candidate (memoised per pair:
     the greedy loop asks again after every removal)."""
     if memo is None:
-        return p.covered_by_each([q.distinct for q in candidates])
+        return overlap.masks(candidates)
     mine = id(p)
     masks = [memo.get((mine, id(q))) for q in candidates]
     todo = [i for i, mask in enumerate(masks) if mask is None]
     if todo:
-        for i, mask in zip(todo, p.covered_by_each([candidates[i].distinct for i in todo]), strict=True):
+        for i, mask in zip(todo, overlap.masks([candidates[i] for i in todo]), strict=True):
             masks[i] = memo[(mine, id(candidates[i]))] = mask
     return masks  # type: ignore[return-value]
 
@@ -123,20 +123,26 @@ def _back(q: Item, p: Item) -> int:
     return q.covered_by(p.distinct)
 
 
-def _cover(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | None = None) -> _Cover:
+def _cover(
+    p: Item, candidates: list[Item], config: Config, memo: Masks | None = None, probe: Overlap | None = None
+) -> _Cover:
     """Greedy set cover of ``p`` by candidates: the best contributor first, then
     whichever adds most, while each adds a meaningful share."""
     n = p.size
     covered = 0
     chosen: list[Item] = []
     gains: list[int] = []
-    pool = list(zip(candidates, _masks(p, candidates, memo), strict=True))
+    if probe is None:
+        probe = p.overlap()
+    # (a candidate covering none of p never adds anything)
+    pool = [(q, mask) for q, mask in zip(candidates, _masks(p, candidates, memo, probe), strict=True) if mask]
     min_gain = 4
     overlap = 0.0
     while pool:
         best_gain, best = 0, -1
+        free = ~covered
         for i, (q, mask) in enumerate(pool):
-            gain = (mask & ~covered).bit_count()
+            gain = (mask & free).bit_count()
             # of two that add as much, the first in order; but a paragraph rather than the
             # longer one a join made of it and its neighbour (``Key.breaks``)
             if gain > best_gain or (gain == best_gain > 0 and pool[best][0].key.breaks and not q.key.breaks):
@@ -157,7 +163,7 @@ def _cover(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | No
     trail = n - end if total else n
     forgiven = min(lead, 3) + (min(trail, 3) if p.ragged and trail < n else 0)
     effective = total / (n - forgiven) if n > forgiven else 0.0
-    return _Cover(effective, covered, chosen, n - total, gains, overlap)
+    return _Cover(effective, covered, chosen, n - total, gains, probe, overlap)
 
 
 def _contiguous(q: Item, p: Item, part: int, max_gap: int) -> bool:
@@ -234,7 +240,7 @@ def _aligns(piece: str, window: str, max_gap: int) -> bool:
     return left_out <= max_gap and stretch <= 1.15 * matched + 2
 
 
-def _cut_and_glued(p: Item, cover: _Cover, slack: int = 4) -> bool:
+def _cut_and_glued(p: Item, cover: _Cover, overlap: Overlap, slack: int = 4) -> bool:
     """Whether a paragraph pieced from several reads as the page layout makes
     one: the end of one paragraph glued to the start of the next (with whole
     paragraphs between).  A paragraph that merely opens with a dateline also
@@ -245,7 +251,7 @@ def _cut_and_glued(p: Item, cover: _Cover, slack: int = 4) -> bool:
         key=lambda pair: pair[0],
     )
     for position, (_, q) in enumerate(placed):
-        back = _back(q, p)
+        back = overlap.back(q)
         if not back:
             return False
         first, end = bit_span(back)
@@ -262,13 +268,30 @@ def _exact_twin(p: Item, candidates: Sequence[Item]) -> Item | None:
     """The first candidate with ``p``'s key that may count as its copy (``may_be_copy_of``: asked
     of the equal ones alone, before the others are sifted)."""
     text, doc_id = p.key.text, p.doc_id
-    for q in candidates:
-        if q.key.text == text and (q.doc_id != doc_id or may_be_copy_of(p, q)):
+    core = compiled_verify()
+    find = same_key if core is None else core.same_key
+    items = candidates if isinstance(candidates, list) else list(candidates)
+    at = find(text, items, 0)
+    while at >= 0:
+        q = items[at]
+        if q.doc_id != doc_id or may_be_copy_of(p, q):
             return q
+        at = find(text, items, at + 1)
     return None
 
 
-def _classify(p: Item, cover: _Cover, config: Config, back: int | None) -> tuple[RemovalKind, float]:
+def same_key(text: str, items: list[Item], start: int) -> int:
+    """The first of ``items`` from ``start`` on whose key is ``text``, or -1: the definition of the
+    compiled ``compiled_verify.same_key``."""
+    for at in range(start, len(items)):
+        if items[at].key.text == text:
+            return at
+    return -1
+
+
+def _classify(
+    p: Item, cover: _Cover, config: Config, back: int | None, overlap: Overlap
+) -> tuple[RemovalKind, float]:
     """(``back``: ``_back`` of the one chosen paragraph, ``None`` for several.)"""
     if len(cover.chosen) > 1 or back is None:
         return "splice", cover.coverage
@@ -278,8 +301,16 @@ def _classify(p: Item, cover: _Cover, config: Config, back: int | None) -> tuple
         and back.bit_count() / q.size >= config.near_threshold
         and longest_gap(back, q.size) <= config.max_gap
     ):
-        return "near", jaccard(p.distinct, q.distinct)
+        return "near", _jaccard(p, q, overlap)
     return "fragment", cover.coverage
+
+
+def _jaccard(p: Item, q: Item, overlap: Overlap) -> float:
+    """``shingle.jaccard`` of the two paragraphs' shingles, counted by ``p``'s ``overlap``."""
+    if not len(p.distinct) and not len(q.distinct):
+        return 1.0
+    shared = overlap.shared([q])[0]
+    return shared / (len(p.distinct) + len(q.distinct) - shared)
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,20 +347,29 @@ def _align(a: str, b: str, threshold: float) -> _Alignment | None:
 
 
 def _near_twin(
-    p: Item, candidates: Sequence[Item], shared: dict[int, int], config: Config
+    p: Item, candidates: Sequence[Item], counts: Sequence[int] | None, config: Config
 ) -> tuple[Item, _Alignment] | None:
     """The candidate that is an edited copy of ``p``: the two keys align
     character by character (``near_ratio``), with edits scattered rather than
     a piece missing (no unaligned run longer than ``max_gap``); the digits of
     short lines must be identical."""
     short = p.paragraph.shape == "heading" or p.size < config.min_chars
+    if short and p.size < 6:
+        return None
+    size, enough = p.size, 0.4 * len(p.distinct)
+    digits: str | None = None
     best: tuple[Item, _Alignment] | None = None
-    for q in candidates:
-        if not q.size or not 0.7 <= p.size / q.size <= 1.43:
+    for i, q in enumerate(candidates):
+        if not q.size or not 0.7 <= size / q.size <= 1.43:
             continue
-        if short and (q.paragraph.shape != "heading" or _digits(p) != _digits(q) or p.size < 6):
-            continue
-        if not short and shared[id(q)] < 0.4 * len(p.distinct):
+        if short:
+            if q.paragraph.shape != "heading":
+                continue
+            if digits is None:
+                digits = _digits(p)
+            if digits != _digits(q):
+                continue
+        if counts is not None and counts[i] < enough:
             # edits cost each copy only the few shingles around them
             continue
         alignment = _align(p.key.text, q.key.text, config.near_ratio)
@@ -345,24 +385,6 @@ def _near_twin(
     return best
 
 
-def _shared(p: Item, candidates: Sequence[Item]) -> list[int]:
-    """How many distinct shingles ``p`` shares with each candidate (one pass
-    over all of them: most candidates of a big corpus share few)."""
-    found = p.distinct
-    if not len(found) or not candidates:
-        return [0] * len(candidates)
-    core = compiled_core()
-    if core is not None:
-        return core.shared_counts(found, [q.distinct for q in candidates])
-    sizes = np.array([len(q.distinct) for q in candidates])
-    hashes = np.concatenate([q.distinct for q in candidates])
-    at = np.searchsorted(found, hashes)
-    hits = np.concatenate(([0], np.cumsum(found[np.minimum(at, len(found) - 1)] == hashes)))
-    ends = np.cumsum(sizes)
-    counts: list[int] = (hits[ends] - hits[ends - sizes]).tolist()
-    return counts
-
-
 def _digits(item: Item) -> str:
     return "".join(ch for ch in item.key.text if ch.isdigit())
 
@@ -374,7 +396,6 @@ def evaluate(
     if not p.key.text:
         return None
     # (a paragraph of another document may always count: ``may_be_copy_of`` asks the page first)
-    doc_id = p.doc_id
     twin = _exact_twin(p, candidates)
     if twin is not None:
         short_line = p.paragraph.shape == "heading" or p.size < config.min_chars
@@ -383,33 +404,26 @@ def evaluate(
                 return None
             return Decision(p, "boilerplate", 1.0, 1.0, (twin,))
         return Decision(p, "exact", 1.0, 1.0, (twin,))
-    candidates = [q for q in candidates if q.doc_id != doc_id or may_be_copy_of(p, q)]
-    short = p.paragraph.shape == "heading" or p.size < config.min_chars
-    if not short:
-        # Every way to be redundant needs a good share of p's shingles found in
-        # the candidates (an edited copy keeps all but those around its edits):
-        # most candidates of a big corpus fail this cheap count.
-        counts = _shared(p, candidates)
-        if sum(counts) < 0.4 * len(p.distinct):
-            return None
-        shared = {id(q): n for q, n in zip(candidates, counts, strict=True)}
-        candidates = [q for q, n in zip(candidates, counts, strict=True) if n]
-    else:
-        shared = {}
-    near_twin = _near_twin(p, candidates, shared, config)
+    sifted = _sifted(p, candidates, config)
+    if sifted is None:
+        return None
+    candidates, counts, overlap = sifted
+    near_twin = _near_twin(p, candidates, counts, config)
     if near_twin is None:
-        return _accepted(p, _cover_of(p, candidates, config, memo), config)
+        return _accepted(p, _cover_of(p, candidates, config, memo, overlap), config)
     q, alignment = near_twin
     unique = round(p.size * (1.0 - alignment.share))
     near = Decision(p, "near", round(alignment.ratio, 4), alignment.share, (q,), unique)
     if alignment.share >= 1.0:
         # a whole edited copy: no cover can hold more of p
-        return near if _holds_up(p, q) else _accepted(p, _cover_of(p, candidates, config, memo), config)
+        if _holds_up(p, q):
+            return near
+        return _accepted(p, _cover_of(p, candidates, config, memo, overlap), config)
     # An edited copy may leave text of p's own that other paragraphs hold: the explanation
     # covering more of p wins, the edited copy where its guard holds and it covers as much.  Each
     # guard is asked only where its answer decides: a cover that holds less than the copy needs
     # its own checks only when the copy fails its guard, and the other way round.
-    cover = _cover_of(p, candidates, config, memo)
+    cover = _cover_of(p, candidates, config, memo, overlap)
     if cover is None or cover.coverage <= near.coverage:
         return near if _holds_up(p, q) else _accepted(p, cover, config)
     covered = _accepted(p, cover, config)
@@ -418,12 +432,41 @@ def evaluate(
     return near if _holds_up(p, q) else None
 
 
+Sifted = tuple[list[Item], list[int] | None, Overlap | None]
+
+
+def _sifted(p: Item, candidates: Sequence[Item], config: Config) -> Sifted | None:
+    """The candidates that may count as copies of ``p``, with the shingles each shares with it and
+    ``p``'s ``Overlap`` (a line too short for shingles to tell: neither); ``None`` when too few of
+    ``p``'s shingles are found in them for ``p`` to be redundant at all."""
+    doc_id = p.doc_id
+    if p.paragraph.shape == "heading" or p.size < config.min_chars:
+        return [q for q in candidates if q.doc_id != doc_id or may_be_copy_of(p, q)], None, None
+    # Every way to be redundant needs a good share of p's shingles found in
+    # the candidates (an edited copy keeps all but those around its edits):
+    # most candidates of a big corpus fail this cheap count, and only those
+    # sharing any are asked whether they may count at all.
+    overlap = p.overlap()
+    everyone = candidates if isinstance(candidates, list) else list(candidates)
+    sharing = [
+        (q, n)
+        for q, n in zip(everyone, overlap.shared(everyone), strict=True)
+        if n and (q.doc_id != doc_id or may_be_copy_of(p, q))
+    ]
+    counts = [n for _, n in sharing]
+    if sum(counts) < 0.4 * len(p.distinct):
+        return None
+    return [q for q, _ in sharing], counts, overlap
+
+
 def _holds_up(p: Item, q: Item) -> bool:
     """An edited copy ``q`` states everything ``p`` does, every sentence of ``p`` surviving in it."""
     return key_states_nothing_new(p.key, [q.key.text]) and sentences_survive(p.key.source, [q.key.source])
 
 
-def _cover_of(p: Item, candidates: Sequence[Item], config: Config, memo: Masks | None) -> _Cover | None:
+def _cover_of(
+    p: Item, candidates: Sequence[Item], config: Config, memo: Masks | None, overlap: Overlap | None
+) -> _Cover | None:
     """The greedy cover of ``p`` by the candidates that may stand for part of it, where ``p`` may
     be a fragment or a splice at all (``_accepted`` says whether it is one)."""
     if not may_be_fragment(p, config):
@@ -432,7 +475,7 @@ def _cover_of(p: Item, candidates: Sequence[Item], config: Config, memo: Masks |
     usable = [q for q in candidates if may_stand_for(q, p, config)]
     if not usable:
         return None
-    return _cover(p, usable, config, memo)
+    return _cover(p, usable, config, memo, overlap)
 
 
 def _accepted(p: Item, cover: _Cover | None, config: Config) -> Decision | None:
@@ -451,7 +494,7 @@ def _accepted(p: Item, cover: _Cover | None, config: Config) -> Decision | None:
     # furniture repeats the body from anywhere; other text pieced from several paragraphs is a
     # splice only when the page layout glued the end of one to the start of the next
     furniture = p.front_matter or p.highlight
-    if len(cover.chosen) > 1 and not furniture and not _cut_and_glued(p, cover):
+    if len(cover.chosen) > 1 and not furniture and not _cut_and_glued(p, cover, cover.probe):
         return None
     if not all(
         _contiguous(q, p, gain, config.max_gap) or (furniture and _each_sentence_of(q, p, config.max_gap))
@@ -459,7 +502,7 @@ def _accepted(p: Item, cover: _Cover | None, config: Config) -> Decision | None:
     ):
         return None
     # one chosen paragraph: what it holds of p is read once, for the cut and for the kind
-    back = _back(cover.chosen[0], p) if len(cover.chosen) == 1 else None
+    back = cover.probe.back(cover.chosen[0]) if len(cover.chosen) == 1 else None
     if back is not None and not is_cut_from(p, cover.chosen[0], back):
         return None
     held = 0
@@ -473,5 +516,5 @@ def _accepted(p: Item, cover: _Cover | None, config: Config) -> Decision | None:
     spliced = p.paragraph.shape == "body"
     if not sentences_survive(p.key.source, [q.key.source for q, _ in in_order], spliced):
         return None
-    kind, score = _classify(p, cover, config, back)
+    kind, score = _classify(p, cover, config, back, cover.probe)
     return Decision(p, kind, round(score, 4), cover.coverage, tuple(cover.chosen), cover.uncovered)

@@ -1,0 +1,388 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""Verification's shingle lookups (``item.Overlap``) and sentence 3-grams, in C.
+
+A paragraph under verification is compared with each of its candidates several times: the
+shingles it shares with each (``Overlap.shared``), the characters of it each one covers
+(``Overlap.masks``) and the characters of a candidate it covers in turn (``Overlap.back``).  The
+pure ``item.PureOverlap`` stays the definition (numpy merges and ``shingle.covered_bits`` over the
+comparison table); here the paragraph's shingle hashes go once into an open-addressing table, each
+slot chaining the paragraph's shingles of that hash, and every candidate's values are looked up in
+it: a probe a value, instead of a binary search or a merge per pair.  Tests compare the two on
+random paragraphs and on the fixtures.
+"""
+
+from cpython.buffer cimport PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBuffer_Release, PyObject_GetBuffer
+from cpython.unicode cimport (
+    PyUnicode_DATA, PyUnicode_Find, PyUnicode_GET_LENGTH, PyUnicode_KIND, PyUnicode_READ
+)
+from libc.stdint cimport int32_t, uint32_t, uint64_t
+from libc.stdlib cimport free, malloc, qsort
+from libc.string cimport memset
+
+cdef extern from "Python.h":
+    object _PyLong_FromByteArray(const unsigned char* data, size_t n, int little_endian, int is_signed)
+
+# numpy's array and dtype structs as its public headers lay them out (the same in numpy 1.x and 2.x):
+# what ``fast_values`` reads instead of asking for a buffer
+cdef extern from *:
+    """
+    typedef struct {
+        PyObject_HEAD
+        char *data;
+        int nd;
+        Py_ssize_t *dimensions;
+        Py_ssize_t *strides;
+        PyObject *base;
+        PyObject *descr;
+    } dedup_ndarray;
+    typedef struct {
+        PyObject_HEAD
+        PyTypeObject *typeobj;
+        char kind;
+        char type;
+        char byteorder;
+        char former_flags;
+        int type_num;
+    } dedup_descr;
+    """
+    ctypedef struct dedup_ndarray:
+        char* data
+        int nd
+        Py_ssize_t* dimensions
+        Py_ssize_t* strides
+        void* descr
+    ctypedef struct dedup_descr:
+        char byteorder
+        int type_num
+
+import numpy as np
+
+cdef object NDARRAY = np.ndarray
+#: numpy's number for a C ``unsigned int`` (uint32 where this is built), checked when loaded
+cdef int NPY_UINT = np.dtype(np.uintc).num
+cdef bint UINT_IS_32 = np.dtype(np.uintc).itemsize == 4
+
+
+cdef inline const uint32_t* fast_values(object array, Py_ssize_t* n) noexcept:
+    """The values of a one-dimensional contiguous native uint32 numpy array, read from its struct;
+    NULL for anything else (the buffer protocol is asked then)."""
+    cdef dedup_ndarray* a
+    cdef dedup_descr* d
+    if type(array) is not NDARRAY or not UINT_IS_32:
+        return NULL
+    a = <dedup_ndarray*><void*>array
+    d = <dedup_descr*>a.descr
+    if a.nd != 1 or a.strides[0] != 4 or d.type_num != NPY_UINT or d.byteorder == b">":
+        return NULL
+    n[0] = a.dimensions[0]
+    return <const uint32_t*>a.data
+
+
+cdef Py_ssize_t view_of(object array, Py_buffer* view, Py_ssize_t item) except -1:
+    """A C-contiguous buffer of ``item``-byte values (uint32 or int32 arrays): the number of values."""
+    PyObject_GetBuffer(array, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT)
+    if view.itemsize != item or view.format == NULL or view.format[0] not in b"IiLl=<":
+        PyBuffer_Release(view)
+        raise ValueError("expected a contiguous array of 32-bit integers")
+    return view.len // item
+
+
+cdef class Overlap:
+    """One paragraph's shingles (``distinct``, and each shingle's hash and span in ``hashes`` and
+    ``spans``; its ``size`` in characters), ready to be compared with many candidates
+    (``item.PureOverlap`` is the definition).  The lookup table is built when first needed: many
+    paragraphs are settled by ``shared`` alone."""
+
+    cdef object hashes, spans, distinct_values
+    cdef Py_buffer distinct
+    cdef bint distinct_held
+    cdef const uint32_t* distinct_data
+    cdef Py_ssize_t distinct_count
+    #: the table: a hash per slot, and the first of its shingles (+1; 0: an empty slot)
+    cdef uint32_t* keys
+    cdef int32_t* heads
+    #: the next shingle of the same hash (-1: none), and each shingle's span
+    cdef int32_t* chain
+    cdef int32_t* shingle_spans
+    cdef uint32_t slot_mask
+    cdef Py_ssize_t size
+    cdef unsigned char* bits
+    cdef Py_ssize_t bits_room
+
+    def __cinit__(self, distinct, hashes, spans, Py_ssize_t size):
+        self.keys = NULL
+        self.size = size
+        self.hashes = hashes
+        self.spans = spans
+        self.distinct_values = distinct
+        self.distinct_data = fast_values(distinct, &self.distinct_count)
+        if self.distinct_data == NULL:
+            self.distinct_count = view_of(distinct, &self.distinct, 4)
+            self.distinct_held = True
+            self.distinct_data = <const uint32_t*>self.distinct.buf
+
+    def __dealloc__(self):
+        if self.distinct_held:
+            PyBuffer_Release(&self.distinct)
+        free(self.keys)
+
+    cdef int build(self) except -1:
+        """The lookup table of the paragraph's shingles."""
+        cdef Py_buffer hv, sv
+        cdef Py_ssize_t count = view_of(self.hashes, &hv, 4), i, slots = 8
+        cdef const uint32_t* h
+        cdef const int32_t* s
+        cdef uint32_t at, value
+        cdef char* block
+        try:
+            if view_of(self.spans, &sv, 4) != 2 * count:
+                PyBuffer_Release(&sv)
+                raise ValueError("spans must hold two offsets per hash")
+            try:
+                h = <const uint32_t*>hv.buf
+                s = <const int32_t*>sv.buf
+                for i in range(count):
+                    if not 0 <= s[2 * i] <= s[2 * i + 1] <= self.size:
+                        raise ValueError("a span lies outside the paragraph")
+                while slots < 2 * count:
+                    slots <<= 1
+                self.bits_room = (self.size + 8) // 8
+                block = <char*>malloc(slots * 8 + count * 12 + self.bits_room)
+                if block == NULL:
+                    raise MemoryError()
+                self.slot_mask = <uint32_t>(slots - 1)
+                self.keys = <uint32_t*>block
+                self.heads = <int32_t*>(block + slots * 4)
+                self.chain = <int32_t*>(block + slots * 8)
+                self.shingle_spans = self.chain + count
+                self.bits = <unsigned char*>(block + slots * 8 + count * 12)
+                memset(self.heads, 0, slots * sizeof(int32_t))
+                memset(self.bits, 0, self.bits_room)
+                # in reverse, so that each chain runs in the shingles' order
+                for i in range(count - 1, -1, -1):
+                    value = h[i]
+                    at = value & self.slot_mask
+                    while self.heads[at] and self.keys[at] != value:
+                        at = (at + 1) & self.slot_mask
+                    self.chain[i] = self.heads[at] - 1
+                    self.keys[at] = value
+                    self.heads[at] = <int32_t>(i + 1)
+                    self.shingle_spans[2 * i] = s[2 * i]
+                    self.shingle_spans[2 * i + 1] = s[2 * i + 1]
+            finally:
+                PyBuffer_Release(&sv)
+        finally:
+            PyBuffer_Release(&hv)
+        return 0
+
+    cdef inline int32_t first(self, uint32_t value) noexcept nogil:
+        """The first shingle with hash ``value``, or -1."""
+        cdef uint32_t at = value & self.slot_mask
+        while self.heads[at]:
+            if self.keys[at] == value:
+                return self.heads[at] - 1
+            at = (at + 1) & self.slot_mask
+        return -1
+
+    def shared(self, list items):
+        """How many values of each item's ``distinct`` (sorted, distinct) this paragraph's
+        ``distinct`` holds, the two merged (``PureOverlap.shared``)."""
+        cdef Py_buffer qv
+        cdef Py_ssize_t n = self.distinct_count, k, i, j, m, count
+        cdef const uint32_t* f = self.distinct_data
+        cdef const uint32_t* q
+        cdef uint32_t a, b
+        cdef object values
+        cdef bint held
+        counts = []
+        for k in range(len(items)):
+            values = items[k].distinct
+            q = fast_values(values, &m)
+            held = q == NULL
+            if held:
+                m = view_of(values, &qv, 4)
+                q = <const uint32_t*>qv.buf
+            count = i = j = 0
+            with nogil:
+                # without branches: the next values' order is a coin toss
+                while i < n and j < m:
+                    a = f[i]
+                    b = q[j]
+                    count += a == b
+                    i += a <= b
+                    j += b <= a
+            if held:
+                PyBuffer_Release(&qv)
+            counts.append(count)
+        return counts
+
+    def masks(self, list items):
+        """The characters of this paragraph covered by its shingles whose hash is in each item's
+        ``distinct``, as a bit set (``PureOverlap.masks``)."""
+        cdef Py_buffer qv
+        cdef Py_ssize_t k, j, m
+        cdef int32_t i, c
+        cdef const uint32_t* q
+        cdef unsigned char* out
+        cdef bint any_set
+        cdef object values
+        cdef bint held
+        if self.keys == NULL:
+            self.build()
+        out = self.bits
+        masks = []
+        for k in range(len(items)):
+            values = items[k].distinct
+            q = fast_values(values, &m)
+            held = q == NULL
+            if held:
+                m = view_of(values, &qv, 4)
+                q = <const uint32_t*>qv.buf
+            any_set = False
+            with nogil:
+                for j in range(m):
+                    i = self.first(q[j])
+                    while i >= 0:
+                        any_set = True
+                        for c in range(self.shingle_spans[2 * i], self.shingle_spans[2 * i + 1]):
+                            out[c >> 3] |= <unsigned char>(1 << (c & 7))
+                        i = self.chain[i]
+            if held:
+                PyBuffer_Release(&qv)
+            if any_set:
+                masks.append(_PyLong_FromByteArray(out, self.bits_room, 1, 0))
+                memset(out, 0, self.bits_room)
+            else:
+                masks.append(0)
+        return masks
+
+    def back(self, item):
+        """The characters of another paragraph (an ``Item``) covered by its shingles that this one
+        has (``PureOverlap.back``)."""
+        shingled = item.shingles
+        cdef Py_ssize_t size = item.size
+        cdef Py_buffer hv, sv
+        cdef Py_ssize_t count = view_of(shingled.hashes, &hv, 4), i, room = (size + 8) // 8
+        cdef int32_t c
+        cdef const uint32_t* h
+        cdef const int32_t* s
+        cdef unsigned char* out = NULL
+        cdef bint any_set = False
+        if self.keys == NULL:
+            self.build()
+        try:
+            if view_of(shingled.spans, &sv, 4) != 2 * count:
+                PyBuffer_Release(&sv)
+                raise ValueError("spans must hold two offsets per hash")
+            try:
+                out = <unsigned char*>malloc(room)
+                if out == NULL:
+                    raise MemoryError()
+                memset(out, 0, room)
+                h = <const uint32_t*>hv.buf
+                s = <const int32_t*>sv.buf
+                for i in range(count):
+                    if not 0 <= s[2 * i] <= s[2 * i + 1] <= size:
+                        raise ValueError("a span lies outside the paragraph")
+                with nogil:
+                    for i in range(count):
+                        if self.first(h[i]) >= 0:
+                            any_set = True
+                            for c in range(s[2 * i], s[2 * i + 1]):
+                                out[c >> 3] |= <unsigned char>(1 << (c & 7))
+                if not any_set:
+                    return 0
+                return _PyLong_FromByteArray(out, room, 1, 0)
+            finally:
+                free(out)
+                PyBuffer_Release(&sv)
+        finally:
+            PyBuffer_Release(&hv)
+
+
+# ---------------------------------------------------------------------------
+# Sentences (``sentences._sentences_survive``): a sentence's character 3-grams held by each piece.
+# A 3-gram is three code points (21 bits each), so one 64-bit code is exactly one 3-gram.
+# ---------------------------------------------------------------------------
+
+cdef inline uint64_t gram(int kind, const void* data, Py_ssize_t i) noexcept:
+    return ((<uint64_t>PyUnicode_READ(kind, data, i) << 42)
+            | (<uint64_t>PyUnicode_READ(kind, data, i + 1) << 21)
+            | <uint64_t>PyUnicode_READ(kind, data, i + 2))
+
+
+cdef int by_code(const void* x, const void* y) noexcept nogil:
+    cdef uint64_t a = (<const uint64_t*>x)[0], b = (<const uint64_t*>y)[0]
+    return (a > b) - (a < b)
+
+
+cdef Py_ssize_t find_code(const uint64_t* codes, Py_ssize_t n, uint64_t value) noexcept nogil:
+    """Where ``value`` is in ``codes[:n]`` (sorted), or -1."""
+    cdef Py_ssize_t lo = 0, hi = n, mid
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if codes[mid] < value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo if lo < n and codes[lo] == value else -1
+
+
+def trigram_hits(str sentence, list pieces):
+    """``None`` where a piece holds ``sentence`` whole; else the number of distinct character
+    3-grams of ``sentence`` and, for each piece, how many of them it holds (``len(grams & held)``
+    in ``sentences._sentences_survive``, the definition)."""
+    cdef Py_ssize_t k, i, n = PyUnicode_GET_LENGTH(sentence), count, unique = 0, hits, at, m
+    cdef int kind = PyUnicode_KIND(sentence), other_kind
+    cdef const void* data = PyUnicode_DATA(sentence)
+    cdef const void* other_data
+    cdef uint64_t* codes
+    cdef unsigned char* seen
+    cdef str piece
+    for k in range(len(pieces)):
+        piece = pieces[k]
+        if PyUnicode_Find(piece, sentence, 0, PyUnicode_GET_LENGTH(piece), 1) >= 0:
+            return None
+    count = n - 2 if n > 2 else 0
+    codes = <uint64_t*>malloc(count * sizeof(uint64_t) + count + 1)
+    if codes == NULL:
+        raise MemoryError()
+    seen = <unsigned char*>(codes + count)
+    try:
+        for i in range(count):
+            codes[i] = gram(kind, data, i)
+        qsort(codes, count, sizeof(uint64_t), by_code)
+        for i in range(count):
+            if i == 0 or codes[i] != codes[unique - 1]:
+                codes[unique] = codes[i]
+                unique += 1
+        found = []
+        for k in range(len(pieces)):
+            piece = pieces[k]
+            m = PyUnicode_GET_LENGTH(piece)
+            other_kind = PyUnicode_KIND(piece)
+            other_data = PyUnicode_DATA(piece)
+            hits = 0
+            memset(seen, 0, unique)
+            for i in range(m - 2):
+                at = find_code(codes, unique, gram(other_kind, other_data, i))
+                if at >= 0 and not seen[at]:
+                    seen[at] = 1
+                    hits += 1
+            found.append(hits)
+        return unique, found
+    finally:
+        free(codes)
+
+
+
+def same_key(str text, list items, Py_ssize_t start):
+    """The first of ``items`` from ``start`` on whose ``key.text`` is ``text``, or -1
+    (``verify.same_key``, the definition)."""
+    cdef Py_ssize_t k
+    cdef object other
+    for k in range(start, len(items)):
+        other = items[k].key.text
+        if other is text or other == text:
+            return k
+    return -1
