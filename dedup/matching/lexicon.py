@@ -11,7 +11,8 @@ folder per jieba version and dictionary file, rebuilt when either changes):
   read as bytes; a key is looked for among the lines of its first character (80 KB at most: a
   binary search over them where the compiled core is built, ``compiled_tagger.lexicon_find``) and
   remembered;
-- ``tables.json``: the total, where each first character's lines are, the HMM's states;
+- ``tables.json``: the total, where each first character's lines are, the HMM's states, and the
+  well-known names (``WELL_KNOWN``: what the fact guard looks for in a window before it tags one);
 - ``*.npy`` (memory-mapped): start and transition log probabilities, and by character its emission
   log probabilities and the states it may take.
 
@@ -36,12 +37,17 @@ import numpy as np
 from dedup.matching.core import compiled_tagger
 
 #: bump when the folder's layout changes
-FORMAT = 3
+FORMAT = 4
 #: what jieba's HMM gives an emission it never saw (``jieba.posseg.viterbi.MIN_FLOAT``)
 MIN_FLOAT = -3.14e100
 #: a lexicon field that is absent (the key is not in FREQ, or has no tag)
 _MISSING = "-"
 _ARRAYS = ("start", "trans", "has_trans", "emit", "allowed")
+#: jieba's tags of proper nouns: person, place, organisation, other
+PROPER = ("nr", "ns", "nt", "nz")
+#: a name jieba's dictionary counts at least this often is well known: a misspelling the
+#: dictionary happens to list (欧州, 4, for 欧洲, 9,256) is not
+WELL_KNOWN = 100
 
 Entry = tuple[int | None, str | None]
 
@@ -65,6 +71,10 @@ class Tables:
     allowed: np.ndarray
     emit_row: dict[str, int]
     allowed_row: dict[str, int]
+    #: the keys of two or more characters that FREQ counts at least ``WELL_KNOWN`` times and the
+    #: tag table tags as proper nouns (``well_known``), and by first character the longest of them
+    names: frozenset[str] = frozenset()
+    name_reach: dict[str, int] = field(default_factory=dict)
     #: the entries looked up so far
     _entries: dict[str, Entry] = field(default_factory=dict)
 
@@ -112,6 +122,16 @@ def _lexicon(freq: dict[str, int], tags: dict[str, str]) -> tuple[bytes, dict[st
     return b"\n" + b"\n".join(lines) + b"\n", index
 
 
+def well_known(freq: dict[str, int], tags: dict[str, str]) -> list[str]:
+    """The well-known names of a dictionary (``FREQ``, ``word_tag_tab``), sorted: keys of two or
+    more characters counted at least ``WELL_KNOWN`` times and tagged as proper nouns (江西, 广西)."""
+    return sorted(
+        key
+        for key, tag in tags.items()
+        if len(key) > 1 and tag.startswith(PROPER) and (freq.get(key) or 0) >= WELL_KNOWN
+    )
+
+
 def _source() -> tuple[bytes, dict[str, Any], dict[str, np.ndarray]]:
     """The tables as jieba's tagger holds them (this loads jieba: one to two seconds)."""
     import logging
@@ -149,12 +169,14 @@ def _source() -> tuple[bytes, dict[str, Any], dict[str, np.ndarray]]:
         "states": states,
         "emit_chars": "".join(emit_chars),
         "allowed_chars": "".join(allowed_chars),
+        "names": well_known(jieba.dt.FREQ, posseg.dt.word_tag_tab),
     }
     arrays = {"start": start, "trans": trans, "has_trans": has_trans, "emit": emit, "allowed": allowed}
     return lexicon, meta, arrays
 
 
 def _tables(lexicon: bytes, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Tables:
+    names: list[str] = meta["names"]
     return Tables(
         total=meta["total"],
         lexicon=lexicon,
@@ -168,7 +190,17 @@ def _tables(lexicon: bytes, meta: dict[str, Any], arrays: dict[str, np.ndarray])
         has_trans=np.asarray(arrays["has_trans"]),
         emit=np.asarray(arrays["emit"]),
         allowed=np.asarray(arrays["allowed"]),
+        names=frozenset(names),
+        name_reach=_reach(names),
     )
+
+
+def _reach(names: list[str]) -> dict[str, int]:
+    """By first character, the length of the longest of ``names`` that starts with it."""
+    reach: dict[str, int] = {}
+    for name in names:
+        reach[name[0]] = max(reach.get(name[0], 0), len(name))
+    return reach
 
 
 def cache_path() -> Path:
