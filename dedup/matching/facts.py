@@ -171,6 +171,8 @@ def uncovered_runs(text: str, sources: Sequence[str], known: int = 0) -> list[_R
     for source in sources:
         aligned, between = _aligned(text, source)
         covered |= aligned
+        if covered == whole:
+            return []  # every character aligned: the later sources cannot leave a run either
         gaps.append(between)
     runs: list[_Run] = []
     # the bits written out in character order (a set bit past the end stops the last run)
@@ -187,13 +189,13 @@ def _states_a_fact(
     text: str, run: _Run, slips: int, sources: Sequence[str], pauses: Callable[[], frozenset[int]] = frozenset
 ) -> bool:
     piece = text[run.start : run.end]
-    if len(text) < SHORT_LINE or any(ch.isdigit() for ch in piece):
+    if len(text) < SHORT_LINE or any(map(str.isdigit, piece)):
         return True
-    if any(ch in NEGATIONS for ch in piece + run.facing):
+    if not NEGATIONS.isdisjoint(piece + run.facing):
         # 未完成 for 已完成, 非居民 for 居民: the statement turned round
         return True
     if run.inserted:
-        if len(piece) > MAX_INSERTION or any(ch in NUMERALS for ch in piece):
+        if len(piece) > MAX_INSERTION or not NUMERALS.isdisjoint(piece):
             return True
         if _modifies_a_noun(text, run, pauses):
             return True
@@ -215,7 +217,7 @@ def _states_a_fact(
     if _misread(piece, run.facing):
         # a numeral in place of a numeral is another number; in place of another character
         # (万 for 方, 千 for 于) it is a misread one
-        if any(ch in NUMERALS for ch in piece) and any(ch in NUMERALS for ch in run.facing):
+        if not NUMERALS.isdisjoint(piece) and not NUMERALS.isdisjoint(run.facing):
             return True
         if any(frozenset((a, b)) in OPPOSITES for a, b in zip(piece, run.facing, strict=True)):
             return True
