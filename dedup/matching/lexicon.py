@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.metadata import version
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -59,8 +59,9 @@ class Tables:
 
     total: int
     lexicon: bytes
-    #: first character -> byte span of its lines in ``lexicon`` (with the newlines around them)
-    index: dict[str, tuple[int, int]]
+    #: first character -> byte span of its lines in ``lexicon`` (with the newlines around them), as
+    #: ``start << 32 | end`` (``span``: one int each, not a tuple for the garbage collector to track)
+    index: dict[str, int]
     states: list[tuple[str, str]]
     #: start_P, and trans_P as a matrix (-inf where jieba has no transition) with its mask
     start: np.ndarray
@@ -89,8 +90,13 @@ class Tables:
         """``FREQ.get(key)``."""
         return self.entry(key)[0]
 
+    def span(self, first: str) -> tuple[int, int] | None:
+        """The byte span of the lines of the keys that start with ``first`` (``None``: no key does)."""
+        where = self.index.get(first)
+        return None if where is None else (where >> 32, where & 0xFFFFFFFF)
+
     def _find(self, key: str) -> Entry:
-        where = self.index.get(key[:1])
+        where = self.span(key[:1])
         if where is None:
             return None, None
         head = b"\n" + key.encode("utf-8", "surrogatepass") + b"\t"
@@ -184,7 +190,7 @@ def _tables(lexicon: bytes, meta: dict[str, Any], arrays: dict[str, np.ndarray])
     return Tables(
         total=meta["total"],
         lexicon=lexicon,
-        index=dict(zip(meta["index_chars"], zip(bounds[0::2], bounds[1::2], strict=True), strict=True)),
+        index=dict(zip(meta["index_chars"], _packed(bounds), strict=True)),
         states=[(pos, tag) for pos, tag in meta["states"]],
         emit_row=dict(zip(meta["emit_chars"], range(len(meta["emit_chars"])), strict=True)),
         allowed_row=dict(zip(meta["allowed_chars"], range(len(meta["allowed_chars"])), strict=True)),
@@ -197,6 +203,13 @@ def _tables(lexicon: bytes, meta: dict[str, Any], arrays: dict[str, np.ndarray])
         names=frozenset(meta["names"]),
         name_reach=meta["name_reach"],
     )
+
+
+def _packed(bounds: list[int]) -> list[int]:
+    """``[start, end, start, end, ...]`` as ``start << 32 | end`` each (``Tables.index``)."""
+    if max(bounds, default=0) >> 32:
+        raise ValueError("a lexicon of 4 GB or more")
+    return [start << 32 | end for start, end in zip(bounds[0::2], bounds[1::2], strict=True)]
 
 
 def _reach(names: list[str]) -> dict[str, int]:
@@ -217,7 +230,21 @@ def cache_path() -> Path:
         base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dedup"
     except RuntimeError:  # no home directory
         base = Path(tempfile.gettempdir()) / "dedup"
-    return base / f"posseg-{version('jieba')}-{stat.st_size}-{int(stat.st_mtime)}-v{FORMAT}"
+    return base / f"posseg-{_version(Path(spec.origin))}-{stat.st_size}-{int(stat.st_mtime)}-v{FORMAT}"
+
+
+_VERSION = re.compile(r"""^__version__\s*=\s*['"]([^'"]+)['"]""", re.MULTILINE)
+
+
+def _version(init: Path) -> str:
+    """jieba's version as its ``__init__.py`` states it (read, not imported; nor asked of
+    ``importlib.metadata``, whose import costs the main process a few hundredths of a second),
+    else that file's size and time."""
+    found = _VERSION.search(init.read_text(encoding="utf-8", errors="replace"))
+    if found is not None:
+        return found.group(1)
+    stat = init.stat()
+    return f"{stat.st_size}.{int(stat.st_mtime)}"
 
 
 def build(path: Path) -> Tables:

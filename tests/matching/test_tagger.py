@@ -278,7 +278,7 @@ def test_the_compiled_lexicon_search_finds_what_bytes_find_finds(core: TaggerCor
     keys += [key[:-1] for key in keys if len(key) > 1] + [key + "的" for key in keys]
     keys += ["中", "中国", "\ud800", "𠮷", "中\ue000", "a", "zzzz", "A", "."]
     for key in keys:
-        where = tables.index.get(key[:1])
+        where = tables.span(key[:1])
         if where is None:
             continue
         head = b"\n" + key.encode("utf-8", "surrogatepass") + b"\t"
@@ -370,3 +370,9 @@ def test_may_name_across_answers_as_the_walk_through_the_dictionary() -> None:
                 assert may_name_across(window, start, end) == expected, (window, start, end)
                 seen += expected
     assert seen > 1000
+
+
+def test_the_tables_folder_is_named_by_jiebas_version() -> None:
+    from importlib.metadata import version
+
+    assert lexicon.cache_path().name.startswith(f"posseg-{version('jieba')}-")
