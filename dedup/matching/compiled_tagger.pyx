@@ -1,9 +1,10 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """The fact guard's tagger, compiled: jieba's part-of-speech Viterbi (``pos_viterbi``, and
-``PosHmm`` holding its tables once) and the lexicon's binary search (``lexicon_find``).
+``PosHmm`` holding its tables once), the lexicon's binary search (``lexicon_find``), and the guard's
+reading of numbers (``numbers``).
 
-The pure definitions stay in ``dedup.matching.tagger.viterbi`` and ``bytes.find``; the tests
-compare both.  Built by ``pip install .`` where a C compiler exists (setup.py, ``optional``),
+The pure definitions stay in ``dedup.matching.tagger.viterbi``, ``bytes.find`` and
+``dedup.matching.facts.NUMBER``; the tests compare both.  Built by ``pip install .`` where a C compiler exists (setup.py, ``optional``),
 beside the matching core (``compiled.pyx``); reached through ``core.compiled_tagger()``.
 """
 
@@ -13,12 +14,14 @@ import numpy as np
 
 cdef Py_ssize_t viterbi_step(Py_ssize_t t, int prev, int cur, const uint8_t[:, ::1] allowed,
                              const double[:, ::1] emit, const double[:, ::1] trans,
-                             const uint8_t[:, ::1] has_trans, const uint8_t[::1] has_next,
+                             const int32_t[::1] succ_start, const int32_t[::1] succ,
+                             const uint8_t[::1] has_next,
                              double[:, ::1] scores, uint8_t[:, ::1] active, int32_t[:, ::1] back,
                              int32_t[:, ::1] lists, uint8_t[::1] expect) noexcept nogil:
     """One observation of ``pos_viterbi``: the states of ``t`` from those of ``t - 1``;
-    -1 when no state of ``t - 1`` has a successor (jieba's ``max`` of nothing)."""
-    cdef Py_ssize_t size = expect.shape[0], previous = 0, chosen = 0, x, y, i, count
+    -1 when no state of ``t - 1`` has a successor (jieba's ``max`` of nothing).  The states a
+    state may pass to are ``succ[succ_start[x]:succ_start[x + 1]]`` (``successors``)."""
+    cdef Py_ssize_t size = expect.shape[0], previous = 0, chosen = 0, x, y, i, k, count
     cdef bint any_expect = False, found
     cdef double value, best
     for x in range(size):
@@ -31,10 +34,9 @@ cdef Py_ssize_t viterbi_step(Py_ssize_t t, int prev, int cur, const uint8_t[:, :
         return -1
     for i in range(previous):
         x = lists[0, i]
-        for y in range(size):
-            if has_trans[x, y]:
-                expect[y] = 1
-                any_expect = True
+        for k in range(succ_start[x], succ_start[x + 1]):
+            expect[succ[k]] = 1
+            any_expect = True
     for y in range(size):
         if allowed[t, y] and expect[y]:
             lists[1, chosen] = <int32_t>y
@@ -61,7 +63,8 @@ cdef Py_ssize_t viterbi_step(Py_ssize_t t, int prev, int cur, const uint8_t[:, :
 
 
 cdef int run_viterbi(Py_ssize_t n, const uint8_t[:, ::1] allowed, const double[:, ::1] emit,
-                     const double[::1] start, const double[:, ::1] trans, const uint8_t[:, ::1] has_trans,
+                     const double[::1] start, const double[:, ::1] trans, const int32_t[::1] succ_start,
+                     const int32_t[::1] succ,
                      const uint8_t[::1] has_next, double[:, ::1] scores, uint8_t[:, ::1] active,
                      int32_t[:, ::1] back, int32_t[:, ::1] lists, uint8_t[::1] expect,
                      int32_t* route) noexcept nogil:
@@ -78,8 +81,8 @@ cdef int run_viterbi(Py_ssize_t n, const uint8_t[:, ::1] allowed, const double[:
             active[0, y] = 1
     for t in range(1, n):
         cur = 1 - cur
-        if viterbi_step(t, 1 - cur, cur, allowed, emit, trans, has_trans, has_next, scores, active,
-                        back, lists, expect) < 0:
+        if viterbi_step(t, 1 - cur, cur, allowed, emit, trans, succ_start, succ, has_next, scores,
+                        active, back, lists, expect) < 0:
             return -1
     for y in range(size):
         if active[cur, y] and (not found or scores[cur, y] >= best):
@@ -92,6 +95,15 @@ cdef int run_viterbi(Py_ssize_t n, const uint8_t[:, ::1] allowed, const double[:
         route[t] = <int32_t>x
         x = back[t, x]
     return 0
+
+
+def successors(const uint8_t[:, ::1] has_trans):
+    """``has_trans`` as lists: the states ``x`` may pass to are ``succ[start[x]:start[x + 1]]``,
+    ascending (the Viterbi reads a state's successors, not a row of the whole matrix)."""
+    rows, cols = np.nonzero(np.asarray(has_trans))
+    start = np.zeros(has_trans.shape[0] + 1, dtype=np.int32)
+    np.cumsum(np.bincount(rows, minlength=has_trans.shape[0]), out=start[1:])
+    return start, cols.astype(np.int32)
 
 
 def pos_viterbi(const uint8_t[:, ::1] allowed, const double[:, ::1] emit, const double[::1] start,
@@ -109,10 +121,12 @@ def pos_viterbi(const uint8_t[:, ::1] allowed, const double[:, ::1] emit, const 
     cdef int32_t[:, ::1] lists = np.empty((2, size), dtype=np.int32)
     cdef uint8_t[::1] has_next = np.asarray(has_trans).any(axis=1).astype(np.uint8)
     cdef uint8_t[::1] expect = np.zeros(size, dtype=np.uint8)
+    cdef int32_t[::1] succ_start, succ
+    succ_start, succ = successors(has_trans)
     cdef int done
     with nogil:
-        done = run_viterbi(n, allowed, emit, start, trans, has_trans, has_next, scores, active, back,
-                           lists, expect, &r[0])
+        done = run_viterbi(n, allowed, emit, start, trans, succ_start, succ, has_next, scores, active,
+                           back, lists, expect, &r[0])
     if done < 0:
         raise ValueError("max() arg is an empty sequence")  # what jieba raises here
     return route
@@ -134,6 +148,8 @@ cdef class PosHmm:
     cdef const uint8_t[:, ::1] allowed_table
     cdef const double[:, ::1] emit_table
     cdef uint8_t[::1] has_next
+    cdef int32_t[::1] succ_start
+    cdef int32_t[::1] succ
     cdef uint8_t[::1] expect
     cdef double missing
     # scratch, as long as the longest run seen
@@ -154,6 +170,7 @@ cdef class PosHmm:
                 == self.has_trans.shape[1] == self.allowed_table.shape[1] == self.emit_table.shape[1] == size):
             raise ValueError("the tagger's tables disagree on the number of states")
         self.has_next = np.asarray(has_trans).any(axis=1).astype(np.uint8)
+        self.succ_start, self.succ = successors(has_trans)
         self.expect = np.zeros(size, dtype=np.uint8)
         self.scores = np.empty((2, size), dtype=np.float64)
         self.active = np.zeros((2, size), dtype=np.uint8)
@@ -197,8 +214,9 @@ cdef class PosHmm:
             for y in range(size):
                 emit[t, y] = self.emit_table[row, y] if row >= 0 else self.missing
         with nogil:
-            done = run_viterbi(n, allowed, emit, self.start, self.trans, self.has_trans, self.has_next,
-                               self.scores, self.active, back, self.lists, self.expect, &route[0])
+            done = run_viterbi(n, allowed, emit, self.start, self.trans, self.succ_start, self.succ,
+                               self.has_next, self.scores, self.active, back, self.lists, self.expect,
+                               &route[0])
         if done < 0:
             raise ValueError("max() arg is an empty sequence")  # what jieba raises here
         return [route[t] for t in range(n)]
@@ -242,3 +260,56 @@ def lexicon_find(bytes lexicon, Py_ssize_t start, Py_ssize_t end, bytes head):
         else:
             hi = m
     return -1
+
+
+cdef inline bint is_numeral(Py_UCS4 c) noexcept:
+    """``facts._CN_NUMERALS``: a character that states a number in Chinese."""
+    return (c == u'零' or c == u'〇' or c == u'○' or c == u'一' or c == u'二' or c == u'三'
+            or c == u'四' or c == u'五' or c == u'六' or c == u'七' or c == u'八' or c == u'九'
+            or c == u'十' or c == u'百' or c == u'千' or c == u'万' or c == u'亿' or c == u'两')
+
+
+cdef inline bint is_digit(Py_UCS4 c) noexcept:
+    return 48 <= c <= 57
+
+
+def numbers(str text):
+    """``facts.NUMBER.findall(text)``, read in one pass: at each character, Arabic digits (after an
+    optional 第, with a decimal part and a percent sign where they follow), else 第 and Chinese
+    numerals, else two or more Chinese numerals; the search goes on after each number."""
+    cdef Py_ssize_t n = len(text), i = 0, j, k
+    cdef Py_UCS4 c
+    cdef list found = []
+    while i < n:
+        c = text[i]
+        j = i
+        if c == u'第' or is_digit(c):
+            k = i + 1 if c == u'第' else i
+            if k < n and is_digit(text[k]):
+                while k < n and is_digit(text[k]):
+                    k += 1
+                if k + 1 < n and text[k] == u'.' and is_digit(text[k + 1]):
+                    k += 2
+                    while k < n and is_digit(text[k]):
+                        k += 1
+                if k < n and text[k] == u'%':
+                    k += 1
+                j = k
+            elif c == u'第':
+                k = i + 1
+                while k < n and is_numeral(text[k]):
+                    k += 1
+                if k > i + 1:
+                    j = k
+        elif is_numeral(c):
+            k = i
+            while k < n and is_numeral(text[k]):
+                k += 1
+            if k - i >= 2:
+                j = k
+        if j > i:
+            found.append(text[i:j])
+            i = j
+        else:
+            i += 1
+    return found

@@ -98,6 +98,8 @@ class TaggerCore(Protocol):
 
     def lexicon_find(self, lexicon: bytes, start: int, end: int, head: bytes) -> int: ...
 
+    def numbers(self, text: str) -> list[str]: ...
+
     def PosHmm(
         self,
         start: np.ndarray,

@@ -11,7 +11,8 @@ folder per jieba version and dictionary file, rebuilt when either changes):
   read as bytes; a key is looked for among the lines of its first character (80 KB at most: a
   binary search over them where the compiled core is built, ``compiled_tagger.lexicon_find``) and
   remembered;
-- ``tables.json``: the total, where each first character's lines are, the HMM's states;
+- ``tables.json``: the total, where each first character's lines are, the HMM's states, and the
+  well-known names (``WELL_KNOWN``: what the fact guard looks for in a window before it tags one);
 - ``*.npy`` (memory-mapped): start and transition log probabilities, and by character its emission
   log probabilities and the states it may take.
 
@@ -22,11 +23,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.metadata import version
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -36,12 +37,17 @@ import numpy as np
 from dedup.matching.core import compiled_tagger
 
 #: bump when the folder's layout changes
-FORMAT = 3
+FORMAT = 4
 #: what jieba's HMM gives an emission it never saw (``jieba.posseg.viterbi.MIN_FLOAT``)
 MIN_FLOAT = -3.14e100
 #: a lexicon field that is absent (the key is not in FREQ, or has no tag)
 _MISSING = "-"
 _ARRAYS = ("start", "trans", "has_trans", "emit", "allowed")
+#: jieba's tags of proper nouns: person, place, organisation, other
+PROPER = ("nr", "ns", "nt", "nz")
+#: a name jieba's dictionary counts at least this often is well known: a misspelling the
+#: dictionary happens to list (欧州, 4, for 欧洲, 9,256) is not
+WELL_KNOWN = 100
 
 Entry = tuple[int | None, str | None]
 
@@ -53,8 +59,9 @@ class Tables:
 
     total: int
     lexicon: bytes
-    #: first character -> byte span of its lines in ``lexicon`` (with the newlines around them)
-    index: dict[str, tuple[int, int]]
+    #: first character -> byte span of its lines in ``lexicon`` (with the newlines around them), as
+    #: ``start << 32 | end`` (``span``: one int each, not a tuple for the garbage collector to track)
+    index: dict[str, int]
     states: list[tuple[str, str]]
     #: start_P, and trans_P as a matrix (-inf where jieba has no transition) with its mask
     start: np.ndarray
@@ -65,6 +72,10 @@ class Tables:
     allowed: np.ndarray
     emit_row: dict[str, int]
     allowed_row: dict[str, int]
+    #: the keys of two or more characters that FREQ counts at least ``WELL_KNOWN`` times and the
+    #: tag table tags as proper nouns (``well_known``), and by first character the longest of them
+    names: frozenset[str] = frozenset()
+    name_reach: dict[str, int] = field(default_factory=dict)
     #: the entries looked up so far
     _entries: dict[str, Entry] = field(default_factory=dict)
 
@@ -79,8 +90,13 @@ class Tables:
         """``FREQ.get(key)``."""
         return self.entry(key)[0]
 
+    def span(self, first: str) -> tuple[int, int] | None:
+        """The byte span of the lines of the keys that start with ``first`` (``None``: no key does)."""
+        where = self.index.get(first)
+        return None if where is None else (where >> 32, where & 0xFFFFFFFF)
+
     def _find(self, key: str) -> Entry:
-        where = self.index.get(key[:1])
+        where = self.span(key[:1])
         if where is None:
             return None, None
         head = b"\n" + key.encode("utf-8", "surrogatepass") + b"\t"
@@ -110,6 +126,16 @@ def _lexicon(freq: dict[str, int], tags: dict[str, str]) -> tuple[bytes, dict[st
         at += len(line) + 1
         span[1] = at + 1
     return b"\n" + b"\n".join(lines) + b"\n", index
+
+
+def well_known(freq: dict[str, int], tags: dict[str, str]) -> list[str]:
+    """The well-known names of a dictionary (``FREQ``, ``word_tag_tab``), sorted: keys of two or
+    more characters counted at least ``WELL_KNOWN`` times and tagged as proper nouns (江西, 广西)."""
+    return sorted(
+        key
+        for key, tag in tags.items()
+        if len(key) > 1 and tag.startswith(PROPER) and (freq.get(key) or 0) >= WELL_KNOWN
+    )
 
 
 def _source() -> tuple[bytes, dict[str, Any], dict[str, np.ndarray]]:
@@ -142,33 +168,56 @@ def _source() -> tuple[bytes, dict[str, Any], dict[str, np.ndarray]]:
     for i, char in enumerate(allowed_chars):
         allowed[i, [number[s] for s in posseg.char_state_tab_P[char]]] = 1
     start = np.array([posseg.start_P[s] for s in states])
+    names = well_known(jieba.dt.FREQ, posseg.dt.word_tag_tab)
     meta = {
         "format": FORMAT,
         "total": jieba.dt.total,
-        "index": index,
+        # the index as two flat fields (a JSON object of 12,000 pairs parses several times slower)
+        "index_chars": "".join(index),
+        "index_bounds": [bound for span in index.values() for bound in span],
         "states": states,
         "emit_chars": "".join(emit_chars),
         "allowed_chars": "".join(allowed_chars),
+        "names": names,
+        "name_reach": _reach(names),
     }
     arrays = {"start": start, "trans": trans, "has_trans": has_trans, "emit": emit, "allowed": allowed}
     return lexicon, meta, arrays
 
 
 def _tables(lexicon: bytes, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Tables:
+    bounds: list[int] = meta["index_bounds"]
     return Tables(
         total=meta["total"],
         lexicon=lexicon,
-        index={char: (span[0], span[1]) for char, span in meta["index"].items()},
+        index=dict(zip(meta["index_chars"], _packed(bounds), strict=True)),
         states=[(pos, tag) for pos, tag in meta["states"]],
-        emit_row={char: i for i, char in enumerate(meta["emit_chars"])},
-        allowed_row={char: i for i, char in enumerate(meta["allowed_chars"])},
+        emit_row=dict(zip(meta["emit_chars"], range(len(meta["emit_chars"])), strict=True)),
+        allowed_row=dict(zip(meta["allowed_chars"], range(len(meta["allowed_chars"])), strict=True)),
         # plain arrays over the mapped pages: a memmap's indexing costs a Python call each time
         start=np.asarray(arrays["start"]),
         trans=np.asarray(arrays["trans"]),
         has_trans=np.asarray(arrays["has_trans"]),
         emit=np.asarray(arrays["emit"]),
         allowed=np.asarray(arrays["allowed"]),
+        names=frozenset(meta["names"]),
+        name_reach=meta["name_reach"],
     )
+
+
+def _packed(bounds: list[int]) -> list[int]:
+    """``[start, end, start, end, ...]`` as ``start << 32 | end`` each (``Tables.index``)."""
+    if max(bounds, default=0) >> 32:
+        raise ValueError("a lexicon of 4 GB or more")
+    return [start << 32 | end for start, end in zip(bounds[0::2], bounds[1::2], strict=True)]
+
+
+def _reach(names: list[str]) -> dict[str, int]:
+    """By first character, the length of the longest of ``names`` that starts with it."""
+    reach: dict[str, int] = {}
+    for name in names:
+        reach[name[0]] = max(reach.get(name[0], 0), len(name))
+    return reach
 
 
 def cache_path() -> Path:
@@ -181,7 +230,21 @@ def cache_path() -> Path:
         base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dedup"
     except RuntimeError:  # no home directory
         base = Path(tempfile.gettempdir()) / "dedup"
-    return base / f"posseg-{version('jieba')}-{stat.st_size}-{int(stat.st_mtime)}-v{FORMAT}"
+    return base / f"posseg-{_version(Path(spec.origin))}-{stat.st_size}-{int(stat.st_mtime)}-v{FORMAT}"
+
+
+_VERSION = re.compile(r"""^__version__\s*=\s*['"]([^'"]+)['"]""", re.MULTILINE)
+
+
+def _version(init: Path) -> str:
+    """jieba's version as its ``__init__.py`` states it (read, not imported; nor asked of
+    ``importlib.metadata``, whose import costs the main process a few hundredths of a second),
+    else that file's size and time."""
+    found = _VERSION.search(init.read_text(encoding="utf-8", errors="replace"))
+    if found is not None:
+        return found.group(1)
+    stat = init.stat()
+    return f"{stat.st_size}.{int(stat.st_mtime)}"
 
 
 def build(path: Path) -> Tables:

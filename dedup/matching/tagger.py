@@ -19,7 +19,7 @@ from math import log
 import numpy as np
 
 from dedup.matching.core import Hmm, compiled_tagger
-from dedup.matching.lexicon import MIN_FLOAT, Tables, tables
+from dedup.matching.lexicon import MIN_FLOAT, PROPER, WELL_KNOWN, Tables, tables
 
 Pair = tuple[str, str]
 
@@ -235,10 +235,6 @@ def cut(sentence: str) -> list[Pair]:
     return pairs
 
 
-#: jieba's tags of proper nouns: person, place, organisation, other
-PROPER = ("nr", "ns", "nt", "nz")
-
-
 @lru_cache(maxsize=4096)
 def proper_nouns(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of the words jieba's tagger reads as proper nouns (names, places, organisations)."""
@@ -249,11 +245,6 @@ def proper_nouns(text: str) -> tuple[tuple[int, int], ...]:
             spans.append((position, position + len(word)))
         position += len(word)
     return tuple(spans)
-
-
-#: a name jieba's dictionary counts at least this often is well known: a misspelling the
-#: dictionary happens to list (欧州, 4, for 欧洲, 9,256) is not
-WELL_KNOWN = 100
 
 
 @lru_cache(maxsize=4096)
@@ -280,25 +271,17 @@ def well_known_names(text: str) -> tuple[tuple[int, int], ...]:
 
 def may_name_across(text: str, start: int, end: int) -> bool:
     """Whether some stretch of ``text`` of two or more characters that overlaps ``[start, end)`` is
-    listed in the dictionary as a well-known name (``well_known_names``' test of a word), read
-    without tagging.  Every span ``well_known_names`` finds there is such a stretch, so where there
-    is none it finds none (a misread character rarely falls inside a name: the fact guard then
-    skips the tagger).  The dictionary holds every prefix of its words (``route`` stops where one
-    is missing), so the stretches from each start are read until one is not a prefix."""
+    a well-known name of the dictionary (``well_known_names``' test of a word: ``Tables.names``),
+    read without tagging.  Every span ``well_known_names`` finds there is such a stretch, so where
+    there is none it finds none (a misread character rarely falls inside a name: the fact guard
+    then skips the tagger).  From each start, only as far as the longest name that starts with its
+    character (``Tables.name_reach``)."""
     table = tables()
-    for first in range(min(end, len(text))):
-        last = first + 1
-        while last <= len(text):
-            count, listed = table.entry(text[first:last])
-            if count is None:
-                break  # no word of the dictionary starts with this
-            if (
-                last - first > 1
-                and last > start
-                and listed is not None
-                and listed.startswith(PROPER)
-                and count >= WELL_KNOWN
-            ):
+    names, reach = table.names, table.name_reach
+    size = len(text)
+    for first in range(min(end, size)):
+        farthest = min(size, first + reach.get(text[first], 0))
+        for last in range(max(first + 2, start + 1), farthest + 1):
+            if text[first:last] in names:
                 return True
-            last += 1
     return False

@@ -183,6 +183,7 @@ def test_the_cached_tables_are_jiebas(tmp_path: Path) -> None:
         for y, p in row.items():
             assert tables.trans[number[x], number[y]] == p and tables.has_trans[number[x], number[y]]
     assert int(np.asarray(tables.has_trans).sum()) == sum(len(row) for row in posseg.trans_P.values())
+    assert tables.names == frozenset(lexicon.well_known(jieba.dt.FREQ, posseg.dt.word_tag_tab))
 
 
 def test_unreadable_tables_are_not_loaded(tmp_path: Path) -> None:
@@ -277,7 +278,7 @@ def test_the_compiled_lexicon_search_finds_what_bytes_find_finds(core: TaggerCor
     keys += [key[:-1] for key in keys if len(key) > 1] + [key + "的" for key in keys]
     keys += ["中", "中国", "\ud800", "𠮷", "中\ue000", "a", "zzzz", "A", "."]
     for key in keys:
-        where = tables.index.get(key[:1])
+        where = tables.span(key[:1])
         if where is None:
             continue
         head = b"\n" + key.encode("utf-8", "surrogatepass") + b"\t"
@@ -307,3 +308,71 @@ def test_a_well_known_name_is_seen_before_tagging() -> None:
                 seen += found
                 skipped += not may_name_across(window, start, end)
     assert seen and skipped  # both answers occur
+
+
+def _walk(text: str, start: int, end: int) -> bool:
+    """The definition of ``may_name_across``: from each start, the stretches read through the
+    dictionary (``Tables.entry``) until one is no key of FREQ, any of them a well-known name that
+    overlaps ``[start, end)``."""
+    tables = lexicon.tables()
+    for first in range(min(end, len(text))):
+        last = first + 1
+        while last <= len(text):
+            count, listed = tables.entry(text[first:last])
+            if count is None:
+                break
+            if last - first > 1 and last > start and listed is not None:
+                if listed.startswith(lexicon.PROPER) and count >= lexicon.WELL_KNOWN:
+                    return True
+            last += 1
+    return False
+
+
+def test_the_well_known_names_are_the_lexicons_and_every_prefix_is_a_key() -> None:
+    """``Tables.names`` holds every line of the lexicon that ``_walk`` takes for a name, and the walk
+    reaches each (FREQ holds all its prefixes): a set lookup answers as the walk does."""
+    tables = lexicon.tables()
+    found = set()
+    for line in tables.lexicon.split(b"\n")[1:-1]:
+        key, count, tag = line.decode().split("\t")
+        if (
+            len(key) > 1
+            and count != "-"
+            and int(count) >= lexicon.WELL_KNOWN
+            and tag.startswith(lexicon.PROPER)
+        ):
+            found.add(key)
+    assert found == tables.names and len(found) > 1000
+    assert all(tables.entry(name[:end])[0] is not None for name in found for end in range(1, len(name)))
+    assert tables.name_reach == {
+        first: max(len(n) for n in found if n[0] == first) for first in {n[0] for n in found}
+    }
+
+
+def test_may_name_across_answers_as_the_walk_through_the_dictionary() -> None:
+    rng = random.Random(7)
+    paragraphs = [re.sub(r"[\W_]+", "", p) for p in _fixture_paragraphs()]
+    windows = [p[i : i + rng.randint(2, 24)] for p in paragraphs for i in range(0, len(p), 41)]
+    names = sorted(lexicon.tables().names)
+    # invented variants: names (whole, cut, with a character changed) spliced into windows
+    for window in rng.sample(windows, 400):
+        name = rng.choice(names)
+        at = rng.randint(0, len(window))
+        for piece in (name, name[:-1], name[1:], name[: len(name) // 2] + "的" + name[len(name) // 2 + 1 :]):
+            windows.append(window[:at] + piece + window[at:])
+    windows += ["广西壮族自治区南宁市", "江西省南昌市", "北京上海", "欧州联盟", "", "a", "𠮷野家"]
+    assert len(windows) > 3000
+    seen = 0
+    for window in windows:
+        for start in range(len(window) + 1):
+            for end in (start + 1, start + 2, start + 5):
+                expected = _walk(window, start, end)
+                assert may_name_across(window, start, end) == expected, (window, start, end)
+                seen += expected
+    assert seen > 1000
+
+
+def test_the_tables_folder_is_named_by_jiebas_version() -> None:
+    from importlib.metadata import version
+
+    assert lexicon.cache_path().name.startswith(f"posseg-{version('jieba')}-")
