@@ -320,7 +320,8 @@ def _write_cleaned(
                 if page is not None:
                     page.add(line, result.text)
                 tally.add(result)
-                tally.short += result.body_chars < options.min_body_chars and not _near_copy_dropped(result)
+                # (``body_chars`` reads the whole cleaned text: only when there is a minimum)
+                tally.short += bool(options.min_body_chars) and _short(result, options.min_body_chars)
                 if explain_to is not None and render.has_findings(result):
                     render.explain(result, explain_to, options.width)
                 bar.advance(record)
@@ -335,6 +336,10 @@ def _write_cleaned(
             reporter.discard()
         raise
     return tally
+
+
+def _short(result: Result, min_body_chars: int) -> bool:
+    return result.body_chars < min_body_chars and not _near_copy_dropped(result)
 
 
 def _near_copy_dropped(result: Result) -> bool:

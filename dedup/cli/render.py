@@ -56,14 +56,16 @@ class Tally:
     def add(self, result: Result) -> None:
         self.articles += 1
         self.chars_in += len(result.text)
-        self.chars_removed += removed_characters(result)
         self.changed += result.changed
         self.with_findings += has_findings(result)
-        self.removed.update(r.kind for r in result.removed)
         self.joins += len(result.joins)
         self.flags += len(result.flags)
         self.near_copies += result.near_copy_of is not None
-        self.stubs += result.stub
+        if result.removed or result.near_copy_of is not None:
+            # (an article with nothing removed, most of a corpus, has nothing more to count)
+            self.chars_removed += removed_characters(result)
+            self.removed.update([r.kind for r in result.removed])
+            self.stubs += result.stub
 
     @property
     def found(self) -> bool:

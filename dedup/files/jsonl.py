@@ -136,13 +136,19 @@ def _json_default(value: object) -> object:
     raise TypeError(f"a value of type {type(value).__name__} has no JSON form")
 
 
+#: ``json.dumps(obj, ensure_ascii=..., default=_json_default)``, made once: ``dumps`` with a
+#: ``default`` makes a new encoder for every call (a line per article)
+_AS_IS = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+_ESCAPED = json.JSONEncoder(default=_json_default)
+
+
 def json_bytes(obj: Any) -> bytes:
     """``obj`` as UTF-8 JSON with non-ASCII characters as they are.  Strings
     holding lone surrogates (valid JSON escapes, but not UTF-8) are escaped."""
     try:
-        return json.dumps(obj, ensure_ascii=False, default=_json_default).encode("utf-8")
+        return _AS_IS.encode(obj).encode("utf-8")
     except UnicodeEncodeError:
-        return json.dumps(obj, default=_json_default).encode("ascii")
+        return _ESCAPED.encode(obj).encode("ascii")
 
 
 def json_line(obj: Mapping[str, Any]) -> bytes:

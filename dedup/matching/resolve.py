@@ -116,14 +116,15 @@ class _Resolution:
     def decide_open(self) -> None:
         """Verify the kept paragraphs without a valid verdict (in document order)."""
         local, external, config, cache, memo = self.local, self.external, self.config, self.cache, self.memo
-        alive, ranks, flag = self.alive, self.ranks, self._flag
+        alive, ranks, flag, pending = self.alive, self.ranks, self._flag, self.pending
         for index in sorted(self.open):
             it = alive[index]
             mine = local[index]
             outside = external.get(index)
             if not mine and outside is None:
                 cache[index] = None
-                flag(index, None)
+                if index in pending:  # (else flagging it kept changes nothing)
+                    flag(index, None)
                 continue
             if outside is None or it.is_title:
                 outside = []
@@ -165,11 +166,6 @@ class _Resolution:
         key = self.queued[index] = self.key(index)
         heapq.heappush(self.queue, (key, index))
 
-    def _current(self, entry: tuple[tuple[float, ...], int]) -> bool:
-        """Whether a queue entry still holds: its paragraph waits, with this priority."""
-        key, index = entry
-        return index in self.pending and key == self.queued[index]
-
     def reopen_stale(self) -> bool:
         """Removals can also make a paragraph redundant (a cover that leaned on
         two overlapping copies becomes valid once one is gone): those next to a
@@ -188,9 +184,11 @@ class _Resolution:
         paragraphs never make a paragraph redundant, and a decision whose cover
         is still kept still holds: only those that leaned on the removed
         paragraph are decided again (at once, as they may change the order)."""
-        while not self._current(self.queue[0]):
-            heapq.heappop(self.queue)
-        _, index = heapq.heappop(self.queue)
+        queue, pending, queued = self.queue, self.pending, self.queued
+        # an entry still holds while its paragraph waits with that priority (else it is stale)
+        while (entry := queue[0])[1] not in pending or entry[0] != queued[entry[1]]:
+            heapq.heappop(queue)
+        _, index = heapq.heappop(queue)
         best = self.cache[index]
         assert best is not None
         self.removed[index] = best

@@ -17,6 +17,7 @@ steps:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -34,6 +35,9 @@ from dedup.text.layout import Layout
 from dedup.text.normalize import normalize
 from dedup.text.rewrite import rewrite_page
 from dedup.text.shape import HEADING_MAX_CHARS, shape_of
+
+#: a sentence's end, as ``_orphans`` looks for the first one
+_STOP = re.compile("[。！？!?]")
 
 #: characters of a joined tail a join decision reads (its first words), more than a heading holds
 JOIN_WINDOW = 4 * HEADING_MAX_CHARS
@@ -65,8 +69,10 @@ def clean_document(
     document, items = extracted.document, extracted.items
     decisions, copy = _decide(extracted, external, config, order)
     removals = _removals(extracted.paragraphs, decisions, config, offsets)
-    spans = {p.index: (p.start, p.end) for p in extracted.paragraphs}
-    whole = {r.paragraph for r in removals if (r.start, r.end) == spans[r.paragraph]}
+    whole: set[int] = set()
+    if removals:  # (most documents of a corpus with little redundancy have none)
+        spans = {p.index: (p.start, p.end) for p in extracted.paragraphs}
+        whole = {r.paragraph for r in removals if (r.start, r.end) == spans[r.paragraph]}
     dropped = copy is not None and copy.action == "drop"
     if copy is not None and dropped:
         removals = _drop_article(extracted.paragraphs, removals, whole, copy.similarity)
@@ -144,15 +150,18 @@ def _removals(
 ) -> list[Removal]:
     """Redundant paragraphs, and continuation markers (whole paragraphs, or at a paragraph's edges)."""
     removals: list[Removal] = []
+    markers = config.remove_markers
+    if not decisions and not markers:
+        return removals
     for p in paragraphs:
         decision = decisions.get(p.index)
         if decision is not None:
             removals.append(
                 Removal(p.index, p.start, p.end, decision.kind, decision.score, decision.found_in(offsets))
             )
-        elif p.is_marker and config.remove_markers:
+        elif p.is_marker and markers:
             removals.append(Removal(p.index, p.start, p.end, "marker", 1.0))
-        elif config.remove_markers:
+        elif markers:
             if p.content_start > p.start:
                 removals.append(Removal(p.index, p.start, p.content_start, "marker", 1.0))
             if p.content_end < p.end:
@@ -344,7 +353,8 @@ def _orphans(text: str, paragraphs: list[Paragraph], removed: set[int], joins: l
             continue
         # only its opening is read: a first sentence of at most 8 characters counts
         opening = text[p.content_start : min(p.content_end, p.content_start + 9)]
-        first_stop = next((i for i, ch in enumerate(opening) if ch in "。！？!?"), -1)
+        stop = _STOP.search(opening)
+        first_stop = -1 if stop is None else stop.start()
         if opening[0] in "，、；：,;:)）”’》":
             yield Flag(p.index, p.content_start, p.content_end, "orphan", f"starts with {opening[0]!r}")
         elif 0 < first_stop <= 8 and p.content_end - p.content_start > 4 * first_stop:

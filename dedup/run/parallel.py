@@ -3,9 +3,10 @@
 With ``workers`` N > 1, N - 1 worker processes (``workers.Workers``) extract
 while the main process resolves; a chunk of ``CHUNK_SIZE`` documents travels back packed into a few
 flat arrays (``_pack``/``_unpack``), because pickling thousands of small
-records cost more than computing them, and a key's features travel once
-(``_Sent`` in the worker, ``Received`` in the main process, which extracts a
-key again itself if it no longer holds it).  The main process extracts the
+records cost more than computing them, and a key and its features travel
+once: sent again, a key is its number among those its worker sent (``_Sent``
+in the worker, ``Received`` in the main process, which forgets them as the
+worker does).  The main process extracts the
 first chunk itself while the workers start, and, when they fall behind (a
 slow tokeniser), the next chunk not handed out yet instead of waiting.
 Results are taken in input order whoever extracted them, so the output does
@@ -41,33 +42,40 @@ CHUNK_SIZE = 128
 #: documents numbered by their position in the input
 _Chunk = list[tuple[int, Document]]
 
-#: keys whose features a worker has sent (the last ``CACHED_KEYS``): a key
-#: seen again is sent as the key alone.  Most paragraphs of a scraped corpus
-#: are copies, and their arrays were most of what the workers sent.
-_Sent = Recent[str, None]
+
+class _Sent(Recent[str, int]):
+    """The keys a worker has sent with their features (the last ``CACHED_KEYS``),
+    each with its number among all it sent: a key seen again travels as that
+    number alone.  Most paragraphs of a scraped corpus are copies: their keys and
+    arrays were most of what the workers sent, and looking a key up again by
+    its text cost the main process a hash of that text."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.count = 0
+
+    def add(self, key: str) -> None:
+        self.remember(key, self.count)
+        self.count += 1
 
 
 class Received:
-    """The main process's side of ``_Sent``: features by key as they arrived.
-    A key whose features are no longer here (several workers, or an older key)
-    is extracted again: features depend on the key alone, so the result is the
-    same either way."""
+    """The main process's side of one worker's ``_Sent``: the keys that worker
+    sent and their features, by number, forgotten as the worker forgets them
+    (the same size, the same order), so a number it sends is always here."""
 
-    def __init__(self, config: Config, size: int) -> None:
-        self.config = config
-        self._known: Recent[str, Features] = Recent(size)
-        self._extractor: Extractor | None = None
+    def __init__(self, size: int) -> None:
+        self._known: Recent[int, tuple[str, Features]] = Recent(size)
+        self._count = 0
 
     def add(self, key: str, features: Features) -> None:
-        self._known.remember(key, features)
+        self._known.remember(self._count, (key, features))
+        self._count += 1
 
-    def get(self, key: str) -> Features:
-        found = self._known.get(key)
+    def get(self, number: int) -> tuple[str, Features]:
+        found = self._known.get(number)
         if found is None:
-            if self._extractor is None:
-                self._extractor = Extractor(self.config)
-            found = self._extractor.features(key)
-            self.add(key, found)
+            raise RuntimeError(f"a worker sent key number {number}, which the main process no longer holds")
         return found
 
 
@@ -83,7 +91,7 @@ def _start_worker(config: Config, parent: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent(parent)
     _worker = Extractor(config)
-    _sent = Recent(CACHED_KEYS)
+    _sent = _Sent(CACHED_KEYS)
     tokenize("预热", config.segmenter)  # load the dictionary once, before the first chunk
 
 
@@ -110,7 +118,9 @@ class _Packed:
     and the features of a key sent before are not sent again (``_Sent``)."""
 
     paragraphs: list[tuple[int, int, int, int, int, int, int]]
-    items: list[tuple[int, int, str, int, int, int, int, int, int, int, int, int, int, int]]
+    #: (position, paragraph, key or its number in ``_Sent``, tokens, noise, ragged, clauses,
+    #: flags, ends, hashes, distinct, what travels (``_SIGNED``...), neighbours)
+    items: list[tuple[int, int, str | int, int, int, int, int, int, int, int, int, int, int, int]]
     locals: list[dict[int, list[int]]]
     layouts: list[Layout]
     hashes: np.ndarray
@@ -133,14 +143,15 @@ def _pack(chunk: list[Extracted], sent: _Sent) -> _Packed:
     items = []
     for position, extracted in enumerate(chunk):
         for it in extracted.items:
-            fresh = it.key.text not in sent
+            number = sent.get(it.key.text)
+            fresh = number is None
             if fresh:
-                sent.remember(it.key.text, None)
+                sent.add(it.key.text)
             items.append(
                 (
                     position,
                     it.paragraph.index,
-                    it.key.text,
+                    it.key.text if number is None else number,
                     it.shingles.tokens,
                     it.noise,
                     it.ragged,
@@ -227,20 +238,21 @@ def _unpack_paragraphs(packed: _Packed, chunk: _Chunk) -> list[list[Paragraph]]:
 def _unpack_items(
     packed: _Packed, chunk: _Chunk, paragraphs: list[list[Paragraph]], received: Received
 ) -> list[list[Item]]:
-    """The items of each document, with the features sent now or before (``received``)."""
+    """The items of each document, with the keys and features sent now or before (``received``)."""
     items: list[list[Item]] = [[] for _ in chunk]
     at_hash = at_distinct = at_band = 0
     hashes, spans, distinct, signed = packed.hashes, packed.spans, packed.distinct, packed.bands
     known, remember = received.get, received.add
     for entry in packed.items:
-        position, paragraph, key, tokens, noise, ragged, clauses, flags, ends, n, d, state, before, after = (
+        position, paragraph, sent, tokens, noise, ragged, clauses, flags, ends, n, d, state, before, after = (
             entry
         )
         document = chunk[position][1]
         p = paragraphs[position][paragraph]
-        if state == _SENT_BEFORE:
-            shingled, bands = known(key)
+        if isinstance(sent, int):  # (``_SENT_BEFORE``)
+            key, (shingled, bands) = known(sent)
         else:
+            key = sent
             shingled = Shingles(
                 hashes[at_hash : at_hash + n],
                 spans[at_hash : at_hash + n],
@@ -356,7 +368,8 @@ class _Feed:
         self.pending = pending
         self.pool = pool
         self.in_flight: deque[tuple[_Chunk, Ticket | list[Extracted]]] = deque()
-        self.received = Received(config, CACHED_KEYS * (workers - 1))
+        #: what each worker sent (by ``Ticket.worker``)
+        self.received: dict[object, Received] = {}
         self.own = Extractor(config)
         self.exhausted = False
         self.limit = 2 * workers + 2
@@ -390,7 +403,13 @@ class _Feed:
                     self.in_flight.append((chunk, self.own.many(chunk)))
                 continue
             self.in_flight.popleft()
-            yield from job if isinstance(job, list) else _unpack(job.get(), chunk, self.received)
+            yield from job if isinstance(job, list) else _unpack(job.get(), chunk, self._received(job))
+
+    def _received(self, ticket: Ticket) -> Received:
+        found = self.received.get(ticket.worker)
+        if found is None:
+            found = self.received[ticket.worker] = Received(CACHED_KEYS)
+        return found
 
     def _hand_out(self) -> None:
         while len(self.in_flight) < self.limit and (chunk := self._next()):

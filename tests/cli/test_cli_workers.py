@@ -12,8 +12,12 @@ import random
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from dedup.matching.features import Features
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 #: articles in the CLI corpus: several chunks of work (``parallel.CHUNK_SIZE``)
@@ -97,30 +101,46 @@ def test_output_and_report_do_not_depend_on_the_number_of_workers(dedup_process,
     assert sum(line["near_copy_of"] is not None for line in lines) > 20
 
 
-def test_features_sent_once_or_extracted_again_give_the_same_results(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A worker sends a key's features once; when the main process no longer
-    holds them it extracts them itself (here it holds none)."""
+def test_keys_sent_again_as_numbers_give_the_same_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker sends a key and its features once, then the key's number; the main
+    process forgets them as the worker does (here after a few keys), so every
+    number it receives is one it still holds."""
     import dedup
-    from dedup.matching.features import Features
     from dedup.run import parallel
 
-    extracted_again: list[str] = []
+    looked_up: list[int] = []
 
-    class Forgetful(parallel.Received):
-        def add(self, key: str, features: Features) -> None:
-            pass
-
-        def get(self, key: str) -> Features:
-            extracted_again.append(key)
-            return super().get(key)
+    class Counting(parallel.Received):
+        def get(self, number: int) -> tuple[str, Features]:
+            looked_up.append(number)
+            return super().get(number)
 
     documents = [dedup.Document(d["id"], d["text"]) for d in _corpus(100)]
     alone = list(dedup.clean(documents, workers=1))
     monkeypatch.setattr(parallel, "CHUNK_SIZE", 8)
-    monkeypatch.setattr(parallel, "Received", Forgetful)
+    monkeypatch.setattr(parallel, "CACHED_KEYS", 16)  # the worker is forked after the patch
+    monkeypatch.setattr(parallel, "Received", Counting)
     shared = list(dedup.clean(documents, workers=2))
-    assert extracted_again
+    assert looked_up, "no key was sent again as its number"
     assert shared == alone
+
+
+def test_a_number_the_main_process_no_longer_holds_is_an_error() -> None:
+    from dedup.run.parallel import Received
+
+    received = Received(2)
+    for key in ("甲", "乙", "丙"):
+        received.add(key, _features_of(key))
+    assert received.get(2)[0] == "丙"
+    with pytest.raises(RuntimeError, match="key number 0"):
+        received.get(0)
+
+
+def _features_of(key: str) -> Features:
+    from dedup.config import Config
+    from dedup.matching.features import Extractor
+
+    return Extractor(Config()).features(key)
 
 
 _EXTRACT_CHUNK = None
