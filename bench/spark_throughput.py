@@ -128,6 +128,8 @@ def shuffle_bytes(log_dir: Path) -> int:
 
 def run(source: Path, work: Path, engine: str, master: str) -> tuple[dict[str, object], bytes]:
     out, report = work / f"{engine}.jsonl", work / f"{engine}.report.jsonl"
+    out.unlink(missing_ok=True)
+    report.unlink(missing_ok=True)
     command = [DEDUP, "clean", str(source), "-o", str(out), "--report", str(report), "-q", "--engine", engine]
     env = dict(os.environ)
     log_dir = work / f"events-{engine}"
@@ -139,15 +141,23 @@ def run(source: Path, work: Path, engine: str, master: str) -> tuple[dict[str, o
     else:
         command += ["--workers", "2"]
     started = time.perf_counter()
-    child = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
-    peaks = Peaks(child.pid)
-    code = child.wait()
+    # stderr kept (bench-out/spark-ENGINE-CORPUS.stderr): a run that fails must say why
+    (ROOT / "bench-out").mkdir(exist_ok=True)
+    errors = ROOT / "bench-out" / f"spark-{engine}-{source.name.split('.')[0]}.stderr"
+    with errors.open("wb") as stderr:
+        child = subprocess.Popen(command, env=env, stderr=stderr)
+        peaks = Peaks(child.pid)
+        code = child.wait()
     figures: dict[str, object] = {"engine": engine, "seconds": round(time.perf_counter() - started, 1)}
     figures["peak_rss_mib"] = peaks.stop()
     figures["cpu_seconds"] = round(peaks.cpu, 1)
     figures["exit"] = code
     if engine == "spark":
         figures["shuffle_mib"] = round(shuffle_bytes(log_dir) / 2**20, 1)
+    if code != 0:
+        # a failed run writes nothing (outputs are atomic): what is there is an earlier run's
+        figures["sha256"] = None
+        return figures, b""
     written = out.read_bytes() + report.read_bytes()
     # what to compare runs of different sessions (or branches) by: the reports name the input's
     # path, which is in a fresh temporary directory each time
