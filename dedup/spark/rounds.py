@@ -58,6 +58,10 @@ MAX_ROUNDS = 200
 #: documents of a part at most (more parts than this many documents a part): what a
 #: part's resolution holds at once is its documents' features and the offers they reach
 PART_DOCUMENTS = 1000
+#: documents of a cached Spark partition at most (more partitions than the cores on a large
+#: corpus): 200,000 documents in 8 partitions made blocks of about 550 MB of features, and
+#: reading one back overflowed a 4 GB driver heap in local mode (java.lang.OutOfMemoryError)
+PARTITION_DOCUMENTS = 5000
 #: a set of positions up to this size is broadcast to the joins that leave its documents out
 BROADCAST_POSITIONS = 2_000_000
 
@@ -98,19 +102,21 @@ def resolve_in_rounds(
     result_ddl: str,
     partitions: int,
     part_documents: int = PART_DOCUMENTS,
+    partition_documents: int = PARTITION_DOCUMENTS,
 ) -> tuple[DataFrame, list[int]]:
     """(pos, result) for every document of ``documents`` (pos, id, path, first,
     ``text_col``: ``first`` is the first position of the document's id), and how
     many documents each round resolved.
 
-    ``partitions`` Spark partitions hold the parts; there are at least as many
+    At least ``partitions`` Spark partitions hold the parts (more on a large corpus:
+    ``partition_documents`` documents each at most); there are at least as many
     parts, and more on a large corpus: ``part_documents`` documents a part at
     most, so what one resolution holds stays bounded."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import StructType
 
     features, queries, offers, state, part = _prepared(
-        documents, text_col, config, partitions, part_documents
+        documents, text_col, config, partitions, part_documents, partition_documents
     )
     ddl = cast(StructType, StructType.fromDDL(resolved_ddl(result_ddl)))
     resolve = resolver_of(config, ddl)
@@ -142,7 +148,12 @@ def resolve_in_rounds(
 
 
 def _prepared(
-    documents: DataFrame, text_col: str, config: Config, partitions: int, part_documents: int
+    documents: DataFrame,
+    text_col: str,
+    config: Config,
+    partitions: int,
+    part_documents: int,
+    partition_documents: int,
 ) -> tuple[DataFrame, DataFrame, DataFrame, DataFrame, Column]:
     """Each document extracted once: its features (part, pos, first, features) and
     keys (pos, key), cached where the rounds read them; round 0's offers
@@ -153,7 +164,9 @@ def _prepared(
     schema = cast(StructType, StructType.fromDDL(DOCUMENT_DDL))
     extracted = documents.select("pos", "id", "path", "first", text_col)
     extracted = extracted.mapInArrow(features_of(config, text_col, schema), schema).localCheckpoint()
-    parts = max(partitions, -(-extracted.count() // part_documents))
+    count = extracted.count()
+    parts = max(partitions, -(-count // part_documents))
+    partitions = max(partitions, -(-count // partition_documents))
     part = F.pmod(F.xxhash64("pos"), F.lit(parts))
     # partitioned by part once and cached (a checkpoint would forget the partitioning):
     # every round's cogroup reads the features where they are, and the reach join the keys

@@ -100,7 +100,8 @@ def test_the_salted_cut_keeps_the_first_holders_of_each_key(spark: Any) -> None:
 
 @pytest.mark.spark
 def test_spark_rounds_resolve_as_many_documents_each_round_as_the_python_twin(spark: Any) -> None:
-    # the parts (more parts than partitions here: two documents a part at most) change where the
+    # the parts (more parts than partitions here: two documents a part at most) and the cached
+    # partitions (seven documents each at most: six, not the three asked for) change where the
     # work is done, not what is resolved: the same counts and results as earlier.fixed_point
     from dedup.spark import rounds
     from dedup.spark.resolve import RESULT_DDL
@@ -111,7 +112,9 @@ def test_spark_rounds_resolve_as_many_documents_each_round_as_the_python_twin(sp
         first.setdefault(i, n)
     rows = [(n, i, None, first[i], t) for n, (i, t) in enumerate(articles)]
     documents = spark.createDataFrame(rows, "pos long, id string, path string, first long, text string")
-    results, counts = rounds.resolve_in_rounds(documents, "text", Config(), RESULT_DDL, 3, part_documents=2)
+    results, counts = rounds.resolve_in_rounds(
+        documents, "text", Config(), RESULT_DDL, 3, part_documents=2, partition_documents=7
+    )
     got = [r[0] for r in results.orderBy("pos").select("result.report").collect()]
     assert got == [json_bytes(r).decode() for r in _local(articles, Config())]
     assert counts == _rounds(articles, Config())[1]
