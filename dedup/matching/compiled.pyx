@@ -22,6 +22,8 @@ cdef extern from "Python.h":
     bint Py_UNICODE_ISSPACE(Py_UCS4 ch)
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 
+from dedup.matching.arrays cimport view_of
+
 import numpy as np
 
 cdef uint32_t P1 = 2654435761U
@@ -331,16 +333,6 @@ cdef inline bint holds(const uint32_t* values, Py_ssize_t n, uint32_t value) noe
         else:
             hi = mid
     return lo < n and values[lo] == value
-
-
-cdef Py_ssize_t view_of(object array, Py_buffer* view, Py_ssize_t item) except -1:
-    """A C-contiguous buffer of ``item``-byte values (uint32 or int32 arrays): the number of values.
-    Cheaper than a typed memoryview, which verification would build for every candidate."""
-    PyObject_GetBuffer(array, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT)
-    if view.itemsize != item or view.format == NULL or view.format[0] not in b"IiLl=<":
-        PyBuffer_Release(view)
-        raise ValueError("expected a contiguous array of 32-bit integers")
-    return view.len // item
 
 
 cdef object mask_of(const uint32_t* hashes, const int32_t* spans, Py_ssize_t count,

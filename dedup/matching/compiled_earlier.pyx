@@ -4,73 +4,24 @@
 tables (``compiled_index.Postings``) together, with each one's corpus order; ``earlier`` is the twin
 of ``candidates.pure_earlier_candidates`` for a whole document (the definition; tests compare them),
 ``index`` the twin of ``BandIndex.add`` and ``ShingleIndex.add`` for the paragraphs it keeps.  Its
-own extension (setup.py, ``optional``), reading the table through ``compiled_index.pxd``.
+own extension (setup.py, ``optional``), reading the table through ``compiled_index.pxd`` and
+numpy arrays in place through ``arrays.pxd``.
 """
 
 from cpython.buffer cimport PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBuffer_Release, PyObject_GetBuffer
-from cpython.object cimport PyObject
 from libc.stdint cimport int32_t, int64_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc, qsort, realloc
 from libc.string cimport memset
 
+from dedup.matching.arrays cimport arrays_ready, values_of
 from dedup.matching.compiled_index cimport Postings, Slot
 
 import numpy as np
 
-cdef extern from *:
-    """
-    /* the head of numpy's array object (PyArrayObject_fields, the same in numpy 1.x and 2.x);
-       checked against the array interface when the module loads */
-    typedef struct {
-        PyObject_HEAD
-        char *data;
-        int nd;
-        Py_ssize_t *dimensions;
-        Py_ssize_t *strides;
-        PyObject *base;
-        PyObject *descr;
-        int flags;
-    } dedup_array;
-    """
-    ctypedef struct dedup_array:
-        char* data
-        int nd
-        Py_ssize_t* dimensions
-        Py_ssize_t* strides
-        PyObject* descr
-        int flags
-
-cdef object NDARRAY = np.ndarray
 cdef object U32 = np.dtype(np.uint32)
 cdef object U64 = np.dtype(np.uint64)
 cdef object I64 = np.dtype(np.int64)
-
-
-cdef bint layout_holds():
-    """Whether an array's head reads as ``dedup_array`` says (else buffers are asked for)."""
-    probe = np.arange(7, dtype=np.uint32)
-    cdef dedup_array* head = <dedup_array*><PyObject*>probe
-    return (head.nd == 1 and head.dimensions[0] == 7 and head.strides[0] == 4 and (head.flags & 1) != 0
-            and head.descr == <PyObject*>U32
-            and <size_t>head.data == <size_t>probe.__array_interface__["data"][0])
-
-
-cdef bint LAYOUT = layout_holds()
-
-
-cdef bint values_of(object array, object dtype, const void** data, Py_ssize_t* size):
-    """The values of a one-dimensional C-contiguous numpy array of ``dtype`` (its very dtype
-    object) read in place, without the buffer protocol's cost (about a third of a paragraph's
-    lookup): False where it is not such an array (the caller asks for a buffer then)."""
-    cdef dedup_array* head
-    if not LAYOUT or type(array) is not NDARRAY:
-        return False
-    head = <dedup_array*><PyObject*>array
-    if head.nd != 1 or head.descr != <PyObject*>dtype or (head.flags & 1) == 0:
-        return False
-    data[0] = head.data
-    size[0] = head.dimensions[0]
-    return True
+cdef bint LAYOUT = arrays_ready(np.arange(7, dtype=np.uint32))
 
 
 #: a corpus order past these bounds is not packed: the per-paragraph path answers then

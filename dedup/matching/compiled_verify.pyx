@@ -11,7 +11,7 @@ it: a probe a value, instead of a binary search or a merge per pair.  Tests comp
 random paragraphs and on the fixtures.
 """
 
-from cpython.buffer cimport PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBuffer_Release, PyObject_GetBuffer
+from cpython.buffer cimport PyBuffer_Release
 from cpython.unicode cimport (
     PyUnicode_DATA, PyUnicode_Find, PyUnicode_GET_LENGTH, PyUnicode_KIND, PyUnicode_READ
 )
@@ -22,69 +22,12 @@ from libc.string cimport memset
 cdef extern from "Python.h":
     object _PyLong_FromByteArray(const unsigned char* data, size_t n, int little_endian, int is_signed)
 
-# numpy's array and dtype structs as its public headers lay them out (the same in numpy 1.x and 2.x):
-# what ``fast_values`` reads instead of asking for a buffer
-cdef extern from *:
-    """
-    typedef struct {
-        PyObject_HEAD
-        char *data;
-        int nd;
-        Py_ssize_t *dimensions;
-        Py_ssize_t *strides;
-        PyObject *base;
-        PyObject *descr;
-    } dedup_ndarray;
-    typedef struct {
-        PyObject_HEAD
-        PyTypeObject *typeobj;
-        char kind;
-        char type;
-        char byteorder;
-        char former_flags;
-        int type_num;
-    } dedup_descr;
-    """
-    ctypedef struct dedup_ndarray:
-        char* data
-        int nd
-        Py_ssize_t* dimensions
-        Py_ssize_t* strides
-        void* descr
-    ctypedef struct dedup_descr:
-        char byteorder
-        int type_num
+from dedup.matching.arrays cimport arrays_ready, uint32_values, view_of
 
 import numpy as np
 
-cdef object NDARRAY = np.ndarray
-#: numpy's number for a C ``unsigned int`` (uint32 where this is built), checked when loaded
-cdef int NPY_UINT = np.dtype(np.uintc).num
-cdef bint UINT_IS_32 = np.dtype(np.uintc).itemsize == 4
-
-
-cdef inline const uint32_t* fast_values(object array, Py_ssize_t* n) noexcept:
-    """The values of a one-dimensional contiguous native uint32 numpy array, read from its struct;
-    NULL for anything else (the buffer protocol is asked then)."""
-    cdef dedup_ndarray* a
-    cdef dedup_descr* d
-    if type(array) is not NDARRAY or not UINT_IS_32:
-        return NULL
-    a = <dedup_ndarray*><void*>array
-    d = <dedup_descr*>a.descr
-    if a.nd != 1 or a.strides[0] != 4 or d.type_num != NPY_UINT or d.byteorder == b">":
-        return NULL
-    n[0] = a.dimensions[0]
-    return <const uint32_t*>a.data
-
-
-cdef Py_ssize_t view_of(object array, Py_buffer* view, Py_ssize_t item) except -1:
-    """A C-contiguous buffer of ``item``-byte values (uint32 or int32 arrays): the number of values."""
-    PyObject_GetBuffer(array, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT)
-    if view.itemsize != item or view.format == NULL or view.format[0] not in b"IiLl=<":
-        PyBuffer_Release(view)
-        raise ValueError("expected a contiguous array of 32-bit integers")
-    return view.len // item
+cdef object U32 = np.dtype(np.uint32)
+arrays_ready(np.arange(7, dtype=np.uint32))
 
 
 cdef class Overlap:
@@ -115,11 +58,9 @@ cdef class Overlap:
         self.hashes = hashes
         self.spans = spans
         self.distinct_values = distinct
-        self.distinct_data = fast_values(distinct, &self.distinct_count)
-        if self.distinct_data == NULL:
-            self.distinct_count = view_of(distinct, &self.distinct, 4)
-            self.distinct_held = True
-            self.distinct_data = <const uint32_t*>self.distinct.buf
+        self.distinct_data = uint32_values(
+            distinct, U32, &self.distinct, &self.distinct_held, &self.distinct_count
+        )
 
     def __dealloc__(self):
         if self.distinct_held:
@@ -197,11 +138,7 @@ cdef class Overlap:
         counts = []
         for k in range(len(items)):
             values = items[k].distinct
-            q = fast_values(values, &m)
-            held = q == NULL
-            if held:
-                m = view_of(values, &qv, 4)
-                q = <const uint32_t*>qv.buf
+            q = uint32_values(values, U32, &qv, &held, &m)
             count = i = j = 0
             with nogil:
                 # without branches: the next values' order is a coin toss
@@ -233,11 +170,7 @@ cdef class Overlap:
         masks = []
         for k in range(len(items)):
             values = items[k].distinct
-            q = fast_values(values, &m)
-            held = q == NULL
-            if held:
-                m = view_of(values, &qv, 4)
-                q = <const uint32_t*>qv.buf
+            q = uint32_values(values, U32, &qv, &held, &m)
             any_set = False
             with nogil:
                 for j in range(m):

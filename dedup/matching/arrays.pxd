@@ -1,0 +1,92 @@
+# cython: language_level=3
+"""Numpy arrays of integers read in place by the compiled modules that cimport this
+(compiled.pyx, compiled_earlier.pyx, compiled_verify.pyx): one definition of numpy's array head,
+of the check that it holds on the numpy loaded, and of the buffer protocol they fall back on.
+
+Asking for a buffer costs about a third of a paragraph's lookup, and verification would ask for
+one per candidate; reading the head is a few loads.  Each module calls ``arrays_ready`` once when
+it loads: until then, or where the head does not read as laid out here, ``values_of`` answers
+False and the caller asks for a buffer (``view_of``): slower, the same values.
+"""
+
+from cpython.buffer cimport PyBUF_C_CONTIGUOUS, PyBUF_FORMAT, PyBuffer_Release, PyObject_GetBuffer
+from cpython.object cimport Py_TYPE, PyObject, PyTypeObject
+from libc.stdint cimport uint32_t
+
+cdef extern from *:
+    """
+    /* the head of numpy's array object (PyArrayObject_fields, the same in numpy 1.x and 2.x) */
+    typedef struct {
+        PyObject_HEAD
+        char *data;
+        int nd;
+        Py_ssize_t *dimensions;
+        Py_ssize_t *strides;
+        PyObject *base;
+        PyObject *descr;
+        int flags;
+    } dedup_array;
+    /* numpy's ndarray type once its head is known to read as dedup_array (one per module) */
+    static PyTypeObject *dedup_ndarray_type = NULL;
+    #define DEDUP_C_CONTIGUOUS 1
+    """
+    ctypedef struct dedup_array:
+        char* data
+        int nd
+        Py_ssize_t* dimensions
+        Py_ssize_t* strides
+        PyObject* descr
+        int flags
+    PyTypeObject* dedup_ndarray_type
+    int DEDUP_C_CONTIGUOUS
+
+
+cdef inline bint arrays_ready(object probe) except -1:
+    """Read the head of ``probe`` (``numpy.arange(7, dtype=numpy.uint32)``) and, if it reads as
+    ``dedup_array`` says, let ``values_of`` read arrays of its type; whether it did."""
+    cdef dedup_array* head = <dedup_array*><PyObject*>probe
+    if (head.nd == 1 and head.dimensions[0] == 7 and head.strides[0] == 4
+            and (head.flags & DEDUP_C_CONTIGUOUS) != 0
+            and head.descr == <PyObject*>probe.dtype
+            and <size_t>head.data == <size_t>probe.__array_interface__["data"][0]):
+        global dedup_ndarray_type
+        dedup_ndarray_type = Py_TYPE(probe)
+        return True
+    return False
+
+
+cdef inline bint values_of(object array, object dtype, const void** data, Py_ssize_t* size) noexcept:
+    """The values of a one-dimensional C-contiguous numpy array of ``dtype`` (its very dtype
+    object) read in place: False where it is not such an array (ask for a buffer then)."""
+    cdef dedup_array* head
+    if dedup_ndarray_type == NULL or Py_TYPE(array) != dedup_ndarray_type:
+        return False
+    head = <dedup_array*><PyObject*>array
+    if head.nd != 1 or head.descr != <PyObject*>dtype or (head.flags & DEDUP_C_CONTIGUOUS) == 0:
+        return False
+    data[0] = head.data
+    size[0] = head.dimensions[0]
+    return True
+
+
+cdef inline Py_ssize_t view_of(object array, Py_buffer* view, Py_ssize_t item) except -1:
+    """A C-contiguous buffer of ``item``-byte values (uint32 or int32 arrays): the number of values.
+    Cheaper than a typed memoryview; released by the caller (``PyBuffer_Release``)."""
+    PyObject_GetBuffer(array, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT)
+    if view.itemsize != item or view.format == NULL or view.format[0] not in b"IiLl=<":
+        PyBuffer_Release(view)
+        raise ValueError("expected a contiguous array of 32-bit integers")
+    return view.len // item
+
+
+cdef inline const uint32_t* uint32_values(object array, object dtype, Py_buffer* view, bint* held,
+                                          Py_ssize_t* size) except? NULL:
+    """The uint32 values of ``array`` read in place (``values_of``), or through a buffer, then
+    ``held[0]`` is set and the caller releases ``view``."""
+    cdef const void* data
+    if values_of(array, dtype, &data, size):
+        held[0] = False
+        return <const uint32_t*>data
+    size[0] = view_of(array, view, 4)
+    held[0] = True
+    return <const uint32_t*>view.buf
