@@ -12,9 +12,9 @@ engines must be identical.
 
 Environment: BENCH_INPUT (default ../shared/eval/big/input.jsonl.gz), BENCH_LIMIT (articles of the
 big set; default all), BENCH_COPIES (default 10), BENCH_MASTER (default local[2]),
-BENCH_SKIP_EXPANSION=1, BENCH_CORPORA (default "big,expanded"), BENCH_ENGINES (default "local,spark"; both for the comparison),
-BENCH_DRIVER_MEMORY (the JVM heap of Spark local, default 8g: 4g overflowed on the expansion).  Figures go
-to bench-out/spark.json.
+BENCH_SKIP_EXPANSION=1, BENCH_CORPORA (default "big,expanded"), BENCH_ENGINES (default
+"local,spark"; both for the comparison), BENCH_DRIVER_MEMORY (the JVM heap of Spark local, default
+8g: 4g overflowed on the expansion).  Figures go to bench-out/spark.json.
 """
 
 from __future__ import annotations
@@ -132,7 +132,19 @@ def run(source: Path, work: Path, engine: str, master: str) -> tuple[dict[str, o
     out.unlink(missing_ok=True)
     report.unlink(missing_ok=True)
     # --debug: an internal error (exit 70) prints its traceback into the kept stderr
-    command = [DEDUP, "--debug", "clean", str(source), "-o", str(out), "--report", str(report), "-q", "--engine", engine]
+    command = [
+        DEDUP,
+        "--debug",
+        "clean",
+        str(source),
+        "-o",
+        str(out),
+        "--report",
+        str(report),
+        "-q",
+        "--engine",
+        engine,
+    ]
     env = dict(os.environ)
     log_dir = work / f"events-{engine}"
     if engine == "spark":

@@ -107,7 +107,7 @@ def source_window(text: str, source: str) -> str:
 def matching_blocks(a: str, b: str) -> tuple[MatchingBlock, ...]:
     """The non-empty matching blocks of the longest common subsequence of ``a`` and ``b``
     (rapidfuzz), remembered: verification aligns an edited copy with its paragraph
-    (``verify._align``), then the fact guard aligns the same two keys again."""
+    (``align.align``), then the fact guard aligns the same two keys again."""
     return tuple(block for block in LCSseq.opcodes(a, b).as_matching_blocks() if block.size)
 
 

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from dedup.config import Config
+from dedup.matching.align import Alignment, align, piece_of
 from dedup.matching.bits import longest_run
 from dedup.matching.core import compiled_core
-from dedup.matching.facts import key_states_nothing_new, matching_blocks
+from dedup.matching.facts import key_states_nothing_new
 from dedup.matching.item import Item, Overlap, compiled_verify
 from dedup.matching.roles import is_cut_from, may_be_copy_of, may_be_fragment, may_stand_for
 from dedup.matching.sentences import sentences_survive
@@ -180,64 +180,14 @@ def _contiguous(q: Item, p: Item, part: int, max_gap: int) -> bool:
     start, end = (longest_run if core is None else core.longest_run)(part, 3)
     if end <= start:
         return False
-    return _piece_of(p.key.text[start:end], q.key.text, max_gap)
+    return piece_of(p.key.text[start:end], q.key.text, max_gap)
 
 
 def _each_sentence_of(q: Item, p: Item, max_gap: int) -> bool:
     """Whether every sentence of ``p`` is one piece of ``q`` (a deck stitched from sentences of one
     body paragraph: furniture)."""
     sentences = sentence_keys(p.key.source)
-    return bool(sentences) and all(_piece_of(s, q.key.text, max_gap) for s in sentences)
-
-
-@lru_cache(maxsize=1 << 14)
-def _piece_of(piece: str, text: str, max_gap: int) -> bool:
-    """Whether ``piece`` is one stretch of ``text`` up to small edits (see ``_contiguous``;
-    memoised: copies of an article ask again of the same texts).
-
-    A piece found whole in ``text`` (most are: cut from a copy) is one without aligning:
-    ``piece_aligns`` would find that stretch (a window scoring 100 is the piece itself) and
-    align all of it, leaving nothing out (tests check that it says so)."""
-    return (bool(piece) and piece in text) or piece_aligns(piece, text, max_gap)
-
-
-def piece_aligns(piece: str, text: str, max_gap: int) -> bool:
-    """The definition of ``_piece_of``: the stretch of ``text`` that ``piece`` matches best
-    (rapidfuzz), or a wider window around it, aligns with nearly all of ``piece``."""
-    from rapidfuzz import fuzz
-
-    best = fuzz.partial_ratio_alignment(piece, text, score_cutoff=80)
-    if best is None:
-        return False
-    # the stretch the alignment found first; then a wider window, as q may hold a phrase the
-    # piece lost (an LCS is not unique: in the wider window its first letters may pair with an
-    # earlier occurrence and make a tight copy look stretched)
-    slack = len(piece) // 6 + 2
-    windows = (
-        text[best.dest_start : best.dest_end],
-        text[max(0, best.dest_start - slack) : best.dest_end + slack],
-    )
-    return any(_aligns(piece, window, max_gap) for window in windows)
-
-
-def _aligns(piece: str, window: str, max_gap: int) -> bool:
-    """Nearly all of ``piece`` aligns with ``window``, leaving out no run longer than ``max_gap``,
-    and what the window has in between is no more than a phrase."""
-    from rapidfuzz.distance import LCSseq
-
-    blocks = [b for b in LCSseq.opcodes(piece, window).as_matching_blocks() if b.size]
-    matched = sum(b.size for b in blocks)
-    if not blocks or matched < 0.8 * len(piece):
-        return False
-    stretch = blocks[-1].b + blocks[-1].size - blocks[0].b
-    left_out = 0
-    position = blocks[0].a
-    for block in blocks:
-        left_out = max(left_out, block.a - position)
-        position = block.a + block.size
-    # nothing of the piece but its cut edges is missing from q, and what q
-    # has in between is no more than a phrase
-    return left_out <= max_gap and stretch <= 1.15 * matched + 2
+    return bool(sentences) and all(piece_of(s, q.key.text, max_gap) for s in sentences)
 
 
 def _cut_and_glued(p: Item, cover: _Cover, overlap: Overlap, slack: int = 4) -> bool:
@@ -313,42 +263,9 @@ def _jaccard(p: Item, q: Item, overlap: Overlap) -> float:
     return shared / (len(p.distinct) + len(q.distinct) - shared)
 
 
-@dataclass(frozen=True, slots=True)
-class _Alignment:
-    ratio: float
-    share: float
-    longest_gap: int
-    edge_gap: int
-
-
-@lru_cache(maxsize=1 << 14)
-def _align(a: str, b: str, threshold: float) -> _Alignment | None:
-    """Character alignment of two keys (longest common subsequence, rapidfuzz),
-    when they are similar enough to matter: the share of ``a`` aligned with
-    ``b`` and the longest unaligned run in either."""
-    from rapidfuzz.distance import Indel
-
-    if Indel.normalized_similarity(a, b, score_cutoff=threshold) < threshold:
-        return None
-    blocks = matching_blocks(a, b)
-    if not blocks:
-        return None
-    gap = 0
-    pa = pb = 0
-    for block in blocks:
-        gap = max(gap, block.a - pa, block.b - pb)
-        pa, pb = block.a + block.size, block.b + block.size
-    gap = max(gap, len(a) - pa, len(b) - pb)
-    # text missing at either edge is a cut, not an edit: allow only a short
-    # inserted phrase there (此外，/ 与此同时，)
-    edge = max(blocks[0].a, blocks[0].b, len(a) - pa, len(b) - pb)
-    matched = sum(block.size for block in blocks)
-    return _Alignment(2 * matched / (len(a) + len(b)), matched / len(a), gap, edge)
-
-
 def _near_twin(
     p: Item, candidates: Sequence[Item], counts: Sequence[int] | None, config: Config
-) -> tuple[Item, _Alignment] | None:
+) -> tuple[Item, Alignment] | None:
     """The candidate that is an edited copy of ``p``: the two keys align
     character by character (``near_ratio``), with edits scattered rather than
     a piece missing (no unaligned run longer than ``max_gap``); the digits of
@@ -358,7 +275,7 @@ def _near_twin(
         return None
     size, enough = p.size, 0.4 * len(p.distinct)
     digits: str | None = None
-    best: tuple[Item, _Alignment] | None = None
+    best: tuple[Item, Alignment] | None = None
     for i, q in enumerate(candidates):
         if not q.size or not 0.7 <= size / q.size <= 1.43:
             continue
@@ -372,7 +289,7 @@ def _near_twin(
         if counts is not None and counts[i] < enough:
             # edits cost each copy only the few shingles around them
             continue
-        alignment = _align(p.key.text, q.key.text, config.near_ratio)
+        alignment = align(p.key.text, q.key.text, config.near_ratio)
         if (
             alignment is None
             or alignment.ratio < config.near_ratio

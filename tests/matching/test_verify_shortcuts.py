@@ -1,6 +1,6 @@
 """The shortcuts verification takes hold exactly: each answer it skips is implied by one it has.
 
-- a piece found whole in a text is a piece of it (``verify.piece_aligns``, the alignment it skips,
+- a piece found whole in a text is a piece of it (``align.piece_aligns``, the alignment it skips,
   says so too);
 - ``facts.states_nothing_new`` stops at the first fact of its own, and says what ``own_content``
   (which lists them all) says; every character known to be held leaves no run to align;
@@ -14,8 +14,8 @@ import random
 
 from sample_articles import A, B, C
 
+from dedup.matching.align import piece_aligns
 from dedup.matching.facts import key_states_nothing_new, own_content, states_nothing_new, uncovered_runs
-from dedup.matching.verify import piece_aligns
 from dedup.text.normalize import fold, normalize, pauses
 
 TEXTS = [fold(text) for text in (A, B, C, A + B, B + C + A)]
