@@ -5,7 +5,7 @@ about 580,000 keys), the words' tags and the tagging HMM; loading them the way j
 to two CPU seconds and 100 MB per process, while the fact guard tags a few short windows per hundred
 articles.  So the tables are read once from jieba itself (``jieba.dt`` and ``jieba.posseg``: exactly
 what its tagger uses) and written to the user's cache directory (``$XDG_CACHE_HOME/dedup``, one
-folder per jieba version and dictionary file, rebuilt when either changes):
+folder per jieba version and dictionary content, rebuilt when either changes):
 
 - ``lexicon.txt``: every key of FREQ and of the tag table as sorted lines ``key TAB freq TAB tag``,
   read as bytes; a key is looked for among the lines of its first character (80 KB at most: a
@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from dedup.cache import cache_folder, content_digest
 from dedup.matching.core import compiled_tagger
 
 #: bump when the folder's layout changes
@@ -221,16 +222,13 @@ def _reach(names: list[str]) -> dict[str, int]:
 
 
 def cache_path() -> Path:
-    """The folder of the installed jieba's tables (``$XDG_CACHE_HOME/dedup``, else ``~/.cache``)."""
+    """The folder of the installed jieba's tables (``dedup.cache``): named by jieba's version
+    and its dictionary's content."""
     spec = find_spec("jieba")  # found, not imported: importing jieba takes a quarter second
     if spec is None or spec.origin is None:
         raise ModuleNotFoundError("jieba")
-    stat = Path(spec.origin).with_name("dict.txt").stat()
-    try:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dedup"
-    except RuntimeError:  # no home directory
-        base = Path(tempfile.gettempdir()) / "dedup"
-    return base / f"posseg-{_version(Path(spec.origin))}-{stat.st_size}-{int(stat.st_mtime)}-v{FORMAT}"
+    init = Path(spec.origin)
+    return cache_folder() / f"posseg-{_version(init)}-{content_digest(init.with_name('dict.txt'))}-v{FORMAT}"
 
 
 _VERSION = re.compile(r"""^__version__\s*=\s*['"]([^'"]+)['"]""", re.MULTILINE)

@@ -16,14 +16,13 @@ since the words are theirs.  One segmenter per process, loaded lazily.
 from __future__ import annotations
 
 import mmap
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from dedup.cache import cache_folder, content_digest, write_atomically
 from dedup.config import compiled_extension, resolved_segmenter
 from dedup.errors import ConfigError
 
@@ -35,13 +34,8 @@ TABLE_FORMAT = 1
 
 
 def table_path(dictionary: Path) -> Path:
-    """Where the compiled table of ``dictionary`` is cached (one file per dictionary version)."""
-    try:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dedup"
-    except RuntimeError:  # no home directory
-        base = Path(tempfile.gettempdir()) / "dedup"
-    stat = dictionary.stat()
-    return base / f"words-{stat.st_size}-{stat.st_mtime_ns}-v{TABLE_FORMAT}.bin"
+    """Where the compiled table of ``dictionary`` is cached (one file per dictionary's content)."""
+    return cache_folder() / f"words-{content_digest(dictionary)}-v{TABLE_FORMAT}.bin"
 
 
 def _word_table(core: Any) -> Any:
@@ -57,13 +51,8 @@ def _word_table(core: Any) -> Any:
     except (OSError, ValueError):
         pass  # not cached yet, or unreadable: built again
     words = core.Words(dictionary.read_bytes())
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".words-", delete=False) as scratch:
-            scratch.write(words.table())
-        os.replace(scratch.name, path)
-    except OSError:
-        pass  # no writable cache: built in each process
+    # where no cache is writable, built in each process
+    write_atomically(path, words.table())
     return words
 
 
