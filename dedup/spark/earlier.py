@@ -36,7 +36,7 @@ from dedup.config import Config
 from dedup.limits import MAX_POSTINGS
 from dedup.matching.candidates import Candidates, earlier_candidates
 from dedup.matching.features import Extracted, Extractor
-from dedup.matching.index import BandIndex, ShingleIndex, anchors
+from dedup.matching.index import anchors, index_document, paired
 from dedup.matching.item import Item
 from dedup.matching.resolve import DocumentOrder
 from dedup.run.corpus import offered
@@ -81,17 +81,15 @@ def resolve_against(
 
 def candidates_against(extracted: Extracted, earlier: Iterable[Offer], config: Config) -> Candidates:
     """The candidates from earlier documents the local engine gives ``extracted``
-    (``earlier_candidates``), from the indexes rebuilt of ``earlier`` (in indexing order)."""
+    (``earlier_candidates``), from the indexes rebuilt of ``earlier`` (in indexing order) as the
+    local engine builds them (``paired``: one compiled call fills both and one answers)."""
+    offers = list(earlier)
+    items = [offer.item for offer in offers]
     exact: dict[str, Item] = {}
-    near: BandIndex[Item] = BandIndex()
-    contain: ShingleIndex[Item] = ShingleIndex()
-    for offer in earlier:
-        it = offer.item
+    for it in items:
         exact.setdefault(it.key.text, it)
-        if it.bands is not None:
-            near.add(it, it.bands)
-        if offer.anchored:
-            contain.add(it, anchors(it.distinct).tolist())
+    near, contain = paired()
+    index_document(near, contain, items, [it.bands for it in items], [offer.anchored for offer in offers])
     return earlier_candidates(extracted.items, exact, near, contain, config)
 
 
