@@ -84,7 +84,11 @@ def _root(
         typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit."),
     ] = False,
     debug: Annotated[
-        bool, typer.Option("--debug", help="On an internal error (exit 70), print its traceback.")
+        bool,
+        typer.Option(
+            "--debug",
+            help="On an internal error (exit 70), print its traceback; log progress (Spark's rounds) on stderr.",
+        ),
     ] = False,
 ) -> None:
     """Find and remove near-duplicate paragraphs in scraped (Chinese) articles.
@@ -94,6 +98,11 @@ def _root(
     """
     global _debug
     _debug = _debug or debug
+    if debug:
+        import logging
+
+        logging.basicConfig(format="%(asctime)s %(name)s: %(message)s")
+        logging.getLogger("dedup").setLevel(logging.DEBUG)
 
 
 _COMMANDS: dict[str, Callable[[typer.Typer], object]] = {
