@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from dedup.spark.checkpoint import checkpointed
+
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
@@ -95,10 +97,10 @@ def components_in_sql(edges: DataFrame) -> DataFrame:
     """(pos, group) for every node of ``edges`` (pos, root), by large-star / small-star."""
     from pyspark.sql import functions as F
 
-    current = edges.select(F.col("pos").alias("a"), F.col("root").alias("b")).localCheckpoint()
+    current = checkpointed(edges.select(F.col("pos").alias("a"), F.col("root").alias("b")))
     signature = None
     for _ in range(MAX_ROUNDS):
-        current = _small_star(_large_star(current)).localCheckpoint()
+        current = checkpointed(_small_star(_large_star(current)))
         now = current.agg(F.count("*"), F.bit_xor(F.xxhash64("a", "b"))).first()
         if now == signature:
             break

@@ -35,13 +35,21 @@ if TYPE_CHECKING:
 #: a paragraph a document offers the indexes (``earlier.Offer``): ``seq`` orders a
 #: document's offers (kept paragraphs by index, then joined ones after ``JOINED``),
 #: ``ident`` tells offers apart across rounds; ``anchors`` is empty when not
-#: anchored; ``first`` is the first position of the document's id
+#: anchored; ``item`` is the pickled paragraph of a joined one, null for a kept
+#: paragraph (as extracted, in the run's table of items: ``ITEM_DDL``); ``first`` is
+#: the first position of the document's id
 OFFER_DDL = (
     "pos long, seq int, ident string, keytext string, xkey long, bands array<long>, "
     "anchors array<long>, item binary, first long"
 )
-#: what extraction gives: the features, the round-0 offers and the distinct keys of a document
-DOCUMENT_DDL = f"pos long, first long, features binary, offers array<struct<{OFFER_DDL}>>, keys array<long>"
+#: a paragraph as extracted, pickled: the item of a kept paragraph's offer, whatever the round
+ITEM_DDL = "e long, s int, item binary"
+#: what extraction gives: the features, the round-0 offers (every paragraph kept), the
+#: items of its paragraphs and the distinct keys of a document
+DOCUMENT_DDL = (
+    f"pos long, first long, features binary, offers array<struct<{OFFER_DDL}>>, "
+    f"items array<struct<{ITEM_DDL}>>, keys array<long>"
+)
 #: what a document reached, by identity (seq numbers change when a document's offers do)
 REACH_DDL = "array<struct<e:long, ident:string>>"
 #: the rows a part is given besides its features: a document to resolve (pos set: the
@@ -96,7 +104,8 @@ def offer_rows(position: int, first: int, offers: Sequence[Offer]) -> list[dict[
                 "xkey": exact_key(it.key.text),
                 "bands": bands,
                 "anchors": sorted(set(tagged)) if offer.anchored else [],
-                "item": pickle.dumps(_lean(it), protocol=5),
+                # a kept paragraph's item never changes: it travels from the table of items
+                "item": pickle.dumps(_lean(it), protocol=5) if seq >= JOINED else None,
                 "first": first,
             }
         )
@@ -124,6 +133,10 @@ def features_of(config: Config, text_col: str, schema: Any) -> Any:
                         "first": first,
                         "features": pickle.dumps(lean, protocol=5),
                         "offers": offer_rows(pos, first, first_offers(got)),
+                        "items": [
+                            {"e": pos, "s": it.paragraph.index, "item": pickle.dumps(_lean(it), protocol=5)}
+                            for it in got.items
+                        ],
                         "keys": document_keys(got).tolist(),
                     }
                 )

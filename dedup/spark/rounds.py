@@ -42,13 +42,17 @@ month and the big set two or three rounds suffice).
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import TYPE_CHECKING, cast
 
 from dedup.config import Config
+from dedup.spark.checkpoint import checkpointed
 from dedup.spark.earlier import POSTING_CUT
 from dedup.spark.parts import DOCUMENT_DDL, REACH_DDL, features_of, resolved_ddl, resolver_of
 
 if TYPE_CHECKING:
+    from pyspark import StorageLevel
     from pyspark.sql import Column, DataFrame
 
 #: salts of the anchor top-N: a stock phrase's holders are cut in this many tasks first
@@ -62,8 +66,18 @@ PART_DOCUMENTS = 1000
 #: corpus): 200,000 documents in 8 partitions made blocks of about 550 MB of features, and
 #: reading one back overflowed a 4 GB driver heap in local mode (java.lang.OutOfMemoryError)
 PARTITION_DOCUMENTS = 5000
+LOG = logging.getLogger(__name__)
 #: a set of positions up to this size is broadcast to the joins that leave its documents out
 BROADCAST_POSITIONS = 2_000_000
+
+
+def _on_disk() -> StorageLevel:
+    """Where the rounds cache features, keys and items: on disk, as their checkpoints
+    (``checkpointed``).  In memory they live in the JVM heap (Spark local runs its
+    executors in the driver's JVM): 200,000 articles' pickled features alone are ~4 GB."""
+    from pyspark import StorageLevel
+
+    return StorageLevel.DISK_ONLY
 
 
 def indexed_keys(offers: DataFrame) -> DataFrame:
@@ -115,36 +129,69 @@ def resolve_in_rounds(
     from pyspark.sql import functions as F
     from pyspark.sql.types import StructType
 
-    features, queries, offers, state, part = _prepared(
+    features, queries, items, offers, state, part = _prepared(
         documents, text_col, config, partitions, part_documents, partition_documents
     )
     ddl = cast(StructType, StructType.fromDDL(resolved_ddl(result_ddl)))
     resolve = resolver_of(config, ddl)
-    results: DataFrame | None = None
+    # each round's fresh results, numbered: a document's result is its last round's
+    pieces: list[DataFrame] = []
     counts: list[int] = []
     try:
         for round_ in range(MAX_ROUNDS):
+            started = time.perf_counter()
             docs = _todo(state, _reached_sets(queries, offers), part, everyone=round_ == 0)
-            work = docs.unionByName(_wanted(docs, offers), allowMissingColumns=True)
+            t1 = time.perf_counter()
+            work = docs.unionByName(_wanted(docs, offers, items), allowMissingColumns=True)
             resolved = features.groupBy("part").cogroup(work.groupBy("part")).applyInArrow(resolve, ddl)
-            resolved = resolved.localCheckpoint()
+            resolved = checkpointed(resolved)
+            t2 = time.perf_counter()
             todo, done, changes = resolved.agg(
                 F.count("*"), F.count("result"), F.sum(F.col("changed").cast("long"))
             ).first() or (0, 0, 0)
             counts.append(done)
             state = _replaced(state, resolved.select("pos", "reach", "given", "idents"), todo)
+            t3 = time.perf_counter()
             fresh = resolved.where(F.col("result").isNotNull())
             offered = fresh.select(F.explode("offers").alias("o")).select("o.*")
             offers = _replaced(offers, offered, done, fresh)
-            piece = fresh.select("pos", "result")
-            results = piece if results is None else _replaced(results, piece, done, keep=True)
+            LOG.debug(
+                "round %d: reach %.1f s, resolution %.1f s, state %.1f s, offers %.1f s",
+                round_,
+                t1 - started,
+                t2 - t1,
+                t3 - t2,
+                time.perf_counter() - t3,
+            )
+            pieces.append(fresh.select("pos", F.lit(round_).alias("round"), "result"))
+            LOG.info(
+                "round %d: %d documents to resolve, %d resolved anew, %d changed their offers (%.1f s)",
+                round_,
+                todo,
+                done,
+                changes or 0,
+                time.perf_counter() - started,
+            )
             if not changes:
                 break
     finally:
         features.unpersist()
         queries.unpersist()
-    assert results is not None
-    return results, counts
+        items.unpersist()
+    return _last_results(pieces), counts
+
+
+def _last_results(pieces: list[DataFrame]) -> DataFrame:
+    """(pos, result): each document's result from the last round that resolved it.  One
+    union and one aggregate at the end: replacing the rows of a lazy union round by round
+    (an anti-join per round) made a plan whose analysis took longer each round (19 s a round
+    became 86 s by the twelfth on the 30,000-article expansion)."""
+    from functools import reduce
+
+    from pyspark.sql import functions as F
+
+    every = reduce(lambda a, b: a.unionByName(b), pieces)
+    return every.groupBy("pos").agg(F.max_by("result", "round").alias("result"))
 
 
 def _prepared(
@@ -154,16 +201,16 @@ def _prepared(
     partitions: int,
     part_documents: int,
     partition_documents: int,
-) -> tuple[DataFrame, DataFrame, DataFrame, DataFrame, Column]:
-    """Each document extracted once: its features (part, pos, first, features) and
-    keys (pos, key), cached where the rounds read them; round 0's offers
-    (``OFFER_DDL``) and state (pos, reach, given, idents); and a document's part."""
+) -> tuple[DataFrame, DataFrame, DataFrame, DataFrame, DataFrame, Column]:
+    """Each document extracted once: its features (part, pos, first, features), keys
+    (pos, key) and items (``ITEM_DDL``), cached where the rounds read them; round 0's
+    offers (``OFFER_DDL``) and state (pos, reach, given, idents); and a document's part."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import StructType
 
     schema = cast(StructType, StructType.fromDDL(DOCUMENT_DDL))
     extracted = documents.select("pos", "id", "path", "first", text_col)
-    extracted = extracted.mapInArrow(features_of(config, text_col, schema), schema).localCheckpoint()
+    extracted = checkpointed(extracted.mapInArrow(features_of(config, text_col, schema), schema))
     count = extracted.count()
     parts = max(partitions, -(-count // part_documents))
     partitions = max(partitions, -(-count // partition_documents))
@@ -171,35 +218,38 @@ def _prepared(
     # partitioned by part once and cached (a checkpoint would forget the partitioning):
     # every round's cogroup reads the features where they are, and the reach join the keys
     features = extracted.select(part.alias("part"), F.col("pos").alias("pos"), "first", "features")
-    features = features.repartition(partitions, "part").sortWithinPartitions("part").persist()
+    features = features.repartition(partitions, "part").sortWithinPartitions("part").persist(_on_disk())
     # (new column ids: state, queries and features all come from extracted)
     queries = extracted.select(F.col("pos").alias("pos"), F.explode("keys").alias("key"))
-    queries = queries.repartition(partitions, "key").persist()
+    queries = queries.repartition(partitions, "key").persist(_on_disk())
     # materialized now: a cache not yet filled does not tell the planner its partitioning
     features.count()
     queries.count()
-    offers = extracted.select(F.explode("offers").alias("o")).select("o.*").localCheckpoint()
+    # the pickled paragraphs (most of the bytes) are kept once, not in each round's offers
+    items = extracted.select(F.explode("items").alias("i")).select("i.*")
+    items = items.repartition(partitions, "e", "s").sortWithinPartitions("e", "s").persist(_on_disk())
+    items.count()
+    offers = checkpointed(extracted.select(F.explode("offers").alias("o")).select("o.*"))
     state = extracted.select(
         "pos",
         F.lit(None).cast(REACH_DDL).alias("reach"),
         F.lit(None).cast("binary").alias("given"),
         F.transform("offers", lambda o: o["ident"]).alias("idents"),
-    ).localCheckpoint()
-    return features, queries, offers, state, part
+    )
+    state = checkpointed(state)
+    return features, queries, items, offers, state, part
 
 
-def _replaced(
-    table: DataFrame, rows: DataFrame, count: int, by: DataFrame | None = None, keep: bool = False
-) -> DataFrame:
+def _replaced(table: DataFrame, rows: DataFrame, count: int, by: DataFrame | None = None) -> DataFrame:
     """``table`` with the documents of ``by`` (default: of ``rows``; ``count`` of
-    them) replaced by ``rows``: checkpointed unless ``keep`` (then a lazy plan)."""
+    them) replaced by ``rows``, checkpointed."""
     from pyspark.sql import functions as F
 
     positions = (rows if by is None else by).select("pos")
     if count <= BROADCAST_POSITIONS:
         positions = F.broadcast(positions)
     out = table.join(positions, "pos", "left_anti").unionByName(rows)
-    return out if keep else out.localCheckpoint()
+    return checkpointed(out)
 
 
 def _reached_sets(queries: DataFrame, offers: DataFrame) -> DataFrame:
@@ -230,19 +280,21 @@ def _todo(state: DataFrame, sets: DataFrame, part: Column, everyone: bool) -> Da
     if not everyone:
         now = now.where(~F.col("now").eqNullSafe(F.col("reach")))
     docs = now.select(part.alias("part"), "pos", "refs", "given", "idents", F.col("now").alias("reach"))
-    return docs.localCheckpoint()
+    return checkpointed(docs)
 
 
-def _wanted(docs: DataFrame, offers: DataFrame) -> DataFrame:
-    """The work rows of the offers each part's documents reach: one per (part, offer)."""
+def _wanted(docs: DataFrame, offers: DataFrame, items: DataFrame) -> DataFrame:
+    """The work rows of the offers each part's documents reach: one per (part, offer),
+    with its item: a joined paragraph's from its offer, a kept one's from ``items``."""
     from pyspark.sql import functions as F
 
     refs = docs.select("part", F.explode("refs").alias("r")).select("part", "r.e", "r.s").distinct()
-    items = offers.select(
+    reached = offers.select(
         F.col("pos").alias("e"),
         F.col("seq").alias("s"),
-        "item",
+        F.col("item").alias("joined"),
         (F.size("anchors") > 0).alias("anchored"),
         "first",
     )
-    return refs.join(items, ["e", "s"])
+    found = refs.join(reached, ["e", "s"]).join(items, ["e", "s"], "left")
+    return found.select("part", "e", "s", F.coalesce("joined", "item").alias("item"), "anchored", "first")
