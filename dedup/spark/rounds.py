@@ -221,7 +221,8 @@ def _prepared(
     features = features.repartition(partitions, "part").sortWithinPartitions("part").persist(_on_disk())
     # (new column ids: state, queries and features all come from extracted)
     queries = extracted.select(F.col("pos").alias("pos"), F.explode("keys").alias("key"))
-    queries = queries.repartition(partitions, "key").persist(_on_disk())
+    # sorted too: every round's reach join reads them in key order without sorting them again
+    queries = queries.repartition(partitions, "key").sortWithinPartitions("key").persist(_on_disk())
     # materialized now: a cache not yet filled does not tell the planner its partitioning
     features.count()
     queries.count()
