@@ -19,7 +19,7 @@ from dedup.config import compiled_extension
 from dedup.matching.core import compiled_core
 from dedup.matching.index import anchor_list
 from dedup.matching.shingle import char_table, covered_bits
-from dedup.records import Key, Paragraph, Shingles
+from dedup.records import Key, Paragraph, Shingles, pickled_by_init
 
 #: where a paragraph stands in the corpus: (document number, paragraph index)
 Ref = tuple[int, int]
@@ -35,6 +35,7 @@ Ref = tuple[int, int]
 # field is set once, at construction, and never changed (but for ``shingles`` and
 # ``distinct``, which the corpus swaps for copies of the same values when it keeps
 # the paragraph: arrays of its own instead of views into a worker's chunk).
+@pickled_by_init
 @dataclass(slots=True, eq=False)
 class Item:
     """A paragraph with everything the matcher needs to know about it."""
