@@ -18,18 +18,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame
-
-
-def checkpointed(frame: DataFrame) -> DataFrame:
-    """``frame`` checkpointed locally on disk (executors' disks, not the JVM heap: the
-    rounds' offers and resolutions of a 200,000-article corpus overflowed it), without
-    the size estimate of the plan it came from."""
-    from py4j.protocol import Py4JError
     from pyspark import StorageLevel
     from pyspark.sql import DataFrame
 
-    done = frame.localCheckpoint(storageLevel=StorageLevel.DISK_ONLY)
+
+def on_disk() -> StorageLevel:
+    """Where iterations keep what they checkpoint or cache: the executors' disks, not the
+    JVM heap (Spark local runs its executors in the driver's JVM; 200,000 articles'
+    pickled features alone are ~4 GB, and a 4 GB heap overflowed reading them back)."""
+    from pyspark import StorageLevel
+
+    return StorageLevel.DISK_ONLY
+
+
+def checkpointed(frame: DataFrame) -> DataFrame:
+    """``frame`` checkpointed locally ``on_disk``, without the size estimate of the plan it
+    came from."""
+    from py4j.protocol import Py4JError
+    from pyspark.sql import DataFrame
+
+    done = frame.localCheckpoint(storageLevel=on_disk())
     session: Any = done.sparkSession
     try:
         # the same rows (the checkpoint's), a relation without origin statistics: a classic

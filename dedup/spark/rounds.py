@@ -47,13 +47,14 @@ import time
 from typing import TYPE_CHECKING, cast
 
 from dedup.config import Config
-from dedup.spark.checkpoint import checkpointed
+from dedup.spark.checkpoint import checkpointed, on_disk
 from dedup.spark.earlier import POSTING_CUT
 from dedup.spark.parts import DOCUMENT_DDL, REACH_DDL, features_of, resolved_ddl, resolver_of
 
 if TYPE_CHECKING:
-    from pyspark import StorageLevel
     from pyspark.sql import Column, DataFrame
+
+LOG = logging.getLogger(__name__)
 
 #: salts of the anchor top-N: a stock phrase's holders are cut in this many tasks first
 SALTS = 16
@@ -66,18 +67,8 @@ PART_DOCUMENTS = 1000
 #: corpus): 200,000 documents in 8 partitions made blocks of about 550 MB of features, and
 #: reading one back overflowed a 4 GB driver heap in local mode (java.lang.OutOfMemoryError)
 PARTITION_DOCUMENTS = 5000
-LOG = logging.getLogger(__name__)
 #: a set of positions up to this size is broadcast to the joins that leave its documents out
 BROADCAST_POSITIONS = 2_000_000
-
-
-def _on_disk() -> StorageLevel:
-    """Where the rounds cache features, keys and items: on disk, as their checkpoints
-    (``checkpointed``).  In memory they live in the JVM heap (Spark local runs its
-    executors in the driver's JVM): 200,000 articles' pickled features alone are ~4 GB."""
-    from pyspark import StorageLevel
-
-    return StorageLevel.DISK_ONLY
 
 
 def indexed_keys(offers: DataFrame) -> DataFrame:
@@ -182,10 +173,9 @@ def resolve_in_rounds(
 
 
 def _last_results(pieces: list[DataFrame]) -> DataFrame:
-    """(pos, result): each document's result from the last round that resolved it.  One
-    union and one aggregate at the end: replacing the rows of a lazy union round by round
-    (an anti-join per round) made a plan whose analysis took longer each round (19 s a round
-    became 86 s by the twelfth on the 30,000-article expansion)."""
+    """(pos, result): each document's result from the last round that resolved it, by one
+    union and one aggregate at the end (rather than an anti-join per round on a lazy union
+    of the rounds' results)."""
     from functools import reduce
 
     from pyspark.sql import functions as F
@@ -218,17 +208,17 @@ def _prepared(
     # partitioned by part once and cached (a checkpoint would forget the partitioning):
     # every round's cogroup reads the features where they are, and the reach join the keys
     features = extracted.select(part.alias("part"), F.col("pos").alias("pos"), "first", "features")
-    features = features.repartition(partitions, "part").sortWithinPartitions("part").persist(_on_disk())
+    features = features.repartition(partitions, "part").sortWithinPartitions("part").persist(on_disk())
     # (new column ids: state, queries and features all come from extracted)
     queries = extracted.select(F.col("pos").alias("pos"), F.explode("keys").alias("key"))
     # sorted too: every round's reach join reads them in key order without sorting them again
-    queries = queries.repartition(partitions, "key").sortWithinPartitions("key").persist(_on_disk())
+    queries = queries.repartition(partitions, "key").sortWithinPartitions("key").persist(on_disk())
     # materialized now: a cache not yet filled does not tell the planner its partitioning
     features.count()
     queries.count()
     # the pickled paragraphs (most of the bytes) are kept once, not in each round's offers
     items = extracted.select(F.explode("items").alias("i")).select("i.*")
-    items = items.repartition(partitions, "e", "s").sortWithinPartitions("e", "s").persist(_on_disk())
+    items = items.repartition(partitions, "e", "s").sortWithinPartitions("e", "s").persist(on_disk())
     items.count()
     offers = checkpointed(extracted.select(F.explode("offers").alias("o")).select("o.*"))
     state = extracted.select(
