@@ -46,3 +46,17 @@ def document_keys(extracted: Extracted) -> np.ndarray:
     if not parts:
         return np.zeros(0, dtype=np.int64)
     return np.unique(np.concatenate(parts))
+
+
+def likeness(extracted: Extracted) -> int | None:
+    """A one-permutation MinHash of a document's exact and band keys (they are hashes
+    already: their least is the permutation's pick), equal for two documents with the
+    probability of their keys' Jaccard similarity; None for a document without them.
+    Anchors are left out: stock phrases that unrelated documents share."""
+    least: int | None = None
+    for it in extracted.items:
+        found = exact_key(it.key.text)
+        if it.bands is not None and len(it.bands):
+            found = min(found, int(it.bands.astype(np.uint64).view(np.int64).min()))
+        least = found if least is None else min(least, found)
+    return least

@@ -1,8 +1,8 @@
 """The Arrow UDFs of resolution in rounds (``spark.rounds``): extraction, and a round's resolutions by part.
 
-A document's part (``part_of``: a hash of its position) says where its features
-live for the whole run: they are extracted once, partitioned by part and cached,
-never shuffled again.  Each round, a part is given (``groupBy("part").cogroup``)
+A document's part (``rounds.placed``: alike documents together) says where its
+features live for the whole run: they are extracted once, partitioned by part and
+cached, never shuffled again.  Each round, a part is given (``groupBy("part").cogroup``)
 its features, a row for each of its documents to resolve (the references of the
 indexed offers it reaches, and what it was last resolved with) and one row for
 each offer any of them reaches, however many of them reach it: an item travels
@@ -27,7 +27,7 @@ from dedup.matching.item import Item
 from dedup.records import Document
 from dedup.run.document import clean_document
 from dedup.spark.earlier import Offer, candidate_refs, candidates_against, first_offers, ident, offers_of
-from dedup.spark.keys import ANCHOR_TAG, document_keys, exact_key
+from dedup.spark.keys import ANCHOR_TAG, document_keys, exact_key, likeness
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -45,10 +45,10 @@ OFFER_DDL = (
 #: a paragraph as extracted, pickled: the item of a kept paragraph's offer, whatever the round
 ITEM_DDL = "e long, s int, item binary"
 #: what extraction gives: the features, the round-0 offers (every paragraph kept), the
-#: items of its paragraphs and the distinct keys of a document
+#: items of its paragraphs, the distinct keys of a document and its likeness (``keys.likeness``)
 DOCUMENT_DDL = (
     f"pos long, first long, features binary, offers array<struct<{OFFER_DDL}>>, "
-    f"items array<struct<{ITEM_DDL}>>, keys array<long>"
+    f"items array<struct<{ITEM_DDL}>>, keys array<long>, likeness long"
 )
 #: what a document reached, by identity (seq numbers change when a document's offers do)
 REACH_DDL = "array<struct<e:long, ident:string>>"
@@ -138,6 +138,7 @@ def features_of(config: Config, text_col: str, schema: Any) -> Any:
                             for it in got.items
                         ],
                         "keys": document_keys(got).tolist(),
+                        "likeness": likeness(got),
                     }
                 )
             yield pa.RecordBatch.from_pylist(out, schema=arrow)

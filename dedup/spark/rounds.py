@@ -52,7 +52,7 @@ from dedup.spark.earlier import POSTING_CUT
 from dedup.spark.parts import DOCUMENT_DDL, REACH_DDL, features_of, resolved_ddl, resolver_of
 
 if TYPE_CHECKING:
-    from pyspark.sql import Column, DataFrame
+    from pyspark.sql import DataFrame
 
 LOG = logging.getLogger(__name__)
 
@@ -67,8 +67,11 @@ PART_DOCUMENTS = 1000
 #: corpus): 200,000 documents in 8 partitions made blocks of about 550 MB of features, and
 #: reading one back overflowed a 4 GB driver heap in local mode (java.lang.OutOfMemoryError)
 PARTITION_DOCUMENTS = 5000
-#: a set of positions up to this size is broadcast to the joins that leave its documents out
+#: a set of positions up to this size is broadcast to the joins that read it
 BROADCAST_POSITIONS = 2_000_000
+#: rows of an extraction batch (Spark's Arrow batch size while extracting)
+EXTRACTION_BATCH = 500
+ARROW_BATCH = "spark.sql.execution.arrow.maxRecordsPerBatch"
 
 
 def indexed_keys(offers: DataFrame) -> DataFrame:
@@ -191,23 +194,32 @@ def _prepared(
     partitions: int,
     part_documents: int,
     partition_documents: int,
-) -> tuple[DataFrame, DataFrame, DataFrame, DataFrame, DataFrame, Column]:
+) -> tuple[DataFrame, DataFrame, DataFrame, DataFrame, DataFrame, DataFrame]:
     """Each document extracted once: its features (part, pos, first, features), keys
     (pos, key) and items (``ITEM_DDL``), cached where the rounds read them; round 0's
-    offers (``OFFER_DDL``) and state (pos, reach, given, idents); and a document's part."""
+    offers (``OFFER_DDL``) and state (pos, reach, given, idents); and the documents'
+    parts (pos, part)."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import StructType
 
     schema = cast(StructType, StructType.fromDDL(DOCUMENT_DDL))
     extracted = documents.select("pos", "id", "path", "first", text_col)
-    extracted = checkpointed(extracted.mapInArrow(features_of(config, text_col, schema), schema))
-    count = extracted.count()
+    session = documents.sparkSession
+    batch = session.conf.get(ARROW_BATCH, "10000")
+    # an extraction batch is held as Python objects (features, offers, items): 10,000 rows
+    # (Spark's default) grew a worker to 3-4 GB on the 200,000-article expansion
+    session.conf.set(ARROW_BATCH, str(EXTRACTION_BATCH))
+    try:
+        extracted = checkpointed(extracted.mapInArrow(features_of(config, text_col, schema), schema))
+        count = extracted.count()
+    finally:
+        session.conf.set(ARROW_BATCH, batch or "10000")
     parts = max(partitions, -(-count // part_documents))
     partitions = max(partitions, -(-count // partition_documents))
-    part = F.pmod(F.xxhash64("pos"), F.lit(parts))
+    part = placed(extracted, parts, part_documents)
     # partitioned by part once and cached (a checkpoint would forget the partitioning):
     # every round's cogroup reads the features where they are, and the reach join the keys
-    features = extracted.select(part.alias("part"), F.col("pos").alias("pos"), "first", "features")
+    features = extracted.join(_small(part, count), "pos").select("part", "pos", "first", "features")
     features = features.repartition(partitions, "part").sortWithinPartitions("part").persist(on_disk())
     # (new column ids: state, queries and features all come from extracted)
     queries = extracted.select(F.col("pos").alias("pos"), F.explode("keys").alias("key"))
@@ -228,17 +240,43 @@ def _prepared(
         F.transform("offers", lambda o: o["ident"]).alias("idents"),
     )
     state = checkpointed(state)
-    return features, queries, items, offers, state, part
+    return features, queries, items, offers, state, _small(part, count)
+
+
+def placed(extracted: DataFrame, parts: int, part_documents: int) -> DataFrame:
+    """(pos, part) of every document, checkpointed: alike documents share a part.
+
+    A part is given every paragraph its documents reach, once.  Parts by a hash of
+    the position scattered an article's near copies over as many parts, and each
+    reached paragraph was shipped (and unpickled) once for each: 49.6 GiB shuffled
+    in round 0 of the 200,000-article expansion.  Documents are grouped by their
+    likeness (``keys.likeness``: near copies mostly share it) and a group goes to
+    one part, cut into runs of ``part_documents`` (a boilerplate paragraph's key can
+    be the likeness of millions) so that no part outgrows the others.  Where a
+    document is resolved never changes its result, only what travels."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    alike = extracted.select("pos", F.coalesce("likeness", "pos").alias("likeness"))
+    by_likeness = Window.partitionBy("likeness").orderBy("pos")
+    run = F.floor((F.row_number().over(by_likeness) - 1) / F.lit(part_documents))
+    part = F.pmod(F.xxhash64("likeness", run), F.lit(parts))
+    return checkpointed(alike.select("pos", part.alias("part")))
+
+
+def _small(positions: DataFrame, count: int) -> DataFrame:
+    """``positions`` (a table by document position) broadcast to the joins that read it,
+    unless the corpus is large."""
+    from pyspark.sql import functions as F
+
+    return F.broadcast(positions) if count <= BROADCAST_POSITIONS else positions
 
 
 def _replaced(table: DataFrame, rows: DataFrame, count: int, by: DataFrame | None = None) -> DataFrame:
     """``table`` with the documents of ``by`` (default: of ``rows``; ``count`` of
     them) replaced by ``rows``, checkpointed."""
-    from pyspark.sql import functions as F
 
-    positions = (rows if by is None else by).select("pos")
-    if count <= BROADCAST_POSITIONS:
-        positions = F.broadcast(positions)
+    positions = _small((rows if by is None else by).select("pos"), count)
     out = table.join(positions, "pos", "left_anti").unionByName(rows)
     return checkpointed(out)
 
@@ -262,15 +300,15 @@ def _reached_sets(queries: DataFrame, offers: DataFrame) -> DataFrame:
     )
 
 
-def _todo(state: DataFrame, sets: DataFrame, part: Column, everyone: bool) -> DataFrame:
+def _todo(state: DataFrame, sets: DataFrame, part: DataFrame, everyone: bool) -> DataFrame:
     """The documents to resolve (all of them, or those whose reached set changed),
-    as work rows (``parts.WORK_DDL``), checkpointed."""
+    as work rows (``parts.WORK_DDL``) in their parts (``part``: pos, part), checkpointed."""
     from pyspark.sql import functions as F
 
     now = state.join(sets.withColumnRenamed("reach", "now"), "pos", "left")
     if not everyone:
         now = now.where(~F.col("now").eqNullSafe(F.col("reach")))
-    docs = now.select(part.alias("part"), "pos", "refs", "given", "idents", F.col("now").alias("reach"))
+    docs = now.join(part, "pos").select("part", "pos", "refs", "given", "idents", F.col("now").alias("reach"))
     return checkpointed(docs)
 
 
