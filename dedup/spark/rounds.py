@@ -72,20 +72,48 @@ BROADCAST_POSITIONS = 2_000_000
 #: rows of an extraction batch (Spark's Arrow batch size while extracting)
 EXTRACTION_BATCH = 500
 ARROW_BATCH = "spark.sql.execution.arrow.maxRecordsPerBatch"
+#: past this share of the documents changing their offers in a round, the next round
+#: computes every document's reached set; below it, only the ``touched`` documents'
+FULL_REACH_SHARE = 0.05
 
 
-def indexed_keys(offers: DataFrame) -> DataFrame:
-    """(key, pos, seq, ident) of the offers (``OFFER_DDL``) the local engine
-    indexes, the first of each key text in indexing order: the exact key, every
-    band key, and each anchor's first ``POSTING_CUT`` holders."""
+def indexed_offers(offers: DataFrame) -> DataFrame:
+    """(pos, seq, ident, xkey, bands, anchors) of the offers (``OFFER_DDL``) the local
+    engine indexes: the first of each key text in indexing order."""
     from pyspark.sql import functions as F
 
     first = offers.groupBy("keytext").agg(F.min(F.struct("pos", "seq")).alias("f"))
     indexed = offers.join(first.select("f.pos", "f.seq"), ["pos", "seq"])
+    return indexed.select("pos", "seq", "ident", "xkey", "bands", "anchors")
+
+
+def indexed_keys(indexed: DataFrame) -> DataFrame:
+    """(key, pos, seq, ident) of the ``indexed_offers``: the exact key, every band key,
+    and each anchor's first ``POSTING_CUT`` holders."""
+    from pyspark.sql import functions as F
+
     exact = indexed.select(F.col("xkey").alias("key"), "pos", "seq", "ident")
     bands = indexed.select(F.explode("bands").alias("key"), "pos", "seq", "ident")
     held = indexed.select(F.explode("anchors").alias("key"), "pos", "seq", "ident")
     return exact.unionByName(bands).unionByName(first_holders(held, POSTING_CUT))
+
+
+def touched(queries: DataFrame, indexed: DataFrame, before: DataFrame, count: int) -> DataFrame:
+    """(pos) of the documents whose reached sets may differ between two rounds' indexed
+    offers (``before``, ``indexed``): those querying a key of an offer that entered or
+    left the index, or changed identity.  Under any other key the indexed rows are the
+    same: an exact or band key's rows are the indexed offers holding it, an anchor's are
+    the first of them, and neither set can change unless one of its offers does."""
+    from pyspark.sql import functions as F
+
+    same = ["pos", "seq", "ident"]
+    moved = indexed.join(before.select(*same), same, "left_anti").unionByName(
+        before.join(indexed.select(*same), same, "left_anti")
+    )
+    keys = moved.select(
+        F.explode(F.concat(F.array("xkey"), "bands", "anchors")).alias("key")
+    ).distinct()
+    return checkpointed(queries.join(_small(keys, count), "key").select("pos").distinct())
 
 
 def first_holders(held: DataFrame, n: int, salts: int = SALTS) -> DataFrame:
@@ -111,6 +139,7 @@ def resolve_in_rounds(
     partitions: int,
     part_documents: int = PART_DOCUMENTS,
     partition_documents: int = PARTITION_DOCUMENTS,
+    full_reach_share: float = FULL_REACH_SHARE,
 ) -> tuple[DataFrame, list[int]]:
     """(pos, result) for every document of ``documents`` (pos, id, path, first,
     ``text_col``: ``first`` is the first position of the document's id), and how
@@ -126,6 +155,10 @@ def resolve_in_rounds(
     features, queries, items, offers, state, part = _prepared(
         documents, text_col, config, partitions, part_documents, partition_documents
     )
+    count = state.count()
+    # the last round's indexed offers, and how many documents changed their offers in it
+    before: DataFrame | None = None
+    changes = count
     ddl = cast(StructType, StructType.fromDDL(resolved_ddl(result_ddl)))
     resolve = resolver_of(config, ddl)
     # each round's fresh results, numbered: a document's result is its last round's
@@ -134,15 +167,24 @@ def resolve_in_rounds(
     try:
         for round_ in range(MAX_ROUNDS):
             started = time.perf_counter()
-            docs = _todo(state, _reached_sets(queries, offers), part, everyone=round_ == 0)
+            indexed = checkpointed(indexed_offers(offers))
+            if before is None or changes > count * full_reach_share:
+                docs = _todo(state, _reached_sets(queries, indexed), part, everyone=round_ == 0)
+            else:
+                # few offers changed: only the documents under their keys can reach anew
+                near = _small(touched(queries, indexed, before, count), count)
+                sets = _reached_sets(queries.join(near, "pos"), indexed)
+                docs = _todo(state.join(near, "pos"), sets, part, everyone=False)
+            before = indexed
             t1 = time.perf_counter()
             work = docs.unionByName(_wanted(docs, offers, items), allowMissingColumns=True)
             resolved = features.groupBy("part").cogroup(work.groupBy("part")).applyInArrow(resolve, ddl)
             resolved = checkpointed(resolved)
             t2 = time.perf_counter()
-            todo, done, changes = resolved.agg(
+            todo, done, changed = resolved.agg(
                 F.count("*"), F.count("result"), F.sum(F.col("changed").cast("long"))
             ).first() or (0, 0, 0)
+            changes = changed or 0
             counts.append(done)
             state = _replaced(state, resolved.select("pos", "reach", "given", "idents"), todo)
             t3 = time.perf_counter()
@@ -163,7 +205,7 @@ def resolve_in_rounds(
                 round_,
                 todo,
                 done,
-                changes or 0,
+                changes,
                 time.perf_counter() - started,
             )
             if not changes:
@@ -281,13 +323,13 @@ def _replaced(table: DataFrame, rows: DataFrame, count: int, by: DataFrame | Non
     return checkpointed(out)
 
 
-def _reached_sets(queries: DataFrame, offers: DataFrame) -> DataFrame:
+def _reached_sets(queries: DataFrame, indexed: DataFrame) -> DataFrame:
     """(pos, reach, refs): the indexed offers of earlier documents under a key of
     document pos, by identity (``reach``, sorted: seq numbers change when a
     document's offers do) and by reference (``refs``: (e, s)); no row when none."""
     from pyspark.sql import functions as F
 
-    q, i = queries.alias("q"), indexed_keys(offers).alias("i")
+    q, i = queries.alias("q"), indexed_keys(indexed).alias("i")
     reach = q.join(i, "key").where(F.col("i.pos") < F.col("q.pos"))
     found = F.struct(F.col("i.pos").alias("e"), F.col("i.seq").alias("s"), F.col("i.ident").alias("ident"))
     sets = reach.groupBy(F.col("q.pos").alias("pos")).agg(F.collect_set(found).alias("found"))

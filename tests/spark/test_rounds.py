@@ -99,10 +99,15 @@ def test_the_salted_cut_keeps_the_first_holders_of_each_key(spark: Any) -> None:
 
 
 @pytest.mark.spark
-def test_spark_rounds_resolve_as_many_documents_each_round_as_the_python_twin(spark: Any) -> None:
+@pytest.mark.parametrize("full_reach_share", [0.0, 1.0])
+def test_spark_rounds_resolve_as_many_documents_each_round_as_the_python_twin(
+    spark: Any, full_reach_share: float
+) -> None:
     # the parts (more parts than partitions here: two documents a part at most) and the cached
     # partitions (seven documents each at most: six, not the three asked for) change where the
-    # work is done, not what is resolved: the same counts and results as earlier.fixed_point
+    # work is done, not what is resolved: the same counts and results as earlier.fixed_point;
+    # and so do the reached sets computed for every document each round (share 0) or, after
+    # round 0, only for the documents an offer that moved touched (share 1)
     from dedup.spark import rounds
     from dedup.spark.resolve import RESULT_DDL
 
@@ -113,8 +118,44 @@ def test_spark_rounds_resolve_as_many_documents_each_round_as_the_python_twin(sp
     rows = [(n, i, None, first[i], t) for n, (i, t) in enumerate(articles)]
     documents = spark.createDataFrame(rows, "pos long, id string, path string, first long, text string")
     results, counts = rounds.resolve_in_rounds(
-        documents, "text", Config(), RESULT_DDL, 3, part_documents=2, partition_documents=7
+        documents,
+        "text",
+        Config(),
+        RESULT_DDL,
+        3,
+        part_documents=2,
+        partition_documents=7,
+        full_reach_share=full_reach_share,
     )
     got = [r[0] for r in results.orderBy("pos").select("result.report").collect()]
     assert got == [json_bytes(r).decode() for r in _local(articles, Config())]
     assert counts == _rounds(articles, Config())[1]
+
+
+def test_near_copies_are_alike_and_strangers_are_not() -> None:
+    from dedup.spark.keys import likeness
+
+    extractor = Extractor(Config())
+    articles = dev_like(12, seed=7)
+    text = max((t for _, t in articles), key=len)
+    paragraphs = text.split("\n")
+    edited = "\n".join([*paragraphs[:-1], paragraphs[-1] + "记者补充了一句话。"])
+    got = [likeness(extractor(n, Document(str(n), t))) for n, t in enumerate([text, edited])]
+    assert got[0] is not None and got[0] == got[1]
+    others = {likeness(extractor(n, Document(i, t))) for n, (i, t) in enumerate(articles) if t != text}
+    assert got[0] not in others
+    assert likeness(extractor(0, Document("empty", ""))) is None
+
+
+@pytest.mark.spark
+def test_alike_documents_share_a_part_and_no_part_outgrows_the_cut(spark: Any) -> None:
+    from dedup.spark.rounds import placed
+
+    # twelve documents alike (likeness 7), three with no likeness (null), twenty strangers
+    rows = [(n, 7) for n in range(12)] + [(n, None) for n in range(12, 15)]
+    rows += [(n, 1000 + n) for n in range(15, 35)]
+    extracted = spark.createDataFrame(rows, "pos long, likeness long")
+    parts = {r["pos"]: r["part"] for r in placed(extracted, 4, 5).collect()}
+    assert sorted(parts) == list(range(35)) and set(parts.values()) <= set(range(4))
+    # the alike ones in runs of five by position: 0-4, 5-9, 10-11, each run in one part
+    assert all(len({parts[p] for p in run}) == 1 for run in (range(5), range(5, 10), range(10, 12)))
