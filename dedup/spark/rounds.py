@@ -306,18 +306,18 @@ def placed(extracted: DataFrame, parts: int, part_documents: int) -> DataFrame:
     return checkpointed(alike.select("pos", part.alias("part")))
 
 
-def _small(positions: DataFrame, count: int) -> DataFrame:
-    """``positions`` (a table by document position) broadcast to the joins that read it,
-    unless the corpus is large."""
+def _small(table: DataFrame, count: int) -> DataFrame:
+    """``table`` (at most a row for each of the corpus's ``count`` documents, or a few
+    keys of each of a few of them) broadcast to the joins that read it, unless the
+    corpus is large."""
     from pyspark.sql import functions as F
 
-    return F.broadcast(positions) if count <= BROADCAST_POSITIONS else positions
+    return F.broadcast(table) if count <= BROADCAST_POSITIONS else table
 
 
 def _replaced(table: DataFrame, rows: DataFrame, count: int, by: DataFrame | None = None) -> DataFrame:
     """``table`` with the documents of ``by`` (default: of ``rows``; ``count`` of
     them) replaced by ``rows``, checkpointed."""
-
     positions = _small((rows if by is None else by).select("pos"), count)
     out = table.join(positions, "pos", "left_anti").unionByName(rows)
     return checkpointed(out)
