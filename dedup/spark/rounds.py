@@ -110,9 +110,7 @@ def touched(queries: DataFrame, indexed: DataFrame, before: DataFrame, count: in
     moved = indexed.join(before.select(*same), same, "left_anti").unionByName(
         before.join(indexed.select(*same), same, "left_anti")
     )
-    keys = moved.select(
-        F.explode(F.concat(F.array("xkey"), "bands", "anchors")).alias("key")
-    ).distinct()
+    keys = moved.select(F.explode(F.concat(F.array("xkey"), "bands", "anchors")).alias("key")).distinct()
     return checkpointed(queries.join(_small(keys, count), "key").select("pos").distinct())
 
 
