@@ -5,7 +5,8 @@ in one paragraph in three, a paragraph dropped, a boilerplate line added: small 
 200,000 articles.  Each run is `dedup clean SRC -o OUT --report REP` in a child process, one after
 the other; figures per run: wall time, peak RSS (sampled every 200 ms with psutil) of the driver (the
 dedup process), the JVM and the Python workers (the JVM's children, summed), and for Spark the
-shuffle bytes written (from Spark's event log); and the CPU seconds of the whole process tree
+shuffle bytes written (from Spark's event log) and its rounds (from its kept stderr: documents
+to resolve, resolved anew, that changed their offers, seconds); and the CPU seconds of the whole process tree
 (sampled with psutil: what a loaded machine distorts least), and a digest of
 the output and report (to compare runs of other sessions or branches).  The outputs of the two
 engines must be identical.
@@ -25,6 +26,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -127,6 +129,23 @@ def shuffle_bytes(log_dir: Path) -> int:
     return total
 
 
+#: what ``spark.rounds`` logs at the end of a round (``dedup --debug``)
+_ROUND = re.compile(
+    rb"round (\d+): (\d+) documents to resolve, (\d+) resolved anew, "
+    rb"(\d+) changed their offers \(([\d.]+) s\)"
+)
+
+
+def rounds_of(stderr: Path) -> list[dict[str, float]]:
+    """The rounds a Spark run logged: documents to resolve, resolved anew, that changed their
+    offers, and seconds, each."""
+    names = ("to_resolve", "resolved", "changed")
+    return [
+        {**{n: int(v) for n, v in zip(names, m.groups()[1:4], strict=True)}, "seconds": float(m.group(5))}
+        for m in _ROUND.finditer(stderr.read_bytes())
+    ]
+
+
 def run(source: Path, work: Path, engine: str, master: str) -> tuple[dict[str, object], bytes]:
     out, report = work / f"{engine}.jsonl", work / f"{engine}.report.jsonl"
     out.unlink(missing_ok=True)
@@ -170,6 +189,7 @@ def run(source: Path, work: Path, engine: str, master: str) -> tuple[dict[str, o
     figures["exit"] = code
     if engine == "spark":
         figures["shuffle_mib"] = round(shuffle_bytes(log_dir) / 2**20, 1)
+        figures["rounds"] = rounds_of(errors)
     if code != 0:
         # a failed run writes nothing (outputs are atomic): what is there is an earlier run's
         figures["sha256"] = None
