@@ -35,34 +35,17 @@ def exact_key(text: str) -> int:
 
 def document_keys(extracted: Extracted) -> np.ndarray:
     """Every key of a document's paragraphs (exact, band, anchor), distinct, as int64."""
-    parts = [paragraph_keys(it.key.text, it.bands, it.distinct) for it in extracted.items]
+    parts: list[np.ndarray] = []
+    for it in extracted.items:
+        parts.append(np.array([exact_key(it.key.text)], dtype=np.int64))
+        if it.bands is not None:
+            parts.append(it.bands.astype(np.uint64).view(np.int64))
+        found = anchors(it.distinct).astype(np.uint64)
+        if len(found):
+            parts.append((found | ANCHOR_TAG).view(np.int64))
     if not parts:
         return np.zeros(0, dtype=np.int64)
     return np.unique(np.concatenate(parts))
-
-
-def text_keys(extracted: Extracted) -> list[tuple[int, list[int]]]:
-    """(exact key, keys) of each distinct key text of a document's paragraphs, in paragraph order.
-    A paragraph's keys are its key text's (its shingles and band keys are made from that text
-    alone), so documents holding the same text query the same keys: the reach join can be made
-    once for the text, not once for each document holding it."""
-    found: dict[int, list[int]] = {}
-    for it in extracted.items:
-        exact = exact_key(it.key.text)
-        if exact not in found:
-            found[exact] = np.unique(paragraph_keys(it.key.text, it.bands, it.distinct)).tolist()
-    return list(found.items())
-
-
-def paragraph_keys(text: str, bands: np.ndarray | None, distinct: np.ndarray) -> np.ndarray:
-    """The keys of one paragraph, as int64: its exact key, band keys and tagged anchors."""
-    parts = [np.array([exact_key(text)], dtype=np.int64)]
-    if bands is not None:
-        parts.append(bands.astype(np.uint64).view(np.int64))
-    found = anchors(distinct).astype(np.uint64)
-    if len(found):
-        parts.append((found | ANCHOR_TAG).view(np.int64))
-    return np.concatenate(parts)
 
 
 def likeness(extracted: Extracted) -> int | None:

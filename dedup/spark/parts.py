@@ -27,7 +27,7 @@ from dedup.matching.item import Item
 from dedup.records import Document
 from dedup.run.document import clean_document
 from dedup.spark.earlier import Offer, candidate_refs, candidates_against, first_offers, ident, offers_of
-from dedup.spark.keys import ANCHOR_TAG, exact_key, likeness, text_keys
+from dedup.spark.keys import ANCHOR_TAG, document_keys, exact_key, likeness
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -45,11 +45,10 @@ OFFER_DDL = (
 #: a paragraph as extracted, pickled: the item of a kept paragraph's offer, whatever the round
 ITEM_DDL = "e long, s int, item binary"
 #: what extraction gives: the features, the round-0 offers (every paragraph kept), the
-#: items of its paragraphs, the exact key and keys of each distinct key text of a document
-#: (``keys.text_keys``) and its likeness (``keys.likeness``)
+#: items of its paragraphs, the distinct keys of a document and its likeness (``keys.likeness``)
 DOCUMENT_DDL = (
     f"pos long, first long, features binary, offers array<struct<{OFFER_DDL}>>, "
-    f"items array<struct<{ITEM_DDL}>>, texts array<struct<kt long, keys array<long>>>, likeness long"
+    f"items array<struct<{ITEM_DDL}>>, keys array<long>, likeness long"
 )
 #: what a document reached, by identity (seq numbers change when a document's offers do)
 REACH_DDL = "array<struct<e:long, ident:string>>"
@@ -138,7 +137,7 @@ def features_of(config: Config, text_col: str, schema: Any) -> Any:
                             {"e": pos, "s": it.paragraph.index, "item": pickle.dumps(_lean(it), protocol=5)}
                             for it in got.items
                         ],
-                        "texts": [{"kt": kt, "keys": keys} for kt, keys in text_keys(got)],
+                        "keys": document_keys(got).tolist(),
                         "likeness": likeness(got),
                     }
                 )

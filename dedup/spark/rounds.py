@@ -98,15 +98,12 @@ def indexed_keys(indexed: DataFrame) -> DataFrame:
     return exact.unionByName(bands).unionByName(first_holders(held, POSTING_CUT))
 
 
-def touched(
-    queries: DataFrame, asks: DataFrame, indexed: DataFrame, before: DataFrame, count: int
-) -> DataFrame:
+def touched(queries: DataFrame, indexed: DataFrame, before: DataFrame, count: int) -> DataFrame:
     """(pos) of the documents whose reached sets may differ between two rounds' indexed
-    offers (``before``, ``indexed``): those holding a key text that queries a key of an
-    offer that entered or left the index, or changed identity.  Under any other key the
-    indexed rows are the same: an exact or band key's rows are the indexed offers holding
-    it, an anchor's are the first of them, and neither set can change unless one of its
-    offers does."""
+    offers (``before``, ``indexed``): those querying a key of an offer that entered or
+    left the index, or changed identity.  Under any other key the indexed rows are the
+    same: an exact or band key's rows are the indexed offers holding it, an anchor's are
+    the first of them, and neither set can change unless one of its offers does."""
     from pyspark.sql import functions as F
 
     same = ["pos", "seq", "ident"]
@@ -114,8 +111,7 @@ def touched(
         before.join(indexed.select(*same), same, "left_anti")
     )
     keys = moved.select(F.explode(F.concat(F.array("xkey"), "bands", "anchors")).alias("key")).distinct()
-    texts = queries.join(_small(keys, count), "key").select("kt").distinct()
-    return checkpointed(asks.join(_small(texts, count), "kt").select("pos").distinct())
+    return checkpointed(queries.join(_small(keys, count), "key").select("pos").distinct())
 
 
 def first_holders(held: DataFrame, n: int, salts: int = SALTS) -> DataFrame:
@@ -154,7 +150,7 @@ def resolve_in_rounds(
     from pyspark.sql import functions as F
     from pyspark.sql.types import StructType
 
-    features, queries, asks, items, offers, state, part = _prepared(
+    features, queries, items, offers, state, part = _prepared(
         documents, text_col, config, partitions, part_documents, partition_documents
     )
     count = state.count()
@@ -171,13 +167,11 @@ def resolve_in_rounds(
             started = time.perf_counter()
             indexed = checkpointed(indexed_offers(offers))
             if before is None or changes > count * full_reach_share:
-                docs = _todo(state, _reached_sets(queries, asks, indexed), part, everyone=round_ == 0)
+                docs = _todo(state, _reached_sets(queries, indexed), part, everyone=round_ == 0)
             else:
                 # few offers changed: only the documents under their keys can reach anew
-                near = _small(touched(queries, asks, indexed, before, count), count)
-                near_asks = asks.join(near, "pos")
-                near_queries = queries.join(near_asks.select("kt").distinct(), "kt", "left_semi")
-                sets = _reached_sets(near_queries, near_asks, indexed)
+                near = _small(touched(queries, indexed, before, count), count)
+                sets = _reached_sets(queries.join(near, "pos"), indexed)
                 docs = _todo(state.join(near, "pos"), sets, part, everyone=False)
             before = indexed
             t1 = time.perf_counter()
@@ -217,7 +211,6 @@ def resolve_in_rounds(
     finally:
         features.unpersist()
         queries.unpersist()
-        asks.unpersist()
         items.unpersist()
     return _last_results(pieces), counts
 
@@ -241,12 +234,11 @@ def _prepared(
     partitions: int,
     part_documents: int,
     partition_documents: int,
-) -> tuple[DataFrame, DataFrame, DataFrame, DataFrame, DataFrame, DataFrame, DataFrame]:
-    """Each document extracted once: its features (part, pos, first, features), the
-    keys its key texts query (kt, key: once for each text however many documents hold
-    it), its key texts (pos, kt) and items (``ITEM_DDL``), cached where the rounds read
-    them; round 0's offers (``OFFER_DDL``) and state (pos, reach, given, idents); and
-    the documents' parts (pos, part)."""
+) -> tuple[DataFrame, DataFrame, DataFrame, DataFrame, DataFrame, DataFrame]:
+    """Each document extracted once: its features (part, pos, first, features), keys
+    (pos, key) and items (``ITEM_DDL``), cached where the rounds read them; round 0's
+    offers (``OFFER_DDL``) and state (pos, reach, given, idents); and the documents'
+    parts (pos, part)."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import StructType
 
@@ -269,20 +261,13 @@ def _prepared(
     # every round's cogroup reads the features where they are, and the reach join the keys
     features = extracted.join(_small(part, count), "pos").select("part", "pos", "first", "features")
     features = features.repartition(partitions, "part").sortWithinPartitions("part").persist(on_disk())
-    # (new column ids: state, queries, asks and features all come from extracted)
-    texts = extracted.select(F.col("pos").alias("pos"), F.explode("texts").alias("t"))
-    texts = texts.select("pos", F.col("t.kt").alias("kt"), F.col("t.keys").alias("keys"))
-    # a text's keys once, however many documents hold it (its keys are the text's alone)
-    queries = texts.select("kt", "keys").dropDuplicates(["kt"])
-    queries = queries.select("kt", F.explode("keys").alias("key"))
+    # (new column ids: state, queries and features all come from extracted)
+    queries = extracted.select(F.col("pos").alias("pos"), F.explode("keys").alias("key"))
     # sorted too: every round's reach join reads them in key order without sorting them again
     queries = queries.repartition(partitions, "key").sortWithinPartitions("key").persist(on_disk())
-    asks = texts.select("pos", "kt").repartition(partitions, "kt").sortWithinPartitions("kt")
-    asks = asks.persist(on_disk())
     # materialized now: a cache not yet filled does not tell the planner its partitioning
     features.count()
     queries.count()
-    asks.count()
     # the pickled paragraphs (most of the bytes) are kept once, not in each round's offers
     items = extracted.select(F.explode("items").alias("i")).select("i.*")
     items = items.repartition(partitions, "e", "s").sortWithinPartitions("e", "s").persist(on_disk())
@@ -295,7 +280,7 @@ def _prepared(
         F.transform("offers", lambda o: o["ident"]).alias("idents"),
     )
     state = checkpointed(state)
-    return features, queries, asks, items, offers, state, _small(part, count)
+    return features, queries, items, offers, state, _small(part, count)
 
 
 def placed(extracted: DataFrame, parts: int, part_documents: int) -> DataFrame:
@@ -336,22 +321,16 @@ def _replaced(table: DataFrame, rows: DataFrame, count: int, by: DataFrame | Non
     return checkpointed(out)
 
 
-def _reached_sets(queries: DataFrame, asks: DataFrame, indexed: DataFrame) -> DataFrame:
+def _reached_sets(queries: DataFrame, indexed: DataFrame) -> DataFrame:
     """(pos, reach, refs): the indexed offers of earlier documents under a key of
     document pos, by identity (``reach``, sorted: seq numbers change when a
-    document's offers do) and by reference (``refs``: (e, s)); no row when none.
-
-    Joined by key text first (``queries``: kt, key), then to the documents holding
-    each text (``asks``: pos, kt): most paragraphs of a scraped corpus are copies, and
-    an offer is found under a dozen or more keys of a text (its exact key, band keys,
-    anchors), so joining each document's keys made that many rows for each document and
-    each offer it reached (11.5 GB shuffled in round 0 of the 200,000-article expansion)."""
+    document's offers do) and by reference (``refs``: (e, s)); no row when none."""
     from pyspark.sql import functions as F
 
-    offer = F.struct(F.col("pos").alias("e"), F.col("seq").alias("s"), F.col("ident").alias("ident"))
-    by_text = queries.join(indexed_keys(indexed), "key").select("kt", offer.alias("o")).distinct()
-    reach = asks.join(by_text, "kt").where(F.col("o.e") < F.col("pos"))
-    sets = reach.groupBy("pos").agg(F.collect_set("o").alias("found"))
+    q, i = queries.alias("q"), indexed_keys(indexed).alias("i")
+    reach = q.join(i, "key").where(F.col("i.pos") < F.col("q.pos"))
+    found = F.struct(F.col("i.pos").alias("e"), F.col("i.seq").alias("s"), F.col("i.ident").alias("ident"))
+    sets = reach.groupBy(F.col("q.pos").alias("pos")).agg(F.collect_set(found).alias("found"))
     return sets.select(
         "pos",
         F.array_sort(

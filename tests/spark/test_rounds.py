@@ -159,20 +159,3 @@ def test_alike_documents_share_a_part_and_no_part_outgrows_the_cut(spark: Any) -
     assert sorted(parts) == list(range(35)) and set(parts.values()) <= set(range(4))
     # the alike ones in runs of five by position: 0-4, 5-9, 10-11, each run in one part
     assert all(len({parts[p] for p in run}) == 1 for run in (range(5), range(5, 10), range(10, 12)))
-
-
-def test_a_paragraphs_keys_are_its_key_texts_alone() -> None:
-    # the reach join is made once for each key text (keys.text_keys), so two paragraphs with the
-    # same key text must query the same keys whatever document, position or page holds them
-    from dedup.spark.keys import document_keys, text_keys
-
-    extractor = Extractor(Config())
-    articles = dev_like(20, seed=11)
-    seen: dict[int, list[int]] = {}
-    for n, (i, t) in enumerate(articles):
-        got = extractor(n, Document(i, t))
-        texts = text_keys(got)
-        assert {k for _, keys in texts for k in keys} == set(document_keys(got).tolist())
-        for kt, keys in texts:
-            assert seen.setdefault(kt, keys) == keys
-    assert len(seen) < sum(len(text_keys(extractor(n, Document(i, t)))) for n, (i, t) in enumerate(articles))
