@@ -87,7 +87,8 @@ def _root(
         bool,
         typer.Option(
             "--debug",
-            help="On an internal error (exit 70), print its traceback; log progress (Spark's rounds) on stderr.",
+            help="On an internal error (exit 70), print its traceback; log progress (Spark's rounds) "
+            "on stderr.",
         ),
     ] = False,
 ) -> None:
