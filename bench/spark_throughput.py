@@ -117,8 +117,11 @@ class Peaks:
 
 
 def shuffle_bytes(log_dir: Path) -> int:
+    """Shuffle bytes written, summed over the tasks of the event log's files (``events_*``:
+    the marker files beside them are renamed as the JVM shuts down, which can outlast the
+    dedup process by a moment: a run's figures were once lost to that race)."""
     total = 0
-    for path in glob.glob(str(log_dir / "**" / "*"), recursive=True):
+    for path in glob.glob(str(log_dir / "**" / "events_*"), recursive=True):
         if os.path.isdir(path):
             continue
         with open(path, encoding="utf-8") as events:
