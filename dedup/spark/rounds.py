@@ -14,7 +14,9 @@ documents' decisions, so they are found by rounds (a Jacobi iteration):
   ``run.corpus.offered``, its kept and its joined paragraphs); their keys
   (exact, band, and for anchors the first ``POSTING_CUT`` holders, found with a
   salted two-step top-N so that a stock phrase does not land in one task); the
-  indexed earlier paragraphs each document reaches, as references; then, in
+  indexed earlier paragraphs each document reaches, as references (after a
+  round in which few documents changed their offers, only for the documents
+  under a key of an offer that moved: ``touched``); then, in
   an Arrow UDF per part (``spark.parts``: a part's cached features cogrouped
   with its work, each reached item once a part), every document whose reached
   set changed since the last round is resolved against exactly those
@@ -22,9 +24,11 @@ documents' decisions, so they are found by rounds (a Jacobi iteration):
   ones it was last resolved with; it offers anew;
 * it stops when no document's offers change.
 
-A round is five Spark actions: the documents to resolve (checkpointed), their
-resolutions (checkpointed), one aggregate of the counts, and the new state and
-offers (the resolved documents' rows replaced through a broadcast anti-join).
+A round is six Spark actions, seven when it computes only the touched documents'
+reached sets: the indexed offers (checkpointed: the next round compares them),
+the documents to resolve (checkpointed), their resolutions (checkpointed), one
+aggregate of the counts, and the new state and offers (the resolved documents'
+rows replaced through a broadcast anti-join).
 
 Why the result is the local engine's: a document's resolution depends on its
 own features and on the indexed paragraphs it reaches, nothing else (the id
@@ -289,10 +293,11 @@ def placed(extracted: DataFrame, parts: int, part_documents: int) -> DataFrame:
     A part is given every paragraph its documents reach, once.  Parts by a hash of
     the position scattered an article's near copies over as many parts, and each
     reached paragraph was shipped (and unpickled) once for each: 49.6 GiB shuffled
-    in round 0 of the 200,000-article expansion.  Documents are grouped by their
-    likeness (``keys.likeness``: near copies mostly share it) and a group goes to
-    one part, cut into runs of ``part_documents`` (a boilerplate paragraph's key can
-    be the likeness of millions) so that no part outgrows the others.  Where a
+    before round 0 of the 200,000-article expansion was half done.  Documents are
+    grouped by their likeness (``keys.likeness``: near copies mostly share it) and a
+    group goes to one part, cut into runs of ``part_documents`` (a boilerplate
+    paragraph's key can be the likeness of millions) so that no likeness makes a part
+    of millions.  Where a
     document is resolved never changes its result, only what travels."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
