@@ -154,10 +154,9 @@ def resolve_in_rounds(
     from pyspark.sql import functions as F
     from pyspark.sql.types import StructType
 
-    features, queries, items, offers, state, part = _prepared(
+    features, queries, items, offers, state, part, count = _prepared(
         documents, text_col, config, partitions, part_documents, partition_documents
     )
-    count = state.count()
     # the last round's indexed offers, and how many documents changed their offers in it
     before: DataFrame | None = None
     changes = count
@@ -238,11 +237,11 @@ def _prepared(
     partitions: int,
     part_documents: int,
     partition_documents: int,
-) -> tuple[DataFrame, DataFrame, DataFrame, DataFrame, DataFrame, DataFrame]:
+) -> tuple[DataFrame, DataFrame, DataFrame, DataFrame, DataFrame, DataFrame, int]:
     """Each document extracted once: its features (part, pos, first, features), keys
     (pos, key) and items (``ITEM_DDL``), cached where the rounds read them; round 0's
-    offers (``OFFER_DDL``) and state (pos, reach, given, idents); and the documents'
-    parts (pos, part)."""
+    offers (``OFFER_DDL``) and state (pos, reach, given, idents); the documents'
+    parts (pos, part); and how many documents there are."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import StructType
 
@@ -284,7 +283,7 @@ def _prepared(
         F.transform("offers", lambda o: o["ident"]).alias("idents"),
     )
     state = checkpointed(state)
-    return features, queries, items, offers, state, _small(part, count)
+    return features, queries, items, offers, state, _small(part, count), count
 
 
 def placed(extracted: DataFrame, parts: int, part_documents: int) -> DataFrame:
@@ -297,8 +296,8 @@ def placed(extracted: DataFrame, parts: int, part_documents: int) -> DataFrame:
     grouped by their likeness (``keys.likeness``: near copies mostly share it) and a
     group goes to one part, cut into runs of ``part_documents`` (a boilerplate
     paragraph's key can be the likeness of millions) so that no likeness makes a part
-    of millions.  Where a
-    document is resolved never changes its result, only what travels."""
+    of millions.  Where a document is resolved never changes its result, only what
+    travels."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
