@@ -29,6 +29,7 @@ indexed paragraphs are known (``spark.rounds`` finds them).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -44,6 +45,8 @@ from dedup.run.document import Resolution, clean_document
 
 #: an anchor posting list is cut at this length; a list this long is never followed
 POSTING_CUT = MAX_POSTINGS + 1
+#: where the seq of a document's joined paragraphs starts (``seqs``)
+JOINED = 1 << 30
 
 #: a paragraph offered for indexing: (document, its place among the document's offers)
 Slot = tuple[int, int]
@@ -63,6 +66,68 @@ class Offer:
 
 def ident(it: Item) -> Ident:
     return (it.paragraph.doc, it.paragraph.index, it.key.breaks, it.size)
+
+
+def seqs(offers: Sequence[Offer]) -> list[int]:
+    """Where each of a document's offers comes among them (its slot's second half): a
+    kept paragraph by its index, a joined one after ``JOINED``, in order; an offer made
+    in two rounds keeps its place (a kept paragraph) or is a new one (a join)."""
+    out: list[int] = []
+    joined = 0
+    for offer in offers:
+        if offer.item.key.breaks:
+            out.append(JOINED + joined)
+            joined += 1
+        else:
+            out.append(offer.item.paragraph.index)
+    return out
+
+
+def mark(offer: Offer) -> str:
+    """An offer told apart from its document's other offers, in this round and the next
+    (its ``ident`` without the document, and whether it is anchored), as text."""
+    return json.dumps([*ident(offer.item)[1:], offer.anchored], separators=(",", ":"))
+
+
+@dataclass(frozen=True, slots=True)
+class Redone:
+    """An earlier document of the same part, resolved anew in this round with offers
+    that changed: the marks of what it offers now, and those of its offers now that
+    it did not offer before, with their slots."""
+
+    offered: frozenset[str]
+    added: tuple[tuple[Slot, Offer], ...]
+
+
+def refreshed(
+    extracted: Extracted, earlier: Sequence[tuple[Slot, Offer]], redone: Mapping[int, Redone]
+) -> list[tuple[Slot, Offer]]:
+    """What ``extracted`` is resolved against in a round (Gauss–Seidel within its
+    part): ``earlier`` (in indexing order, reached under the last round's offers)
+    with what the part's earlier documents ``redone`` in this round offer now, as
+    far as the part can tell: an offer one of them no longer makes is dropped, and
+    one it newly makes is added where the document's keys reach it and no earlier
+    offer in view has its key text.  Only a guess, the rounds check it: when no
+    redone document's offers changed, this is ``earlier`` itself, so at the fixed
+    point every document was resolved against exactly what it reaches."""
+    if not redone:
+        return list(earlier)
+    kept = [(s, o) for s, o in earlier if s[0] not in redone or mark(o) in redone[s[0]].offered]
+    added = {s: o for r in redone.values() for s, o in r.added if s[0] < extracted.index}
+    if not added:
+        return kept
+    reach = Reach({})
+    for slot in sorted(added):
+        reach.add(slot, added[slot])
+    held: dict[str, Slot] = {}
+    for s, o in kept:
+        held.setdefault(o.item.key.text, s)
+    for slot in reach.reached(extracted):
+        text = added[slot].item.key.text
+        if held.get(text, slot) >= slot:
+            held[text] = slot
+            kept.append((slot, added[slot]))
+    return sorted(kept, key=lambda found: found[0])
 
 
 def resolve_against(
@@ -116,7 +181,7 @@ def indexed(offers: Sequence[Sequence[Offer]]) -> dict[Slot, Offer]:
     seen: set[str] = set()
     out: dict[Slot, Offer] = {}
     for doc, offered_here in enumerate(offers):
-        for seq, offer in enumerate(offered_here):
+        for seq, offer in zip(seqs(offered_here), offered_here, strict=True):
             if offer.item.key.text not in seen:
                 seen.add(offer.item.key.text)
                 out[(doc, seq)] = offer
@@ -131,18 +196,23 @@ class Reach:
         self.exact: dict[str, Slot] = {}
         self.bands: dict[int, list[Slot]] = {}
         self.anchors: dict[int, list[Slot]] = {}
-        self.index = index
+        self.index: dict[Slot, Offer] = {}
         for slot, offer in index.items():
-            it = offer.item
-            self.exact.setdefault(it.key.text, slot)
-            if it.bands is not None:
-                for key in it.bands.tolist():
-                    self.bands.setdefault(key, []).append(slot)
-            if offer.anchored:
-                for h in anchors(it.distinct).tolist():
-                    held = self.anchors.setdefault(h, [])
-                    if len(held) < POSTING_CUT:
-                        held.append(slot)
+            self.add(slot, offer)
+
+    def add(self, slot: Slot, offer: Offer) -> None:
+        """Index one more offer (after every one indexed so far)."""
+        self.index[slot] = offer
+        it = offer.item
+        self.exact.setdefault(it.key.text, slot)
+        if it.bands is not None:
+            for key in it.bands.tolist():
+                self.bands.setdefault(key, []).append(slot)
+        if offer.anchored:
+            for h in anchors(it.distinct).tolist():
+                held = self.anchors.setdefault(h, [])
+                if len(held) < POSTING_CUT:
+                    held.append(slot)
 
     def reached(self, extracted: Extracted) -> list[Slot]:
         """The indexed paragraphs of earlier documents under the document's keys, in indexing order."""
@@ -165,17 +235,21 @@ def fixed_point(
     config: Config,
     order: Mapping[str, int],
     max_rounds: int = 1000,
+    parts: Sequence[int] | None = None,
 ) -> tuple[list[Resolution], list[int]]:
-    """Every document resolved by rounds (Jacobi): each round resolves, in any
-    order, the documents whose reached set changed, against the paragraphs
-    indexed under the previous round's offers; it stops when no document's
-    offers change.  A document whose reached set changed but whose candidates
-    (``candidate_refs``) did not is not resolved again: ``clean_document`` would
-    be given the same.  Returns the resolutions and how many documents each
-    round resolved."""
+    """Every document resolved by rounds: each round resolves the documents whose
+    reached set changed, against the paragraphs indexed under the previous round's
+    offers (Jacobi), as ``refreshed`` by what the earlier documents of its part
+    (``parts``: default, each document a part of its own) resolved in this round
+    offer now (Gauss–Seidel within a part, in corpus order); it stops when no
+    document's offers change.  A document whose reached set changed but whose
+    candidates (``candidate_refs``) did not is not resolved again:
+    ``clean_document`` would be given the same.  Returns the resolutions and how
+    many documents each round resolved."""
     extractor = Extractor(config)
     offers = [first_offers(x) for x in documents]
-    # what a document reached, by identity: slots are renumbered when offers change
+    part_of = list(range(len(documents))) if parts is None else list(parts)
+    # what a document was resolved against, by identity: slots are renumbered when offers change
     seen: list[list[tuple[Ident, bool]] | None] = [None] * len(documents)
     given: list[list[tuple[int, list[Ident]]] | None] = [None] * len(documents)
     results: list[Resolution | None] = [None] * len(documents)
@@ -187,17 +261,25 @@ def fixed_point(
     for _ in range(max_rounds):
         reach = Reach(indexed(offers))
         now = list(offers)
+        redone: dict[int, dict[int, Redone]] = {}
         for n, extracted in enumerate(documents):
-            found = [reach.index[s] for s in reach.reached(extracted)]
-            if _signature(found) == seen[n]:
+            found = [(s, reach.index[s]) for s in reach.reached(extracted)]
+            if _signature([o for _, o in found]) == seen[n]:
                 continue
-            seen[n] = _signature(found)
-            external = candidates_against(extracted, found, config)
+            part = redone.setdefault(part_of[n], {})
+            used = [o for _, o in refreshed(extracted, found, part)]
+            seen[n] = _signature(used)
+            external = candidates_against(extracted, used, config)
             if candidate_refs(external) == given[n]:
                 continue
             given[n] = candidate_refs(external)
             resolution = results[n] = clean_document(extracted, external, config, place)
             now[n] = offers_of(extracted, resolution, config, extractor)
+            marks, before = [mark(o) for o in now[n]], [mark(o) for o in offers[n]]
+            if marks != before:
+                added = zip(seqs(now[n]), now[n], marks, strict=True)
+                new = tuple(((n, q), o) for q, o, m in added if m not in set(before))
+                part[n] = Redone(frozenset(marks), new)
         counts.append(sum(a is not b for a, b in zip(now, offers, strict=True)))
         changed = [_signature(a) != _signature(b) for a, b in zip(now, offers, strict=True)]
         offers = now

@@ -26,7 +26,19 @@ from dedup.matching.index import anchors
 from dedup.matching.item import Item
 from dedup.records import Document
 from dedup.run.document import clean_document
-from dedup.spark.earlier import Offer, candidate_refs, candidates_against, first_offers, ident, offers_of
+from dedup.spark.earlier import (
+    JOINED,
+    Offer,
+    Redone,
+    Slot,
+    candidate_refs,
+    candidates_against,
+    first_offers,
+    mark,
+    offers_of,
+    refreshed,
+    seqs,
+)
 from dedup.spark.keys import ANCHOR_TAG, document_keys, exact_key, likeness
 
 if TYPE_CHECKING:
@@ -34,13 +46,13 @@ if TYPE_CHECKING:
 
 #: a paragraph a document offers the indexes (``earlier.Offer``): ``seq`` orders a
 #: document's offers (kept paragraphs by index, then joined ones after ``JOINED``),
-#: ``ident`` tells offers apart across rounds; ``anchors`` is empty when not
-#: anchored; ``item`` is the pickled paragraph of a joined one, null for a kept
-#: paragraph (as extracted, in the run's table of items: ``ITEM_DDL``); ``first`` is
-#: the first position of the document's id
+#: ``ident`` tells offers apart across rounds (``earlier.mark``); ``anchors`` is empty
+#: when not ``anchored`` (and for a paragraph too short for anchors); ``item`` is the
+#: pickled paragraph of a joined one, null for a kept paragraph (as extracted, in the
+#: run's table of items: ``ITEM_DDL``); ``first`` is the first position of the document's id
 OFFER_DDL = (
     "pos long, seq int, ident string, keytext string, xkey long, bands array<long>, "
-    "anchors array<long>, item binary, first long"
+    "anchors array<long>, anchored boolean, item binary, first long"
 )
 #: a paragraph as extracted, pickled: the item of a kept paragraph's offer, whatever the round
 ITEM_DDL = "e long, s int, item binary"
@@ -59,8 +71,6 @@ WORK_DDL = (
     f"part long, pos long, refs array<struct<e:long, s:int>>, given binary, idents array<string>, "
     f"reach {REACH_DDL}, e long, s int, item binary, anchored boolean, first long"
 )
-#: where the seq of a document's joined paragraphs starts
-JOINED = 1 << 30
 
 
 def resolved_ddl(result_ddl: str) -> str:
@@ -79,31 +89,23 @@ def _lean(it: Item) -> Item:
     return replace(it, signature=None, table=None, anchors=None)
 
 
-def _ident(it: Item, anchored: bool) -> str:
-    return json.dumps([*ident(it)[1:], anchored], separators=(",", ":"))
-
-
 def offer_rows(position: int, first: int, offers: Sequence[Offer]) -> list[dict[str, Any]]:
     """A document's offers as rows of ``OFFER_DDL``."""
     rows: list[dict[str, Any]] = []
-    joined = 0
-    for offer in offers:
+    for seq, offer in zip(seqs(offers), offers, strict=True):
         it = offer.item
-        if it.key.breaks:
-            seq, joined = JOINED + joined, joined + 1
-        else:
-            seq = it.paragraph.index
         bands = [] if it.bands is None else it.bands.astype(np.uint64).view(np.int64).tolist()
         tagged = (anchors(it.distinct).astype(np.uint64) | ANCHOR_TAG).view(np.int64).tolist()
         rows.append(
             {
                 "pos": position,
                 "seq": seq,
-                "ident": _ident(it, offer.anchored),
+                "ident": mark(offer),
                 "keytext": it.key.text,
                 "xkey": exact_key(it.key.text),
                 "bands": bands,
                 "anchors": sorted(set(tagged)) if offer.anchored else [],
+                "anchored": offer.anchored,
                 # a kept paragraph's item never changes: it travels from the table of items
                 "item": pickle.dumps(_lean(it), protocol=5) if seq >= JOINED else None,
                 "first": first,
@@ -149,9 +151,13 @@ def features_of(config: Config, text_col: str, schema: Any) -> Any:
 def resolver_of(config: Config, schema: Any) -> Any:
     """The Arrow UDF of a round (``cogroup(...).applyInArrow``): a part's features
     (part, pos, first, features) and work (``WORK_DDL``) -> rows of
-    ``resolved_ddl``.  A document whose candidates (``candidate_refs``) are the
-    ones it was last resolved with is not resolved again (``clean_document``
-    would be given the same): its offers and result are null."""
+    ``resolved_ddl``.  The part's documents are resolved in corpus order, each
+    against what it reaches as ``earlier.refreshed`` by the documents before it in
+    the part that this call resolved anew (Gauss–Seidel within a part); the
+    ``reach`` of a row is what it was resolved against.  A document whose
+    candidates (``candidate_refs``) are the ones it was last resolved with is not
+    resolved again (``clean_document`` would be given the same): its offers and
+    result are null."""
 
     def resolve(features: pa.Table, work: pa.Table) -> pa.Table:
         import pyarrow as pa
@@ -160,29 +166,22 @@ def resolver_of(config: Config, schema: Any) -> Any:
 
         docs = work.filter(pc.is_valid(work["pos"]))
         reached = _reached(work.filter(pc.is_valid(work["e"])))
-        todo = features.filter(pc.is_in(features["pos"], value_set=docs["pos"]))
-        listed = docs.select(["pos", "refs", "given", "idents"]).to_pylist()
-        rows = {r["pos"]: (n, r) for n, r in enumerate(listed)}
-        out: list[dict[str, Any]] = []
-        taken: list[int] = []
+        todo = features.filter(pc.is_in(features["pos"], value_set=docs["pos"])).sort_by("pos")
+        rows = {r["pos"]: r for r in docs.select(["pos", "refs", "given", "idents"]).to_pylist()}
         if not extractors:
             extractors.append(Extractor(config))
+        listed = todo.to_pylist()
+        firsts = {doc["pos"]: doc["first"] for doc in listed}
+        redone: dict[int, Redone] = {}
         extractor = extractors[0]
-        for doc in todo.to_pylist():
-            n, row = rows[doc["pos"]]
-            taken.append(n)
-            out.append(_resolved(config, extractor, doc, row, reached))
-        arrow = to_arrow_schema(schema)
-        table = pa.Table.from_pylist(out, schema=arrow.remove(4))
-        field = arrow.field("reach")
-        reach = docs["reach"].take(pa.array(taken, pa.int64())).cast(field.type)
-        return table.add_column(4, field, reach)
+        out = [_resolved(config, extractor, doc, rows[doc["pos"]], reached, redone, firsts) for doc in listed]
+        return pa.Table.from_pylist(out, schema=to_arrow_schema(schema))
 
     extractors: list[Extractor] = []
     return resolve
 
 
-def _reached(items: pa.Table) -> dict[tuple[int, int], tuple[Offer, int]]:
+def _reached(items: pa.Table) -> dict[Slot, tuple[Offer, int]]:
     """The offers reached in a part, by reference (e, s), with their document's first position."""
     return {
         (r["e"], r["s"]): (Offer(pickle.loads(r["item"]), bool(r["anchored"])), r["first"])
@@ -195,35 +194,49 @@ def _resolved(
     extractor: Extractor,
     doc: dict[str, Any],
     row: dict[str, Any],
-    reached: dict[tuple[int, int], tuple[Offer, int]],
+    reached: dict[Slot, tuple[Offer, int]],
+    redone: dict[int, Redone],
+    firsts: dict[int, int],
 ) -> dict[str, Any]:
-    """One document's row of ``resolved_ddl`` (without ``reach``)."""
+    """One document's row of ``resolved_ddl``; a document whose offers changed joins
+    ``redone`` (``firsts``: the first position of the id of each of the part's documents)."""
     from dedup.spark.resolve import result_row
 
     pos = doc["pos"]
     extracted: Extracted = pickle.loads(doc["features"])
+    refs = sorted((r["e"], r["s"]) for r in row["refs"] or ())
+    earlier = refreshed(extracted, [(ref, reached[ref][0]) for ref in refs], redone)
     first = {extracted.document.id: doc["first"]}
-    earlier: list[Offer] = []
-    for ref in sorted((r["e"], r["s"]) for r in row["refs"] or ()):
-        offer, its_first = reached[ref]
-        first.setdefault(offer.item.doc_id, its_first)
-        earlier.append(offer)
-    external = candidates_against(extracted, earlier, config)
+    for ref, offer in earlier:
+        first.setdefault(offer.item.doc_id, reached[ref][1] if ref in reached else firsts[ref[0]])
+    used = [offer for _, offer in earlier]
+    reach = sorted(({"e": ref[0], "ident": mark(offer)} for ref, offer in earlier), key=_by_ident) or None
+    external = candidates_against(extracted, used, config)
     given = json.dumps(candidate_refs(external), separators=(",", ":")).encode()
     if given == row["given"]:
         same = {"offers": None, "idents": row["idents"], "result": None, "changed": False}
-        return {"pos": pos, "given": given, **same}
+        return {"pos": pos, "given": given, "reach": reach, **same}
     got = clean_document(extracted, external, config, partial(_place, first))
     offers = offers_of(extracted, got, config, extractor)
-    idents = [_ident(o.item, o.anchored) for o in offers]
+    idents = [mark(o) for o in offers]
+    if idents != row["idents"]:
+        before = set(row["idents"] or ())
+        made = zip(seqs(offers), offers, idents, strict=True)
+        new = tuple(((pos, q), o) for q, o, m in made if m not in before)
+        redone[pos] = Redone(frozenset(idents), new)
     return {
         "pos": pos,
         "offers": offer_rows(pos, doc["first"], offers),
         "given": given,
         "idents": idents,
+        "reach": reach,
         "result": result_row(pos, got.result),
         "changed": idents != row["idents"],
     }
+
+
+def _by_ident(found: dict[str, Any]) -> tuple[int, str]:
+    return found["e"], found["ident"]
 
 
 def _place(first: dict[str, int], doc_id: str) -> int:

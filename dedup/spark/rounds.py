@@ -366,7 +366,7 @@ def _wanted(docs: DataFrame, offers: DataFrame, items: DataFrame) -> DataFrame:
         F.col("pos").alias("e"),
         F.col("seq").alias("s"),
         F.col("item").alias("joined"),
-        (F.size("anchors") > 0).alias("anchored"),
+        "anchored",
         "first",
     )
     found = refs.join(reached, ["e", "s"]).join(items, ["e", "s"], "left")

@@ -4,6 +4,7 @@ pure-Python twin (``earlier.fixed_point``) runs without Spark."""
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
@@ -16,18 +17,30 @@ from dedup.limits import MAX_POSTINGS
 from dedup.matching.features import Extractor
 from dedup.records import Document
 from dedup.spark import clean_dataframe
-from dedup.spark.earlier import POSTING_CUT, Reach, first_offers, fixed_point, indexed
+from dedup.spark.earlier import (
+    JOINED,
+    POSTING_CUT,
+    Reach,
+    Redone,
+    first_offers,
+    fixed_point,
+    indexed,
+    mark,
+    refreshed,
+)
 
 from .corpus import dev_like, fixture_texts
 
 
-def _rounds(articles: list[tuple[str, str]], config: Config) -> tuple[list[Any], list[int]]:
+def _rounds(
+    articles: list[tuple[str, str]], config: Config, parts: list[int] | None = None
+) -> tuple[list[Any], list[int]]:
     extractor = Extractor(config)
     extracted = [extractor(n, Document(i, t)) for n, (i, t) in enumerate(articles)]
     order: dict[str, int] = {}
     for n, (i, _) in enumerate(articles):
         order.setdefault(i, n)
-    resolutions, counts = fixed_point(extracted, config, order)
+    resolutions, counts = fixed_point(extracted, config, order, parts=parts)
     return [result_to_json(r.result) for r in resolutions], counts
 
 
@@ -41,6 +54,38 @@ def test_rounds_in_python_give_the_local_engines_results(seed: int) -> None:
     got, counts = _rounds(articles, Config())
     assert got == _local(articles, Config())
     assert counts[0] == len(articles) and len(counts) >= 2  # some decision needed a second round
+
+
+@pytest.mark.parametrize("seed", [12, 3])
+def test_resolving_a_part_in_corpus_order_takes_fewer_resolutions_and_gives_the_same_results(
+    seed: int,
+) -> None:
+    # Gauss-Seidel within a part: whatever the parts (all in one, none shared, at random),
+    # the fixed point is the local engine's; a part's later documents see what its earlier
+    # ones offer now, so one part needs fewer resolutions than parts of one document each
+    articles = dev_like(60, seed=seed)
+    local = _local(articles, Config())
+    alone, jacobi = _rounds(articles, Config())
+    together, one_part = _rounds(articles, Config(), parts=[0] * len(articles))
+    mixed, _ = _rounds(articles, Config(), parts=[random.Random(seed + n).randrange(4) for n in range(60)])
+    assert alone == together == mixed == local
+    assert sum(one_part) < sum(jacobi) and len(one_part) <= len(jacobi)
+
+
+def test_a_part_sees_what_its_earlier_documents_no_longer_offer_and_newly_offer() -> None:
+    extractor = Extractor(Config())
+    texts = ["甲乙丙丁戊己庚辛壬癸。" * 3 + "\n子丑寅卯辰巳午未申酉。" * 2, "甲乙丙丁戊己庚辛壬癸。" * 3]
+    docs = [extractor(n, Document(str(n), t)) for n, t in enumerate(texts)]
+    reach = Reach(indexed([first_offers(d) for d in docs]))
+    found = [(s, reach.index[s]) for s in reach.reached(docs[1])]
+    assert found and refreshed(docs[1], found, {}) == found
+    # document 0 now offers its second paragraph only: its first is gone from what 1 reaches
+    second = first_offers(docs[0])[1:]
+    gone = Redone(frozenset(mark(o) for o in second), ())
+    assert [s for s, _ in refreshed(docs[1], found, {0: gone})] == []
+    # and offers its first paragraph anew, under another slot: 1 reaches it there
+    again = Redone(frozenset(mark(o) for o in second), (((0, JOINED), first_offers(docs[0])[0]),))
+    assert [s for s, _ in refreshed(docs[1], found, {0: again})] == [(0, JOINED)]
 
 
 def test_every_fixture_in_rounds_and_with_drop() -> None:
@@ -103,12 +148,13 @@ def test_the_salted_cut_keeps_the_first_holders_of_each_key(spark: Any) -> None:
 def test_spark_rounds_resolve_as_many_documents_each_round_as_the_python_twin(
     spark: Any, full_reach_share: float
 ) -> None:
-    # the parts (more parts than partitions here: two documents a part at most) and the cached
-    # partitions (seven documents each at most: six, not the three asked for) change where the
-    # work is done, not what is resolved: the same counts and results as earlier.fixed_point;
-    # and so do the reached sets computed for every document each round (share 0) or, after
-    # round 0, only for the documents an offer that moved touched (share 1)
+    # the cached partitions (seven documents each at most: six, not the three asked for)
+    # change where the work is done, not what is resolved, and neither do the reached sets
+    # computed for every document each round (share 0) or, after round 0, only for the
+    # documents an offer that moved touched (share 1): the same counts and results as
+    # earlier.fixed_point given the same parts (two documents a part at most, 20 parts)
     from dedup.spark import rounds
+    from dedup.spark.keys import likeness
     from dedup.spark.resolve import RESULT_DDL
 
     articles = dev_like(40, seed=5)
@@ -129,7 +175,12 @@ def test_spark_rounds_resolve_as_many_documents_each_round_as_the_python_twin(
     )
     got = [r[0] for r in results.orderBy("pos").select("result.report").collect()]
     assert got == [json_bytes(r).decode() for r in _local(articles, Config())]
-    assert counts == _rounds(articles, Config())[1]
+    extractor = Extractor(Config())
+    alike = [(n, likeness(extractor(n, Document(i, t)))) for n, (i, t) in enumerate(articles)]
+    placed = rounds.placed(spark.createDataFrame(alike, "pos long, likeness long"), 20, 2)
+    parts = dict(tuple(r) for r in placed.collect())
+    assert len(set(parts.values())) > 1 and any(list(parts.values()).count(p) == 2 for p in parts.values())
+    assert counts == _rounds(articles, Config(), parts=[parts[n] for n in range(len(articles))])[1]
 
 
 def test_near_copies_are_alike_and_strangers_are_not() -> None:
