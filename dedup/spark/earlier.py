@@ -12,7 +12,10 @@ of the corpus is:
 * for each of its exact keys, the indexed paragraph with that key text;
 * for each of its band keys, every indexed paragraph with that band key;
 * for each of its anchors, the first ``MAX_POSTINGS`` + 1 indexed paragraphs
-  holding it (a longer posting list stops growing there and is not followed).
+  holding it (a longer posting list stops growing there and is not followed);
+* but of a paragraph with an earlier exact copy (not a title), only that copy:
+  ``earlier_candidates`` gives it that copy alone, so no lookup reads its band
+  keys and anchors (the other paragraphs' lookups read theirs, whole).
 
 ``reached`` computes that set from the indexed paragraphs of the corpus;
 ``resolve_against`` rebuilds the three indexes from it, inserting in indexing
@@ -22,7 +25,7 @@ the local engine (an anchor list is a prefix in indexing order; the first
 ``MAX_POSTINGS`` + 1 earlier holders are all reached, and any other reached
 holder comes after them), and calls the same ``earlier_candidates`` and
 ``clean_document``.  Items reached through another key only add entries under
-keys *d* does not query.  So given the same indexed paragraphs before it, *d*
+keys no lookup of *d* reads.  So given the same indexed paragraphs before it, *d*
 gets the same ``Resolution``: documents become independent tasks once the
 indexed paragraphs are known (``spark.rounds`` finds them).
 """
@@ -223,6 +226,10 @@ class Reach:
             twin = self.exact.get(it.key.text)
             if twin is not None:
                 lists.append((twin,))
+                if twin[0] < doc and not it.is_title:
+                    # given that copy alone: no lookup reads its other keys (``rounds.needed_keys``)
+                    found.add(twin)
+                    continue
             if it.bands is not None:
                 lists.extend(self.bands.get(k, ()) for k in it.bands.tolist())
             lists.extend(self.anchors.get(h, ()) for h in anchors(it.distinct).tolist())

@@ -22,10 +22,12 @@ import xxhash
 
 from dedup.matching.features import Extracted
 from dedup.matching.index import anchors
+from dedup.matching.item import Item
 
 #: set on anchor keys (32-bit shingle hashes) so that they never equal a small exact or band key
 ANCHOR_TAG = np.uint64(0x5A5A_0000_0000_0000)
 _EXACT_SEED = 0x0DED
+_CHECK_SEED = 0xC0DE
 
 
 def exact_key(text: str) -> int:
@@ -33,16 +35,29 @@ def exact_key(text: str) -> int:
     return xxhash.xxh64_intdigest(text.encode("utf-8", "surrogatepass"), seed=_EXACT_SEED) - (1 << 63)
 
 
+def check_key(text: str) -> int:
+    """A second 64-bit hash of a key text, independent of ``exact_key``: two texts are
+    taken for one where an exact key alone must not decide (``rounds.needed_keys``)
+    only when both hashes agree (a chance of 2**-128 a pair)."""
+    return xxhash.xxh64_intdigest(text.encode("utf-8", "surrogatepass"), seed=_CHECK_SEED) - (1 << 63)
+
+
+def lookup_keys(it: Item) -> np.ndarray:
+    """A paragraph's band keys and tagged anchors, distinct, as int64: what its
+    candidate lookup reads besides its exact key."""
+    found = anchors(it.distinct).astype(np.uint64)
+    tagged = (found | ANCHOR_TAG).view(np.int64)
+    if it.bands is None:
+        return np.unique(tagged)
+    return np.unique(np.concatenate([it.bands.astype(np.uint64).view(np.int64), tagged]))
+
+
 def document_keys(extracted: Extracted) -> np.ndarray:
     """Every key of a document's paragraphs (exact, band, anchor), distinct, as int64."""
     parts: list[np.ndarray] = []
     for it in extracted.items:
         parts.append(np.array([exact_key(it.key.text)], dtype=np.int64))
-        if it.bands is not None:
-            parts.append(it.bands.astype(np.uint64).view(np.int64))
-        found = anchors(it.distinct).astype(np.uint64)
-        if len(found):
-            parts.append((found | ANCHOR_TAG).view(np.int64))
+        parts.append(lookup_keys(it))
     if not parts:
         return np.zeros(0, dtype=np.int64)
     return np.unique(np.concatenate(parts))

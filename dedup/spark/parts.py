@@ -39,7 +39,7 @@ from dedup.spark.earlier import (
     refreshed,
     seqs,
 )
-from dedup.spark.keys import ANCHOR_TAG, document_keys, exact_key, likeness
+from dedup.spark.keys import ANCHOR_TAG, check_key, document_keys, exact_key, likeness, lookup_keys
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -51,16 +51,21 @@ if TYPE_CHECKING:
 #: pickled paragraph of a joined one, null for a kept paragraph (as extracted, in the
 #: run's table of items: ``ITEM_DDL``); ``first`` is the first position of the document's id
 OFFER_DDL = (
-    "pos long, seq int, ident string, keytext string, xkey long, bands array<long>, "
+    "pos long, seq int, ident string, keytext string, xkey long, xcheck long, bands array<long>, "
     "anchors array<long>, anchored boolean, item binary, first long"
 )
 #: a paragraph as extracted, pickled: the item of a kept paragraph's offer, whatever the round
 ITEM_DDL = "e long, s int, item binary"
+#: a paragraph's keys as its candidate lookup reads them (``rounds.needed_keys``): its exact
+#: key and check (``keys.check_key``), whether it is a title, its band keys and anchors
+PARAGRAPH_DDL = "xkey long, xcheck long, title boolean, keys array<long>"
 #: what extraction gives: the features, the round-0 offers (every paragraph kept), the
-#: items of its paragraphs, the distinct keys of a document and its likeness (``keys.likeness``)
+#: items of its paragraphs, the distinct keys of a document, its paragraphs' keys and its
+#: likeness (``keys.likeness``)
 DOCUMENT_DDL = (
     f"pos long, first long, features binary, offers array<struct<{OFFER_DDL}>>, "
-    f"items array<struct<{ITEM_DDL}>>, keys array<long>, likeness long"
+    f"items array<struct<{ITEM_DDL}>>, keys array<long>, paragraphs array<struct<{PARAGRAPH_DDL}>>, "
+    "likeness long"
 )
 #: what a document reached, by identity (seq numbers change when a document's offers do)
 REACH_DDL = "array<struct<e:long, ident:string>>"
@@ -103,6 +108,7 @@ def offer_rows(position: int, first: int, offers: Sequence[Offer]) -> list[dict[
                 "ident": mark(offer),
                 "keytext": it.key.text,
                 "xkey": exact_key(it.key.text),
+                "xcheck": check_key(it.key.text),
                 "bands": bands,
                 "anchors": sorted(set(tagged)) if offer.anchored else [],
                 "anchored": offer.anchored,
@@ -140,6 +146,15 @@ def features_of(config: Config, text_col: str, schema: Any) -> Any:
                             for it in got.items
                         ],
                         "keys": document_keys(got).tolist(),
+                        "paragraphs": [
+                            {
+                                "xkey": exact_key(it.key.text),
+                                "xcheck": check_key(it.key.text),
+                                "title": it.is_title,
+                                "keys": lookup_keys(it).tolist(),
+                            }
+                            for it in got.items
+                        ],
                         "likeness": likeness(got),
                     }
                 )

@@ -118,6 +118,25 @@ def touched(queries: DataFrame, indexed: DataFrame, before: DataFrame, count: in
     return checkpointed(queries.join(_small(keys, count), "key").select("pos").distinct())
 
 
+def needed_keys(paragraphs: DataFrame, offers: DataFrame) -> DataFrame:
+    """(pos, key): the keys under which a document's candidate lookup can take an
+    indexed paragraph, from its paragraphs (pos, ``PARAGRAPH_DDL``) and the offers.
+    A paragraph with an exact copy offered by an earlier document is given that copy
+    alone (``earlier_candidates``; not a title), and the indexed paragraph of its key
+    text is that copy or an earlier one: its exact key is all it needs.  Any other
+    paragraph needs its band keys and anchors too.  Leaving out only keys no lookup
+    reads changes no candidate, and most paragraphs of a scraped corpus are copies:
+    most of what a document reached came through the anchors and bands of its copied
+    paragraphs.  Key texts are matched by their exact key and check (``keys.check_key``)."""
+    from pyspark.sql import functions as F
+
+    firsts = offers.groupBy("xkey", "xcheck").agg(F.min("pos").alias("twin"))
+    found = paragraphs.join(firsts, ["xkey", "xcheck"], "left")
+    alone = ~F.col("title") & F.coalesce(F.col("twin") < F.col("pos"), F.lit(False))
+    keys = F.when(alone, F.array("xkey")).otherwise(F.concat(F.array("xkey"), "keys"))
+    return found.select("pos", F.explode(keys).alias("key"))
+
+
 def first_holders(held: DataFrame, n: int, salts: int = SALTS) -> DataFrame:
     """(key, pos, seq, …): the first ``n`` rows of each key by (pos, seq), in two
     steps: the first ``n`` of each (key, salt), then of each key among those, so
@@ -154,7 +173,7 @@ def resolve_in_rounds(
     from pyspark.sql import functions as F
     from pyspark.sql.types import StructType
 
-    features, queries, items, offers, state, part, count = _prepared(
+    features, queries, paragraphs, items, offers, state, part, count = _prepared(
         documents, text_col, config, partitions, part_documents, partition_documents
     )
     # the last round's indexed offers, and how many documents changed their offers in it
@@ -170,11 +189,12 @@ def resolve_in_rounds(
             started = time.perf_counter()
             indexed = checkpointed(indexed_offers(offers))
             if before is None or changes > count * full_reach_share:
-                docs = _todo(state, _reached_sets(queries, indexed), part, everyone=round_ == 0)
+                sets = _reached_sets(needed_keys(paragraphs, offers), indexed)
+                docs = _todo(state, sets, part, everyone=round_ == 0)
             else:
                 # few offers changed: only the documents under their keys can reach anew
                 near = _small(touched(queries, indexed, before, count), count)
-                sets = _reached_sets(queries.join(near, "pos"), indexed)
+                sets = _reached_sets(needed_keys(paragraphs.join(near, "pos"), offers), indexed)
                 docs = _todo(state.join(near, "pos"), sets, part, everyone=False)
             before = indexed
             t1 = time.perf_counter()
@@ -212,9 +232,8 @@ def resolve_in_rounds(
             if not changes:
                 break
     finally:
-        features.unpersist()
-        queries.unpersist()
-        items.unpersist()
+        for cached in (features, queries, paragraphs, items):
+            cached.unpersist()
     return _last_results(pieces), counts
 
 
@@ -237,11 +256,12 @@ def _prepared(
     partitions: int,
     part_documents: int,
     partition_documents: int,
-) -> tuple[DataFrame, DataFrame, DataFrame, DataFrame, DataFrame, DataFrame, int]:
+) -> tuple[DataFrame, DataFrame, DataFrame, DataFrame, DataFrame, DataFrame, DataFrame, int]:
     """Each document extracted once: its features (part, pos, first, features), keys
-    (pos, key) and items (``ITEM_DDL``), cached where the rounds read them; round 0's
-    offers (``OFFER_DDL``) and state (pos, reach, given, idents); the documents'
-    parts (pos, part); and how many documents there are."""
+    (pos, key), paragraphs' keys (pos, ``PARAGRAPH_DDL``) and items (``ITEM_DDL``),
+    cached where the rounds read them; round 0's offers (``OFFER_DDL``) and state
+    (pos, reach, given, idents); the documents' parts (pos, part); and how many
+    documents there are."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import StructType
 
@@ -271,6 +291,9 @@ def _prepared(
     # materialized now: a cache not yet filled does not tell the planner its partitioning
     features.count()
     queries.count()
+    paragraphs = extracted.select("pos", F.explode("paragraphs").alias("p")).select("pos", "p.*")
+    paragraphs = paragraphs.repartition(partitions, "xkey", "xcheck").persist(on_disk())
+    paragraphs.count()
     # the pickled paragraphs (most of the bytes) are kept once, not in each round's offers
     items = extracted.select(F.explode("items").alias("i")).select("i.*")
     items = items.repartition(partitions, "e", "s").sortWithinPartitions("e", "s").persist(on_disk())
@@ -283,7 +306,7 @@ def _prepared(
         F.transform("offers", lambda o: o["ident"]).alias("idents"),
     )
     state = checkpointed(state)
-    return features, queries, items, offers, state, _small(part, count), count
+    return features, queries, paragraphs, items, offers, state, _small(part, count), count
 
 
 def placed(extracted: DataFrame, parts: int, part_documents: int) -> DataFrame:

@@ -210,3 +210,28 @@ def test_alike_documents_share_a_part_and_no_part_outgrows_the_cut(spark: Any) -
     assert sorted(parts) == list(range(35)) and set(parts.values()) <= set(range(4))
     # the alike ones in runs of five by position: 0-4, 5-9, 10-11, each run in one part
     assert all(len({parts[p] for p in run}) == 1 for run in (range(5), range(5, 10), range(10, 12)))
+
+
+@pytest.mark.spark
+def test_a_paragraph_with_an_earlier_exact_copy_needs_only_its_exact_key(spark: Any) -> None:
+    from dedup.spark.rounds import needed_keys
+
+    # paragraphs (pos, xkey, xcheck, title, keys): key text 1 is offered by document 0 first
+    paragraphs = spark.createDataFrame(
+        [
+            (0, 1, 10, False, [100, 101]),  # the first copy: nothing earlier
+            (2, 1, 10, False, [100, 101]),  # a later copy: its exact key alone
+            (3, 1, 10, True, [100, 101]),  # a title is never given a copy alone
+            (4, 1, 99, False, [102]),  # the same exact key, another check: not a copy
+            (5, 7, 70, False, [103]),  # its key text offered by no earlier document
+        ],
+        "pos long, xkey long, xcheck long, title boolean, keys array<long>",
+    )
+    offers = spark.createDataFrame(
+        [(0, 1, 10), (2, 1, 10), (3, 1, 10), (4, 1, 99), (5, 7, 70), (6, 7, 70)],
+        "pos long, xkey long, xcheck long",
+    )
+    got = sorted(tuple(r) for r in needed_keys(paragraphs, offers).collect())
+    assert got == [
+        (0, 1), (0, 100), (0, 101), (2, 1), (3, 1), (3, 100), (3, 101), (4, 1), (4, 102), (5, 7), (5, 103)
+    ]  # fmt: skip
