@@ -92,44 +92,48 @@ def mark(offer: Offer) -> str:
     return json.dumps([*ident(offer.item)[1:], offer.anchored], separators=(",", ":"))
 
 
-@dataclass(frozen=True, slots=True)
 class Redone:
-    """An earlier document of the same part, resolved anew in this round with offers
-    that changed: the marks of what it offers now, and those of its offers now that
-    it did not offer before, with their slots."""
+    """The documents of a part resolved anew in this round whose offers changed, in
+    corpus order: what each offers now, by mark, and every offer of theirs indexed
+    (``Reach``) in the order they were resolved."""
 
-    offered: frozenset[str]
-    added: tuple[tuple[Slot, Offer], ...]
+    def __init__(self) -> None:
+        self.offered: dict[int, frozenset[str]] = {}
+        self.reach = Reach({})
+
+    def add(self, doc: int, offers: Sequence[Offer]) -> None:
+        """Document ``doc`` (after every one added so far) now offers ``offers``."""
+        self.offered[doc] = frozenset(mark(o) for o in offers)
+        for seq, offer in zip(seqs(offers), offers, strict=True):
+            self.reach.add((doc, seq), offer)
 
 
 def refreshed(
-    extracted: Extracted, earlier: Sequence[tuple[Slot, Offer]], redone: Mapping[int, Redone]
+    extracted: Extracted, earlier: Sequence[tuple[Slot, Offer]], redone: Redone
 ) -> list[tuple[Slot, Offer]]:
     """What ``extracted`` is resolved against in a round (Gauss–Seidel within its
     part): ``earlier`` (in indexing order, reached under the last round's offers)
     with what the part's earlier documents ``redone`` in this round offer now, as
     far as the part can tell: an offer one of them no longer makes is dropped, and
-    one it newly makes is added where the document's keys reach it and no earlier
-    offer in view has its key text.  Only a guess, the rounds check it: when no
-    redone document's offers changed, this is ``earlier`` itself, so at the fixed
-    point every document was resolved against exactly what it reaches."""
-    if not redone:
+    one it makes now is added where the document's keys reach it and no offer in view
+    before it has its key text (one an earlier holder no longer shadows, one a join
+    made).  Only a guess, the rounds check it: when no document of the part changed
+    its offers, this is ``earlier`` itself, so at the fixed point every document was
+    resolved against exactly what it reaches."""
+    if not redone.offered:
         return list(earlier)
-    kept = [(s, o) for s, o in earlier if s[0] not in redone or mark(o) in redone[s[0]].offered]
-    added = {s: o for r in redone.values() for s, o in r.added if s[0] < extracted.index}
-    if not added:
-        return kept
-    reach = Reach({})
-    for slot in sorted(added):
-        reach.add(slot, added[slot])
+    offered = redone.offered
+    kept = [(s, o) for s, o in earlier if s[0] not in offered or mark(o) in offered[s[0]]]
+    seen = {(s, mark(o)) for s, o in kept}
     held: dict[str, Slot] = {}
     for s, o in kept:
         held.setdefault(o.item.key.text, s)
-    for slot in reach.reached(extracted):
-        text = added[slot].item.key.text
-        if held.get(text, slot) >= slot:
+    for slot in redone.reach.reached(extracted):
+        offer = redone.reach.index[slot]
+        text = offer.item.key.text
+        if (slot, mark(offer)) not in seen and held.get(text, slot) >= slot:
             held[text] = slot
-            kept.append((slot, added[slot]))
+            kept.append((slot, offer))
     return sorted(kept, key=lambda found: found[0])
 
 
@@ -268,12 +272,12 @@ def fixed_point(
     for _ in range(max_rounds):
         reach = Reach(indexed(offers))
         now = list(offers)
-        redone: dict[int, dict[int, Redone]] = {}
+        redone: dict[int, Redone] = {}
         for n, extracted in enumerate(documents):
             found = [(s, reach.index[s]) for s in reach.reached(extracted)]
             if _signature([o for _, o in found]) == seen[n]:
                 continue
-            part = redone.setdefault(part_of[n], {})
+            part = redone.setdefault(part_of[n], Redone())
             used = [o for _, o in refreshed(extracted, found, part)]
             seen[n] = _signature(used)
             external = candidates_against(extracted, used, config)
@@ -282,11 +286,8 @@ def fixed_point(
             given[n] = candidate_refs(external)
             resolution = results[n] = clean_document(extracted, external, config, place)
             now[n] = offers_of(extracted, resolution, config, extractor)
-            marks, before = [mark(o) for o in now[n]], [mark(o) for o in offers[n]]
-            if marks != before:
-                added = zip(seqs(now[n]), now[n], marks, strict=True)
-                new = tuple(((n, q), o) for q, o, m in added if m not in set(before))
-                part[n] = Redone(frozenset(marks), new)
+            if [mark(o) for o in now[n]] != [mark(o) for o in offers[n]]:
+                part.add(n, now[n])
         counts.append(sum(a is not b for a, b in zip(now, offers, strict=True)))
         changed = [_signature(a) != _signature(b) for a, b in zip(now, offers, strict=True)]
         offers = now

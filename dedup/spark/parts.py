@@ -187,7 +187,7 @@ def resolver_of(config: Config, schema: Any) -> Any:
             extractors.append(Extractor(config))
         listed = todo.to_pylist()
         firsts = {doc["pos"]: doc["first"] for doc in listed}
-        redone: dict[int, Redone] = {}
+        redone = Redone()
         extractor = extractors[0]
         out = [_resolved(config, extractor, doc, rows[doc["pos"]], reached, redone, firsts) for doc in listed]
         return pa.Table.from_pylist(out, schema=to_arrow_schema(schema))
@@ -210,7 +210,7 @@ def _resolved(
     doc: dict[str, Any],
     row: dict[str, Any],
     reached: dict[Slot, tuple[Offer, int]],
-    redone: dict[int, Redone],
+    redone: Redone,
     firsts: dict[int, int],
 ) -> dict[str, Any]:
     """One document's row of ``resolved_ddl``; a document whose offers changed joins
@@ -235,10 +235,7 @@ def _resolved(
     offers = offers_of(extracted, got, config, extractor)
     idents = [mark(o) for o in offers]
     if idents != row["idents"]:
-        before = set(row["idents"] or ())
-        made = zip(seqs(offers), offers, idents, strict=True)
-        new = tuple(((pos, q), o) for q, o, m in made if m not in before)
-        redone[pos] = Redone(frozenset(idents), new)
+        redone.add(pos, offers)
     return {
         "pos": pos,
         "offers": offer_rows(pos, doc["first"], offers),

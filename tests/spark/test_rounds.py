@@ -18,14 +18,12 @@ from dedup.matching.features import Extractor
 from dedup.records import Document
 from dedup.spark import clean_dataframe
 from dedup.spark.earlier import (
-    JOINED,
     POSTING_CUT,
     Reach,
     Redone,
     first_offers,
     fixed_point,
     indexed,
-    mark,
     refreshed,
 )
 
@@ -72,20 +70,22 @@ def test_resolving_a_part_in_corpus_order_takes_fewer_resolutions_and_gives_the_
     assert sum(one_part) < sum(jacobi) and len(one_part) <= len(jacobi)
 
 
-def test_a_part_sees_what_its_earlier_documents_no_longer_offer_and_newly_offer() -> None:
+def test_a_part_sees_what_its_earlier_documents_no_longer_offer_and_what_that_unshadows() -> None:
     extractor = Extractor(Config())
-    texts = ["甲乙丙丁戊己庚辛壬癸。" * 3 + "\n子丑寅卯辰巳午未申酉。" * 2, "甲乙丙丁戊己庚辛壬癸。" * 3]
-    docs = [extractor(n, Document(str(n), t)) for n, t in enumerate(texts)]
-    reach = Reach(indexed([first_offers(d) for d in docs]))
-    found = [(s, reach.index[s]) for s in reach.reached(docs[1])]
-    assert found and refreshed(docs[1], found, {}) == found
-    # document 0 now offers its second paragraph only: its first is gone from what 1 reaches
-    second = first_offers(docs[0])[1:]
-    gone = Redone(frozenset(mark(o) for o in second), ())
-    assert [s for s, _ in refreshed(docs[1], found, {0: gone})] == []
-    # and offers its first paragraph anew, under another slot: 1 reaches it there
-    again = Redone(frozenset(mark(o) for o in second), (((0, JOINED), first_offers(docs[0])[0]),))
-    assert [s for s, _ in refreshed(docs[1], found, {0: again})] == [(0, JOINED)]
+    a, b, k = "子丑寅卯辰巳午未申酉。" * 2, "天地玄黄宇宙洪荒日月。" * 2, "甲乙丙丁戊己庚辛壬癸。" * 3
+    docs = [extractor(n, Document(str(n), t)) for n, t in enumerate([f"{a}\n{k}", f"{b}\n{k}", k])]
+    offers = [first_offers(d) for d in docs]
+    reach = Reach(indexed(offers))
+    found = [(s, reach.index[s]) for s in reach.reached(docs[2])]
+    # document 2's paragraph is a copy of document 0's: that copy alone (1's is not indexed)
+    assert [s for s, _ in found] == [(0, 1)] and refreshed(docs[2], found, Redone()) == found
+    # document 0 no longer offers it: gone from what 2 reaches
+    redone = Redone()
+    redone.add(0, offers[0][:1])
+    assert refreshed(docs[2], found, redone) == []
+    # and document 1, changed too, still does: its copy is the first now, and 2 reaches it
+    redone.add(1, offers[1][1:])
+    assert [s for s, _ in refreshed(docs[2], found, redone)] == [(1, 1)]
 
 
 def test_every_fixture_in_rounds_and_with_drop() -> None:
