@@ -279,7 +279,7 @@ def _prepared(
         session.conf.set(ARROW_BATCH, batch or "10000")
     parts = max(partitions, -(-count // part_documents))
     partitions = max(partitions, -(-count // partition_documents))
-    part = placed(extracted, parts, part_documents)
+    part = placed(extracted, parts, count)
     # partitioned by part once and cached (a checkpoint would forget the partitioning):
     # every round's cogroup reads the features where they are, and the reach join the keys
     features = extracted.join(_small(part, count), "pos").select("part", "pos", "first", "features")
@@ -309,26 +309,41 @@ def _prepared(
     return features, queries, paragraphs, items, offers, state, _small(part, count), count
 
 
-def placed(extracted: DataFrame, parts: int, part_documents: int) -> DataFrame:
-    """(pos, part) of every document, checkpointed: alike documents share a part.
+def placed(extracted: DataFrame, parts: int, count: int) -> DataFrame:
+    """(pos, part) of every document, checkpointed: the corpus cut into ``parts``
+    runs of consecutive documents (``count`` of them in all).
 
-    A part is given every paragraph its documents reach, once.  Parts by a hash of
-    the position scattered an article's near copies over as many parts, and each
-    reached paragraph was shipped (and unpickled) once for each: 49.6 GiB shuffled
-    before round 0 of the 200,000-article expansion was half done.  Documents are
-    grouped by their likeness (``keys.likeness``: near copies mostly share it) and a
-    group goes to one part, cut into runs of ``part_documents`` (a boilerplate
-    paragraph's key can be the likeness of millions) so that no likeness makes a part
-    of millions.  Where a document is resolved never changes its result, only what
-    travels."""
-    from pyspark.sql import Window
+    A part resolves its documents in corpus order, each seeing what the part's earlier
+    documents offer now (Gauss-Seidel: ``earlier.refreshed``), so a chain of
+    decisions inside a run settles in one round.  Runs of the corpus order keep the
+    chains that a corpus in crawl order makes (a story and its reprints, one after
+    the other) inside a part.  Measured with the Python twin on a 3,000-article
+    expansion in 30 parts: runs converged in 5 rounds (5,777 resolutions), parts of
+    alike documents (a MinHash of their keys, hashed to parts) in 21 (5,636); a Spark
+    round costs seconds however few documents it resolves.  Where a document is
+    resolved never changes its result, only the work."""
     from pyspark.sql import functions as F
 
-    alike = extracted.select("pos", F.coalesce("likeness", "pos").alias("likeness"))
-    by_likeness = Window.partitionBy("likeness").orderBy("pos")
-    run = F.floor((F.row_number().over(by_likeness) - 1) / F.lit(part_documents))
-    part = F.pmod(F.xxhash64("likeness", run), F.lit(parts))
-    return checkpointed(alike.select("pos", part.alias("part")))
+    size = max(1, -(-count // parts))
+    return checkpointed(ranked(extracted).select("pos", F.floor(F.col("rank") / size).alias("part")))
+
+
+def ranked(table: DataFrame) -> DataFrame:
+    """(pos, rank): each position of ``table`` with its rank (0, 1, ...) among them,
+    without moving every row to one task: sorted by a range shuffle and numbered by
+    ``monotonically_increasing_id`` (the sorted partition's index in its upper 31 bits,
+    the row's in the lower 33), then shifted by the sizes of the partitions before."""
+    from pyspark.sql import functions as F
+
+    ordered = table.select("pos").orderBy("pos").withColumn("id", F.monotonically_increasing_id())
+    ordered = checkpointed(ordered)
+    sizes = ordered.groupBy(F.shiftright("id", 33).alias("slice")).count().collect()
+    start, offsets = 0, []
+    for row in sorted(sizes):
+        offsets += [F.lit(row["slice"]), F.lit(start)]
+        start += row["count"]
+    offset = F.create_map(*offsets)[F.shiftright("id", 33)] if offsets else F.lit(0)
+    return ordered.select("pos", (offset + F.col("id").bitwiseAND(F.lit((1 << 33) - 1))).alias("rank"))
 
 
 def _small(table: DataFrame, count: int) -> DataFrame:

@@ -154,7 +154,6 @@ def test_spark_rounds_resolve_as_many_documents_each_round_as_the_python_twin(
     # documents an offer that moved touched (share 1): the same counts and results as
     # earlier.fixed_point given the same parts (two documents a part at most, 20 parts)
     from dedup.spark import rounds
-    from dedup.spark.keys import likeness
     from dedup.spark.resolve import RESULT_DDL
 
     articles = dev_like(40, seed=5)
@@ -175,11 +174,9 @@ def test_spark_rounds_resolve_as_many_documents_each_round_as_the_python_twin(
     )
     got = [r[0] for r in results.orderBy("pos").select("result.report").collect()]
     assert got == [json_bytes(r).decode() for r in _local(articles, Config())]
-    extractor = Extractor(Config())
-    alike = [(n, likeness(extractor(n, Document(i, t)))) for n, (i, t) in enumerate(articles)]
-    placed = rounds.placed(spark.createDataFrame(alike, "pos long, likeness long"), 20, 2)
-    parts = dict(tuple(r) for r in placed.collect())
-    assert len(set(parts.values())) > 1 and any(list(parts.values()).count(p) == 2 for p in parts.values())
+    positions = spark.createDataFrame([(n,) for n in range(len(articles))], "pos long")
+    parts = {r["pos"]: r["part"] for r in rounds.placed(positions, 20, len(articles)).collect()}
+    assert sorted(parts.values()) == [n // 2 for n in range(40)]
     assert counts == _rounds(articles, Config(), parts=[parts[n] for n in range(len(articles))])[1]
 
 
@@ -199,17 +196,17 @@ def test_near_copies_are_alike_and_strangers_are_not() -> None:
 
 
 @pytest.mark.spark
-def test_alike_documents_share_a_part_and_no_part_outgrows_the_cut(spark: Any) -> None:
-    from dedup.spark.rounds import placed
+def test_parts_are_runs_of_the_corpus_order_whatever_the_positions_and_partitions(spark: Any) -> None:
+    from dedup.spark.rounds import placed, ranked
 
-    # twelve documents alike (likeness 7), three with no likeness (null), twenty strangers
-    rows = [(n, 7) for n in range(12)] + [(n, None) for n in range(12, 15)]
-    rows += [(n, 1000 + n) for n in range(15, 35)]
-    extracted = spark.createDataFrame(rows, "pos long, likeness long")
-    parts = {r["pos"]: r["part"] for r in placed(extracted, 4, 5).collect()}
-    assert sorted(parts) == list(range(35)) and set(parts.values()) <= set(range(4))
-    # the alike ones in runs of five by position: 0-4, 5-9, 10-11, each run in one part
-    assert all(len({parts[p] for p in run}) == 1 for run in (range(5), range(5, 10), range(10, 12)))
+    # sparse positions (as monotonically_increasing_id gives them), spread over five partitions
+    positions = [n * 7 + (n % 3) * (1 << 33) for n in range(23)]
+    frame = spark.createDataFrame([(p,) for p in positions], "pos long").repartition(5)
+    ranks = {r["pos"]: r["rank"] for r in ranked(frame).collect()}
+    assert [ranks[p] for p in sorted(positions)] == list(range(23))
+    parts = {r["pos"]: r["part"] for r in placed(frame, 4, 23).collect()}
+    # four parts of six consecutive documents at most (the last one shorter)
+    assert [parts[p] for p in sorted(positions)] == [n // 6 for n in range(23)]
 
 
 @pytest.mark.spark
