@@ -154,6 +154,7 @@ def test_spark_rounds_resolve_as_many_documents_each_round_as_the_python_twin(
     # documents an offer that moved touched (share 1): the same counts and results as
     # earlier.fixed_point given the same parts (two documents a part at most, 20 parts)
     from dedup.spark import rounds
+    from dedup.spark.keys import likeness
     from dedup.spark.resolve import RESULT_DDL
 
     articles = dev_like(40, seed=5)
@@ -174,8 +175,10 @@ def test_spark_rounds_resolve_as_many_documents_each_round_as_the_python_twin(
     )
     got = [r[0] for r in results.orderBy("pos").select("result.report").collect()]
     assert got == [json_bytes(r).decode() for r in _local(articles, Config())]
-    positions = spark.createDataFrame([(n,) for n in range(len(articles))], "pos long")
-    parts = {r["pos"]: r["part"] for r in rounds.placed(positions, 20, len(articles)).collect()}
+    extractor = Extractor(Config())
+    alike = [(n, likeness(extractor(n, Document(i, t)))) for n, (i, t) in enumerate(articles)]
+    placed = rounds.placed(spark.createDataFrame(alike, "pos long, likeness long"), 20, len(articles))
+    parts = dict(tuple(r) for r in placed.collect())
     assert sorted(parts.values()) == [n // 2 for n in range(40)]
     assert counts == _rounds(articles, Config(), parts=[parts[n] for n in range(len(articles))])[1]
 
@@ -196,7 +199,7 @@ def test_near_copies_are_alike_and_strangers_are_not() -> None:
 
 
 @pytest.mark.spark
-def test_parts_are_runs_of_the_corpus_order_whatever_the_positions_and_partitions(spark: Any) -> None:
+def test_parts_are_runs_of_the_corpus_order_with_alike_documents_moved_up(spark: Any) -> None:
     from dedup.spark.rounds import placed, ranked
 
     # sparse positions (as monotonically_increasing_id gives them), spread over five partitions
@@ -204,9 +207,14 @@ def test_parts_are_runs_of_the_corpus_order_whatever_the_positions_and_partition
     frame = spark.createDataFrame([(p,) for p in positions], "pos long").repartition(5)
     ranks = {r["pos"]: r["rank"] for r in ranked(frame).collect()}
     assert [ranks[p] for p in sorted(positions)] == list(range(23))
-    parts = {r["pos"]: r["part"] for r in placed(frame, 4, 23).collect()}
-    # four parts of six consecutive documents at most (the last one shorter)
-    assert [parts[p] for p in sorted(positions)] == [n // 6 for n in range(23)]
+    # documents 0-11 strangers (no likeness, or one each), 12-14 alike with document 2
+    rows = [(n, None if n % 2 else 100 + n) for n in range(12)] + [(n, 102) for n in range(12, 15)]
+    parts = {
+        r["pos"]: r["part"]
+        for r in placed(spark.createDataFrame(rows, "pos long, likeness long"), 3, 15).collect()
+    }
+    order = [0, 1, 2, 12, 13, 14, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+    assert [parts[p] for p in order] == [n // 5 for n in range(15)]
 
 
 @pytest.mark.spark
