@@ -1,12 +1,14 @@
 """The Arrow UDFs of resolution in rounds (``spark.rounds``): extraction, and a round's resolutions by part.
 
-A document's part (``rounds.placed``: alike documents together) says where its
+A document's part (``rounds.placed``: a run of the corpus order) says where its
 features live for the whole run: they are extracted once, partitioned by part and
 cached, never shuffled again.  Each round, a part is given (``groupBy("part").cogroup``)
 its features, a row for each of its documents to resolve (the references of the
 indexed offers it reaches, and what it was last resolved with) and one row for
 each offer any of them reaches, however many of them reach it: an item travels
-once per part, not once per document, and is unpickled once per part.
+once per part, not once per document, and is unpickled once per part.  A part's
+documents are resolved in corpus order, each seeing what the earlier ones offer now
+(``earlier.refreshed``).
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ component in one task (``spark.components``) leaves one core doing all the work.
 But a document needs far less than its component: only the *indexed* paragraphs
 of earlier documents under its own keys (``spark.earlier``).  If those were
 known, every document could be resolved alone.  They depend on the earlier
-documents' decisions, so they are found by rounds (a Jacobi iteration):
+documents' decisions, so they are found by rounds (a Jacobi iteration across
+parts, Gauss-Seidel within one):
 
 * round 0 guesses that every paragraph is kept and none joined;
 * each round, in Spark SQL: the indexed paragraphs under the current guess (the
@@ -14,14 +15,16 @@ documents' decisions, so they are found by rounds (a Jacobi iteration):
   ``run.corpus.offered``, its kept and its joined paragraphs); their keys
   (exact, band, and for anchors the first ``POSTING_CUT`` holders, found with a
   salted two-step top-N so that a stock phrase does not land in one task); the
-  indexed earlier paragraphs each document reaches, as references (after a
-  round in which few documents changed their offers, only for the documents
-  under a key of an offer that moved: ``touched``); then, in
-  an Arrow UDF per part (``spark.parts``: a part's cached features cogrouped
-  with its work, each reached item once a part), every document whose reached
-  set changed since the last round is resolved against exactly those
-  paragraphs (``earlier.resolve_against``), unless its candidates are the
-  ones it was last resolved with; it offers anew;
+  indexed earlier paragraphs each document reaches under the keys its lookups
+  read (``needed_keys``), as references (after a round in which few documents
+  changed their offers, only for the documents under a key of an offer that
+  moved: ``touched``); then, in an Arrow UDF per part (``spark.parts``: a run of
+  the corpus order, ``placed``; its cached features cogrouped with its work,
+  each reached item once a part), every document whose reached set changed
+  since the last round is resolved, in corpus order, against those paragraphs
+  as refreshed by what the part's earlier documents offer now
+  (``earlier.refreshed``), unless its candidates are the ones it was last
+  resolved with; it offers anew;
 * it stops when no document's offers change.
 
 A round is six Spark actions, seven when it computes only the touched documents'
@@ -30,7 +33,10 @@ the documents to resolve (checkpointed), their resolutions (checkpointed), one
 aggregate of the counts, and the new state and offers (the resolved documents'
 rows replaced through a broadcast anti-join).
 
-Why the result is the local engine's: a document's resolution depends on its
+Why the result is the local engine's (Gauss-Seidel changes only how fast: a
+document's stored reached set is what it was resolved against, and when no
+document of its part changed its offers the refreshed set is the reached set
+itself): a document's resolution depends on its
 own features and on the indexed paragraphs it reaches, nothing else (the id
 order is passed in).  At the stop every document was resolved against the
 paragraphs indexed under the final offers, and those offers are what the
