@@ -329,8 +329,8 @@ def placed(extracted: DataFrame, parts: int, count: int) -> DataFrame:
     after the other), and moving alike documents up keeps an article's near copies,
     wherever they are, with it.  Measured on the 30,000-article expansion (the first
     3,000 big-set articles, then nine edited copies of each: the copies of an article
-    are 3,000 documents apart): alike documents hashed to parts, 20 rounds; runs of
-    the corpus order, 19 rounds, the last twelve a chain of copies across parts; both.
+    are 3,000 documents apart): alike documents hashed to parts, 19-20 rounds; runs of
+    the corpus order, 19 rounds, the last twelve a chain of copies across parts; both, 11.
     Where a document is resolved never changes its result, only the work."""
     from pyspark.sql import functions as F
 
