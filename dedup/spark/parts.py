@@ -41,7 +41,7 @@ from dedup.spark.earlier import (
     refreshed,
     seqs,
 )
-from dedup.spark.keys import ANCHOR_TAG, check_key, document_keys, exact_key, likeness, lookup_keys
+from dedup.spark.keys import ANCHOR_TAG, check_key, exact_key, likeness, lookup_keys
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -137,6 +137,17 @@ def features_of(config: Config, text_col: str, schema: Any) -> Any:
                 pos, first = row["pos"], row["first"]
                 got = extractor(pos, Document(row["id"], row[text_col] or "", row["path"]))
                 lean = replace(got, items=[replace(it, signature=None) for it in got.items])
+                # each paragraph's keys once: the document's distinct keys are made of them
+                looked = [lookup_keys(it) for it in got.items]
+                paragraphs = [
+                    {
+                        "xkey": exact_key(it.key.text),
+                        "xcheck": check_key(it.key.text),
+                        "title": it.is_title,
+                        "keys": keys.tolist(),
+                    }
+                    for it, keys in zip(got.items, looked, strict=True)
+                ]
                 out.append(
                     {
                         "pos": pos,
@@ -147,16 +158,10 @@ def features_of(config: Config, text_col: str, schema: Any) -> Any:
                             {"e": pos, "s": it.paragraph.index, "item": pickle.dumps(_lean(it), protocol=5)}
                             for it in got.items
                         ],
-                        "keys": document_keys(got).tolist(),
-                        "paragraphs": [
-                            {
-                                "xkey": exact_key(it.key.text),
-                                "xcheck": check_key(it.key.text),
-                                "title": it.is_title,
-                                "keys": lookup_keys(it).tolist(),
-                            }
-                            for it in got.items
-                        ],
+                        "keys": np.unique(np.concatenate([[p["xkey"]] for p in paragraphs] + looked)).tolist()
+                        if paragraphs
+                        else [],
+                        "paragraphs": paragraphs,
                         "likeness": likeness(got),
                     }
                 )
