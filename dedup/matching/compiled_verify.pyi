@@ -1,5 +1,7 @@
 """Types of the compiled verification lookups (compiled_verify.pyx)."""
 
+from collections.abc import Callable
+
 import numpy as np
 
 from dedup.matching.item import Item
@@ -7,6 +9,9 @@ from dedup.matching.item import Item
 class Overlap:
     def __init__(self, distinct: np.ndarray, hashes: np.ndarray, spans: np.ndarray, size: int) -> None: ...
     def shared(self, items: list[Item], /) -> list[int]: ...
+    def sharing(
+        self, items: list[Item], doc_id: str, may_count: Callable[[Item], bool], /
+    ) -> tuple[list[Item], list[int]]: ...
     def masks(self, items: list[Item], /) -> list[int]: ...
     def back(self, item: Item, /) -> int: ...
 

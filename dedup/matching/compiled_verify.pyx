@@ -153,6 +153,37 @@ cdef class Overlap:
             counts.append(count)
         return counts
 
+    def sharing(self, list items, str doc_id, may_count):
+        """The items sharing any shingle with this paragraph, and how many each shares, those of
+        its own document ``doc_id`` only where ``may_count`` says so (``PureOverlap.sharing``)."""
+        cdef Py_buffer qv
+        cdef Py_ssize_t n = self.distinct_count, k, i, j, m, count
+        cdef const uint32_t* f = self.distinct_data
+        cdef const uint32_t* q
+        cdef uint32_t a, b
+        cdef object values
+        cdef bint held
+        kept = []
+        counts = []
+        for k in range(len(items)):
+            item = items[k]
+            values = item.distinct
+            q = uint32_values(values, U32, &qv, &held, &m)
+            count = i = j = 0
+            with nogil:
+                while i < n and j < m:
+                    a = f[i]
+                    b = q[j]
+                    count += a == b
+                    i += a <= b
+                    j += b <= a
+            if held:
+                PyBuffer_Release(&qv)
+            if count and (item.doc_id != doc_id or may_count(item)):
+                kept.append(item)
+                counts.append(count)
+        return kept, counts
+
     def masks(self, list items):
         """The characters of this paragraph covered by its shingles whose hash is in each item's
         ``distinct``, as a bit set (``PureOverlap.masks``)."""

@@ -8,7 +8,7 @@ verification (``verify``) and the decisions (``resolve``).  Extraction
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Protocol, cast
@@ -135,6 +135,10 @@ class Overlap(Protocol):
 
     def shared(self, items: list[Item], /) -> list[int]: ...
 
+    def sharing(
+        self, items: list[Item], doc_id: str, may_count: Callable[[Item], bool], /
+    ) -> tuple[list[Item], list[int]]: ...
+
     def masks(self, items: list[Item], /) -> list[int]: ...
 
     def back(self, item: Item, /) -> int: ...
@@ -160,6 +164,19 @@ class PureOverlap:
         ends = np.cumsum(sizes)
         counts: list[int] = (hits[ends] - hits[ends - sizes]).tolist()
         return counts
+
+    def sharing(
+        self, items: list[Item], doc_id: str, may_count: Callable[[Item], bool]
+    ) -> tuple[list[Item], list[int]]:
+        """The items that share any shingle with ``p``, and how many each shares (``shared``),
+        those of ``p``'s own document ``doc_id`` only where ``may_count`` says they may count:
+        verification's first sift, in one call."""
+        sharing = [
+            (q, n)
+            for q, n in zip(items, self.shared(items), strict=True)
+            if n and (q.doc_id != doc_id or may_count(q))
+        ]
+        return [q for q, _ in sharing], [n for _, n in sharing]
 
     def masks(self, items: list[Item]) -> list[int]:
         """The characters of ``p`` covered by shingles of each item (``p.covered_by`` of each)."""

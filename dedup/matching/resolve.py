@@ -105,6 +105,8 @@ class _Resolution:
         #: the ``key`` each waiting paragraph was last queued with: its key now, since a
         #: key changes only in ``_flag``, which queues the paragraphs it changes
         self.queued: dict[int, tuple[float, ...]] = {}
+        #: paragraphs whose priority may have changed since they were last queued
+        self.moved: set[int] = set()
         #: paragraph -> the paragraphs that have it among their candidates
         self.users: dict[int, list[int]] = {}
         for index, candidates in local.items():
@@ -135,20 +137,32 @@ class _Resolution:
                 ranks[index] = _rank(decision, config)
             flag(index, decision)
         self.open.clear()
+        self._queue_moved()
 
     def _flag(self, index: int, decision: Decision | None) -> None:
-        """Record a verdict: a redundant paragraph (re)enters the queue, and its
-        neighbours' priorities follow when it enters or leaves ``flagged``."""
-        was = index in self.pending
+        """Record a verdict: a redundant paragraph is to (re)enter the queue, and so are
+        its neighbours, whose priorities follow when it enters or leaves ``pending``
+        (queued once, by ``_queue_moved``, when the verdicts of a pass are all in)."""
+        pending = self.pending
+        was = index in pending
         if decision is not None:
-            self.pending.add(index)
-            self._push(index)
+            pending.add(index)
+            self.moved.add(index)
         else:
-            self.pending.discard(index)
+            pending.discard(index)
         if was != (decision is not None):
-            for neighbour in (index - 1, index + 1):
-                if neighbour in self.pending:
-                    self._push(neighbour)
+            self.moved.add(index - 1)
+            self.moved.add(index + 1)
+
+    def _queue_moved(self) -> None:
+        """Queue each waiting paragraph whose priority a pass may have changed, once, with its
+        priority now (a paragraph flagged and its neighbour flagged after it would otherwise
+        be queued twice, the first entry stale before it is ever read)."""
+        pending = self.pending
+        for index in self.moved:
+            if index in pending:
+                self._push(index)
+        self.moved.clear()
 
     def key(self, index: int) -> tuple[float, ...]:
         """Where a redundant paragraph stands in the removal queue (a min-heap): its

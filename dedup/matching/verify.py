@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from dedup.config import Config
 from dedup.matching.align import Alignment, align, piece_of
@@ -365,15 +366,10 @@ def _sifted(p: Item, candidates: Sequence[Item], config: Config) -> Sifted | Non
     # sharing any are asked whether they may count at all.
     overlap = p.overlap()
     everyone = candidates if isinstance(candidates, list) else list(candidates)
-    sharing = [
-        (q, n)
-        for q, n in zip(everyone, overlap.shared(everyone), strict=True)
-        if n and (q.doc_id != doc_id or may_be_copy_of(p, q))
-    ]
-    counts = [n for _, n in sharing]
+    sharing, counts = overlap.sharing(everyone, doc_id, partial(may_be_copy_of, p))
     if sum(counts) < 0.4 * len(p.distinct):
         return None
-    return [q for q, _ in sharing], counts, overlap
+    return sharing, counts, overlap
 
 
 def _holds_up(p: Item, q: Item) -> bool:

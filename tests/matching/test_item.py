@@ -73,6 +73,8 @@ def test_pure_overlap_is_the_shared_count_and_the_coverage_of_each() -> None:
     rng = random.Random(6)
     pool = [rng.getrandbits(32) for _ in range(30)]
     items = [_item(rng, pool) for _ in range(40)]
+    for it in items[::3]:
+        it.doc_id = "e"
     for p in items:
         overlap = PureOverlap(p)
         counts = overlap.shared(items)
@@ -81,7 +83,20 @@ def test_pure_overlap_is_the_shared_count_and_the_coverage_of_each() -> None:
             assert n / (len(p.distinct) + len(q.distinct) - n) == jaccard(p.distinct, q.distinct)
         assert overlap.masks(items) == [p.covered_by(q.distinct) for q in items]
         assert [overlap.back(q) for q in items] == [q.covered_by(p.distinct) for q in items]
+        # the sift: those sharing any, of p's own document only those the check lets count
+        kept, shared = overlap.sharing(items, p.doc_id, _even)
+        expected = [
+            (q, n) for q, n in zip(items, counts, strict=True) if n and (q.doc_id != p.doc_id or _even(q))
+        ]
+        assert list(zip(kept, shared, strict=True)) == expected
+    assert any(q.doc_id == items[0].doc_id for q in items) and any(q.doc_id != items[0].doc_id for q in items)
     assert PureOverlap(items[0]).shared([]) == PureOverlap(items[0]).masks([]) == []
+    assert PureOverlap(items[0]).sharing([], "d", _even) == ([], [])
+
+
+def _even(q: Item) -> bool:
+    """A stand-in for ``roles.may_be_copy_of``: whether a paragraph of the same document counts."""
+    return len(q.key.text) % 2 == 0
 
 
 def _fixture_items() -> list[Item]:
@@ -100,6 +115,8 @@ def test_compiled_overlap_is_the_pure_one(source: str) -> None:
     rng = random.Random(7)
     pool = [rng.getrandbits(32) for _ in range(30)]
     items = [_item(rng, pool) for _ in range(60)] if source == "random" else _fixture_items()
+    for it in items[::4]:
+        it.doc_id = "other"
     for p in items:
         sh = p.shingles
         compiled, pure = make(p.distinct, sh.hashes, sh.spans, p.size), PureOverlap(p)
@@ -108,6 +125,10 @@ def test_compiled_overlap_is_the_pure_one(source: str) -> None:
         assert [compiled.back(q) for q in items] == [pure.back(q) for q in items]
         assert compiled.masks(items) == pure.masks(items)
         assert compiled.shared(items) == pure.shared(items)
+        compiled_kept, compiled_counts = compiled.sharing(items, p.doc_id, _even)
+        pure_kept, pure_counts = pure.sharing(items, p.doc_id, _even)
+        assert compiled_counts == pure_counts
+        assert [id(q) for q in compiled_kept] == [id(q) for q in pure_kept]
 
 
 def test_compiled_overlap_takes_empty_paragraphs_and_refuses_bad_arrays() -> None:
@@ -120,6 +141,7 @@ def test_compiled_overlap_takes_empty_paragraphs_and_refuses_bad_arrays() -> Non
     assert nothing.masks(items) == [0] * 5
     assert [nothing.back(q) for q in items] == [0] * 5
     assert nothing.shared([]) == nothing.masks([]) == []
+    assert nothing.sharing(items, "d", _even) == ([], [])
     hashes = np.array([5, 9], dtype=np.uint32)
     with pytest.raises(ValueError):
         make(hashes.astype(np.uint64), hashes, np.array([[0, 2], [1, 4]], dtype=np.int32), 4)
