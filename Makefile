@@ -22,7 +22,7 @@ demo: install  ## clean the bundled seed article, say what was removed and why, 
 	$(BIN)/dedup clean fixtures/seed/article.txt -o - --summary --review build/seed-review.html
 	@echo "review of what was removed: $(CURDIR)/build/seed-review.html (open it in a browser)"
 
-test: install  ## the whole suite, as CI runs it
+test: install lint type  ## the whole suite, as CI runs it: ruff and mypy first, then pytest
 	$(BIN)/pytest
 
 test-fast: install  ## without the tests that install pre-commit environments
@@ -35,7 +35,7 @@ lint: install
 type: install
 	$(BIN)/mypy dedup
 
-check: lint type test
+check: test
 
 fmt: install
 	$(BIN)/ruff format dedup tests bench tools
