@@ -7,7 +7,8 @@ document, so a report can always be checked against the input it describes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+import inspect
+from dataclasses import MISSING, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 if TYPE_CHECKING:
@@ -28,6 +29,48 @@ def pickled_by_init(cls: _Record) -> _Record:
 
     setattr(cls, "__reduce__", __reduce__)  # noqa: B010 - a method added to a made class
     return cls
+
+
+def set_through_slots(cls: _Record) -> _Record:
+    """Give the frozen, slotted dataclass ``cls`` an ``__init__`` that stores each field through its
+    slot's own setter.  The one ``dataclass`` writes for a frozen class calls ``object.__setattr__``
+    per field (the class refuses its own), which costs about twice as much; paragraphs, keys and
+    decisions are made hundreds of thousands of times a run.  The parameters, their defaults and the
+    result are the same (tests compare the two), and the class stays frozen.  Only plain fields are
+    taken: a ``__post_init__``, an ``InitVar``, a keyword-only or an ``init=False`` field would need
+    what ``dataclass`` does for them, so such a class is refused."""
+    params = fields(cls)
+    # (``dataclass``'s own parameters are these fields, in order, positional, or the class is refused)
+    wanted = [(f.name, inspect.Parameter.POSITIONAL_OR_KEYWORD) for f in params]
+    given = [(q.name, q.kind) for q in list(inspect.signature(vars(cls)["__init__"]).parameters.values())[1:]]
+    if hasattr(cls, "__post_init__") or any(not f.init for f in params) or given != wanted:
+        raise TypeError(f"{cls.__name__}: only plain fields can be set through slots")
+    namespace: dict[str, Any] = {}
+    signature, body = [], []
+    for i, f in enumerate(params):
+        namespace[f"_set{i}"] = getattr(cls, f.name).__set__
+        if f.default is not MISSING:
+            namespace[f"_default{i}"] = f.default
+            signature.append(f"{f.name}=_default{i}")
+        elif f.default_factory is not MISSING:
+            namespace[f"_factory{i}"] = f.default_factory
+            signature.append(f"{f.name}=_NO_VALUE")
+            body.append(f"    if {f.name} is _NO_VALUE:\n        {f.name} = _factory{i}()")
+        else:
+            signature.append(f.name)
+        body.append(f"    _set{i}(self, {f.name})")
+    namespace["_NO_VALUE"] = _NO_VALUE
+    source = f"def __init__(self, {', '.join(signature)}):\n" + "\n".join(body or ["    pass"])
+    exec(source, namespace)  # code made from the class's own field names
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__doc__ = vars(cls)["__init__"].__doc__
+    setattr(cls, "__init__", init)  # noqa: B010 - a method replaced on a made class
+    return cls
+
+
+#: a field with a default factory, not given
+_NO_VALUE = object()
 
 
 #: Why a span of text was removed.
@@ -55,6 +98,7 @@ class Document:
 
 
 @pickled_by_init
+@set_through_slots
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     """A paragraph of a document, with its place in the original text.
@@ -79,6 +123,7 @@ class Paragraph:
 
 
 @pickled_by_init
+@set_through_slots
 @dataclass(frozen=True, slots=True)
 class Key:
     """Matching key of a paragraph: the normalised ``text``, made from ``source``,
@@ -95,6 +140,7 @@ class Key:
 
 
 @pickled_by_init
+@set_through_slots
 @dataclass(frozen=True, slots=True, eq=False)
 class Shingles:
     """Word n-gram shingles of a key.
@@ -110,6 +156,7 @@ class Shingles:
     distinct: np.ndarray
 
 
+@set_through_slots
 @dataclass(frozen=True, slots=True)
 class Match:
     """The region of another paragraph that a removed span repeats."""
@@ -120,6 +167,7 @@ class Match:
     end: int
 
 
+@set_through_slots
 @dataclass(frozen=True, slots=True)
 class Removal:
     """A span of a document that the cleaned copy leaves out, and why."""

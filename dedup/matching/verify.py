@@ -32,11 +32,12 @@ from dedup.matching.item import Item, Overlap, compiled_verify
 from dedup.matching.roles import is_cut_from, may_be_copy_of, may_be_fragment, may_stand_for
 from dedup.matching.sentences import sentences_survive
 from dedup.matching.shingle import bit_span, longest_gap
-from dedup.records import Match, RemovalKind
+from dedup.records import Match, RemovalKind, set_through_slots
 from dedup.text.normalize import origin
 from dedup.text.page import sentence_keys
 
 
+@set_through_slots
 @dataclass(frozen=True, slots=True)
 class Decision:
     """A paragraph found redundant, with the paragraphs that cover it."""
