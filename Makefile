@@ -6,7 +6,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install demo test test-fast check lint type fmt eval real wild bench bench-throughput bench-review bench-check bench-memory spark-equivalence bench-spark bench-giant clean
 
-$(STAMP): pyproject.toml
+# the compiled modules are built by the install (an editable install does not rebuild them):
+# a changed .pyx or .pxd installs again, so no test runs an extension older than its source
+$(STAMP): pyproject.toml setup.py $(wildcard dedup/*/*.pyx dedup/*/*.pxd)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
