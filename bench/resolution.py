@@ -63,20 +63,32 @@ def one_run(cache: Path) -> None:
     print(json.dumps({"seconds": round(seconds, 3), "digest": digest.hexdigest()[:16]}))
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def cached_corpus_parser(description: str) -> argparse.ArgumentParser:
+    """The arguments of a bench over extracted documents pickled in CACHE (this one's, and
+    ``speculation.py``'s)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("cache", type=Path)
     parser.add_argument("--source", type=Path, default=SOURCE)
     parser.add_argument("--limit", type=int, default=5000)
     parser.add_argument("--low", action="store_true")
+    return parser
+
+
+def ensure_cache(args: argparse.Namespace) -> None:
+    """Extract and pickle the documents into ``args.cache`` unless it is there already."""
+    if not args.cache.exists():
+        extract(args.source, args.limit, args.low, args.cache)
+
+
+def main() -> int:
+    parser = cached_corpus_parser(__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         one_run(args.cache)
         return 0
-    if not args.cache.exists():
-        extract(args.source, args.limit, args.low, args.cache)
+    ensure_cache(args)
     runs = []
     for _ in range(args.runs):
         out = subprocess.run(

@@ -16,12 +16,11 @@ missing, from the same source).
 
 from __future__ import annotations
 
-import argparse
 import pickle
 import sys
 from pathlib import Path
 
-from resolution import SOURCE, extract
+from resolution import cached_corpus_parser, ensure_cache
 
 from dedup.config import Config
 from dedup.matching.candidates import earlier_candidates
@@ -59,15 +58,10 @@ def unchanged_share(cache: Path, lag: int) -> tuple[int, int]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("cache", type=Path)
-    parser.add_argument("--source", type=Path, default=SOURCE)
-    parser.add_argument("--limit", type=int, default=5000)
-    parser.add_argument("--low", action="store_true")
+    parser = cached_corpus_parser(__doc__.splitlines()[0])
     parser.add_argument("--lags", default="1,2,8,32,128")
     args = parser.parse_args()
-    if not args.cache.exists():
-        extract(args.source, args.limit, args.low, args.cache)
+    ensure_cache(args)
     for lag in (int(k) for k in args.lags.split(",")):
         same, compared = unchanged_share(args.cache, lag)
         share = same / compared

@@ -125,60 +125,41 @@ cdef class Overlap:
             at = (at + 1) & self.slot_mask
         return -1
 
-    def shared(self, list items):
-        """How many values of each item's ``distinct`` (sorted, distinct) this paragraph's
-        ``distinct`` holds, the two merged (``PureOverlap.shared``)."""
+    cdef Py_ssize_t shared_with(self, object values) except -1:
+        """How many values of ``values`` (sorted, distinct: an item's ``distinct``) this
+        paragraph's ``distinct`` holds, the two merged."""
         cdef Py_buffer qv
-        cdef Py_ssize_t n = self.distinct_count, k, i, j, m, count
+        cdef Py_ssize_t n = self.distinct_count, i = 0, j = 0, m, count = 0
         cdef const uint32_t* f = self.distinct_data
         cdef const uint32_t* q
         cdef uint32_t a, b
-        cdef object values
         cdef bint held
-        counts = []
-        for k in range(len(items)):
-            values = items[k].distinct
-            q = uint32_values(values, U32, &qv, &held, &m)
-            count = i = j = 0
-            with nogil:
-                # without branches: the next values' order is a coin toss
-                while i < n and j < m:
-                    a = f[i]
-                    b = q[j]
-                    count += a == b
-                    i += a <= b
-                    j += b <= a
-            if held:
-                PyBuffer_Release(&qv)
-            counts.append(count)
-        return counts
+        q = uint32_values(values, U32, &qv, &held, &m)
+        with nogil:
+            # without branches: the next values' order is a coin toss
+            while i < n and j < m:
+                a = f[i]
+                b = q[j]
+                count += a == b
+                i += a <= b
+                j += b <= a
+        if held:
+            PyBuffer_Release(&qv)
+        return count
+
+    def shared(self, list items):
+        """How many values of each item's ``distinct`` (sorted, distinct) this paragraph's
+        ``distinct`` holds, the two merged (``PureOverlap.shared``)."""
+        return [self.shared_with(item.distinct) for item in items]
 
     def sharing(self, list items, str doc_id, may_count):
         """The items sharing any shingle with this paragraph, and how many each shares, those of
         its own document ``doc_id`` only where ``may_count`` says so (``PureOverlap.sharing``)."""
-        cdef Py_buffer qv
-        cdef Py_ssize_t n = self.distinct_count, k, i, j, m, count
-        cdef const uint32_t* f = self.distinct_data
-        cdef const uint32_t* q
-        cdef uint32_t a, b
-        cdef object values
-        cdef bint held
+        cdef Py_ssize_t count
         kept = []
         counts = []
-        for k in range(len(items)):
-            item = items[k]
-            values = item.distinct
-            q = uint32_values(values, U32, &qv, &held, &m)
-            count = i = j = 0
-            with nogil:
-                while i < n and j < m:
-                    a = f[i]
-                    b = q[j]
-                    count += a == b
-                    i += a <= b
-                    j += b <= a
-            if held:
-                PyBuffer_Release(&qv)
+        for item in items:
+            count = self.shared_with(item.distinct)
             if count and (item.doc_id != doc_id or may_count(item)):
                 kept.append(item)
                 counts.append(count)
