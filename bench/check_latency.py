@@ -36,6 +36,8 @@ import time
 from itertools import islice
 from pathlib import Path
 
+from settings import article_limit
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "eval"
 DEDUP = [sys.executable, "-m", "dedup"]
@@ -51,7 +53,7 @@ def _git(repo: Path, *args: str) -> None:
     )
 
 
-def _articles(limit: int) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+def _articles(limit: int | None) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     dev = [json.loads(line) for line in (SHARED / "public" / "input.jsonl").open(encoding="utf-8")]
     with gzip.open(SHARED / "big" / "input.jsonl.gz", "rt", encoding="utf-8") as fh:
         big = [json.loads(line) for line in islice(fh, limit)]
@@ -88,7 +90,7 @@ def _run(repo: Path, *args: str) -> tuple[float, subprocess.CompletedProcess[str
 
 
 def main() -> int:
-    limit = int(os.environ.get("BENCH_LIMIT", "10000"))
+    limit = article_limit(10000)
     rounds = int(os.environ.get("BENCH_ROUNDS", "5"))
     for path in (SHARED / "public" / "input.jsonl", SHARED / "big" / "input.jsonl.gz"):
         if not path.is_file():

@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from settings import article_limit
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "bench-out"
 DEFAULT_INPUT = ROOT.parent / "shared" / "eval" / "big" / "input.jsonl.gz"
@@ -120,7 +122,7 @@ def main() -> int:
     if not source.exists():
         print(f"bench: {source} not found (the big set lives in ../shared/eval/big)")
         return 0
-    limit = int(os.environ["BENCH_LIMIT"]) if os.environ.get("BENCH_LIMIT") else None
+    limit = article_limit()
     workers = int(os.environ.get("BENCH_WORKERS") or os.cpu_count() or 1)
     repeat = int(os.environ.get("REVIEW_REPEAT") or 2)
     with tempfile.TemporaryDirectory(prefix="dedup-bench-review-") as tmp:

@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 import psutil
+from settings import article_limit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEDUP = str(Path(sys.executable).with_name("dedup"))
@@ -206,7 +207,7 @@ def run(source: Path, work: Path, engine: str, master: str) -> tuple[dict[str, o
 
 def main() -> int:
     source = Path(os.environ.get("BENCH_INPUT", ROOT.parent / "shared" / "eval" / "big" / "input.jsonl.gz"))
-    limit = int(os.environ["BENCH_LIMIT"]) if os.environ.get("BENCH_LIMIT") else None
+    limit = article_limit()
     copies = int(os.environ.get("BENCH_COPIES", "10"))
     master = os.environ.get("BENCH_MASTER", "local[2]")
     results: list[dict[str, object]] = []

@@ -56,6 +56,7 @@ import psutil
 from contenders import open_text, paragraphs
 from rich.console import Console
 from rich.table import Table
+from settings import article_limit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -719,7 +720,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     source = Path(os.environ.get("BENCH_INPUT", DEFAULT_INPUT))
-    limit = int(os.environ["BENCH_LIMIT"]) if os.environ.get("BENCH_LIMIT") else None
+    limit = article_limit()
     naive_limit = int(os.environ.get("BENCH_NAIVE_LIMIT", "1000"))
     workers = int(os.environ.get("BENCH_WORKERS", os.cpu_count() or 1))
     repeat = max(1, int(os.environ.get("BENCH_REPEAT", "3")))

@@ -42,6 +42,7 @@ from pathlib import Path
 
 from contenders import paragraphs, read_documents
 from rich.table import Table
+from settings import article_limit
 from throughput import DEFAULT_INPUT, MIB, OUT_DIR, Corpus, Run, console, contender, measure, prepare
 
 #: articles of the big set a plain ``make bench`` reads (BENCH_LIMIT=all: every one)
@@ -174,8 +175,7 @@ _QUIET = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_WRONLY, 0) for fd in (1, 2)
 
 def main() -> int:
     source = Path(os.environ.get("BENCH_INPUT", DEFAULT_INPUT))
-    given = os.environ.get("BENCH_LIMIT", str(DEFAULT_LIMIT))
-    limit = None if given in ("", "all", "0") else int(given)
+    limit = article_limit(DEFAULT_LIMIT)
     workers = int(os.environ.get("BENCH_WORKERS", os.cpu_count() or 1))
     repeat = max(1, int(os.environ.get("BENCH_REPEAT", "3")))
     if not source.is_file():

@@ -60,14 +60,9 @@ class Decision:
     def sources(self) -> tuple[Match, ...]:
         """The covering paragraphs, each as a whole: the cheap form of ``matches``
         for a run that writes no report (the region within each is not computed)."""
+        # (positional and without a generator: made for every removal of a run)
         return tuple(
-            Match(
-                id=q.doc_id,
-                paragraph=q.paragraph.index,
-                start=q.paragraph.content_start,
-                end=q.paragraph.content_end,
-            )
-            for q in self.cover
+            [Match(q.doc_id, q.paragraph.index, q.paragraph.content_start, q.paragraph.content_end) for q in self.cover]
         )
 
     def found_in(self, offsets: bool) -> tuple[Match, ...]:
