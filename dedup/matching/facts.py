@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from itertools import pairwise
 
 from rapidfuzz import fuzz
@@ -69,6 +69,11 @@ SHORT_LINE = 16
 MAX_INSERTION = 8
 #: characters read on each side of an added stretch to tag the names in it
 NAME_CONTEXT = 8
+#: the longest negating word a copy may add (未, 没有, 并非, 从来没有)
+NEGATING_WORD = 4
+#: characters of the paragraph a copy must hold on each side of what it adds inside it (fewer are
+#: paired by chance); found together in the copy, they are a phrase it repeats elsewhere
+ACROSS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,13 +99,21 @@ def _content(text: str) -> str:
 def source_window(text: str, source: str) -> str:
     """The stretch of a longer ``source`` that ``text`` was cut from (with room for a phrase it
     lost), so that its characters are not aligned with scattered ones elsewhere."""
+    start, end = _window(text, source)
+    return source[start:end]
+
+
+@lru_cache(maxsize=1 << 13)
+def _window(text: str, source: str) -> tuple[int, int]:
+    """``source_window`` as offsets into ``source`` (remembered: the guard reads a pair's window
+    for the text's characters, then again for the source's)."""
     if len(source) <= len(text) * 1.3 + 8:
-        return source
+        return 0, len(source)
     best = fuzz.partial_ratio_alignment(text, source)
     if best is None:
-        return source
+        return 0, len(source)
     slack = len(text) // 6 + 4
-    return source[max(0, best.dest_start - slack) : best.dest_end + slack]
+    return max(0, best.dest_start - slack), min(len(source), best.dest_end + slack)
 
 
 @lru_cache(maxsize=1 << 13)
@@ -319,21 +332,43 @@ def _source_content(source: str) -> str:
 
 
 def own_content(
-    text: str, sources: Sequence[str], covered: int = 0, paused: frozenset[int] = frozenset()
+    text: str,
+    sources: Sequence[str],
+    covered: int = 0,
+    paused: frozenset[int] = frozenset(),
+    sources_paused: Sequence[frozenset[int]] | None = None,
 ) -> list[str]:
     """The stretches of ``text`` that no source holds and that state a fact (see the module).
     ``covered``: characters of ``text`` already known to be held by the sources, as a bit set
     (those that shared word shingles with them: contiguous evidence that no alignment needs);
     ``paused``: characters after which the text as written pauses (``normalize.pauses``: a key
-    has lost its punctuation), besides those ``text`` itself shows."""
-    return list(_facts(text, sources, covered, lambda: paused))
+    has lost its punctuation), besides those ``text`` itself shows; ``sources_paused``: the same
+    for each source (by default what each shows)."""
+    return list(_facts(text, sources, covered, lambda: paused, _given(sources_paused)))
+
+
+def _given(sources_paused: Sequence[frozenset[int]] | None) -> list[Callable[[], frozenset[int]]] | None:
+    """Pauses given for each source, in the form ``_facts`` reads them (``None``: none given)."""
+    if sources_paused is None:
+        return None
+    return [partial(_as_given, known) for known in sources_paused]
+
+
+def _as_given(known: frozenset[int]) -> frozenset[int]:
+    return known
 
 
 def _facts(
-    text: str, sources: Sequence[str], covered: int, paused: Callable[[], frozenset[int]]
+    text: str,
+    sources: Sequence[str],
+    covered: int,
+    paused: Callable[[], frozenset[int]],
+    sources_paused: Sequence[Callable[[], frozenset[int]]] | None = None,
 ) -> Iterator[str]:
     """``own_content``, one stretch at a time (``states_nothing_new`` stops at the first); where
-    the content pauses is worked out only if a stretch asks (``_modifies_a_noun``)."""
+    the content pauses is worked out only if a stretch asks (``_modifies_a_noun``), and so is
+    where each source's does (``sources_paused``, as ``paused`` for the text; by default what
+    the sources as written show)."""
     if text.isalnum():
         # the usual key: every character is content
         known = covered & ((1 << len(text)) - 1)
@@ -346,6 +381,8 @@ def _facts(
             return
         pauses = _once(lambda: _content_pauses(keep, paused()))
     slips = 0
+    if sources_paused is None:
+        sources_paused = [partial(_pauses_as_written, source) for source in sources]
     sources = list(map(_source_content, sources))
     yield from _numbers_kept(text, sources)
     for run in uncovered_runs(text, sources, known):
@@ -353,6 +390,114 @@ def _facts(
             slips += sum(a != b for a, b in zip(text[run.start : run.end], run.facing, strict=True))
         if _states_a_fact(text, run, slips, sources, pauses):
             yield text[run.start : run.end]
+    yield from _changed_by_sources(text, sources, sources_paused)
+
+
+def _changed_by_sources(
+    text: str, sources: Sequence[str], sources_paused: Sequence[Callable[[], frozenset[int]]]
+) -> Iterator[str]:
+    """Where a source holds all of ``text`` and yet says something else: between two characters
+    side by side in ``text`` it adds a negation (未通过 for 通过) or a word that says which one of
+    the noun that follows (副部长 for 部长, 原书记 for 书记, 代市长 for 市长: ``_says_which``).
+    The text's own statement is then in no source, and its characters there are a fact.  What a
+    source adds at an edge is the rest of a text this one was cut from, and a clause it adds
+    (more than ``MAX_INSERTION`` characters) says more without changing what the text says."""
+    for source, source_paused in zip(sources, sources_paused, strict=True):
+        if text in source:
+            continue  # nothing between any two of its characters
+        offset, stop = _window(text, source)
+        window = source[offset:stop]
+        blocks = [b for b in matching_blocks(text, window) if b.size >= MIN_ALIGNED]
+        for before, after in pairwise(blocks):
+            start, end = before.b + before.size, after.b
+            if before.a + before.size != after.a or start >= end or end - start > MAX_INSERTION:
+                continue  # text has characters of its own here (``uncovered_runs``), or a clause is added
+            if min(before.size, after.size) < ACROSS:
+                continue  # a few characters paired by chance (a short piece against a long text)
+            if text[after.a - ACROSS : after.a + ACROSS] in source:
+                continue  # the alignment paired a repeated phrase with its other occurrence
+            # (the same characters may stand a little earlier or later: 家庭|的小型化，家庭|成员)
+            placements = _placements(window, start, end, before.b, after.b + after.size)
+            paused = _shifted(source_paused, offset)
+            if all(_changes_what_follows(window, at, to, paused) for at, to in placements):
+                yield text[after.a : after.a + 2]
+
+
+def _placements(text: str, start: int, end: int, low: int, high: int) -> list[tuple[int, int]]:
+    """The stretches of ``text`` the alignment could equally have called added, ``[start, end)``
+    among them: shifted while the character leaving one end is the one joining the other (within
+    ``[low, high)``, the aligned stretches on each side)."""
+    found = [(start, end)]
+    at, to = start, end
+    while at > low and text[at - 1] == text[to - 1]:
+        at, to = at - 1, to - 1
+        found.append((at, to))
+    at, to = start, end
+    while to < high and text[at] == text[to]:
+        at, to = at + 1, to + 1
+        found.append((at, to))
+    return found
+
+
+def _changes_what_follows(text: str, start: int, end: int, paused: frozenset[int]) -> bool:
+    """Whether ``text[start:end]``, added by a source, changes what the words after it say: a
+    negation (at most ``NEGATING_WORD`` characters) or words that say which one (``_says_which``),
+    running straight into them (not a lead-in of its own: 其后不久，)."""
+    if end - 1 in paused:
+        return False
+    added = text[start:end]
+    return (len(added) <= NEGATING_WORD and not NEGATIONS.isdisjoint(added)) or _says_which(text, start, end)
+
+
+#: the word classes that say which one of a noun they come before: nouns (原 in 原书记, 国家 in
+#: 国家机关), distinguishing words (副, 女), adjectives (大型), locality words (前 in 前部长)
+MODIFIERS = ("n", "b", "a", "f")
+
+
+def _says_which(text: str, start: int, end: int) -> bool:
+    """Whether the words of ``text[start:end]`` (a stretch a source adds) say which one of the noun
+    right after them: they are words of their own (not the end of the word before: 青海省 for 青海),
+    and the last is a modifier (``MODIFIERS``: not an adverb, 都令人, or a lead-in, 目前我国) right
+    before a noun; or they make one noun with what follows (代市长)."""
+    if end >= len(text):
+        return False
+    from dedup.matching.tagger import cut  # rarely needed: most sources add nothing inside
+
+    position = max(0, start - NAME_CONTEXT)
+    last = ""
+    for word, flag in cut(text[position : end + NAME_CONTEXT]):
+        stop = position + len(word)
+        if position < start < stop:
+            return False  # the stretch ends a word that began before it
+        if position < end < stop:
+            return flag.startswith("n")  # one word with what follows
+        if position == end:
+            return last.startswith(MODIFIERS) and flag.startswith("n")
+        if position >= start:
+            last = flag
+        position = stop
+    return False
+
+
+def _shifted(paused: Callable[[], frozenset[int]], offset: int) -> frozenset[int]:
+    """Pauses of a source as positions in its window from ``offset`` on."""
+    return frozenset(i - offset for i in paused() if i >= offset)
+
+
+def _pauses_as_written(source: str) -> frozenset[int]:
+    """Where a source given as written pauses, as positions in its content (``_source_content``):
+    after each character that a symbol follows; nothing known for a key (all content)."""
+    if source.isalnum():
+        return frozenset()
+    return _content_pauses([position for position, ch in enumerate(source) if ch.isalnum()], frozenset())
+
+
+def _key_pauses(text: str, source: str, breaks: tuple[tuple[int, int], ...]) -> frozenset[int]:
+    """Where a key pauses (``normalize.pauses``), as positions in its content."""
+    paused = pauses(Key(text, source, 0, breaks))
+    if text.isalnum():
+        return paused
+    return _content_pauses([position for position, ch in enumerate(text) if ch.isalnum()], paused)
 
 
 def _content_only(text: str, covered: int, keep: list[int]) -> tuple[str, int]:
@@ -372,35 +517,63 @@ def _content_pauses(keep: list[int], paused: frozenset[int]) -> frozenset[int]:
 
 
 def states_nothing_new(
-    text: str, sources: Sequence[str], covered: int = 0, paused: frozenset[int] = frozenset()
+    text: str,
+    sources: Sequence[str],
+    covered: int = 0,
+    paused: frozenset[int] = frozenset(),
+    sources_paused: Sequence[frozenset[int]] | None = None,
 ) -> bool:
-    """Every fact of ``text`` is in ``sources``: removing it loses nothing (``paused``: see
-    ``own_content``)."""
-    return _nothing_new(text, tuple(sources), covered, paused)
+    """Every fact of ``text`` is in ``sources``: removing it loses nothing (``paused``,
+    ``sources_paused``: see ``own_content``)."""
+    return _nothing_new(
+        text, tuple(sources), covered, paused, None if sources_paused is None else tuple(sources_paused)
+    )
 
 
 @lru_cache(maxsize=1 << 15)
-def _nothing_new(text: str, sources: tuple[str, ...], covered: int, paused: frozenset[int]) -> bool:
+def _nothing_new(
+    text: str,
+    sources: tuple[str, ...],
+    covered: int,
+    paused: frozenset[int],
+    sources_paused: tuple[frozenset[int], ...] | None,
+) -> bool:
     # a document's resolution asks again after each removal (strings hash once: cheap keys)
-    return next(_facts(text, sources, covered, lambda: paused), None) is None
+    return next(_facts(text, sources, covered, lambda: paused, _given(sources_paused)), None) is None
 
 
-def key_states_nothing_new(key: Key, sources: Sequence[str], covered: int = 0) -> bool:
-    """``states_nothing_new(key.text, sources, covered, normalize.pauses(key))``, the pauses worked
-    out only if a stretch asks."""
-    return _key_nothing_new(key.text, key.source, key.breaks, tuple(sources), covered)
+def key_states_nothing_new(key: Key, sources: Sequence[Key], covered: int = 0) -> bool:
+    """``states_nothing_new(key.text, [s.text for s in sources], covered, normalize.pauses(key))``,
+    the pauses worked out only if a stretch asks, and each source's pauses its key's own."""
+    return _key_nothing_new(
+        key.text,
+        key.source,
+        key.breaks,
+        tuple([s.text for s in sources]),
+        covered,
+        tuple([(s.source, s.breaks) for s in sources]),
+    )
+
+
+_Written = tuple[str, tuple[tuple[int, int], ...]]
 
 
 @lru_cache(maxsize=1 << 15)
 def _key_nothing_new(
-    text: str, source: str, breaks: tuple[tuple[int, int], ...], sources: tuple[str, ...], covered: int
+    text: str,
+    source: str,
+    breaks: tuple[tuple[int, int], ...],
+    sources: tuple[str, ...],
+    covered: int,
+    written: tuple[_Written, ...],
 ) -> bool:
-    # remembered by the key's texts, not its place (where a key pauses does not depend on its
+    # remembered by the keys' texts, not their places (where a key pauses does not depend on its
     # offset): a paragraph copied into many articles is asked again in each
-    return (
-        next(_facts(text, sources, covered, _once(lambda: pauses(Key(text, source, 0, breaks)))), None)
-        is None
-    )
+    paused = _once(lambda: pauses(Key(text, source, 0, breaks)))
+    sources_paused = [
+        _once(partial(_key_pauses, s, *as_written)) for s, as_written in zip(sources, written, strict=True)
+    ]
+    return next(_facts(text, sources, covered, paused, sources_paused), None) is None
 
 
 def _once(read: Callable[[], frozenset[int]]) -> Callable[[], frozenset[int]]:

@@ -62,7 +62,10 @@ class Decision:
         for a run that writes no report (the region within each is not computed)."""
         # (positional and without a generator: made for every removal of a run)
         return tuple(
-            [Match(q.doc_id, q.paragraph.index, q.paragraph.content_start, q.paragraph.content_end) for q in self.cover]
+            [
+                Match(q.doc_id, q.paragraph.index, q.paragraph.content_start, q.paragraph.content_end)
+                for q in self.cover
+            ]
         )
 
     def found_in(self, offsets: bool) -> tuple[Match, ...]:
@@ -370,7 +373,7 @@ def _sifted(p: Item, candidates: Sequence[Item], config: Config) -> Sifted | Non
 
 def _holds_up(p: Item, q: Item) -> bool:
     """An edited copy ``q`` states everything ``p`` does, every sentence of ``p`` surviving in it."""
-    return key_states_nothing_new(p.key, [q.key.text]) and sentences_survive(p.key.source, [q.key.source])
+    return key_states_nothing_new(p.key, [q.key]) and sentences_survive(p.key.source, [q.key.source])
 
 
 def _cover_of(
@@ -417,8 +420,7 @@ def _accepted(p: Item, cover: _Cover | None, config: Config) -> Decision | None:
     held = 0
     for gain in cover.gains:
         held |= gain
-    sources = [q.key.text for q in cover.chosen]
-    if not key_states_nothing_new(p.key, sources, held):
+    if not key_states_nothing_new(p.key, [q.key for q in cover.chosen], held):
         return None
     in_order = sorted(zip(cover.chosen, cover.gains, strict=True), key=lambda pair: bit_span(pair[1])[0])
     # a heading-shaped line made of phrases of two paragraphs is a subheading, not a splice

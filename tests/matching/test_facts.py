@@ -245,6 +245,74 @@ def test_a_lead_in_before_a_noun_is_no_fact_where_the_text_pauses() -> None:
     assert states_nothing_new(key.text, [copy], 0, pauses(key))
 
 
+# -- a word the copy adds inside the paragraph ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("one", "copy", "fact"),
+    [
+        # the copy says which office, or turns the statement round: its own is in no copy
+        (
+            "国务院任命张三为外交部部长，任期五年，自即日起生效。",
+            "国务院任命张三为外交部副部长，任期五年，自即日起生效。",
+            "部长",
+        ),
+        (
+            "会议由市委书记李明主持，全体市委委员出席了会议。",
+            "会议由市委原书记李明主持，全体市委委员出席了会议。",
+            "书记",
+        ),
+        ("今天上午，市长王刚出席开幕仪式并致辞。", "今天上午，代市长王刚出席开幕仪式并致辞。", "市长"),
+        ("市人大常委会会议审议通过了该项决议草案。", "市人大常委会会议审议未通过了该项决议草案。", "通过"),
+    ],
+)
+def test_a_copy_that_says_which_one_or_the_opposite_does_not_hold_the_paragraph(
+    one: str, copy: str, fact: str
+) -> None:
+    assert own_content(one, [copy]) == [fact]
+    # and the other way round, as before: the paragraph adds the word
+    assert own_content(copy, [one])
+
+
+@pytest.mark.parametrize(
+    ("one", "copy"),
+    [
+        # a lead-in, a name of a list, a clause: beside the paragraph's words, at a pause
+        ("会议指出，我国经济运行总体平稳，稳中向好。", "会议指出，目前，我国经济运行总体平稳，稳中向好。"),
+        ("张三出席了今天上午的开幕仪式并讲话。", "张三、李四出席了今天上午的开幕仪式并讲话。"),
+        ("全省粮食生产形势总体向好，夏粮再获丰收。", "全省粮食生产形势总体向好，据统计，夏粮再获丰收。"),
+        # a lead-in of its own, at a pause (其后不久 holds 不, and negates nothing)
+        (
+            "1979年1月中美两国正式建交。邓小平访问美国，实现了新中国领导人对美国的首次访问。",
+            "1979年1月中美两国正式建交。其后不久，邓小平访问美国，实现了新中国领导人对美国的首次访问。",
+        ),
+        # an adverb before a verb (都), even where the tagger reads the verb as a name (令人: nrt)
+        (
+            "《流浪地球》展现出来的综合实力，令人充满自豪，对未来充满希望。",
+            "《流浪地球》展现出来的综合实力，都令人充满自豪，对未来充满希望。",
+        ),
+        # the end of the word before (青海省 for 青海), not a word about what follows
+        (
+            "青海人口较少民族聚居的379个行政村全部实现村道硬化。",
+            "目前，青海省人口较少民族聚居的379个行政村全部实现村道硬化。",
+        ),
+        # a clause that starts with the word the paragraph's next words start with: the same
+        # characters, read a little earlier, are the clause (家庭|的规模变小，家庭|成员)
+        (
+            "随着城市的发展，家庭成员的观念也在发生变化。",
+            "随着城市的发展，家庭的规模变小，家庭成员的观念也在发生变化。",
+        ),
+        # at an edge: the rest of the text the paragraph was cut from
+        (
+            "记者从有关部门获悉，今年全省粮食生产形势总体向好。",
+            "目前，副省长张三称：记者从有关部门获悉，今年全省粮食生产形势总体向好。",
+        ),
+    ],
+)
+def test_what_a_copy_adds_beside_the_paragraph_s_words_is_not_a_change(one: str, copy: str) -> None:
+    assert own_content(one, [copy]) == []
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [

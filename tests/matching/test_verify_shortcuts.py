@@ -64,7 +64,7 @@ def test_what_is_known_leaves_no_run() -> None:
     assert uncovered_runs(text, ["毫不相干的另一段文字"], 0) != []
 
 
-def test_a_key_states_nothing_new_as_its_text_with_its_pauses() -> None:
+def test_a_key_states_nothing_new_as_its_text_with_its_pauses_and_its_sources() -> None:
     rng = random.Random(9)
     raws = [A, B, C, "目前，据悉：会议强调，" + C, A.replace("，", " ")]
     for _ in range(150):
@@ -74,7 +74,7 @@ def test_a_key_states_nothing_new_as_its_text_with_its_pauses() -> None:
         key = normalize(_edited(rng, raw[start : start + rng.randrange(12, 90)]), rng.randrange(200))
         if not key.text:
             continue
-        source = rng.choice(TEXTS)
+        source = normalize(rng.choice(TEXTS), rng.randrange(200))
         covered = rng.getrandbits(len(key.text)) if rng.random() < 0.3 else 0
-        expected = states_nothing_new(key.text, [source], covered, pauses(key))
+        expected = states_nothing_new(key.text, [source.text], covered, pauses(key), [pauses(source)])
         assert key_states_nothing_new(key, [source], covered) == expected
