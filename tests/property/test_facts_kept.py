@@ -3,12 +3,14 @@
 Invented frames, each with one slot, filled two ways that differ in one fact: a province for
 another (one character apart or not: 江西 / 广西, 山东 / 广东), a character for its opposite (上升 /
 下降, 进口 / 出口, a series' （上） / （下）), an office with and without the word that says which
-one (副部长 / 部长), a figure.  The first article states one, a later article the other, each in an
-article of its own otherwise; the later one must keep its paragraph whatever the copy before it.
+one (副部长 / 部长, 原书记 / 书记), a negation (不符合 / 符合), a figure.  The first article states
+one, a later article the other, each in an article of its own otherwise; the later one must keep its
+paragraph whatever the copy before it.
 """
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -29,6 +31,8 @@ FRAMES = (
     ("今年一季度全省{}总额明显增长，外贸形势总体稳中向好，结构不断优化。", ("进口", "出口")),
     ("——记二〇一八年全国最美城乡社区工作者群体（{}）", ("上", "中", "下")),
     ("国务院任命张建国为外交部{}，任期五年，自即日起生效。", ("部长", "副部长")),
+    ("会议由市委{}李明主持，全体市委委员和候补委员出席了会议。", ("书记", "原书记")),
+    ("经过抽样检测，该批次产品的各项指标{}国家标准，已责令企业整改。", ("符合", "不符合")),
     ("今年全县新修水渠{}条，改造农田五千亩，种植油茶三万株。", ("八", "九", "十二")),
 )
 
@@ -72,3 +76,14 @@ def test_an_office_without_the_word_that_says_which_is_kept_after_one_with_it() 
     frame = FRAMES[5][0]
     later = frame.format("部长")
     assert later in _kept_later(frame.format("副部长"), later)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: one modifier in place of another (原 / 副) is one character for one, read as an "
+    "OCR slip; only well-known names and opposites are told from slips (facts._states_a_fact)",
+)
+def test_an_office_with_another_word_that_says_which_is_kept() -> None:
+    frame = "会议由市委{}李明主持，全体市委委员和候补委员出席了会议。"
+    later = frame.format("副书记")
+    assert later in _kept_later(frame.format("原书记"), later)
