@@ -19,7 +19,11 @@ is aligned character by character with each kept copy that covers it, and what s
   that the copy does not state anywhere, or they run straight into a noun and say which one
   (副部长 for 部长, 特约研究员 for 研究员; a lead-in ends at a pause, a particle is grammar);
 - a longer stretch the copy lacks, or a negation (不, 非, 无 …) it lacks or has in its place: text
-  of its own.
+  of its own;
+- and the other way round, a copy that holds every character but adds, between two that stand side
+  by side in the paragraph, a negation (未通过 for 通过) or words that say which one of the noun
+  after them (副部长 for 部长, 原书记 for 书记): it states something else, and what the paragraph
+  states there is a fact of its own (``_changed_by_sources``).
 
 And every sentence of the paragraph must survive as a sentence (``sentences``).
 
