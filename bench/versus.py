@@ -145,6 +145,19 @@ def show(name: str, corpus: Corpus, rows: dict[str, dict[str, float]]) -> None:
         f"dedup / floor: {dedup['mb_s'] / floor['mb_s']:.2f}× throughput, "
         f"{floor['cpu_s'] / dedup['cpu_s']:.2f}× CPU"
     )
+    bound, ratio = balanced_bound(dedup, rensa)
+    console.print(
+        f"  dedup's CPU s spread evenly over its {dedup['workers']} processes: {bound:.2f} s at best, "
+        f"at most {ratio:.2f}× rensa's throughput (its wall time is {dedup['wall_s'] / bound:.2f}× that)"
+    )
+
+
+def balanced_bound(dedup: dict[str, float], rensa: dict[str, float]) -> tuple[float, float]:
+    """The wall time dedup's work would take were every one of its processes busy the whole run
+    (its CPU s over their number: no run of that work on those cores is faster), and dedup's
+    throughput then as a multiple of rensa's."""
+    bound = dedup["cpu_s"] / max(1, dedup["workers"])
+    return bound, rensa["wall_s"] / bound
 
 
 #: the one-article run of issue 15 (target: at most 0.6 CPU s, start-up included)
@@ -226,7 +239,11 @@ def main() -> int:
         "one_article_cpu_s": single,
         "one_article_pure_cpu_s": starts["pure"],
         "corpora": {
-            name: {"work": vars(corpus.work()), "contenders": rows}
+            name: {
+                "work": vars(corpus.work()),
+                "contenders": rows,
+                "balanced_bound_x_rensa": balanced_bound(rows["dedup"], rows["rensa"])[1],
+            }
             for name, (corpus, rows) in results.items()
         },
     }
