@@ -355,11 +355,8 @@ def _given(sources_paused: Sequence[frozenset[int]] | None) -> list[Callable[[],
     """Pauses given for each source, in the form ``_facts`` reads them (``None``: none given)."""
     if sources_paused is None:
         return None
-    return [partial(_as_given, known) for known in sources_paused]
-
-
-def _as_given(known: frozenset[int]) -> frozenset[int]:
-    return known
+    # (``frozenset`` of a frozenset is that frozenset)
+    return [partial(frozenset, known) for known in sources_paused]
 
 
 def _facts(

@@ -39,13 +39,17 @@ def covered(spans: Iterable[tuple[int, int]]) -> int:
 
 def removed_characters(line: Mapping[str, Any], length: int) -> int:
     """Characters of an article of ``length`` characters that its report ``line`` removes."""
+    return _removed(line, [(r["start"], r["end"]) for r in line["removed"]], length)
+
+
+def _removed(line: Mapping[str, Any], spans: list[tuple[int, int]], length: int) -> int:
+    """``removed_characters``, from the spans of the line's removals."""
     near = line.get("near_copy_of")
     if near is not None and near.get("action") == "drop":
         return length
-    removed = line["removed"]
-    if len(removed) == 1:
-        return int(removed[0]["end"] - removed[0]["start"])
-    return covered([(r["start"], r["end"]) for r in removed])
+    if len(spans) == 1:
+        return int(spans[0][1] - spans[0][0])
+    return covered(spans)
 
 
 def share_bin(removed: int, length: int) -> int:
@@ -96,16 +100,8 @@ class CorpusStats:
     def add(self, line: Mapping[str, Any], text: str) -> int:
         """Count one article; returns the characters it loses (``removed_characters``)."""
         length = len(text)
-        removals = line["removed"]
+        removed = _removed(line, self._add_removals(line["removed"], text), length)
         near = line.get("near_copy_of")
-        dropped = near is not None and near.get("action") == "drop"
-        spans = self._add_removals(removals, text)
-        if dropped:
-            removed = length
-        elif len(spans) == 1:
-            removed = spans[0][1] - spans[0][0]
-        else:
-            removed = covered(spans)
         self.articles += 1
         self.changed += bool(line.get("changed"))
         self.paragraphs += int(line.get("paragraphs", 0))
@@ -114,7 +110,7 @@ class CorpusStats:
         self.joins += len(line["joins"])
         self.flags += len(line["flags"])
         self.near_copies += near is not None
-        self.dropped += dropped
+        self.dropped += near is not None and near.get("action") == "drop"
         self.shares[share_bin(removed, length)] += 1
         self.made_by[str(line.get("made_by", ""))] += 1
         return removed
