@@ -52,3 +52,8 @@ class Terminated(BaseException):
     def __init__(self, signal_number: int) -> None:
         super().__init__(f"terminated by signal {signal_number}")
         self.signal_number = signal_number
+
+
+def raise_terminated(signal_number: int, frame: object) -> None:
+    """A signal handler: raise :class:`Terminated` (in the main thread)."""
+    raise Terminated(signal_number)

@@ -18,12 +18,11 @@ import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from types import FrameType
 from typing import Annotated
 
 import typer
 
-from dedup.errors import DedupError, Terminated
+from dedup.errors import DedupError, Terminated, raise_terminated
 from dedup.files import discard_pending
 
 from .check import check, index_app
@@ -161,10 +160,6 @@ def _internal_error(err: Exception) -> int:
     return EXIT_INTERNAL
 
 
-def _stop(signal_number: int, frame: FrameType | None) -> None:
-    raise Terminated(signal_number)
-
-
 @contextmanager
 def _stopping_on_signals() -> Iterator[None]:
     """SIGINT and SIGTERM raise :class:`Terminated` in the main thread, so that every
@@ -173,7 +168,7 @@ def _stopping_on_signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {number: signal.signal(number, _stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    previous = {number: signal.signal(number, raise_terminated) for number in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:

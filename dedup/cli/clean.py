@@ -57,6 +57,7 @@ from .settings import settings
 
 if TYPE_CHECKING:
     from dedup.review import Review
+    from dedup.review.apart import ReviewApart
 
 JsonOption = Annotated[
     bool, typer.Option("--json", help='One JSON object: {"fingerprint": ..., "results": [...]}.')
@@ -243,7 +244,7 @@ def clean(
         if engine == "spark"
         else _local_results(options, config, found, skipped, offsets)
     )
-    page = new_review(config, report, review, output) if review is not None else None
+    page = new_review(config, report, review, output, engine, options.workers) if review is not None else None
     try:
         tally = _write_cleaned(options, cleaned, out, report, bar, skipped, page)
         if page is not None and review is not None:
@@ -303,7 +304,7 @@ def _write_cleaned(
     report_path: str | None,
     bar: Progress,
     skipped: Skipped,
-    page: Review | None = None,
+    page: Review | ReviewApart | None = None,
 ) -> render.Tally:
     """Clean every article into ``out`` (and its report line into ``report_path``);
     on any error, nothing half-written stays."""
@@ -315,10 +316,9 @@ def _write_cleaned(
         with bar:
             for record, result, line in cleaned:
                 out.write(record, result)
-                if reporter is not None:
-                    reporter.write(line)
+                serialized = reporter.write(line) if reporter is not None else None
                 if page is not None:
-                    page.add(line, result.text)
+                    page.add(line, result.text, serialized)
                 tally.add(result)
                 # (``body_chars`` reads the whole cleaned text: only when there is a minimum)
                 tally.short += bool(options.min_body_chars) and _short(result, options.min_body_chars)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from collections import Counter
 
     from dedup.review import Review
+    from dedup.review.apart import ReviewApart
 
 ReportArgument = Annotated[
     str, typer.Argument(metavar="REPORT", help="A report written by dedup clean --report (or scan --jsonl).")
@@ -70,9 +71,20 @@ def run_meta(config: Config, report: str | None, page: str, note: str = "") -> d
     }
 
 
-def new_review(config: Config, report: str | None, page: str, output: str | None) -> Review:
-    """The review ``dedup clean --review PAGE`` fills as results come."""
+def new_review(
+    config: Config,
+    report: str | None,
+    page: str,
+    output: str | None,
+    engine: str = "local",
+    workers: int | None = 1,
+) -> Review | ReviewApart:
+    """The review ``dedup clean --review PAGE`` fills as results come: gathered by a process of
+    its own where the local engine runs ``workers`` processes (``None``: one per core), since
+    its main process, which resolves the corpus in order, is then the run's critical path."""
     from dedup.review import Review
+    from dedup.review.apart import ReviewApart
+    from dedup.run import default_workers
 
     if page == dio.STDIN:
         raise UsageError("--review needs a file name (the page is not written to stdout)")
@@ -80,7 +92,9 @@ def new_review(config: Config, report: str | None, page: str, output: str | None
         what = "report" if page == report else "cleaned articles"
         raise UsageError(f"the review and the {what} cannot both go to {page}")
     meta = run_meta(config, report, page, "The settings below made this run.")
-    return Review(title=f"dedup review: {os.path.basename(page)}", meta=meta)
+    apart = engine == "local" and (workers or default_workers()) > 1
+    made = ReviewApart if apart else Review
+    return made(title=f"dedup review: {os.path.basename(page)}", meta=meta)
 
 
 def review(

@@ -169,8 +169,9 @@ class JsonlWriter(CommitOrDiscard):
         self.count = 0
         self._atomic = None if self.path == STDIN else AtomicFile(self.path)
 
-    def write(self, obj: Mapping[str, Any], where: str | None = None) -> None:
-        """Write one object; ``where`` names the record it comes from in errors."""
+    def write(self, obj: Mapping[str, Any], where: str | None = None) -> bytes:
+        """Write one object; ``where`` names the record it comes from in errors.  Returns the
+        line written."""
         try:
             line = json_line(obj)
         except (TypeError, ValueError) as err:
@@ -181,6 +182,7 @@ class JsonlWriter(CommitOrDiscard):
         else:
             self._atomic.write(line)
         self.count += 1
+        return line
 
     def commit(self) -> None:
         if self._atomic is None:

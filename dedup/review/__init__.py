@@ -11,6 +11,7 @@ report line.
 One file per job::
 
     build    Review: report lines in, the page out
+    apart    ReviewApart: the same review gathered by a process of its own (a run with workers)
     saved    a saved report read back and paired with its input
     stats    corpus statistics from report lines (CorpusStats)
     sample   which articles are shown in full (Selection); texts of surviving copies (TextStore)

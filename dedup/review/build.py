@@ -36,8 +36,10 @@ class Review:
         self.selection = Selection(limit, seed)
         self._store = TextStore()
 
-    def add(self, line: Mapping[str, Any], text: str) -> None:
-        """One article: its report line (``dedup.files.result_to_json``) and original text."""
+    def add(self, line: Mapping[str, Any], text: str, serialized: bytes | None = None) -> None:
+        """One article: its report line (``dedup.files.result_to_json``) and original text.
+        (``serialized``, the line as the report writes it, is what ``ReviewApart`` hands over;
+        here the line itself is read.)"""
         position = self.stats.articles
         removed = self.stats.add(line, text)
         self._store.add(str(line["id"]), text)

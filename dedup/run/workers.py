@@ -23,6 +23,8 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from dedup.pipes import PIPE_BYTES, widen
+
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.context import BaseContext, Process
@@ -30,9 +32,6 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 
-#: bytes a pipe between the processes holds (a chunk's result is about a megabyte);
-#: where the system refuses, its default (64 KB on Linux) stays
-PIPE_BYTES = 1 << 20
 #: seconds a worker has to exit once told there is nothing more to do
 EXIT_WAIT = 5.0
 
@@ -177,7 +176,7 @@ def _launch(
     task_reader, task_writer = context.Pipe(duplex=False)
     result_reader, result_writer = context.Pipe(duplex=False)
     for end in (task_writer, result_writer):
-        _widen(end)
+        widen(end)
     process = context.Process(  # type: ignore[attr-defined]
         target=_serve, args=(task_reader, result_writer, job, start, args), name="dedup-worker", daemon=True
     )
@@ -203,16 +202,6 @@ def _send(connection: Connection, data: bytes) -> None:
 #: how ``Connection.send_bytes`` frames a message shorter than ``_LONG`` bytes
 _LENGTH = struct.Struct("!i")
 _LONG = 0x7FFFFFFF
-
-
-def _widen(end: Connection) -> None:
-    """Let the pipe hold ``PIPE_BYTES`` (Linux; elsewhere, or where refused, nothing changes)."""
-    try:
-        import fcntl
-
-        fcntl.fcntl(end.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)  # type: ignore[attr-defined]
-    except (ImportError, AttributeError, OSError):
-        pass
 
 
 def _serve(

@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 SEED = Path(__file__).resolve().parents[2] / "fixtures" / "seed" / "article.txt"
 DEV = Path(__file__).resolve().parents[2] / "fixtures" / "review" / "dev_sample.jsonl"
 
@@ -45,6 +47,37 @@ def test_review_of_a_saved_report_matches_the_one_made_while_cleaning(dedup, tmp
     during, after = data_of(tmp_path / "during.html"), data_of(tmp_path / "after.html")
     assert during["articles"] == after["articles"] and during["copies"] == after["copies"]
     assert "The settings below made this report" in (tmp_path / "after.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("report", [True, False])
+def test_the_page_is_the_same_gathered_apart_or_in_the_run(dedup, tmp_path: Path, report: bool) -> None:
+    # (with workers the review is gathered by a process of its own, from the report's JSON lines)
+    pages = []
+    for workers in ("1", "2"):
+        (tmp_path / workers).mkdir()
+        extra = ["--report", f"{workers}/r.jsonl"] if report else []
+        run = dedup(
+            "clean",
+            DEV,
+            "-o",
+            f"{workers}/out.jsonl",
+            *extra,
+            "--review",
+            f"{workers}/page.html",
+            "--workers",
+            workers,
+        )
+        assert run.code == 0, run.err
+        pages.append((tmp_path / workers / "page.html").read_bytes())
+    assert pages[0] == pages[1]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_page_that_cannot_be_written_is_one_line_naming_it(dedup, tmp_path: Path, workers: str) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    run = dedup("clean", DEV, "-o", "out.jsonl", "--review", "file/page.html", "--workers", workers)
+    assert run.code == 123
+    assert run.err.startswith("dedup: error: file/page.html: cannot write") and run.err.count("\n") == 1
 
 
 def test_review_names_the_report_line_that_does_not_fit_the_input(dedup, tmp_path: Path) -> None:

@@ -115,6 +115,27 @@ def test_interrupted_run_cleans_up_and_says_so(scratch: Path, sent: int, code: i
     assert state != before and any(state[name] == data for name, data in before.items())
 
 
+@pytest.mark.parametrize(
+    ("sent", "code", "line"), [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")]
+)
+def test_an_interrupted_run_with_a_review_leaves_no_page_and_no_process(
+    scratch: Path, tmp_path: Path, sent: int, code: int, line: str
+) -> None:
+    # the signal reaches the whole group: the review's process (``review.apart``) as well
+    _corpus(scratch, 6000)
+    page = tmp_path / "review.html"
+    process = _clean(scratch, "--workers", "2", "--review", str(page))
+    _wait_for_a_write(scratch, process)
+    os.killpg(process.pid, sent)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == code
+    assert err.decode("utf-8") == f"dedup: error: {line}\n"
+    assert not page.exists() and list(tmp_path.iterdir()) == [] and _stray(scratch) == []
+    time.sleep(0.5)  # (the group's last processes reaped)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(process.pid, 0)
+
+
 @pytest.mark.slow
 def test_killed_runs_resume_to_the_uninterrupted_end(scratch: Path) -> None:
     original_root, reference_root, work = scratch / "original", scratch / "reference", scratch / "work"
