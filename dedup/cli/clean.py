@@ -310,7 +310,7 @@ def _write_cleaned(
     on any error, nothing half-written stays."""
     explain_to = bar.console if options.summary and not options.quiet else None
     reporter: dio.JsonlWriter | None = None
-    tally = render.Tally()
+    tally = render.Tally(summary=not options.quiet)
     try:
         reporter = dio.JsonlWriter(report_path) if report_path is not None else None
         with bar:

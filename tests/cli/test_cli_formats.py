@@ -141,7 +141,11 @@ def test_exit_codes_for_pipelines(dedup, articles, tmp_path: Path) -> None:
     assert dedup("clean", "a.txt", "-o", "out.txt", "--exit-code").code == 1
     assert dedup("clean", "a.txt", "-o", "out.txt", "--check").code == 1
     assert dedup("clean", "u.txt", "-o", "out.txt", "--exit-code").code == 0
+    # a quiet run counts only what its exit code reads (``render.Tally.summary``)
+    assert dedup("clean", "a.txt", "-o", "out.txt", "--exit-code", "-q").code == 1
+    assert dedup("clean", "u.txt", "-o", "out.txt", "--check", "-q").code == 0
     assert dedup("scan", "a.txt").code == 1
+    assert dedup("scan", "a.txt", "-q").code == 1
     assert dedup("scan", "u.txt").code == 0
 
 
