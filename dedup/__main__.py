@@ -1,5 +1,5 @@
 """``python -m dedup``."""
 
-from dedup.cli import main
+from dedup.cli import run
 
-raise SystemExit(main())
+run()

@@ -1,4 +1,5 @@
-"""The command line: a thin typer layer over the library (entry point ``dedup.cli:main``).
+"""The command line: a thin typer layer over the library (entry point ``dedup.cli:run``: ``main``,
+then an exit that skips freeing the run's objects one by one).
 
 ``app`` (the typer app, :func:`main`), ``exits`` (exit codes), ``options`` (the
 options, defined once), ``settings``, ``inputs`` and ``outputs`` (what a run
@@ -7,6 +8,6 @@ reads and where ``clean`` writes), ``render``, ``render_check`` and
 and clean), ``config_cmd``, ``check`` (check and index).
 """
 
-from dedup.cli.app import main
+from dedup.cli.app import main, run
 
-__all__ = ["main"]
+__all__ = ["main", "run"]

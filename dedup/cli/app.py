@@ -11,14 +11,15 @@ pyarrow only when a Parquet file is read or written.
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import Annotated
+from contextlib import contextmanager, suppress
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -197,6 +198,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     if code == EXIT_INTERRUPTED:
         _error("interrupted")
     return code
+
+
+def run(argv: Sequence[str] | None = None) -> NoReturn:
+    """The ``dedup`` command (``python -m dedup`` too): :func:`main`, then the process ends at once.
+
+    By then everything the command writes is written, flushed and closed; what an ordinary exit
+    does next is free a big run's objects one by one (the corpus's kept paragraphs and their
+    arrays): 0.5-0.7 s of a whole big-set run, 0.2-0.3 s of its low-redundancy corpus.  Here the
+    exit handlers still run (``atexit``: child processes joined, temporary files removed) and the
+    standard streams are flushed; only that freeing is skipped, as mypy's fast exit does.  Where a
+    thread other than a daemon is still running (none of dedup's is), the exit is the ordinary one.
+    """
+    code = main(argv)
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)  # (CPython's; elsewhere an ordinary exit)
+    others = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+    if run_exit_handlers is None or others:
+        raise SystemExit(code)
+    run_exit_handlers()
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # (a reader gone, as in ``dedup ... | head``; a stream closed)
+            stream.flush()
+    os._exit(code)
 
 
 def _command(args: Sequence[str]) -> typer.core.TyperGroup:

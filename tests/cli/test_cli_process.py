@@ -95,3 +95,28 @@ def test_a_run_starts_no_blas_thread_unless_told(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True, env=env
     )
     assert f"BLAS {expected}" in done.stderr
+
+
+def test_the_commands_fast_exit_still_runs_exit_handlers_and_writes_everything(
+    fixtures_dir: Path, tmp_path: Path
+) -> None:
+    # ``run`` skips freeing the run's objects (os._exit), not the exit handlers (child processes
+    # joined, temporary files removed) nor what is buffered for standard output
+    article = (fixtures_dir / "seed" / "article.txt").read_text("utf-8")
+    rows = "".join(json.dumps({"id": str(n), "text": article}, ensure_ascii=False) + "\n" for n in range(300))
+    (tmp_path / "in.jsonl").write_text(rows, "utf-8")
+    code = (
+        "import atexit, sys\n"
+        "from dedup.cli import run\n"
+        f"atexit.register(lambda: open({str(tmp_path / 'handled')!r}, 'w').close())\n"
+        "run(['clean', 'in.jsonl', '-o', '-', '--workers', '2', '--exit-code'])\n"
+        "print('NOT REACHED', file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, timeout=120, check=False
+    )
+    assert done.returncode == 1, done.stderr  # --exit-code: the copies were removed
+    assert b"NOT REACHED" not in done.stderr and b"Traceback" not in done.stderr
+    assert (tmp_path / "handled").exists()
+    lines = done.stdout.decode("utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [str(n) for n in range(300)]
