@@ -1,4 +1,5 @@
-"""Pipes between dedup's processes, widened where the system allows (``widen``).
+"""Pipes between dedup's processes, widened where the system allows (``widen``), and how long a
+child process has to exit once told (``EXIT_WAIT``).
 
 A pipe holds 64 KB on Linux by default; a chunk of extracted paragraphs, or a batch of articles
 handed to the review's process, is about a megabyte.  A narrow pipe makes the writer wait for the
@@ -15,6 +16,9 @@ if TYPE_CHECKING:
 #: bytes a pipe between the processes holds (a chunk's result is about a megabyte);
 #: where the system refuses, its default (64 KB on Linux) stays
 PIPE_BYTES = 1 << 20
+#: seconds a child process (an extraction worker, the review's) has to exit once told to, or once
+#: its work is done, before it is stopped
+EXIT_WAIT = 5.0
 
 
 def widen(end: Connection) -> None:
@@ -27,4 +31,4 @@ def widen(end: Connection) -> None:
         pass
 
 
-__all__ = ["PIPE_BYTES", "widen"]
+__all__ = ["EXIT_WAIT", "PIPE_BYTES", "widen"]

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from dedup.errors import DedupError, Terminated, raise_terminated
 from dedup.files.jsonl import json_line
-from dedup.pipes import widen
+from dedup.pipes import EXIT_WAIT, widen
 from dedup.review.sample import DEFAULT_LIMIT
 
 if TYPE_CHECKING:
@@ -38,8 +38,6 @@ if TYPE_CHECKING:
 
 #: articles handed over at a time (about 200 KB of text on the big set)
 BATCH = 64
-#: seconds the review's process has to exit once the page is written or the run is over
-EXIT_WAIT = 5.0
 
 _ADD, _WRITE = "add", "write"
 

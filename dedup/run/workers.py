@@ -23,7 +23,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from dedup.pipes import PIPE_BYTES, widen
+from dedup.pipes import EXIT_WAIT, PIPE_BYTES, widen
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -32,8 +32,6 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 
-#: seconds a worker has to exit once told there is nothing more to do
-EXIT_WAIT = 5.0
 
 #: what the reading thread queues when the worker's pipe closes
 _GONE = b""
