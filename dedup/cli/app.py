@@ -18,7 +18,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import Annotated, NoReturn
 
 import typer
@@ -200,6 +200,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+#: the status an ordinary exit gives when it cannot flush standard output (CPython's)
+EXIT_UNFLUSHED = 120
+
+
 def run(argv: Sequence[str] | None = None) -> NoReturn:
     """The ``dedup`` command (``python -m dedup`` too): :func:`main`, then the process ends at once.
 
@@ -217,8 +221,12 @@ def run(argv: Sequence[str] | None = None) -> NoReturn:
         raise SystemExit(code)
     run_exit_handlers()
     for stream in (sys.stdout, sys.stderr):
-        with suppress(OSError, ValueError):  # (a reader gone, as in ``dedup ... | head``; a stream closed)
+        try:
             stream.flush()
+        except (BrokenPipeError, ValueError):
+            pass  # the reader is gone (``dedup ... | head``: ``main`` has said so) or the stream closed
+        except OSError:
+            code = code or EXIT_UNFLUSHED  # as an ordinary exit that cannot flush (a full disk): never 0
     os._exit(code)
 
 

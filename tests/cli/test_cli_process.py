@@ -120,3 +120,26 @@ def test_the_commands_fast_exit_still_runs_exit_handlers_and_writes_everything(
     assert (tmp_path / "handled").exists()
     lines = done.stdout.decode("utf-8").splitlines()
     assert [json.loads(line)["id"] for line in lines] == [str(n) for n in range(300)]
+
+
+@pytest.mark.parametrize(
+    ("error", "code"), [("OSError(28, 'No space left on device')", 120), ("BrokenPipeError()", 0)]
+)
+def test_a_standard_stream_that_cannot_be_flushed_at_the_end_is_not_a_success(
+    fixtures_dir: Path, tmp_path: Path, error: str, code: int
+) -> None:
+    # what an ordinary exit does when it cannot flush stdout (status 120), unless the reader is gone
+    article = fixtures_dir / "seed" / "article.txt"
+    script = (
+        "import io, sys\n"
+        "from dedup.cli import run\n"
+        "class Unflushable(io.StringIO):\n"
+        f"    def flush(self): raise {error}\n"
+        "sys.stdout = Unflushable()\n"
+        f"run(['clean', {str(article)!r}, '-o', 'out.txt', '-q'])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, timeout=60, check=False
+    )
+    assert done.returncode == code, done.stderr
+    assert (tmp_path / "out.txt").read_bytes() == (fixtures_dir / "seed" / "expected.txt").read_bytes()
