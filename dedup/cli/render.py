@@ -153,17 +153,15 @@ class JsonDocument:
     written result by result as they come."""
 
     def __init__(self, config: Config) -> None:
-        self._out = dio.stdout_bytes()
-        self._out.write(b'{"fingerprint": ' + dio.json_bytes(config.fingerprint()) + b', "results": [')
+        dio.write_stdout(b'{"fingerprint": ' + dio.json_bytes(config.fingerprint()) + b', "results": [')
         self._first = True
 
     def add(self, result: Result) -> None:
-        self._out.write((b"" if self._first else b", ") + dio.json_bytes(dio.result_to_json(result)))
+        dio.write_stdout((b"" if self._first else b", ") + dio.json_bytes(dio.result_to_json(result)))
         self._first = False
 
     def close(self) -> None:
-        self._out.write(b"]}\n")
-        self._out.flush()
+        dio.write_stdout(b"]}\n", flush=True)
 
 
 def without_text(result: Result) -> Result:

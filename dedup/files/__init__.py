@@ -39,7 +39,7 @@ commands and the pre-commit check use); the rest is importable from its module.
 
 from __future__ import annotations
 
-from dedup.files.atomic import AtomicFile, atomic_write, discard_pending, stdout_bytes
+from dedup.files.atomic import AtomicFile, atomic_write, discard_pending, stdout_bytes, write_stdout
 from dedup.files.decoding import decode_text
 from dedup.files.html import extract_article, need_trafilatura
 from dedup.files.jsonl import JsonlWriter, json_bytes
@@ -95,4 +95,5 @@ __all__ = [
     "source_size",
     "stdout_bytes",
     "text_name",
+    "write_stdout",
 ]

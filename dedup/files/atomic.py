@@ -282,3 +282,18 @@ def stdout_bytes() -> IO[bytes]:
     """Standard output as a byte stream, with any text already written to it flushed."""
     sys.stdout.flush()
     return sys.stdout.buffer
+
+
+def write_stdout(data: bytes, flush: bool = False) -> None:
+    """``data`` to standard output (``stdout_bytes``), flushed if asked.  An error writing it (a
+    full disk behind a redirection) is a :class:`DedupError` naming standard output, as a file's
+    would name the file; a reader gone (``dedup ... | head``) stays a ``BrokenPipeError``."""
+    try:
+        out = stdout_bytes()
+        out.write(data)
+        if flush:
+            out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as err:
+        raise DedupError(f"<stdout>: cannot write: {reason(err)}") from None

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from dedup.errors import DedupError, InputError
-from dedup.files.atomic import AtomicFile, CommitOrDiscard, stdout_bytes
+from dedup.files.atomic import AtomicFile, CommitOrDiscard, write_stdout
 from dedup.files.compression import DECOMPRESSION_ERRORS, blocks_ahead, open_read
 from dedup.files.reasons import reason
 from dedup.files.record import Record, document_id
@@ -178,7 +178,7 @@ class JsonlWriter(CommitOrDiscard):
             self.discard()
             raise DedupError(f"{where or self.path}: cannot write as JSON: {err}") from None
         if self._atomic is None:
-            stdout_bytes().write(line)
+            write_stdout(line)
         else:
             self._atomic.write(line)
         self.count += 1
@@ -186,7 +186,7 @@ class JsonlWriter(CommitOrDiscard):
 
     def commit(self) -> None:
         if self._atomic is None:
-            stdout_bytes().flush()
+            write_stdout(b"", flush=True)
         else:
             self._atomic.commit()
 

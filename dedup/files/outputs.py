@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from dedup.errors import DedupError
-from dedup.files.atomic import atomic_write, stdout_bytes
+from dedup.files.atomic import atomic_write, write_stdout
 from dedup.files.json_array import JsonArrayWriter
 from dedup.files.jsonl import JsonlWriter
 from dedup.files.parquet import ParquetWriter, parquet_schema
@@ -138,8 +138,7 @@ class PerFileOutput(CleanedOutput):
         target = self._target(record.source)
         data = encode_text(record, result.cleaned)
         if target == STDIN:
-            stdout_bytes().write(data)
-            stdout_bytes().flush()
+            write_stdout(data, flush=True)
         else:
             atomic_write(target, data)
             self.written.append(target)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -143,3 +144,25 @@ def test_a_standard_stream_that_cannot_be_flushed_at_the_end_is_not_a_success(
     )
     assert done.returncode == code, done.stderr
     assert (tmp_path / "out.txt").read_bytes() == (fixtures_dir / "seed" / "expected.txt").read_bytes()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+@pytest.mark.parametrize(
+    "args",
+    [["clean", "dev.jsonl", "-o", "-"], ["clean", "seed.txt", "-o", "-"], ["scan", "dev.jsonl", "--json"]],
+)
+def test_standard_output_on_a_full_disk_is_one_line_naming_it(
+    fixtures_dir: Path, tmp_path: Path, args: list[str]
+) -> None:
+    shutil.copy(fixtures_dir / "review" / "dev_sample.jsonl", tmp_path / "dev.jsonl")
+    shutil.copy(fixtures_dir / "seed" / "article.txt", tmp_path / "seed.txt")
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "dedup", *args],
+            cwd=tmp_path,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=120,
+        )
+    assert done.returncode == 123
+    assert done.stderr.decode("utf-8") == "dedup: error: <stdout>: cannot write: No space left on device\n"
