@@ -109,6 +109,15 @@ def read(options: RunOptions, found: list[dio.Source], skipped: Skipped) -> Iter
     )
 
 
+def run_workers(workers: int | None) -> int:
+    """The processes a local run uses: ``workers``, or (``None``) one per core."""
+    if workers is not None:
+        return workers
+    from dedup.run import default_workers  # heavy: only once a run starts
+
+    return default_workers()
+
+
 def results(
     records: Iterable[Record], config: Config, workers: int | None, offsets: bool = True
 ) -> Iterator[tuple[Record, Result]]:
@@ -121,9 +130,5 @@ def results(
             pending.append(record)
             yield record.document
 
-    if workers is None:
-        from dedup.run import default_workers  # heavy: only once a run starts
-
-        workers = default_workers()
-    for result in dedup.clean(documents(), config, workers, offsets):
+    for result in dedup.clean(documents(), config, run_workers(workers), offsets):
         yield pending.popleft(), result

@@ -17,7 +17,7 @@ from dedup.config import Config, stamp
 from dedup.errors import UsageError
 
 from . import render
-from .inputs import sources
+from .inputs import run_workers, sources
 from .options import ConfigOption, IdFieldOption, InputFormatOption, Overrides, QuietOption, TextFieldOption
 from .settings import settings
 
@@ -84,7 +84,6 @@ def new_review(
     its main process, which resolves the corpus in order, is then the run's critical path."""
     from dedup.review import Review
     from dedup.review.apart import ReviewApart
-    from dedup.run import default_workers
 
     if page == dio.STDIN:
         raise UsageError("--review needs a file name (the page is not written to stdout)")
@@ -92,7 +91,7 @@ def new_review(
         what = "report" if page == report else "cleaned articles"
         raise UsageError(f"the review and the {what} cannot both go to {page}")
     meta = run_meta(config, report, page, "The settings below made this run.")
-    apart = engine == "local" and (workers or default_workers()) > 1
+    apart = engine == "local" and run_workers(workers) > 1
     made = ReviewApart if apart else Review
     return made(title=f"dedup review: {os.path.basename(page)}", meta=meta)
 
