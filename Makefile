@@ -6,9 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install demo test test-fast check lint type fmt eval real wild bench bench-throughput bench-review bench-check bench-memory spark-equivalence bench-spark bench-giant clean
 
+# the typed core's sources (dedup/typed_core.py names them), which mypyc compiles at install
+TYPED_CORE := $(shell $(PYTHON) -c "import runpy; c = runpy.run_path('dedup/typed_core.py'); print(*(c['source_path'](m, '.') for m in c['MODULES'] + c['BUILT_IN']))")
+
 # the compiled modules are built by the install (an editable install does not rebuild them):
-# a changed .pyx or .pxd installs again, so no test runs an extension older than its source
-$(STAMP): pyproject.toml setup.py $(wildcard dedup/*/*.pyx dedup/*/*.pxd)
+# a changed .pyx, .pxd or typed-core source installs again, so no test runs an extension older
+# than its source (a typed core built from other sources is not even imported: typed_core.py)
+$(STAMP): pyproject.toml setup.py dedup/typed_core.py $(TYPED_CORE) $(wildcard dedup/*/*.pyx dedup/*/*.pxd)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'

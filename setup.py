@@ -1,13 +1,37 @@
 """Builds the optional compiled cores (dedup/matching/compiled.pyx, compiled_index.pyx,
-compiled_earlier.pyx, compiled_local.pyx, compiled_tagger.pyx, compiled_verify.pyx; dedup/text/compiled_words.pyx, compiled_fold.pyx,
-compiled_layout.pyx) with Cython.
+compiled_earlier.pyx, compiled_local.pyx, compiled_tagger.pyx, compiled_verify.pyx;
+dedup/text/compiled_words.pyx, compiled_fold.pyx, compiled_layout.pyx) with Cython, and the typed
+core (the modules dedup/typed_core.py names) with mypyc.
 
-Everything else is declared in pyproject.toml.  The extension is ``optional``:
+Everything else is declared in pyproject.toml.  Every extension is ``optional``:
 where no C compiler exists the build skips it and dedup runs its pure-Python
 path, which gives the same results.
 """
 
+import runpy
+from pathlib import Path
+
 from setuptools import Extension, setup
+
+
+def typed_core() -> list[Extension]:
+    """Resolution's modules compiled by mypyc (dedup/typed_core.py says which and why), and the
+    digest of the sources compiled, by which a run tells a build of other sources."""
+    try:
+        from mypyc.build import mypycify
+    except ImportError:  # a build without mypy: the sources run
+        return []
+    core = runpy.run_path("dedup/typed_core.py")
+    paths = [core["source_path"](module, ".") for module in core["MODULES"]]
+    # The build's environment has none of dedup's dependencies (numpy, rapidfuzz, ...): their
+    # types are unknown here, so mypy checks leniently what ``make type`` checks strictly.
+    lenient = ["--ignore-missing-imports", "--no-warn-return-any", "--allow-subclassing-any"]
+    extensions = mypycify([*lenient, *paths], opt_level="3", group_name=core["GROUP"])
+    for extension in extensions:
+        extension.optional = True
+    Path("dedup", core["DIGEST_FILE"]).write_text(core["sources_digest"](".") + "\n", encoding="ascii")
+    return extensions
+
 
 try:
     from Cython.Build import cythonize
@@ -74,4 +98,4 @@ else:
         compiler_directives={"language_level": "3"},
     )
 
-setup(ext_modules=extensions)
+setup(ext_modules=[*extensions, *typed_core()])

@@ -27,6 +27,10 @@ from dedup.records import (
     Report,
     Result,
 )
+from dedup.typed_core import choose as _choose_typed_core
+
+# the compiled resolution modules or their sources, decided before any of them is imported
+_choose_typed_core()
 
 __all__ = [
     "Config",

@@ -1,0 +1,150 @@
+"""The typed core: resolution's modules compiled by mypyc, where ``pip install`` can.
+
+Resolution (verification, the fact guard, the order of removals, the corpus's bookkeeping) is
+plain Python checked by ``mypy --strict``, and it is what the main process of a run spends its
+time on.  ``setup.py`` compiles the modules named in ``MODULES`` with mypyc: C extension modules
+beside their sources (``verify.cpython-311-….so`` next to ``verify.py``), sharing one library
+(``GROUP`` + ``__mypyc``).  Python imports an extension module in place of the source beside it.
+Nothing else changes: the sources are the only code there is, and the compiled build writes the
+same bytes (the tests compare the two).
+
+The sources are imported instead (``choose``), all of them or none, since compiled modules call
+each other directly rather than through their modules:
+
+- when ``DEDUP_PURE=1`` asks for the pure path (as it does for the Cython parts);
+- when the sources are not the ones the build compiled (a checkout edited since it was
+  installed; ``make install`` builds again): the build keeps a digest of them, and of the
+  modules whose constants it took in (``BUILT_IN``), in ``DIGEST_FILE``.
+
+``setup.py`` reads ``MODULES``, ``GROUP``, ``DIGEST_FILE`` and ``sources_digest`` from this file
+without importing dedup, so it imports nothing of dedup's either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.machinery
+import importlib.util
+import os
+import sys
+from collections.abc import Sequence
+from importlib.machinery import ModuleSpec
+from types import ModuleType
+
+#: the modules mypyc compiles: the main process's resolution and what it calls per paragraph.
+#: A module here must not define a class whose base is another module's Python class (a native
+#: class can only extend native classes and a few builtins), nor be monkeypatched by callers.
+MODULES: tuple[str, ...] = (
+    "dedup.matching.align",
+    "dedup.matching.bits",
+    "dedup.matching.candidates",
+    "dedup.matching.facts",
+    "dedup.matching.index",
+    "dedup.matching.item",
+    "dedup.matching.resolve",
+    "dedup.matching.roles",
+    "dedup.matching.sentences",
+    "dedup.matching.shingle",
+    "dedup.matching.tagger",
+    "dedup.matching.verify",
+    "dedup.run.corpus",
+    "dedup.run.document",
+    "dedup.run.tiers",
+    "dedup.text.joins",
+    "dedup.text.page",
+    "dedup.text.rewrite",
+    "dedup.text.shape",
+)
+
+#: modules the compiled code takes values from when it is built (their ``Final`` constants are
+#: written into it): a change to them calls for a new build as much as a change to ``MODULES``
+BUILT_IN: tuple[str, ...] = ("dedup.limits",)
+
+#: the shared library's module is ``GROUP + "__mypyc"``, inside the package
+GROUP = "dedup.typed_core"
+
+#: written by the build beside this file: the digest of the sources it compiled
+DIGEST_FILE = "typed_core.digest"
+
+#: what ``choose`` found: ``compiled``, or why the sources run instead
+_state = "not chosen yet"
+
+
+def package_root() -> str:
+    """The folder holding the ``dedup`` package."""
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def source_path(module: str, root: str) -> str:
+    return os.path.join(root, *module.split(".")) + ".py"
+
+
+def sources_digest(root: str, modules: Sequence[str] = MODULES + BUILT_IN) -> str:
+    """A digest of the sources a build compiles or takes values from, under ``root``."""
+    digest = hashlib.sha256()
+    for module in modules:
+        with open(source_path(module, root), "rb") as source:
+            data = source.read()
+        digest.update(module.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
+    return digest.hexdigest()
+
+
+def _built(root: str) -> bool:
+    """Whether every compiled module and the shared library are there."""
+    suffixes = importlib.machinery.EXTENSION_SUFFIXES
+    stems = [os.path.join(root, *name.split(".")) for name in (*MODULES, GROUP + "__mypyc")]
+    return all(any(os.path.exists(stem + suffix) for suffix in suffixes) for stem in stems)
+
+
+def _built_from_these_sources(root: str) -> bool:
+    try:
+        with open(os.path.join(root, "dedup", DIGEST_FILE), encoding="ascii") as stamp:
+            built = stamp.read().strip()
+        return built == sources_digest(root)
+    except OSError:
+        return False
+
+
+def choose() -> None:
+    """Use the compiled modules, or make their sources be imported instead: ``DEDUP_PURE=1``,
+    or a build of other sources.  Called by ``dedup/__init__.py`` before any of them is imported."""
+    global _state
+    if any(finder is _SOURCES for finder in sys.meta_path):
+        return
+    root = package_root()
+    if not _built(root):
+        _state = "sources: not compiled (no C compiler or no mypyc at install time)"
+        return
+    if os.environ.get("DEDUP_PURE", "") not in ("", "0"):
+        _state = "sources: DEDUP_PURE=1"
+    elif not _built_from_these_sources(root):
+        _state = "sources: the build compiled other sources (install again)"
+    else:
+        _state = "compiled"
+        return
+    sys.meta_path.insert(0, _SOURCES)
+
+
+def state() -> str:
+    """``compiled``, or ``sources: `` and why."""
+    return _state
+
+
+class _SourceFinder:
+    """Finds the modules of ``MODULES`` as their ``.py`` sources, ahead of the extension modules
+    Python would otherwise import in their place."""
+
+    def find_spec(
+        self, name: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if name not in MODULES or not path:
+            return None
+        leaf = name.rpartition(".")[2]
+        for folder in path:
+            source = os.path.join(folder, leaf + ".py")
+            if os.path.exists(source):
+                return importlib.util.spec_from_file_location(name, source)
+        return None
+
+
+_SOURCES = _SourceFinder()
