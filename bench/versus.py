@@ -196,6 +196,7 @@ def main() -> int:
         return 2
     OUT_DIR.mkdir(exist_ok=True)
     from dedup.matching.core import implementation
+    from dedup.typed_core import state as typed_core_state
 
     started, load_before = time.strftime("%Y-%m-%d %H:%M:%S"), os.getloadavg()
     results = {}
@@ -213,7 +214,8 @@ def main() -> int:
             corpus = prepare(path, prefix, where)
             rows = summary(bench_corpus(name, corpus, workers, repeat, where))
             results[name] = (corpus, rows)
-    console.rule(f"dedup vs rensa vs floor ({implementation()} core, {os.cpu_count()} cores)")
+    cores = f"{implementation()} core, typed core {typed_core_state()}, {os.cpu_count()} cores"
+    console.rule(f"dedup vs rensa vs floor ({cores})")
     load_after = os.getloadavg()
     console.print(
         f"input {source}{f' (first {limit:,} articles)' if limit else ''}; fastest of {repeat} interleaved "
@@ -235,6 +237,7 @@ def main() -> int:
         "repeat": repeat,
         "workers": workers,
         "core": implementation(),
+        "typed_core": typed_core_state(),
         "load": [load_before, load_after],
         "one_article_cpu_s": single,
         "one_article_pure_cpu_s": starts["pure"],

@@ -109,20 +109,21 @@ def choose() -> None:
     """Use the compiled modules, or make their sources be imported instead: ``DEDUP_PURE=1``,
     or a build of other sources.  Called by ``dedup/__init__.py`` before any of them is imported."""
     global _state
-    if any(finder is _SOURCES for finder in sys.meta_path):
+    if _SOURCES in sys.meta_path:
         return
+    # (always there: it also keeps an extension module left over from a module no longer in
+    # ``MODULES`` from standing in for its source)
+    sys.meta_path.insert(0, _SOURCES)
     root = package_root()
     if not _built(root):
         _state = "sources: not compiled (no C compiler or no mypyc at install time)"
-        return
-    if os.environ.get("DEDUP_PURE", "") not in ("", "0"):
+    elif os.environ.get("DEDUP_PURE", "") not in ("", "0"):
         _state = "sources: DEDUP_PURE=1"
     elif not _built_from_these_sources(root):
         _state = "sources: the build compiled other sources (install again)"
     else:
         _state = "compiled"
-        return
-    sys.meta_path.insert(0, _SOURCES)
+    _SOURCES.core_as_sources = _state != "compiled"
 
 
 def state() -> str:
@@ -131,20 +132,35 @@ def state() -> str:
 
 
 class _SourceFinder:
-    """Finds the modules of ``MODULES`` as their ``.py`` sources, ahead of the extension modules
-    Python would otherwise import in their place."""
+    """Finds a module of ``MODULES`` as its ``.py`` source when the typed core is not used, ahead of
+    the extension module Python would otherwise import in its place; and any other dedup module
+    with a source as that source, whatever extension module stands beside it."""
+
+    def __init__(self) -> None:
+        self.core_as_sources = True
 
     def find_spec(
         self, name: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> ModuleSpec | None:
-        if name not in MODULES or not path:
+        if not name.startswith("dedup.") or not path:
+            return None
+        if name in MODULES and not self.core_as_sources:
             return None
         leaf = name.rpartition(".")[2]
         for folder in path:
             source = os.path.join(folder, leaf + ".py")
             if os.path.exists(source):
-                return importlib.util.spec_from_file_location(name, source)
+                if name in MODULES or _extension_beside(folder, leaf):
+                    return importlib.util.spec_from_file_location(name, source)
+                return None
         return None
+
+
+def _extension_beside(folder: str, leaf: str) -> bool:
+    return any(
+        os.path.exists(os.path.join(folder, leaf + suffix))
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES
+    )
 
 
 _SOURCES = _SourceFinder()

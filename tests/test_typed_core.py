@@ -86,6 +86,22 @@ def test_a_build_of_other_sources_is_not_imported(tmp_path: Path) -> None:
     assert all(f.endswith(".py") and f.startswith(str(copy)) for f in files), files
 
 
+def test_an_extension_left_beside_a_source_outside_the_core_is_not_imported(tmp_path: Path) -> None:
+    """A module taken out of ``MODULES`` leaves its extension module in an editable checkout:
+    its source is imported all the same."""
+    extensions = sorted(p for p in PACKAGE.rglob("*") if _is_extension(p.name))
+    if not extensions:
+        pytest.skip("nothing compiled here")
+    copy = tmp_path / "dedup"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    suffix = next(s for s in importlib.machinery.EXTENSION_SUFFIXES if extensions[0].name.endswith(s))
+    shutil.copy(extensions[0], copy / f"limits{suffix}")  # (its init function is another module's)
+    prelude = _FROM_COPY.format(root=str(tmp_path))
+    code = f"import sys\n{prelude}\nimport dedup.limits\nprint(dedup.limits.__file__)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == str(copy / "limits.py")
+
+
 def test_the_digest_changes_with_any_source_it_covers(tmp_path: Path) -> None:
     modules = [*typed_core.MODULES, *typed_core.BUILT_IN]
     for module in modules:
