@@ -9,6 +9,7 @@ path, which gives the same results.
 """
 
 import runpy
+import sys
 from pathlib import Path
 
 from setuptools import Extension, setup
@@ -17,6 +18,8 @@ from setuptools import Extension, setup
 def typed_core() -> list[Extension]:
     """Resolution's modules compiled by mypyc (dedup/typed_core.py says which and why), and the
     digest of the sources compiled, by which a run tells a build of other sources."""
+    if sys.argv[1:2] in (["egg_info"], ["dist_info"]):
+        return []  # pip asks for the metadata alone first: no need to type-check (~10 s each)
     try:
         from mypyc.build import mypycify
     except ImportError:  # a build without mypy: the sources run
@@ -26,7 +29,11 @@ def typed_core() -> list[Extension]:
     # The build's environment has none of dedup's dependencies (numpy, rapidfuzz, ...): their
     # types are unknown here, so mypy checks leniently what ``make type`` checks strictly.
     lenient = ["--ignore-missing-imports", "--no-warn-return-any", "--allow-subclassing-any"]
-    extensions = mypycify([*lenient, *paths], opt_level="3", group_name=core["GROUP"])
+    try:
+        extensions = mypycify([*lenient, *paths], opt_level="3", group_name=core["GROUP"])
+    except (Exception, SystemExit) as err:  # (mypy's errors end in SystemExit) the sources run
+        print(f"setup.py: the typed core is not compiled ({type(err).__name__}: {err})", file=sys.stderr)
+        return []
     for extension in extensions:
         extension.optional = True
     Path("dedup", core["DIGEST_FILE"]).write_text(core["sources_digest"](".") + "\n", encoding="ascii")
