@@ -32,8 +32,9 @@ from importlib.machinery import ModuleSpec
 from types import ModuleType
 
 #: the modules mypyc compiles: the main process's resolution and what it calls per paragraph.
-#: A module here must not define a class whose base is another module's Python class (a native
-#: class can only extend native classes and a few builtins), nor be monkeypatched by callers.
+#: A class here must extend only classes of these modules, builtins and the typing ABCs (mypyc lays
+#: out a native class's fields itself: ``run/parallel.py``'s ``_Sent``, over ``features.Recent``,
+#: an ``OrderedDict``, crashed compiled, and stays out); nor may callers monkeypatch these modules.
 MODULES: tuple[str, ...] = (
     "dedup.matching.align",
     "dedup.matching.bits",

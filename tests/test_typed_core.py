@@ -102,6 +102,25 @@ def test_an_extension_left_beside_a_source_outside_the_core_is_not_imported(tmp_
     assert done.stdout.strip() == str(copy / "limits.py")
 
 
+#: where a base class of a compiled class may come from besides the typed core itself
+_SAFE_BASES = {"builtins", "typing", "abc", "collections.abc", "_collections_abc"}
+
+
+def test_the_core_s_classes_extend_only_what_mypyc_can_lay_out() -> None:
+    """A native class over another module's Python subclass of a builtin (``Recent``, an
+    ``OrderedDict``) crashed compiled: every class of the core extends only its own classes,
+    builtins and the typing ABCs."""
+    import importlib
+
+    core = set(typed_core.MODULES)
+    for name in typed_core.MODULES:
+        module = importlib.import_module(name)
+        for cls in vars(module).values():
+            if isinstance(cls, type) and cls.__module__ == name:
+                foreign = [b for b in cls.__mro__ if b.__module__ not in core | _SAFE_BASES]
+                assert not foreign, f"{name}.{cls.__name__} extends {foreign}"
+
+
 def test_the_digest_changes_with_any_source_it_covers(tmp_path: Path) -> None:
     modules = [*typed_core.MODULES, *typed_core.BUILT_IN]
     for module in modules:
