@@ -168,10 +168,12 @@ def report(
             overhead <= OVERHEAD_TARGET,
         ),
         (
+            # gathered apart (more than one worker), it runs beside the run: the first line is what
+            # it adds, and this one tells how much it does on the other core (not judged)
             "the review's own work" + (" (apart)" if workers > 1 else ""),
             f"{alone:.1f} s = {100 * alone / plain:.1f} % of the fastest run",
-            f"≤ {100 * OVERHEAD_TARGET:.0f} %",
-            alone / plain <= OVERHEAD_TARGET,
+            "none (beside the run)" if workers > 1 else f"≤ {100 * OVERHEAD_TARGET:.0f} %",
+            None if workers > 1 else alone / plain <= OVERHEAD_TARGET,
         ),
         ("page size", f"{size_mb:.1f} MB", f"< {SIZE_TARGET_MB:.0f} MB", size_mb < SIZE_TARGET_MB),
     ]
@@ -193,7 +195,8 @@ def report(
             ("JS heap after opening", f"{heap:.1f} MB", f"< {SIZE_TARGET_MB:.0f} MB", heap < SIZE_TARGET_MB)
         )
     for name, measured, target, ok in checks:
-        print(f"  {'ok  ' if ok else 'MISS'} {name:<30} {measured:<36} target {target}")
+        verdict = "info" if ok is None else "ok  " if ok else "MISS"
+        print(f"  {verdict} {name:<30} {measured:<36} target {target}")
     OUT_DIR.mkdir(exist_ok=True)
     figures = {
         "input": str(source),
