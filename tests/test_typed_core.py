@@ -162,7 +162,7 @@ def test_every_module_with_final_constants_is_in_the_digest() -> None:
 
 
 def test_the_typed_core_writes_what_its_sources_write(tmp_path: Path) -> None:
-    """The dev sample (133 articles) cleaned by two worker processes, with a report: compiled
+    """The dev sample (60 articles) cleaned by two worker processes, with a report: compiled
     typed core and Cython parts, then all sources (``DEDUP_PURE=1``)."""
     _compiled_here()
     sample = ROOT / "fixtures" / "review" / "dev_sample.jsonl"
