@@ -78,6 +78,9 @@ bench-memory: install  ## peak RSS against corpus size (the big set expanded 10x
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	# the compiled modules the editable install built beside their sources (Cython's, the typed core's)
+	find dedup -name '*.so' -delete
+	rm -f dedup/typed_core.digest
 
 spark-equivalence: install  ## Spark local[2] against the local engine, byte for byte (fixtures, dev, big 5,000, wild)
 	$(BIN)/python bench/spark_equivalence.py
