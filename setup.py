@@ -8,6 +8,7 @@ where no C compiler exists the build skips it and dedup runs its pure-Python
 path, which gives the same results.
 """
 
+import os
 import runpy
 import sys
 from pathlib import Path
@@ -30,7 +31,8 @@ def typed_core() -> list[Extension]:
     # types are unknown here, so mypy checks leniently what ``make type`` checks strictly.
     lenient = ["--ignore-missing-imports", "--no-warn-return-any", "--allow-subclassing-any"]
     try:
-        extensions = mypycify([*lenient, *paths], opt_level="3", group_name=core["GROUP"])
+        # (in several C files, which build_ext compiles side by side: see ``parallel`` below)
+        extensions = mypycify([*lenient, *paths], opt_level="3", group_name=core["GROUP"], multi_file=True)
     except (Exception, SystemExit) as err:  # (mypy's errors end in SystemExit) the sources run
         print(f"setup.py: the typed core is not compiled ({type(err).__name__}: {err})", file=sys.stderr)
         return []
@@ -105,4 +107,5 @@ else:
         compiler_directives={"language_level": "3"},
     )
 
-setup(ext_modules=[*extensions, *typed_core()])
+# extensions compiled side by side, one per core (the typed core's library is several C files)
+setup(ext_modules=[*extensions, *typed_core()], options={"build_ext": {"parallel": os.cpu_count() or 1}})
