@@ -31,8 +31,9 @@ def typed_core() -> list[Extension]:
     # types are unknown here, so mypy checks leniently what ``make type`` checks strictly.
     lenient = ["--ignore-missing-imports", "--no-warn-return-any", "--allow-subclassing-any"]
     try:
-        # (in several C files, which build_ext compiles side by side: see ``parallel`` below)
-        extensions = mypycify([*lenient, *paths], opt_level="3", group_name=core["GROUP"], multi_file=True)
+        # (one C file: ``multi_file`` puts the group's headers where its sources do not look for
+        # them when the group is named inside a package, so the library fails to build)
+        extensions = mypycify([*lenient, *paths], opt_level="3", group_name=core["GROUP"])
     except (Exception, SystemExit) as err:  # (mypy's errors end in SystemExit) the sources run
         print(f"setup.py: the typed core is not compiled ({type(err).__name__}: {err})", file=sys.stderr)
         return []
@@ -107,5 +108,5 @@ else:
         compiler_directives={"language_level": "3"},
     )
 
-# extensions compiled side by side, one per core (the typed core's library is several C files)
+# extensions compiled side by side, one per core
 setup(ext_modules=[*extensions, *typed_core()], options={"build_ext": {"parallel": os.cpu_count() or 1}})
