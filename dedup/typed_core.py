@@ -17,7 +17,8 @@ each other directly rather than through their modules:
   modules whose constants it took in (``BUILT_IN``), in ``DIGEST_FILE``.
 
 ``setup.py`` reads ``MODULES``, ``GROUP``, ``DIGEST_FILE`` and ``sources_digest`` from this file
-without importing dedup, so it imports nothing of dedup's either.
+without importing dedup, so nothing of dedup's is imported at its top (``choose`` imports what it
+asks at run time).
 """
 
 from __future__ import annotations
@@ -92,9 +93,7 @@ def sources_digest(root: str, modules: Sequence[str] = MODULES + BUILT_IN) -> st
 
 def _built(root: str) -> bool:
     """Whether every compiled module and the shared library are there."""
-    suffixes = importlib.machinery.EXTENSION_SUFFIXES
-    stems = [os.path.join(root, *name.split(".")) for name in (*MODULES, GROUP + "__mypyc")]
-    return all(any(os.path.exists(stem + suffix) for suffix in suffixes) for stem in stems)
+    return all(_has_extension(os.path.join(root, *name.split("."))) for name in (*MODULES, GROUP + "__mypyc"))
 
 
 def _built_from_these_sources(root: str) -> bool:
@@ -109,6 +108,8 @@ def _built_from_these_sources(root: str) -> bool:
 def choose() -> None:
     """Use the compiled modules, or make their sources be imported instead: ``DEDUP_PURE=1``,
     or a build of other sources.  Called by ``dedup/__init__.py`` before any of them is imported."""
+    from dedup.config import pure_requested  # (not at the top: setup.py runs this file alone)
+
     global _state
     if _SOURCES in sys.meta_path:
         return
@@ -118,7 +119,7 @@ def choose() -> None:
     root = package_root()
     if not _built(root):
         _state = "sources: not compiled (no C compiler or no mypyc at install time)"
-    elif os.environ.get("DEDUP_PURE", "") not in ("", "0"):
+    elif pure_requested():
         _state = "sources: DEDUP_PURE=1"
     elif not _built_from_these_sources(root):
         _state = "sources: the build compiled other sources (install again)"
@@ -151,17 +152,15 @@ class _SourceFinder:
         for folder in path:
             source = os.path.join(folder, leaf + ".py")
             if os.path.exists(source):
-                if name in MODULES or _extension_beside(folder, leaf):
+                if name in MODULES or _has_extension(os.path.join(folder, leaf)):
                     return importlib.util.spec_from_file_location(name, source)
                 return None
         return None
 
 
-def _extension_beside(folder: str, leaf: str) -> bool:
-    return any(
-        os.path.exists(os.path.join(folder, leaf + suffix))
-        for suffix in importlib.machinery.EXTENSION_SUFFIXES
-    )
+def _has_extension(stem: str) -> bool:
+    """Whether an extension module ``stem`` + one of this Python's suffixes exists."""
+    return any(os.path.exists(stem + suffix) for suffix in importlib.machinery.EXTENSION_SUFFIXES)
 
 
 _SOURCES = _SourceFinder()
