@@ -15,9 +15,14 @@ from collections.abc import Iterator as _Iterator
 from typing import Any as _Any
 from typing import overload as _overload
 
-from dedup.config import Config, load_config
-from dedup.errors import ConfigError, DedupError, InputError
-from dedup.records import (
+from dedup.typed_core import choose as _choose_typed_core
+
+# the compiled modules or their sources, decided before any of them is imported (the records too)
+_choose_typed_core()
+
+from dedup.config import Config, load_config  # noqa: E402
+from dedup.errors import ConfigError, DedupError, InputError  # noqa: E402
+from dedup.records import (  # noqa: E402
     Document,
     Flag,
     Join,
@@ -27,10 +32,6 @@ from dedup.records import (
     Report,
     Result,
 )
-from dedup.typed_core import choose as _choose_typed_core
-
-# the compiled resolution modules or their sources, decided before any of them is imported
-_choose_typed_core()
 
 __all__ = [
     "Config",

@@ -3,75 +3,60 @@
 Every record is a frozen, slotted dataclass: stages hand each other data, never
 behaviour.  Offsets are Python ``str`` indices into the *original* text of a
 document, so a report can always be checked against the input it describes.
+
+Each record writes its ``__init__`` out, storing every field with ``object.__setattr__`` as
+``dataclass`` does for a frozen class: this module is compiled with the typed core
+(``typed_core.MODULES``), where an ``__init__`` written in the class body becomes C that stores
+the fields directly (a paragraph in about 0.1 µs), while the one ``dataclass`` generates would stay
+interpreted (0.5 µs; a run makes records by the hundred thousand), and reading a field from the
+compiled code is a load instead of an attribute lookup.  ``tests/test_records_init.py`` holds
+every hand-written ``__init__`` to its class's fields.
 """
 
 from __future__ import annotations
 
-import inspect
 import re
-from dataclasses import MISSING, dataclass, field, fields
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 
 if TYPE_CHECKING:
     import numpy as np
 
-_Record = TypeVar("_Record", bound=type)
+#: a numpy array, named by a string: numpy is not imported with the records (``dedup --help``
+#: stays fast), and compiled, a record's annotations are read when the module loads
+Array: TypeAlias = "np.ndarray"
+
+_Class = TypeVar("_Class", bound=type)
 
 
-def pickled_by_init(cls: _Record) -> _Record:
-    """Pickle the dataclass ``cls`` as a call of itself on its ``__init__`` fields.  A slotted
-    dataclass's own pickling (``_dataclass_setstate``) asks ``dataclasses.fields`` again for
-    every object: a third of what a Spark worker spent unpickling the paragraphs it was sent.
-    Pickles made the old way still load (the class keeps its ``__setstate__``)."""
-    names = tuple(f.name for f in fields(cls) if f.init)
+def _interpreted(cls: _Class) -> _Class:
+    """``cls`` left a Python class where this module is compiled (mypyc makes a class under a
+    decorator it does not know an ordinary Python class).  ``Document`` is the record callers
+    make: compiled, it would refuse a value of the wrong type at once, in mypyc's words, where
+    ``dedup.clean`` names the argument and what it must be, as the pure path does."""
+    return cls
 
-    def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
+
+#: each record class's ``__init__`` fields, in order (``_ByInit.__reduce__``)
+_INIT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+class _ByInit:
+    """A record pickled as a call of its class on its ``__init__`` fields.  A slotted dataclass's
+    own pickling (``_dataclass_setstate``) asks ``dataclasses.fields`` again for every object (a
+    third of what a Spark worker spent unpickling the paragraphs it was sent); compiled
+    (``typed_core``), a frozen record pickled the default way could not be loaded at all (it
+    refuses each attribute being set).  Pickles live within a run (the workers' pipes, Spark's
+    local checkpoints): one made by another version of dedup is never read."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        cls = type(self)
+        names = _INIT_FIELDS.get(cls)
+        if names is None:
+            names = _INIT_FIELDS[cls] = tuple(f.name for f in fields(cls) if f.init)  # type: ignore[arg-type]
         return (cls, tuple([getattr(self, name) for name in names]))
-
-    setattr(cls, "__reduce__", __reduce__)  # noqa: B010 - a method added to a made class
-    return cls
-
-
-def set_through_slots(cls: _Record) -> _Record:
-    """Give the frozen, slotted dataclass ``cls`` an ``__init__`` that stores each field through its
-    slot's own setter.  The one ``dataclass`` writes for a frozen class calls ``object.__setattr__``
-    per field (the class refuses its own), which costs about twice as much; paragraphs, keys and
-    decisions are made hundreds of thousands of times a run.  The parameters, their defaults and the
-    result are the same (tests compare the two), and the class stays frozen.  Only plain fields are
-    taken: a ``__post_init__``, an ``InitVar``, a keyword-only or an ``init=False`` field would need
-    what ``dataclass`` does for them, so such a class is refused."""
-    params = fields(cls)
-    # (``dataclass``'s own parameters are these fields, in order, positional, or the class is refused)
-    wanted = [(f.name, inspect.Parameter.POSITIONAL_OR_KEYWORD) for f in params]
-    given = [(q.name, q.kind) for q in list(inspect.signature(vars(cls)["__init__"]).parameters.values())[1:]]
-    if hasattr(cls, "__post_init__") or any(not f.init for f in params) or given != wanted:
-        raise TypeError(f"{cls.__name__}: only plain fields can be set through slots")
-    namespace: dict[str, Any] = {}
-    signature, body = [], []
-    for i, f in enumerate(params):
-        namespace[f"_set{i}"] = getattr(cls, f.name).__set__
-        if f.default is not MISSING:
-            namespace[f"_default{i}"] = f.default
-            signature.append(f"{f.name}=_default{i}")
-        elif f.default_factory is not MISSING:
-            namespace[f"_factory{i}"] = f.default_factory
-            signature.append(f"{f.name}=_NO_VALUE")
-            body.append(f"    if {f.name} is _NO_VALUE:\n        {f.name} = _factory{i}()")
-        else:
-            signature.append(f.name)
-        body.append(f"    _set{i}(self, {f.name})")
-    namespace["_NO_VALUE"] = _NO_VALUE
-    source = f"def __init__(self, {', '.join(signature)}):\n" + "\n".join(body or ["    pass"])
-    exec(source, namespace)  # code made from the class's own field names
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__doc__ = vars(cls)["__init__"].__doc__
-    setattr(cls, "__init__", init)  # noqa: B010 - a method replaced on a made class
-    return cls
-
-
-#: a field with a default factory, not given
-_NO_VALUE = object()
 
 
 #: Why a span of text was removed.
@@ -89,6 +74,7 @@ RemovalKind = Literal["exact", "near", "fragment", "splice", "boilerplate", "mar
 Shape = Literal["heading", "body"]
 
 
+@_interpreted
 @dataclass(frozen=True, slots=True)
 class Document:
     """One article as read from the input."""
@@ -98,10 +84,8 @@ class Document:
     path: str | None = None
 
 
-@pickled_by_init
-@set_through_slots
 @dataclass(frozen=True, slots=True)
-class Paragraph:
+class Paragraph(_ByInit):
     """A paragraph of a document, with its place in the original text.
 
     ``start``/``end`` delimit the paragraph with surrounding whitespace stripped;
@@ -118,15 +102,33 @@ class Paragraph:
     shape: Shape
     is_marker: bool = False
 
+    def __init__(
+        self,
+        doc: int,
+        index: int,
+        start: int,
+        end: int,
+        content_start: int,
+        content_end: int,
+        shape: Shape,
+        is_marker: bool = False,
+    ) -> None:
+        object.__setattr__(self, "doc", doc)
+        object.__setattr__(self, "index", index)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "content_start", content_start)
+        object.__setattr__(self, "content_end", content_end)
+        object.__setattr__(self, "shape", shape)
+        object.__setattr__(self, "is_marker", is_marker)
+
     @property
     def has_content(self) -> bool:
         return self.content_end > self.content_start
 
 
-@pickled_by_init
-@set_through_slots
 @dataclass(frozen=True, slots=True)
-class Key:
+class Key(_ByInit):
     """Matching key of a paragraph: the normalised ``text``, made from ``source``,
     which starts at ``offset`` in its document.
 
@@ -139,11 +141,15 @@ class Key:
     offset: int
     breaks: tuple[tuple[int, int], ...] = ()
 
+    def __init__(self, text: str, source: str, offset: int, breaks: tuple[tuple[int, int], ...] = ()) -> None:
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "source", source)
+        object.__setattr__(self, "offset", offset)
+        object.__setattr__(self, "breaks", breaks)
 
-@pickled_by_init
-@set_through_slots
+
 @dataclass(frozen=True, slots=True, eq=False)
-class Shingles:
+class Shingles(_ByInit):
     """Word n-gram shingles of a key.
 
     ``hashes[i]`` (uint32) is the hash of shingle ``i``; ``spans[i]`` (int32 pair)
@@ -151,15 +157,20 @@ class Shingles:
     words the key has; ``distinct`` the hashes sorted, each once.
     """
 
-    hashes: np.ndarray
-    spans: np.ndarray
+    hashes: Array
+    spans: Array
     tokens: int
-    distinct: np.ndarray
+    distinct: Array
+
+    def __init__(self, hashes: np.ndarray, spans: np.ndarray, tokens: int, distinct: np.ndarray) -> None:
+        object.__setattr__(self, "hashes", hashes)
+        object.__setattr__(self, "spans", spans)
+        object.__setattr__(self, "tokens", tokens)
+        object.__setattr__(self, "distinct", distinct)
 
 
-@set_through_slots
 @dataclass(frozen=True, slots=True)
-class Match:
+class Match(_ByInit):
     """The region of another paragraph that a removed span repeats."""
 
     id: str
@@ -167,10 +178,15 @@ class Match:
     start: int
     end: int
 
+    def __init__(self, id: str, paragraph: int, start: int, end: int) -> None:
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "paragraph", paragraph)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
 
-@set_through_slots
+
 @dataclass(frozen=True, slots=True)
-class Removal:
+class Removal(_ByInit):
     """A span of a document that the cleaned copy leaves out, and why."""
 
     paragraph: int
@@ -180,9 +196,25 @@ class Removal:
     score: float
     matches: tuple[Match, ...] = ()
 
+    def __init__(
+        self,
+        paragraph: int,
+        start: int,
+        end: int,
+        kind: RemovalKind,
+        score: float,
+        matches: tuple[Match, ...] = (),
+    ) -> None:
+        object.__setattr__(self, "paragraph", paragraph)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "score", score)
+        object.__setattr__(self, "matches", matches)
+
 
 @dataclass(frozen=True, slots=True)
-class Join:
+class Join(_ByInit):
     """Two paragraphs that the page layout broke apart and the cleaned copy re-joins.
 
     ``start``/``end`` is the text between the two halves (blank lines, markers)
@@ -196,9 +228,19 @@ class Join:
     score: float
     evidence: tuple[str, ...]
 
+    def __init__(
+        self, head: int, tail: int, start: int, end: int, score: float, evidence: tuple[str, ...]
+    ) -> None:
+        object.__setattr__(self, "head", head)
+        object.__setattr__(self, "tail", tail)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "score", score)
+        object.__setattr__(self, "evidence", evidence)
+
 
 @dataclass(frozen=True, slots=True)
-class Flag:
+class Flag(_ByInit):
     """Something worth a look that the cleaner deliberately kept."""
 
     paragraph: int
@@ -207,14 +249,26 @@ class Flag:
     kind: Literal["orphan"]
     note: str
 
+    def __init__(self, paragraph: int, start: int, end: int, kind: Literal["orphan"], note: str) -> None:
+        object.__setattr__(self, "paragraph", paragraph)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "note", note)
+
 
 @dataclass(frozen=True, slots=True)
-class NearCopy:
+class NearCopy(_ByInit):
     """This article repeats most of an earlier article of the same run."""
 
     id: str
     similarity: float
     action: Literal["drop", "strip", "keep"]
+
+    def __init__(self, id: str, similarity: float, action: Literal["drop", "strip", "keep"]) -> None:
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "similarity", similarity)
+        object.__setattr__(self, "action", action)
 
 
 #: an article cleaned down to less body than this is a stub (``Result.stub``)
@@ -252,7 +306,7 @@ def body_reaches(text: str, chars: int) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class Result:
+class Result(_ByInit):
     """Everything decided about one document: its cleaned text and the reasons."""
 
     id: str
@@ -269,6 +323,32 @@ class Result:
     #: what made this result: segmenter and a digest of the settings and library
     #: versions (``Config.stamp``), so results of different runs are never mixed silently
     made_by: str = ""
+
+    def __init__(
+        self,
+        id: str,
+        path: str | None,
+        text: str,
+        cleaned: str,
+        paragraphs: int,
+        layout: str = "blank-lines",
+        removed: tuple[Removal, ...] = (),
+        joins: tuple[Join, ...] = (),
+        flags: tuple[Flag, ...] = (),
+        near_copy_of: NearCopy | None = None,
+        made_by: str = "",
+    ) -> None:
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "cleaned", cleaned)
+        object.__setattr__(self, "paragraphs", paragraphs)
+        object.__setattr__(self, "layout", layout)
+        object.__setattr__(self, "removed", removed)
+        object.__setattr__(self, "joins", joins)
+        object.__setattr__(self, "flags", flags)
+        object.__setattr__(self, "near_copy_of", near_copy_of)
+        object.__setattr__(self, "made_by", made_by)
 
     @property
     def changed(self) -> bool:
@@ -288,7 +368,7 @@ class Result:
 
 
 @dataclass(frozen=True, slots=True)
-class Report:
+class Report(_ByInit):
     """The results of one run, in input order, with the settings that made them."""
 
     results: tuple[Result, ...]

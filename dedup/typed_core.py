@@ -49,6 +49,7 @@ MODULES: tuple[str, ...] = (
     "dedup.matching.shingle",
     "dedup.matching.tagger",
     "dedup.matching.verify",
+    "dedup.records",
     "dedup.run.corpus",
     "dedup.run.document",
     "dedup.run.tiers",

@@ -72,6 +72,13 @@ class Alignment:
     longest_gap: int
     edge_gap: int
 
+    # written out, not left to ``dataclass``: compiled, it is C (``records`` says why)
+    def __init__(self, ratio: float, share: float, longest_gap: int, edge_gap: int) -> None:
+        object.__setattr__(self, "ratio", ratio)
+        object.__setattr__(self, "share", share)
+        object.__setattr__(self, "longest_gap", longest_gap)
+        object.__setattr__(self, "edge_gap", edge_gap)
+
 
 @lru_cache(maxsize=1 << 14)
 def align(a: str, b: str, threshold: float) -> Alignment | None:

@@ -91,6 +91,13 @@ class _Run:
     #: what the copy has in its place (empty when inserted)
     facing: str = ""
 
+    # written out, not left to ``dataclass``: compiled, it is C (``records`` says why)
+    def __init__(self, start: int, end: int, inserted: bool, facing: str = "") -> None:
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "inserted", inserted)
+        object.__setattr__(self, "facing", facing)
+
 
 _NOT_CONTENT = re.compile(r"[\W_]+")
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 import numpy as np
 
@@ -19,7 +19,7 @@ from dedup.config import compiled_extension
 from dedup.matching.core import compiled_core
 from dedup.matching.index import anchor_list
 from dedup.matching.shingle import char_table, covered_bits
-from dedup.records import Key, Paragraph, Shingles, pickled_by_init
+from dedup.records import Key, Paragraph, Shingles
 
 #: where a paragraph stands in the corpus: (document number, paragraph index)
 Ref = tuple[int, int]
@@ -29,13 +29,14 @@ Ref = tuple[int, int]
 # is a cache, built when the paragraph is first compared and dropped by
 # ``RecentTables``; ``signature`` and ``bands`` are dropped by the corpus once a
 # kept paragraph is indexed (they were only needed to find its candidates, and a
-# corpus keeps millions of paragraphs).  And a frozen dataclass's ``__init__``
-# costs four times as much (2.2 against 0.5 microseconds for this one), paid for
-# every paragraph by the process that resolves the corpus in order.  Every other
-# field is set once, at construction, and never changed (but for ``shingles`` and
-# ``distinct``, which the corpus swaps for copies of the same values when it keeps
-# the paragraph: arrays of its own instead of views into a worker's chunk).
-@pickled_by_init
+# corpus keeps millions of paragraphs).  And from sources, a frozen dataclass's
+# ``__init__`` costs four times as much (2.2 against 0.5 microseconds for this one),
+# paid for every paragraph by the process that resolves the corpus in order.  Every
+# other field is set once, at construction, and never changed (but for ``shingles``
+# and ``distinct``, which the corpus swaps for copies of the same values when it
+# keeps the paragraph: arrays of its own instead of views into a worker's chunk).
+# The ``__init__`` and the pickling are written out, as the records' are
+# (``records``): compiled, the class is a native one, made in C and read by loads.
 @dataclass(slots=True, eq=False)
 class Item:
     """A paragraph with everything the matcher needs to know about it."""
@@ -80,8 +81,59 @@ class Item:
     #: characters in the key (asked millions of times in a corpus run)
     size: int = field(init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.size = len(self.key.text)
+    # written out, not left to ``dataclass``: compiled, it is C (``records`` says why)
+    def __init__(
+        self,
+        doc_id: str,
+        paragraph: Paragraph,
+        key: Key,
+        shingles: Shingles,
+        distinct: np.ndarray,
+        noise: int,
+        is_title: bool = False,
+        in_title_zone: bool = False,
+        ragged: int = 0,
+        clauses: int = 1,
+        plain: bool = False,
+        dangling: bool = False,
+        is_bare_numeral: bool = False,
+        in_headline: bool = False,
+        front_matter: bool = False,
+        highlight: bool = False,
+        quoted: bool = False,
+        neighbours: tuple[int, int] = (0, 0),
+        signature: np.ndarray | None = None,
+        bands: np.ndarray | None = None,
+        table: dict[int, int] | None = None,
+        anchors: list[int] | None = None,
+    ) -> None:
+        self.doc_id = doc_id
+        self.paragraph = paragraph
+        self.key = key
+        self.shingles = shingles
+        self.distinct = distinct
+        self.noise = noise
+        self.is_title = is_title
+        self.in_title_zone = in_title_zone
+        self.ragged = ragged
+        self.clauses = clauses
+        self.plain = plain
+        self.dangling = dangling
+        self.is_bare_numeral = is_bare_numeral
+        self.in_headline = in_headline
+        self.front_matter = front_matter
+        self.highlight = highlight
+        self.quoted = quoted
+        self.neighbours = neighbours
+        self.signature = signature
+        self.bands = bands
+        self.table = table
+        self.anchors = anchors
+        self.size = len(key.text)
+
+    def __reduce__(self) -> tuple[type[Item], tuple[Any, ...]]:
+        # pickled as a call of the class on its fields (as ``records._ByInit`` pickles a record)
+        return (Item, tuple([getattr(self, name) for name in _ITEM_FIELDS]))
 
     @property
     def ref(self) -> Ref:
@@ -128,6 +180,10 @@ class Item:
             return PureOverlap(self)
         sh = self.shingles
         return core.Overlap(self.distinct, sh.hashes, sh.spans, self.size)
+
+
+#: the fields ``Item.__init__`` takes, in order (its pickles call it with them)
+_ITEM_FIELDS = tuple(f.name for f in fields(Item) if f.init)
 
 
 class Overlap(Protocol):

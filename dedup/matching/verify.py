@@ -32,12 +32,11 @@ from dedup.matching.item import Item, Overlap, compiled_verify
 from dedup.matching.roles import is_cut_from, may_be_copy_of, may_be_fragment, may_stand_for
 from dedup.matching.sentences import sentences_survive
 from dedup.matching.shingle import bit_span, longest_gap
-from dedup.records import Match, RemovalKind, set_through_slots
+from dedup.records import Match, RemovalKind
 from dedup.text.normalize import origin
 from dedup.text.page import sentence_keys
 
 
-@set_through_slots
 @dataclass(frozen=True, slots=True)
 class Decision:
     """A paragraph found redundant, with the paragraphs that cover it."""
@@ -49,6 +48,23 @@ class Decision:
     cover: tuple[Item, ...] = field(default=())
     #: characters of the paragraph found in none of ``cover`` (its text of its own)
     unique: int = 0
+
+    # written out, not left to ``dataclass``: compiled, it is C (``records`` says why)
+    def __init__(
+        self,
+        item: Item,
+        kind: RemovalKind,
+        score: float,
+        coverage: float,
+        cover: tuple[Item, ...] = (),
+        unique: int = 0,
+    ) -> None:
+        object.__setattr__(self, "item", item)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "score", score)
+        object.__setattr__(self, "coverage", coverage)
+        object.__setattr__(self, "cover", cover)
+        object.__setattr__(self, "unique", unique)
 
     @property
     def matches(self) -> tuple[Match, ...]:
@@ -87,6 +103,25 @@ class _Cover:
     probe: Overlap
     #: the largest share of a later contributor's cover that earlier ones already had
     overlap: float = 0.0
+
+    # written out, not left to ``dataclass``: compiled, it is C (``records`` says why)
+    def __init__(
+        self,
+        coverage: float,
+        covered: int,
+        chosen: list[Item],
+        uncovered: int,
+        gains: list[int],
+        probe: Overlap,
+        overlap: float = 0.0,
+    ) -> None:
+        self.coverage = coverage
+        self.covered = covered
+        self.chosen = chosen
+        self.uncovered = uncovered
+        self.gains = gains
+        self.probe = probe
+        self.overlap = overlap
 
 
 def _region(q: Item, p: Item) -> Match:

@@ -55,6 +55,14 @@ class Resolution:
     #: that no join repeats a kept paragraph made them), else ``None``
     joined: list[Item] | None = None
 
+    # written out, not left to ``dataclass``: compiled, it is C (``records`` says why)
+    def __init__(
+        self, result: Result, decisions: dict[int, Decision], joined: list[Item] | None = None
+    ) -> None:
+        object.__setattr__(self, "result", result)
+        object.__setattr__(self, "decisions", decisions)
+        object.__setattr__(self, "joined", joined)
+
 
 def clean_document(
     extracted: Extracted, external: Candidates, config: Config, order: DocumentOrder, offsets: bool = True

@@ -67,6 +67,12 @@ class JoinDecision:
     score: float
     evidence: tuple[str, ...]
 
+    # written out, not left to ``dataclass``: compiled, it is C (``records`` says why)
+    def __init__(self, join: bool, score: float, evidence: tuple[str, ...]) -> None:
+        object.__setattr__(self, "join", join)
+        object.__setattr__(self, "score", score)
+        object.__setattr__(self, "evidence", evidence)
+
 
 _NO_JOIN = JoinDecision(False, 0.0, ())
 

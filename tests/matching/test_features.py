@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from sample_articles import A, B, article
 
 from dedup.config import Config
@@ -70,7 +72,7 @@ def _facts(extracted: Extracted) -> tuple[object, ...]:
     """Everything extraction says about a document, arrays as lists."""
     items = [
         (
-            {name: getattr(it, name) for name in Item.__slots__ if name not in _ARRAYS},  # type: ignore[attr-defined]
+            {f.name: getattr(it, f.name) for f in fields(Item) if f.name not in _ARRAYS},
             [None if a is None else a.tolist() for a in (it.shingles.hashes, it.shingles.spans, it.distinct)],
             [None if a is None else a.tolist() for a in (it.signature, it.bands)],
         )

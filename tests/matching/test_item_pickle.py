@@ -1,10 +1,8 @@
-"""Items and their records pickle as calls of their classes (``records.pickled_by_init``), and
-pickles made the dataclass way (before) still load."""
+"""Items and their records pickle as calls of their classes (``records._ByInit``, ``Item.__reduce__``),
+every field with them."""
 
 from __future__ import annotations
 
-import copyreg
-import io
 import pickle
 from dataclasses import fields
 from typing import Any
@@ -40,15 +38,6 @@ def _items() -> list[Item]:
     return items
 
 
-class _DataclassWay(pickle.Pickler):
-    """Pickles as the dataclass default does (``_dataclass_getstate``), ignoring ``__reduce__``."""
-
-    def reducer_override(self, obj: Any) -> Any:
-        if type(obj) in RECORDS:
-            return (copyreg.__newobj__, (type(obj),), obj.__getstate__())
-        return NotImplemented
-
-
 def test_every_field_survives_a_pickle() -> None:
     items = _items()
     assert items[1].table is not None and items[1].anchors is not None
@@ -56,11 +45,3 @@ def test_every_field_survives_a_pickle() -> None:
         again = pickle.loads(pickle.dumps(it, protocol=5))
         assert _same(again, it)
         assert again.size == len(it.key.text)
-
-
-def test_a_pickle_made_the_dataclass_way_still_loads() -> None:
-    for it in _items():
-        out = io.BytesIO()
-        _DataclassWay(out, protocol=5).dump(it)
-        assert out.getvalue() != pickle.dumps(it, protocol=5)
-        assert _same(pickle.loads(out.getvalue()), it)
