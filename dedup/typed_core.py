@@ -53,6 +53,7 @@ MODULES: tuple[str, ...] = (
     "dedup.run.corpus",
     "dedup.run.document",
     "dedup.run.tiers",
+    "dedup.run.unpack",
     "dedup.text.joins",
     "dedup.text.page",
     "dedup.text.rewrite",

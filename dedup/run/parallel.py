@@ -2,7 +2,7 @@
 
 With ``workers`` N > 1, N - 1 worker processes (``workers.Workers``) extract
 while the main process resolves; a chunk of ``CHUNK_SIZE`` documents travels back packed into a few
-flat arrays (``_pack``/``_unpack``), because pickling thousands of small
+flat arrays (``_pack``/``_unpack``; ``unpack`` makes the records again, compiled), because pickling thousands of small
 records cost more than computing them, and a key and its features travel
 once: sent again, a key is its number among those its worker sent (``_Sent``
 in the worker, ``Received`` in the main process, which forgets them as the
@@ -30,7 +30,16 @@ from dedup.config import Config
 from dedup.limits import SHAPE_CODES
 from dedup.matching.features import CACHED_KEYS, Extracted, Extractor, Features, Recent
 from dedup.matching.item import Item
-from dedup.records import Document, Key, Paragraph, Shingles
+from dedup.records import Document
+from dedup.run.unpack import (
+    SENT_BEFORE,
+    SIGNED,
+    UNSIGNED,
+    ItemRow,
+    ParagraphRow,
+    unpack_items,
+    unpack_paragraphs,
+)
 from dedup.run.workers import Ticket, Workers
 from dedup.text.layout import Layout
 from dedup.text.words import tokenize
@@ -117,20 +126,15 @@ class _Packed:
     The main process still holds the documents' text, so it is not sent back,
     and the features of a key sent before are not sent again (``_Sent``)."""
 
-    paragraphs: list[tuple[int, int, int, int, int, int, int]]
-    #: (position, paragraph, key or its number in ``_Sent``, tokens, noise, ragged, clauses,
-    #: flags, ends, hashes, distinct, what travels (``_SIGNED``...), neighbours)
-    items: list[tuple[int, int, str | int, int, int, int, int, int, int, int, int, int, int, int]]
+    paragraphs: list[ParagraphRow]
+    #: (a key sent before travels as its number in ``_Sent``)
+    items: list[ItemRow]
     locals: list[dict[int, list[int]]]
     layouts: list[Layout]
     hashes: np.ndarray
     spans: np.ndarray
     distinct: np.ndarray
     bands: np.ndarray
-
-
-#: what an item's entry in a ``_Packed`` says about its features
-_UNSIGNED, _SIGNED, _SENT_BEFORE = 0, 1, 2
 
 
 def _pack(chunk: list[Extracted], sent: _Sent) -> _Packed:
@@ -160,7 +164,7 @@ def _pack(chunk: list[Extracted], sent: _Sent) -> _Packed:
                     int(it.dangling) | int(it.is_bare_numeral) << 1,
                     len(it.shingles.hashes),
                     len(it.distinct),
-                    _SENT_BEFORE if not fresh else _UNSIGNED if it.bands is None else _SIGNED,
+                    SENT_BEFORE if not fresh else UNSIGNED if it.bands is None else SIGNED,
                     *it.neighbours,
                 )
             )
@@ -183,11 +187,8 @@ def _pack(chunk: list[Extracted], sent: _Sent) -> _Packed:
     )
 
 
-_FLAGS = ("is_title", "in_title_zone", "plain", "in_headline", "front_matter", "highlight", "quoted")
-
-
 def _flags(it: Item) -> int:
-    """An item's yes/no facts as the bits of one int (``_FLAGS`` order; spelt out:
+    """An item's yes/no facts as the bits of one int (``unpack.FLAGS`` order; spelt out:
     a loop over the names cost more than the rest of packing an item)."""
     return (
         it.is_title
@@ -200,7 +201,7 @@ def _flags(it: Item) -> int:
     )
 
 
-def _pack_paragraphs(chunk: list[Extracted]) -> list[tuple[int, int, int, int, int, int, int]]:
+def _pack_paragraphs(chunk: list[Extracted]) -> list[ParagraphRow]:
     return [
         (
             position,
@@ -216,94 +217,11 @@ def _pack_paragraphs(chunk: list[Extracted]) -> list[tuple[int, int, int, int, i
     ]
 
 
-def _unpack_paragraphs(packed: _Packed, chunk: _Chunk) -> list[list[Paragraph]]:
-    paragraphs: list[list[Paragraph]] = [[] for _ in chunk]
-    for position, start, end, content_start, content_end, shape, is_marker in packed.paragraphs:
-        index = chunk[position][0]
-        paragraphs[position].append(
-            Paragraph(
-                index,
-                len(paragraphs[position]),
-                start,
-                end,
-                content_start,
-                content_end,
-                SHAPE_CODES[shape],
-                bool(is_marker),
-            )
-        )
-    return paragraphs
-
-
-def _unpack_items(
-    packed: _Packed, chunk: _Chunk, paragraphs: list[list[Paragraph]], received: Received
-) -> list[list[Item]]:
-    """The items of each document, with the keys and features sent now or before (``received``)."""
-    items: list[list[Item]] = [[] for _ in chunk]
-    at_hash = at_distinct = at_band = 0
-    hashes, spans, distinct, signed = packed.hashes, packed.spans, packed.distinct, packed.bands
-    known, remember = received.get, received.add
-    for entry in packed.items:
-        position, paragraph, sent, tokens, noise, ragged, clauses, flags, ends, n, d, state, before, after = (
-            entry
-        )
-        document = chunk[position][1]
-        p = paragraphs[position][paragraph]
-        if isinstance(sent, int):  # (``_SENT_BEFORE``)
-            key, (shingled, bands) = known(sent)
-        else:
-            key = sent
-            shingled = Shingles(
-                hashes[at_hash : at_hash + n],
-                spans[at_hash : at_hash + n],
-                tokens,
-                distinct[at_distinct : at_distinct + d],
-            )
-            at_hash += n
-            at_distinct += d
-            bands = None
-            if state == _SIGNED:
-                bands = signed[at_band]
-                at_band += 1
-            remember(key, (shingled, bands))
-        title, zone, plain, headline, front, highlight, quoted = _FLAG_BITS[flags]
-        # positional: keywords cost an item twice as much to make (Item's field order)
-        it = Item(
-            document.id,
-            p,
-            Key(key, document.text[p.content_start : p.content_end], p.content_start),
-            shingled,
-            shingled.distinct,
-            noise,
-            title,
-            zone,
-            ragged,
-            clauses,
-            plain,
-            bool(ends & 1),  # dangling
-            bool(ends & 2),  # is_bare_numeral
-            headline,
-            front,
-            highlight,
-            quoted,
-            (before, after),
-            None,  # signature: only the bands travel
-            bands,
-        )
-        items[position].append(it)
-    return items
-
-
-#: the ``_FLAGS`` of each value of ``_flags``, as booleans
-_FLAG_BITS = [
-    tuple(bool(value >> bit & 1) for bit in range(len(_FLAGS))) for value in range(1 << len(_FLAGS))
-]
-
-
 def _unpack(packed: _Packed, chunk: _Chunk, received: Received) -> list[Extracted]:
-    """A packed chunk back as records, in the main process (which holds the texts)."""
-    paragraphs = _unpack_paragraphs(packed, chunk)
-    items = _unpack_items(packed, chunk, paragraphs, received)
+    """A packed chunk back as records, in the main process (which holds the texts; ``unpack``)."""
+    paragraphs = unpack_paragraphs(packed.paragraphs, chunk)
+    arrays = (packed.hashes, packed.spans, packed.distinct, packed.bands)
+    items = unpack_items(packed.items, arrays, chunk, paragraphs, received.get, received.add)
     return [
         Extracted(
             index,

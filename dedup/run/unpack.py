@@ -1,0 +1,137 @@
+"""A worker's packed chunk made into records again, in the main process (``parallel._pack`` packs
+it in the worker).
+
+Compiled with the typed core (``typed_core.MODULES``): the main process makes a ``Paragraph``, a
+``Key`` and an ``Item`` for every paragraph of the corpus here, and it is a run's critical path.
+Compiled, each packed row is read as a C tuple and each record made by a direct call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from dedup.limits import SHAPE_CODES
+from dedup.matching.features import Features
+from dedup.matching.item import Item
+from dedup.records import Document, Key, Paragraph, Shingles
+
+#: a packed paragraph: (position of its document in the chunk, start, end, content start, content
+#: end, shape (its place in ``SHAPE_CODES``), is a marker)
+ParagraphRow = tuple[int, int, int, int, int, int, int]
+
+#: a packed item: (position, paragraph, key or its number among the keys sent before, tokens,
+#: noise, ragged, clauses, flags (``FLAGS``), ends (dangling, bare numeral), hashes, distinct
+#: hashes, what travels (``UNSIGNED``...), the neighbours before and after)
+ItemRow = tuple[int, int, "str | int", int, int, int, int, int, int, int, int, int, int, int]
+
+#: an item's yes/no facts, the bits of its row's flags in this order
+FLAGS = ("is_title", "in_title_zone", "plain", "in_headline", "front_matter", "highlight", "quoted")
+
+#: what an item's row says of its features: none to sign, signed (its band keys travel), or sent
+#: before (its key travels as a number)
+UNSIGNED, SIGNED, SENT_BEFORE = 0, 1, 2
+
+#: documents numbered by their position in the input
+Chunk = Sequence[tuple[int, Document]]
+
+#: the ``FLAGS`` of each value of a row's flags, as booleans
+_FLAG_BITS: list[tuple[bool, bool, bool, bool, bool, bool, bool]] = [
+    (
+        bool(value & 1),
+        bool(value >> 1 & 1),
+        bool(value >> 2 & 1),
+        bool(value >> 3 & 1),
+        bool(value >> 4 & 1),
+        bool(value >> 5 & 1),
+        bool(value >> 6 & 1),
+    )
+    for value in range(1 << len(FLAGS))
+]
+
+
+def unpack_paragraphs(rows: list[ParagraphRow], chunk: Chunk) -> list[list[Paragraph]]:
+    """The paragraphs of each document of ``chunk``."""
+    paragraphs: list[list[Paragraph]] = [[] for _ in chunk]
+    for position, start, end, content_start, content_end, shape, is_marker in rows:
+        own = paragraphs[position]
+        own.append(
+            Paragraph(
+                chunk[position][0],
+                len(own),
+                start,
+                end,
+                content_start,
+                content_end,
+                SHAPE_CODES[shape],
+                bool(is_marker),
+            )
+        )
+    return paragraphs
+
+
+def unpack_items(
+    rows: list[ItemRow],
+    arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    chunk: Chunk,
+    paragraphs: list[list[Paragraph]],
+    known: Callable[[int], tuple[str, Features]],
+    remember: Callable[[str, Features], None],
+) -> list[list[Item]]:
+    """The items of each document of ``chunk``, with the keys and features sent now (``arrays``:
+    the hashes, spans, distinct hashes and band keys of the chunk's new keys, one after another)
+    or before (``known``, by number; a new key is given to ``remember``)."""
+    items: list[list[Item]] = [[] for _ in chunk]
+    hashes, spans, distinct, signed = arrays
+    at_hash = at_distinct = at_band = 0
+    for row in rows:
+        position, paragraph, sent, tokens, noise, ragged, clauses, flags, ends, n, d, state, before, after = (
+            row
+        )
+        document = chunk[position][1]
+        p = paragraphs[position][paragraph]
+        bands: np.ndarray | None
+        if isinstance(sent, int):  # (``SENT_BEFORE``)
+            key, (shingled, bands) = known(sent)
+        else:
+            key = sent
+            shingled = Shingles(
+                hashes[at_hash : at_hash + n],
+                spans[at_hash : at_hash + n],
+                tokens,
+                distinct[at_distinct : at_distinct + d],
+            )
+            at_hash += n
+            at_distinct += d
+            bands = None
+            if state == SIGNED:
+                bands = signed[at_band]
+                at_band += 1
+            remember(key, (shingled, bands))
+        title, zone, plain, headline, front, highlight, quoted = _FLAG_BITS[flags]
+        items[position].append(
+            Item(
+                document.id,
+                p,
+                Key(key, document.text[p.content_start : p.content_end], p.content_start),
+                shingled,
+                shingled.distinct,
+                noise,
+                title,
+                zone,
+                ragged,
+                clauses,
+                plain,
+                bool(ends & 1),  # dangling
+                bool(ends & 2),  # is_bare_numeral
+                headline,
+                front,
+                highlight,
+                quoted,
+                (before, after),
+                None,  # signature: only the bands travel
+                bands,
+            )
+        )
+    return items
