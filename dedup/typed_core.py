@@ -43,6 +43,7 @@ MODULES: tuple[str, ...] = (
     "dedup.matching.facts",
     "dedup.matching.index",
     "dedup.matching.item",
+    "dedup.matching.lexicon",
     "dedup.matching.resolve",
     "dedup.matching.roles",
     "dedup.matching.sentences",
