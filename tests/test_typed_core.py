@@ -106,6 +106,23 @@ def test_an_extension_left_beside_a_source_outside_the_core_is_not_imported(tmp_
 _SAFE_BASES = {"builtins", "typing", "abc", "collections.abc", "_collections_abc"}
 
 
+def test_what_the_build_writes_is_not_committed() -> None:
+    """Every extension module the build writes beside a source, its shared library and its digest
+    are ignored by git (a module new to the core, at the package's top, once was not)."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    written = [
+        *(str(Path(typed_core.source_path(m, ".")).with_suffix(suffix)) for m in typed_core.MODULES),
+        f"{typed_core.GROUP.replace('.', '/')}__mypyc{suffix}",
+        f"dedup/{typed_core.DIGEST_FILE}",
+    ]
+    done = subprocess.run(
+        ["git", "check-ignore", "--no-index", *written], cwd=ROOT, capture_output=True, text=True
+    )
+    assert sorted(done.stdout.split()) == sorted(written)
+
+
 def test_the_core_s_classes_extend_only_what_mypyc_can_lay_out() -> None:
     """A native class over another module's Python subclass of a builtin (``Recent``, an
     ``OrderedDict``) crashed compiled: every class of the core extends only its own classes,
