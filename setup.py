@@ -39,6 +39,12 @@ def typed_core() -> list[Extension]:
         return []
     for extension in extensions:
         extension.optional = True
+    # A library left by an earlier build must not outlive this one: its C may fail to compile (the
+    # extensions are optional, so the install goes on), and the digest below would then vouch for
+    # a library that lacks what these sources define (``import dedup`` failed).  With no library,
+    # the sources run.
+    for old in Path("dedup").glob(core["GROUP"].rpartition(".")[2] + "__mypyc.*"):
+        old.unlink()
     Path("dedup", core["DIGEST_FILE"]).write_text(core["sources_digest"](".") + "\n", encoding="ascii")
     return extensions
 

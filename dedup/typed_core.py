@@ -121,7 +121,7 @@ def choose() -> None:
     sys.meta_path.insert(0, _SOURCES)
     root = package_root()
     if not _built(root):
-        _state = "sources: not compiled (no C compiler or no mypyc at install time)"
+        _state = "sources: not compiled (no C compiler or no mypyc at install time, or the build failed)"
     elif pure_requested():
         _state = "sources: DEDUP_PURE=1"
     elif not _built_from_these_sources(root):
