@@ -37,11 +37,11 @@ def _interpreted(cls: _Class) -> _Class:
     return cls
 
 
-#: each record class's ``__init__`` fields, in order (``_ByInit.__reduce__``)
+#: each record class's ``__init__`` fields, in order (``PickledByInit.__reduce__``)
 _INIT_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-class _ByInit:
+class PickledByInit:
     """A record pickled as a call of its class on its ``__init__`` fields.  A slotted dataclass's
     own pickling (``_dataclass_setstate``) asks ``dataclasses.fields`` again for every object (a
     third of what a Spark worker spent unpickling the paragraphs it was sent); compiled
@@ -85,7 +85,7 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
-class Paragraph(_ByInit):
+class Paragraph(PickledByInit):
     """A paragraph of a document, with its place in the original text.
 
     ``start``/``end`` delimit the paragraph with surrounding whitespace stripped;
@@ -128,7 +128,7 @@ class Paragraph(_ByInit):
 
 
 @dataclass(frozen=True, slots=True)
-class Key(_ByInit):
+class Key(PickledByInit):
     """Matching key of a paragraph: the normalised ``text``, made from ``source``,
     which starts at ``offset`` in its document.
 
@@ -149,7 +149,7 @@ class Key(_ByInit):
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class Shingles(_ByInit):
+class Shingles(PickledByInit):
     """Word n-gram shingles of a key.
 
     ``hashes[i]`` (uint32) is the hash of shingle ``i``; ``spans[i]`` (int32 pair)
@@ -170,7 +170,7 @@ class Shingles(_ByInit):
 
 
 @dataclass(frozen=True, slots=True)
-class Match(_ByInit):
+class Match(PickledByInit):
     """The region of another paragraph that a removed span repeats."""
 
     id: str
@@ -186,7 +186,7 @@ class Match(_ByInit):
 
 
 @dataclass(frozen=True, slots=True)
-class Removal(_ByInit):
+class Removal(PickledByInit):
     """A span of a document that the cleaned copy leaves out, and why."""
 
     paragraph: int
@@ -214,7 +214,7 @@ class Removal(_ByInit):
 
 
 @dataclass(frozen=True, slots=True)
-class Join(_ByInit):
+class Join(PickledByInit):
     """Two paragraphs that the page layout broke apart and the cleaned copy re-joins.
 
     ``start``/``end`` is the text between the two halves (blank lines, markers)
@@ -240,7 +240,7 @@ class Join(_ByInit):
 
 
 @dataclass(frozen=True, slots=True)
-class Flag(_ByInit):
+class Flag(PickledByInit):
     """Something worth a look that the cleaner deliberately kept."""
 
     paragraph: int
@@ -258,7 +258,7 @@ class Flag(_ByInit):
 
 
 @dataclass(frozen=True, slots=True)
-class NearCopy(_ByInit):
+class NearCopy(PickledByInit):
     """This article repeats most of an earlier article of the same run."""
 
     id: str
@@ -306,7 +306,7 @@ def body_reaches(text: str, chars: int) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class Result(_ByInit):
+class Result(PickledByInit):
     """Everything decided about one document: its cleaned text and the reasons."""
 
     id: str
@@ -368,7 +368,7 @@ class Result(_ByInit):
 
 
 @dataclass(frozen=True, slots=True)
-class Report(_ByInit):
+class Report(PickledByInit):
     """The results of one run, in input order, with the settings that made them."""
 
     results: tuple[Result, ...]

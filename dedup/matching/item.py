@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Protocol, cast
+from typing import Protocol, cast
 
 import numpy as np
 
@@ -19,7 +19,7 @@ from dedup.config import compiled_extension
 from dedup.matching.core import compiled_core
 from dedup.matching.index import anchor_list
 from dedup.matching.shingle import char_table, covered_bits
-from dedup.records import Key, Paragraph, Shingles
+from dedup.records import Key, Paragraph, PickledByInit, Shingles
 
 #: where a paragraph stands in the corpus: (document number, paragraph index)
 Ref = tuple[int, int]
@@ -35,10 +35,10 @@ Ref = tuple[int, int]
 # other field is set once, at construction, and never changed (but for ``shingles``
 # and ``distinct``, which the corpus swaps for copies of the same values when it
 # keeps the paragraph: arrays of its own instead of views into a worker's chunk).
-# The ``__init__`` and the pickling are written out, as the records' are
-# (``records``): compiled, the class is a native one, made in C and read by loads.
+# The ``__init__`` is written out and the pickling is the records' (``records``):
+# compiled, the class is a native one, made in C and read by loads.
 @dataclass(slots=True, eq=False)
-class Item:
+class Item(PickledByInit):
     """A paragraph with everything the matcher needs to know about it."""
 
     doc_id: str
@@ -131,10 +131,6 @@ class Item:
         self.anchors = anchors
         self.size = len(key.text)
 
-    def __reduce__(self) -> tuple[type[Item], tuple[Any, ...]]:
-        # pickled as a call of the class on its fields (as ``records._ByInit`` pickles a record)
-        return (Item, tuple([getattr(self, name) for name in _ITEM_FIELDS]))
-
     @property
     def ref(self) -> Ref:
         return (self.paragraph.doc, self.paragraph.index)
@@ -180,10 +176,6 @@ class Item:
             return PureOverlap(self)
         sh = self.shingles
         return core.Overlap(self.distinct, sh.hashes, sh.spans, self.size)
-
-
-#: the fields ``Item.__init__`` takes, in order (its pickles call it with them)
-_ITEM_FIELDS = tuple(f.name for f in fields(Item) if f.init)
 
 
 class Overlap(Protocol):

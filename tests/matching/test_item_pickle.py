@@ -1,4 +1,4 @@
-"""Items and their records pickle as calls of their classes (``records._ByInit``, ``Item.__reduce__``),
+"""Items and their records pickle as calls of their classes (``records.PickledByInit``),
 every field with them."""
 
 from __future__ import annotations
