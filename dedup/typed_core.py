@@ -54,7 +54,7 @@ MODULES: tuple[str, ...] = (
     "dedup.run.corpus",
     "dedup.run.document",
     "dedup.run.tiers",
-    "dedup.run.unpack",
+    "dedup.run.packing",
     "dedup.text.joins",
     "dedup.text.page",
     "dedup.text.rewrite",

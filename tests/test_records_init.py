@@ -30,6 +30,7 @@ from dedup.records import (
 )
 from dedup.run.document import Resolution
 from dedup.text.joins import JoinDecision
+from dedup.text.page import PageLine, Structure
 
 _HASHES = np.array([3, 1], dtype=np.uint32)
 _SHINGLES = Shingles(_HASHES, np.array([[0, 2], [1, 3]], dtype=np.int32), 4, np.sort(_HASHES))
@@ -72,6 +73,8 @@ CASES: list[tuple[type, tuple[Any, ...]]] = [
     (Alignment, (0.9, 0.8, 3, 1)),
     (_Run, (1, 4, True, "x")),
     (JoinDecision, (True, 0.7, ("comma",))),
+    (PageLine, (3, "key", "body", False, "\u3000\u3000", True, ("a", "b"), True, "raw")),
+    (Structure, (frozenset({0}), frozenset({2, 3}), frozenset({2}))),
     (Resolution, (_RESULT, {1: _DECISION}, [_ITEM])),
     (
         Item,

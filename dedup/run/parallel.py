@@ -2,7 +2,7 @@
 
 With ``workers`` N > 1, N - 1 worker processes (``workers.Workers``) extract while the main
 process resolves; a chunk of ``CHUNK_SIZE`` documents travels back packed into a few flat arrays
-(``_pack``/``_unpack``; ``unpack`` makes the records again, compiled), because pickling thousands
+(``_pack``/``_unpack``; ``packing`` packs and makes the records again, compiled), because pickling thousands
 of small records cost more than computing them, and a key and its features travel once: sent
 again, a key is its number among those its worker sent (``_Sent`` in the worker, ``Received`` in
 the main process, which forgets them as the worker does).  The main process extracts the first
@@ -25,19 +25,9 @@ from itertools import chain, islice
 import numpy as np
 
 from dedup.config import Config
-from dedup.limits import SHAPE_CODES
 from dedup.matching.features import CACHED_KEYS, Extracted, Extractor, Features, Recent
-from dedup.matching.item import Item
 from dedup.records import Document
-from dedup.run.unpack import (
-    SENT_BEFORE,
-    SIGNED,
-    UNSIGNED,
-    ItemRow,
-    ParagraphRow,
-    unpack_items,
-    unpack_paragraphs,
-)
+from dedup.run.packing import ItemRow, ParagraphRow, pack_chunk, unpack_items, unpack_paragraphs
 from dedup.run.workers import Ticket, Workers
 from dedup.text.layout import Layout
 from dedup.text.words import tokenize
@@ -137,82 +127,18 @@ class _Packed:
 
 def _pack(chunk: list[Extracted], sent: _Sent) -> _Packed:
     """A worker's chunk as flat records and arrays (the features of keys in
-    ``sent`` left out, as the main process has them)."""
-    hashes: list[np.ndarray] = []
-    spans: list[np.ndarray] = []
-    distinct: list[np.ndarray] = []
-    bands: list[np.ndarray] = []
-    items = []
-    for position, extracted in enumerate(chunk):
-        for it in extracted.items:
-            number = sent.get(it.key.text)
-            fresh = number is None
-            if fresh:
-                sent.add(it.key.text)
-            items.append(
-                (
-                    position,
-                    it.paragraph.index,
-                    it.key.text if number is None else number,
-                    it.shingles.tokens,
-                    it.noise,
-                    it.ragged,
-                    it.clauses,
-                    _flags(it),
-                    int(it.dangling) | int(it.is_bare_numeral) << 1,
-                    len(it.shingles.hashes),
-                    len(it.distinct),
-                    SENT_BEFORE if not fresh else UNSIGNED if it.bands is None else SIGNED,
-                    *it.neighbours,
-                )
-            )
-            if not fresh:
-                continue
-            hashes.append(it.shingles.hashes)
-            spans.append(it.shingles.spans)
-            distinct.append(it.distinct)
-            if it.bands is not None:
-                bands.append(it.bands)
+    ``sent`` left out, as the main process has them; ``packing``)."""
+    paragraphs, items, (hashes, spans, distinct, bands) = pack_chunk(chunk, sent.get, sent.add)
     return _Packed(
-        _pack_paragraphs(chunk),
+        paragraphs,
         items,
         [extracted.local for extracted in chunk],
         [extracted.layout for extracted in chunk],
-        np.concatenate(hashes) if hashes else np.zeros(0, np.uint32),
-        np.concatenate(spans) if spans else np.zeros((0, 2), np.int32),
-        np.concatenate(distinct) if distinct else np.zeros(0, np.uint32),
-        np.stack(bands) if bands else np.zeros((0, 0), np.uint64),
+        hashes,
+        spans,
+        distinct,
+        bands,
     )
-
-
-def _flags(it: Item) -> int:
-    """An item's yes/no facts as the bits of one int (``unpack.FLAGS`` order; spelt out:
-    a loop over the names cost more than the rest of packing an item)."""
-    return (
-        it.is_title
-        | it.in_title_zone << 1
-        | it.plain << 2
-        | it.in_headline << 3
-        | it.front_matter << 4
-        | it.highlight << 5
-        | it.quoted << 6
-    )
-
-
-def _pack_paragraphs(chunk: list[Extracted]) -> list[ParagraphRow]:
-    return [
-        (
-            position,
-            p.start,
-            p.end,
-            p.content_start,
-            p.content_end,
-            SHAPE_CODES.index(p.shape),
-            int(p.is_marker),
-        )
-        for position, extracted in enumerate(chunk)
-        for p in extracted.paragraphs
-    ]
 
 
 def _unpack(packed: _Packed, chunk: _Chunk, received: Received) -> list[Extracted]:

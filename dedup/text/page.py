@@ -57,6 +57,30 @@ class PageLine:
     #: its raw text (needed only when ``sentences`` is ``None``)
     source: str = ""
 
+    # written out, not left to ``dataclass``: compiled, it is C (``records`` says why); one is
+    # made for every paragraph of every page
+    def __init__(
+        self,
+        index: int,
+        key: str,
+        shape: Shape,
+        bulleted: bool,
+        indent: str,
+        after_separator: bool = False,
+        sentences: tuple[str, ...] | None = (),
+        label: bool = False,
+        source: str = "",
+    ) -> None:
+        object.__setattr__(self, "index", index)
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "shape", shape)
+        object.__setattr__(self, "bulleted", bulleted)
+        object.__setattr__(self, "indent", indent)
+        object.__setattr__(self, "after_separator", after_separator)
+        object.__setattr__(self, "sentences", sentences)
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "source", source)
+
 
 @dataclass(frozen=True, slots=True)
 class Structure:
@@ -66,6 +90,14 @@ class Structure:
     front_matter: frozenset[int]
     #: bulleted lines above the lead (■ highlights); bulleted lines below it are list items
     highlights: frozenset[int] = frozenset()
+
+    # written out (``PageLine`` says why)
+    def __init__(
+        self, headline: frozenset[int], front_matter: frozenset[int], highlights: frozenset[int] = frozenset()
+    ) -> None:
+        object.__setattr__(self, "headline", headline)
+        object.__setattr__(self, "front_matter", front_matter)
+        object.__setattr__(self, "highlights", highlights)
 
 
 @lru_cache(maxsize=1 << 14)

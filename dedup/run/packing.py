@@ -1,9 +1,10 @@
-"""A worker's packed chunk made into records again, in the main process (``parallel._pack`` packs
-it in the worker).
+"""A chunk of extracted documents packed into flat rows and arrays in a worker (``pack_chunk``), and
+made into records again in the main process (``unpack_paragraphs``, ``unpack_items``).
 
-Compiled with the typed core (``typed_core.MODULES``): the main process makes a ``Paragraph``, a
-``Key`` and an ``Item`` for every paragraph of the corpus here, and it is a run's critical path.
-Compiled, each packed row is read as a C tuple and each record made by a direct call.
+Compiled with the typed core (``typed_core.MODULES``): a worker reads every paragraph's item here,
+and the main process makes a ``Paragraph``, a ``Key`` and an ``Item`` for every paragraph of the
+corpus, on a run's critical path.  Compiled, each record's fields are read and each packed row is
+read as a C tuple, and each record made, by direct calls.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from dedup.limits import SHAPE_CODES
-from dedup.matching.features import Features
+from dedup.matching.features import Extracted, Features
 from dedup.matching.item import Item
 from dedup.records import Document, Key, Paragraph, Shingles
 
@@ -49,6 +50,91 @@ _FLAG_BITS: list[tuple[bool, bool, bool, bool, bool, bool, bool]] = [
     )
     for value in range(1 << len(FLAGS))
 ]
+
+
+def pack_chunk(
+    chunk: Sequence[Extracted], number_of: Callable[[str], int | None], sending: Callable[[str], None]
+) -> tuple[list[ParagraphRow], list[ItemRow], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """A worker's chunk as rows of its paragraphs and items and the arrays of its new keys (hashes,
+    spans, distinct hashes and band keys, one key after another); a key sent before
+    (``number_of`` gives its number, else ``None``) travels as that number, without its
+    features, and a new one is given to ``sending``."""
+    hashes: list[np.ndarray] = []
+    spans: list[np.ndarray] = []
+    distinct: list[np.ndarray] = []
+    bands: list[np.ndarray] = []
+    items: list[ItemRow] = []
+    for position, extracted in enumerate(chunk):
+        for it in extracted.items:
+            text = it.key.text
+            number = number_of(text)
+            fresh = number is None
+            if fresh:
+                sending(text)
+            shingled = it.shingles
+            before, after = it.neighbours
+            items.append(
+                (
+                    position,
+                    it.paragraph.index,
+                    text if number is None else number,
+                    shingled.tokens,
+                    it.noise,
+                    it.ragged,
+                    it.clauses,
+                    _flags(it),
+                    int(it.dangling) | int(it.is_bare_numeral) << 1,
+                    len(shingled.hashes),
+                    len(it.distinct),
+                    SENT_BEFORE if not fresh else UNSIGNED if it.bands is None else SIGNED,
+                    before,
+                    after,
+                )
+            )
+            if not fresh:
+                continue
+            hashes.append(shingled.hashes)
+            spans.append(shingled.spans)
+            distinct.append(it.distinct)
+            if it.bands is not None:
+                bands.append(it.bands)
+    arrays = (
+        np.concatenate(hashes) if hashes else np.zeros(0, np.uint32),
+        np.concatenate(spans) if spans else np.zeros((0, 2), np.int32),
+        np.concatenate(distinct) if distinct else np.zeros(0, np.uint32),
+        np.stack(bands) if bands else np.zeros((0, 0), np.uint64),
+    )
+    return _pack_paragraphs(chunk), items, arrays
+
+
+def _flags(it: Item) -> int:
+    """An item's yes/no facts as the bits of one int (``FLAGS`` order; spelt out: a loop over the
+    names cost more than the rest of packing an item)."""
+    return (
+        int(it.is_title)
+        | int(it.in_title_zone) << 1
+        | int(it.plain) << 2
+        | int(it.in_headline) << 3
+        | int(it.front_matter) << 4
+        | int(it.highlight) << 5
+        | int(it.quoted) << 6
+    )
+
+
+def _pack_paragraphs(chunk: Sequence[Extracted]) -> list[ParagraphRow]:
+    return [
+        (
+            position,
+            p.start,
+            p.end,
+            p.content_start,
+            p.content_end,
+            SHAPE_CODES.index(p.shape),
+            int(p.is_marker),
+        )
+        for position, extracted in enumerate(chunk)
+        for p in extracted.paragraphs
+    ]
 
 
 def unpack_paragraphs(rows: list[ParagraphRow], chunk: Chunk) -> list[list[Paragraph]]:
