@@ -2,13 +2,13 @@
 
 With ``workers`` N > 1, N - 1 worker processes (``workers.Workers``) extract while the main
 process resolves; a chunk of ``CHUNK_SIZE`` documents travels back packed into a few flat arrays
-(``_pack``/``_unpack``; ``packing`` packs and makes the records again, compiled), because pickling thousands
-of small records cost more than computing them, and a key and its features travel once: sent
-again, a key is its number among those its worker sent (``_Sent`` in the worker, ``Received`` in
-the main process, which forgets them as the worker does).  The main process extracts the first
-chunk itself while the workers start, and, when they fall behind (a slow tokeniser), the next
-chunk not handed out yet instead of waiting.  Results are taken in input order whoever extracted
-them, so the output does not depend on N.
+(``_pack``/``_unpack``; ``packing`` packs them and makes the records again, compiled), because
+pickling thousands of small records cost more than computing them, and a key and its features
+travel once: sent again, a key is its number among those its worker sent (``_Sent`` in the worker,
+``Received`` in the main process, which forgets them as the worker does).  The main process
+extracts the first chunk itself while the workers start, and, when they fall behind (a slow
+tokeniser), the next chunk not handed out yet instead of waiting.  Results are taken in input order
+whoever extracted them, so the output does not depend on N.
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ def _pack(chunk: list[Extracted], sent: _Sent) -> _Packed:
 
 
 def _unpack(packed: _Packed, chunk: _Chunk, received: Received) -> list[Extracted]:
-    """A packed chunk back as records, in the main process (which holds the texts; ``unpack``)."""
+    """A packed chunk back as records, in the main process (which holds the texts; ``packing``)."""
     paragraphs = unpack_paragraphs(packed.paragraphs, chunk)
     arrays = (packed.hashes, packed.spans, packed.distinct, packed.bands)
     items = unpack_items(packed.items, arrays, chunk, paragraphs, received.get, received.add)
