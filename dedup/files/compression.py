@@ -8,6 +8,11 @@ What a compressed file holds is told by the name without that suffix
 decompressed content (:mod:`~dedup.files.sniff`).  Zstandard needs the
 ``zstandard`` package, a dependency of dedup, imported only when a ``.zst``
 file is met.
+
+gzip is read and written by zlib-ng (the ``zlib-ng`` package, a dependency of dedup) where it is
+installed, else by the standard library: the same format, any file either writes the other reads,
+but zlib-ng compresses about three times as fast at the same level and size (a run's output
+compressed at level 6: 0.13 CPU s against 0.35 for the low-redundancy corpus's 8 MB).
 """
 
 from __future__ import annotations
@@ -25,6 +30,15 @@ from typing import IO, Any, Literal, cast
 
 from dedup.errors import DedupError
 
+try:
+    from zlib_ng import gzip_ng, zlib_ng
+except ImportError:  # (a dependency, but the standard library's gzip reads and writes the same files)
+    GzipFile: type[gzip.GzipFile] = gzip.GzipFile
+    _ZLIB_ERRORS: tuple[type[BaseException], ...] = (zlib.error,)
+else:
+    GzipFile = gzip_ng.GzipNGFile
+    _ZLIB_ERRORS = (zlib.error, cast(type[BaseException], zlib_ng.error))
+
 Codec = Literal["gzip", "zstd", "bzip2", "xz"]
 
 #: the suffix each codec writes, and reads when the magic bytes are not enough
@@ -39,7 +53,7 @@ _MAGIC: tuple[tuple[bytes, Codec], ...] = (
 )
 
 #: what a broken compressed stream raises, beside OSError
-DECOMPRESSION_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, zlib.error, lzma.LZMAError)
+DECOMPRESSION_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, *_ZLIB_ERRORS, lzma.LZMAError)
 
 
 def codec_of_name(path: str) -> Codec | None:
@@ -79,7 +93,7 @@ def _zstandard() -> Any:
 def open_compressed(raw: IO[bytes], codec: Codec) -> IO[bytes]:
     """A stream of the decompressed bytes of ``raw``."""
     if codec == "gzip":
-        return cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb"))
+        return cast(IO[bytes], GzipFile(fileobj=raw, mode="rb"))
     if codec == "bzip2":
         return bz2.BZ2File(raw, "rb")
     if codec == "xz":
@@ -230,7 +244,7 @@ def open_write(raw: IO[bytes], name: str) -> IO[bytes]:
         # gzip's own default level: level 9 costs twice the time for 0.5 % less
         inner = name[:-3] if name.lower().endswith(".gz") else name
         return cast(
-            IO[bytes], gzip.GzipFile(filename=inner, mode="wb", fileobj=raw, mtime=0, compresslevel=6)
+            IO[bytes], GzipFile(filename=inner, mode="wb", fileobj=raw, mtime=0, compresslevel=6)
         )
     if codec == "bzip2":
         return bz2.BZ2File(raw, "wb")

@@ -28,6 +28,26 @@ def test_written_by_suffix_read_by_magic(tmp_path: Path, suffix: str, codec: str
     assert [d.id for d in read_documents([renamed])][-1] == "1999"
 
 
+def test_gzip_written_and_read_by_zlib_ng_is_the_standard_librarys_gzip(tmp_path: Path) -> None:
+    # zlib-ng writes the same format: the standard library reads what it writes, and the other way
+    import gzip
+
+    from dedup.files import compression
+
+    assert compression.GzipFile is not gzip.GzipFile, "zlib-ng, a dependency, is not installed"
+    ours = tmp_path / "ours.jsonl.gz"
+    atomic_write(ours, LONG)
+    assert gzip.decompress(ours.read_bytes()) == LONG.encode()
+    theirs = tmp_path / "theirs.jsonl.gz"
+    theirs.write_bytes(gzip.compress(LONG.encode(), compresslevel=9) + gzip.compress(b"{}\n"))
+    assert read_all(str(theirs)) == LONG.encode() + b"{}\n"  # (two members, as a concatenation makes)
+    broken = tmp_path / "broken.jsonl.gz"
+    whole = ours.read_bytes()
+    broken.write_bytes(whole[:20] + b"\xff" * 16 + whole[36:])  # (zlib-ng's own error)
+    with pytest.raises(InputError, match=r"broken\.jsonl\.gz: cannot read: "):
+        list(read_documents([broken]))
+
+
 def test_plain_files_and_names() -> None:
     assert codec_of_bytes(b'{"id": 1}') is None
     assert inner_name("a/b.jsonl.ZST") == "a/b.jsonl"
