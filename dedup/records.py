@@ -83,6 +83,11 @@ class Document:
     text: str
     path: str | None = None
 
+    def __reduce__(self) -> tuple[type[Document], tuple[str, str, str | None]]:
+        # a call on its fields: a slotted dataclass's own pickling asks ``dataclasses.fields``
+        # again for every document (``PickledByInit``), and a run sends its workers all of them
+        return (Document, (self.id, self.text, self.path))
+
 
 @dataclass(frozen=True, slots=True)
 class Paragraph(PickledByInit):

@@ -1,14 +1,15 @@
 """Extraction of a whole input, in order, by one process or several.
 
-With ``workers`` N > 1, N - 1 worker processes (``workers.Workers``) extract while the main
-process resolves; a chunk of ``CHUNK_SIZE`` documents travels back packed into a few flat arrays
-(``_pack``/``_unpack``; ``packing`` packs them and makes the records again, compiled), because
-pickling thousands of small records cost more than computing them, and a key and its features
-travel once: sent again, a key is its number among those its worker sent (``_Sent`` in the worker,
-``Received`` in the main process, which forgets them as the worker does).  The main process
+Worker processes (``workers.Workers``) extract chunks of ``CHUNK_SIZE`` documents for the process
+that resolves them: a run's resolving process (``resolver``), or the pre-commit check's own process
+(``extract_all``).  A chunk travels back packed into a few flat arrays (``pack``/``unpack``;
+``packing`` packs them and makes the records again, compiled), because pickling thousands of small
+records cost more than computing them, and a key and its features travel once: sent again, a key is
+its number among those its worker sent (``Sent`` in the worker, ``Received`` where the chunk is
+unpacked, which forgets them as the worker does).  In ``extract_all`` the process that asked
 extracts the first chunk itself while the workers start, and, when they fall behind (a slow
 tokeniser), the next chunk not handed out yet instead of waiting.  Results are taken in input order
-whoever extracted them, so the output does not depend on N.
+whoever extracted them, so the output does not depend on the number of workers.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from itertools import chain, islice
 import numpy as np
 
 from dedup.config import Config
-from dedup.matching.features import CACHED_KEYS, Extracted, Extractor, Features, Recent
+from dedup.matching.features import CACHED_KEYS as CACHED_KEYS  # (read here by the resolving process)
+from dedup.matching.features import Extracted, Extractor, Features, Recent
 from dedup.records import Document
 from dedup.run.packing import ItemRow, ParagraphRow, pack_chunk, unpack_items, unpack_paragraphs
 from dedup.run.workers import Ticket, Workers
@@ -33,19 +35,19 @@ from dedup.text.layout import Layout
 from dedup.text.words import tokenize
 
 #: documents handed to a worker at a time (fewer, larger messages: less for
-#: the main process's threads to do while it resolves)
+#: the threads that carry them to do)
 CHUNK_SIZE = 128
 
 #: documents numbered by their position in the input
-_Chunk = list[tuple[int, Document]]
+Chunk = list[tuple[int, Document]]
 
 
-class _Sent(Recent[str, int]):
+class Sent(Recent[str, int]):
     """The keys a worker has sent with their features (the last ``CACHED_KEYS``),
     each with its number among all it sent: a key seen again travels as that
     number alone.  Most paragraphs of a scraped corpus are copies: their keys and
     arrays were most of what the workers sent, and looking a key up again by
-    its text cost the main process a hash of that text."""
+    its text cost the resolving process a hash of that text."""
 
     def __init__(self, size: int) -> None:
         super().__init__(size)
@@ -57,7 +59,7 @@ class _Sent(Recent[str, int]):
 
 
 class Received:
-    """The main process's side of one worker's ``_Sent``: the keys that worker
+    """The unpacking process's side of one worker's ``Sent``: the keys that worker
     sent and their features, by number, forgotten as the worker forgets them
     (the same size, the same order), so a number it sends is always here."""
 
@@ -72,27 +74,30 @@ class Received:
     def get(self, number: int) -> tuple[str, Features]:
         found = self._known.get(number)
         if found is None:
-            raise RuntimeError(f"a worker sent key number {number}, which the main process no longer holds")
+            raise RuntimeError(
+                f"a worker sent key number {number}, which the resolving process no longer holds"
+            )
         return found
 
 
 _worker: Extractor | None = None
-_sent: _Sent | None = None
+_sent: Sent | None = None
 
 
-def _start_worker(config: Config, parent: int) -> None:
+def start_worker(config: Config, parent: int) -> None:
+    """A worker's start: its extractor, and the keys it sent (none yet)."""
     global _worker, _sent
     # Interruptions are the main process's to handle (it stops the pool): a
     # worker ignores Ctrl-C, sent to the whole process group, and dies on SIGTERM.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _die_with_parent(parent)
+    die_with_parent(parent)
     _worker = Extractor(config)
-    _sent = _Sent(CACHED_KEYS)
+    _sent = Sent(CACHED_KEYS)
     tokenize("预热", config.segmenter)  # load the dictionary once, before the first chunk
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """On Linux, a worker gets SIGTERM when the main process dies (even by SIGKILL),
     rather than living on to fail, with a traceback, on a pipe nobody reads."""
     if sys.platform.startswith("linux"):
@@ -108,14 +113,14 @@ _PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True, slots=True)
-class _Packed:
+class Packed:
     """A chunk of extracted documents as a few flat arrays and tuples: pickling
     thousands of small records and arrays costs more than extracting them.
-    The main process still holds the documents' text, so it is not sent back,
-    and the features of a key sent before are not sent again (``_Sent``)."""
+    The process unpacking it is sent the documents' text with it, so it is not
+    sent back, and the features of a key sent before are not sent again (``Sent``)."""
 
     paragraphs: list[ParagraphRow]
-    #: (a key sent before travels as its number in ``_Sent``)
+    #: (a key sent before travels as its number in ``Sent``)
     items: list[ItemRow]
     locals: list[dict[int, list[int]]]
     layouts: list[Layout]
@@ -125,11 +130,11 @@ class _Packed:
     bands: np.ndarray
 
 
-def _pack(chunk: list[Extracted], sent: _Sent) -> _Packed:
+def pack(chunk: list[Extracted], sent: Sent) -> Packed:
     """A worker's chunk as flat records and arrays (the features of keys in
-    ``sent`` left out, as the main process has them; ``packing``)."""
+    ``sent`` left out, as the unpacking process has them; ``packing``)."""
     paragraphs, items, (hashes, spans, distinct, bands) = pack_chunk(chunk, sent.get, sent.add)
-    return _Packed(
+    return Packed(
         paragraphs,
         items,
         [extracted.local for extracted in chunk],
@@ -141,8 +146,8 @@ def _pack(chunk: list[Extracted], sent: _Sent) -> _Packed:
     )
 
 
-def _unpack(packed: _Packed, chunk: _Chunk, received: Received) -> list[Extracted]:
-    """A packed chunk back as records, in the main process (which holds the texts; ``packing``)."""
+def unpack(packed: Packed, chunk: Chunk, received: Received) -> list[Extracted]:
+    """A packed chunk back as records, given its documents (``packing``)."""
     paragraphs = unpack_paragraphs(packed.paragraphs, chunk)
     arrays = (packed.hashes, packed.spans, packed.distinct, packed.bands)
     items = unpack_items(packed.items, arrays, chunk, paragraphs, received.get, received.add)
@@ -159,13 +164,13 @@ def _unpack(packed: _Packed, chunk: _Chunk, received: Received) -> list[Extracte
     ]
 
 
-def extract_chunk(chunk: _Chunk) -> _Packed:
+def extract_chunk(chunk: Chunk) -> Packed:
     """A worker's job: extract a chunk and pack it."""
     assert _worker is not None and _sent is not None
-    return _pack(_worker.many(chunk), _sent)
+    return pack(_worker.many(chunk), _sent)
 
 
-def _chunks(documents: Iterable[Document], size: int) -> Iterator[_Chunk]:
+def chunks_of(documents: Iterable[Document], size: int) -> Iterator[Chunk]:
     numbered = enumerate(documents)
     while chunk := list(islice(numbered, size)):
         yield chunk
@@ -176,7 +181,7 @@ def extract_all(
 ) -> Iterator[Extracted]:
     """Features of every document, in input order, computed by ``workers`` processes
     (``sign``: see ``Extractor``)."""
-    chunks = _chunks(documents, CHUNK_SIZE)
+    chunks = chunks_of(documents, CHUNK_SIZE)
     first = next(chunks, [])
     second = next(chunks, None) if workers > 1 else None
     if second is None or not sign:
@@ -189,13 +194,13 @@ def extract_all(
         yield from _extract_in_pool(chain([first, second], chunks), config, workers)
 
 
-def _extract_in_pool(pending: Iterator[_Chunk], config: Config, workers: int) -> Iterator[Extracted]:
+def _extract_in_pool(pending: Iterator[Chunk], config: Config, workers: int) -> Iterator[Extracted]:
     import multiprocessing  # only with a pool: a one-process run does without (~15 ms)
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    # The main process resolves documents while the others extract: N workers
+    # This process uses the documents while the others extract: N workers
     # means N processes busy in all, so N - 1 of them extract.
-    with Workers(context, workers - 1, extract_chunk, _start_worker, (config, os.getpid())) as pool:
+    with Workers(context, workers - 1, extract_chunk, start_worker, (config, os.getpid())) as pool:
         yield from _Feed(pending, config, workers, pool).extracted()
 
 
@@ -205,18 +210,18 @@ class _Feed:
     input is read as fast as it is consumed, never all at once."""
 
     def __init__(
-        self, pending: Iterator[_Chunk], config: Config, workers: int, pool: Workers[_Chunk, _Packed]
+        self, pending: Iterator[Chunk], config: Config, workers: int, pool: Workers[Chunk, Packed]
     ) -> None:
         self.pending = pending
         self.pool = pool
-        self.in_flight: deque[tuple[_Chunk, Ticket | list[Extracted]]] = deque()
+        self.in_flight: deque[tuple[Chunk, Ticket | list[Extracted]]] = deque()
         #: what each worker sent (by ``Ticket.worker``)
         self.received: dict[object, Received] = {}
         self.own = Extractor(config)
         self.exhausted = False
         self.limit = 2 * workers + 2
 
-    def _next(self) -> _Chunk:
+    def _next(self) -> Chunk:
         chunk = next(self.pending, []) if not self.exhausted else []
         self.exhausted = not chunk
         return chunk
@@ -245,7 +250,7 @@ class _Feed:
                     self.in_flight.append((chunk, self.own.many(chunk)))
                 continue
             self.in_flight.popleft()
-            yield from job if isinstance(job, list) else _unpack(job.get(), chunk, self._received(job))
+            yield from job if isinstance(job, list) else unpack(job.get(), chunk, self._received(job))
 
     def _received(self, ticket: Ticket) -> Received:
         found = self.received.get(ticket.worker)

@@ -40,11 +40,13 @@ _GONE = b""
 class _Worker(Generic[_T]):
     """One worker process, the thread that writes its tasks and the one that reads its results."""
 
-    def __init__(self, process: Process, tasks: Connection, results: Connection) -> None:
+    def __init__(self, process: Process, tasks: Connection, results: Connection, number: int) -> None:
         self.process = process
+        #: its place among the workers of its pool
+        self.number = number
         self._tasks = tasks
         self._results = results
-        self._outbox: queue.SimpleQueue[_T | None] = queue.SimpleQueue()
+        self._outbox: queue.SimpleQueue[_T | Pickled | None] = queue.SimpleQueue()
         self._inbox: queue.SimpleQueue[bytes] = queue.SimpleQueue()
         #: tasks given and results taken so far
         self.given = self.taken = 0
@@ -56,7 +58,8 @@ class _Worker(Generic[_T]):
     def _write(self) -> None:
         while (task := self._outbox.get()) is not None:
             try:
-                _send(self._tasks, pickle.dumps(task, pickle.HIGHEST_PROTOCOL))
+                data = task.data if isinstance(task, Pickled) else pickle.dumps(task, pickle.HIGHEST_PROTOCOL)
+                _send(self._tasks, data)
             except OSError:  # the worker is gone: its reading thread says so
                 return
         with suppress(OSError):
@@ -72,26 +75,37 @@ class _Worker(Generic[_T]):
             self._inbox.put(data)
             self.arrived += 1
 
-    def give(self, task: _T) -> int:
-        """Queue a task; its number among this worker's tasks."""
+    def give(self, task: _T | Pickled) -> int:
+        """Queue a task (or one pickled already); its number among this worker's tasks."""
         self._outbox.put(task)
         self.given += 1
         return self.given - 1
 
     def take(self) -> Any:
         """The result of the oldest task not taken yet (waiting for it)."""
+        return unpickled(self.take_pickled())
+
+    def take_pickled(self) -> bytes:
+        """``take``'s result as the worker sent it, not unpickled (an error it sent is raised
+        where it is unpickled, ``unpickled``): for a result handed on to another process."""
         data = self._inbox.get()
         if data is _GONE or not data:
             self.process.join(EXIT_WAIT)
             raise RuntimeError(f"a worker process died (exit code {self.process.exitcode})")
         self.taken += 1
-        ok, value = pickle.loads(data)
-        if not ok:
-            raise value
-        return value
+        return data
 
     def finish(self) -> None:
         self._outbox.put(None)
+
+
+class Pickled:
+    """A task pickled already (the same bytes for two pools: pickled once)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
 
 
 class Ticket:
@@ -110,6 +124,11 @@ class Ticket:
         """The task's result; tickets of one worker are taken in the order they were given."""
         assert self.worker.taken == self.number, "results of a worker are taken in order"
         return self.worker.take()
+
+    def get_pickled(self) -> bytes:
+        """``get``, as the worker sent it (``_Worker.take_pickled``)."""
+        assert self.worker.taken == self.number, "results of a worker are taken in order"
+        return self.worker.take_pickled()
 
 
 class Workers(Generic[_T, _R]):
@@ -136,9 +155,9 @@ class Workers(Generic[_T, _R]):
             raise
         # the threads start once every process is forked (a fork copies no thread, but
         # could copy a lock one of them held)
-        self._workers = [_Worker(*ends) for ends in launched]
+        self._workers = [_Worker(*ends, number) for number, ends in enumerate(launched)]
 
-    def give(self, task: _T) -> Ticket:
+    def give(self, task: _T | Pickled) -> Ticket:
         worker = min(self._workers, key=lambda w: w.given - w.taken)
         return Ticket(worker, worker.give(task))
 
@@ -219,6 +238,15 @@ def _serve(
         results.send_bytes(reply)
 
 
+def unpickled(data: bytes) -> Any:
+    """A result as a worker sent it (``_Worker.take_pickled``), unpickled: its value, or the error
+    it failed with, raised."""
+    ok, value = pickle.loads(data)
+    if not ok:
+        raise value
+    return value
+
+
 def _next(tasks: Connection) -> bytes:
     try:
         return tasks.recv_bytes()
@@ -233,4 +261,4 @@ def _failure(err: Exception) -> bytes:
         return pickle.dumps((False, RuntimeError(f"{type(err).__name__}: {err}")), pickle.HIGHEST_PROTOCOL)
 
 
-__all__ = ["PIPE_BYTES", "Ticket", "Workers"]
+__all__ = ["PIPE_BYTES", "Pickled", "Ticket", "Workers", "unpickled"]

@@ -102,17 +102,21 @@ def test_output_and_report_do_not_depend_on_the_number_of_workers(dedup_process,
 
 
 def test_keys_sent_again_as_numbers_give_the_same_results(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A worker sends a key and its features once, then the key's number; the main
+    """A worker sends a key and its features once, then the key's number; the resolving
     process forgets them as the worker does (here after a few keys), so every
     number it receives is one it still holds."""
+    import multiprocessing
+
     import dedup
     from dedup.run import parallel
 
-    looked_up: list[int] = []
+    # counted in the resolving process, forked after the patches, in memory both processes see
+    looked_up = multiprocessing.get_context("fork").Value("i", 0)
 
     class Counting(parallel.Received):
         def get(self, number: int) -> tuple[str, Features]:
-            looked_up.append(number)
+            with looked_up.get_lock():
+                looked_up.value += 1
             return super().get(number)
 
     documents = [dedup.Document(d["id"], d["text"]) for d in _corpus(100)]
@@ -121,11 +125,11 @@ def test_keys_sent_again_as_numbers_give_the_same_results(monkeypatch: pytest.Mo
     monkeypatch.setattr(parallel, "CACHED_KEYS", 16)  # the worker is forked after the patch
     monkeypatch.setattr(parallel, "Received", Counting)
     shared = list(dedup.clean(documents, workers=2))
-    assert looked_up, "no key was sent again as its number"
+    assert looked_up.value, "no key was sent again as its number"
     assert shared == alone
 
 
-def test_a_number_the_main_process_no_longer_holds_is_an_error() -> None:
+def test_a_number_the_resolving_process_no_longer_holds_is_an_error() -> None:
     from dedup.run.parallel import Received
 
     received = Received(2)
