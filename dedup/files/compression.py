@@ -243,9 +243,7 @@ def open_write(raw: IO[bytes], name: str) -> IO[bytes]:
     if codec == "gzip":
         # gzip's own default level: level 9 costs twice the time for 0.5 % less
         inner = name[:-3] if name.lower().endswith(".gz") else name
-        return cast(
-            IO[bytes], GzipFile(filename=inner, mode="wb", fileobj=raw, mtime=0, compresslevel=6)
-        )
+        return cast(IO[bytes], GzipFile(filename=inner, mode="wb", fileobj=raw, mtime=0, compresslevel=6))
     if codec == "bzip2":
         return bz2.BZ2File(raw, "wb")
     if codec == "xz":

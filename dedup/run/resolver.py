@@ -36,7 +36,7 @@ from dedup.run import parallel
 from dedup.run.corpus import Corpus
 from dedup.run.packing import ResultRow, pack_results, unpack_results
 from dedup.run.tuning import tune_for_a_run
-from dedup.run.workers import Pickled, Ticket, Workers, unpickled
+from dedup.run.workers import Pickled, Ticket, Workers, failure, unpickled
 
 #: what the main process sends the resolving process for a chunk: its documents (pickled once, for
 #: the worker that extracts them too), the chunk packed by the process that extracted it (pickled as
@@ -159,11 +159,15 @@ class _Pipeline:
             self.extracting.append((chunk, documents, self.extractors.give(Pickled(documents))))
 
     def _extract_here(self, chunk: parallel.Chunk) -> bytes:
-        """A chunk extracted and packed here, pickled as a worker sends it."""
+        """A chunk extracted and packed here, pickled as a worker sends it (an error too: raised
+        at its turn, after the results of the chunks before it)."""
         if self.own is None:
             self.own = (Extractor(self.config), parallel.Sent(parallel.CACHED_KEYS))
         extractor, sent = self.own
-        packed = parallel.pack(extractor.many(chunk), sent)
+        try:
+            packed = parallel.pack(extractor.many(chunk), sent)
+        except Exception as err:
+            return failure(err)
         return pickle.dumps((True, packed), pickle.HIGHEST_PROTOCOL)
 
 

@@ -234,7 +234,7 @@ def _serve(
         try:
             reply = pickle.dumps((True, job(pickle.loads(data))), pickle.HIGHEST_PROTOCOL)
         except Exception as err:  # sent back, raised in the main process
-            reply = _failure(err)
+            reply = failure(err)
         results.send_bytes(reply)
 
 
@@ -254,11 +254,12 @@ def _next(tasks: Connection) -> bytes:
         return _GONE
 
 
-def _failure(err: Exception) -> bytes:
+def failure(err: Exception) -> bytes:
+    """An error as a worker sends it back (raised where its result is unpickled, ``unpickled``)."""
     try:
         return pickle.dumps((False, err), pickle.HIGHEST_PROTOCOL)
     except Exception:  # an error that cannot be pickled is sent as its text
         return pickle.dumps((False, RuntimeError(f"{type(err).__name__}: {err}")), pickle.HIGHEST_PROTOCOL)
 
 
-__all__ = ["PIPE_BYTES", "Pickled", "Ticket", "Workers", "unpickled"]
+__all__ = ["PIPE_BYTES", "Pickled", "Ticket", "Workers", "failure", "unpickled"]
