@@ -34,7 +34,7 @@ from types import ModuleType
 
 #: the modules mypyc compiles: the main process's resolution and what it calls per paragraph.
 #: A class here must extend only classes of these modules, builtins and the typing ABCs (mypyc lays
-#: out a native class's fields itself: ``run/parallel.py``'s ``_Sent``, over ``features.Recent``,
+#: out a native class's fields itself: ``run/parallel.py``'s ``Sent``, over ``features.Recent``,
 #: an ``OrderedDict``, crashed compiled, and stays out); nor may callers monkeypatch these modules.
 MODULES: tuple[str, ...] = (
     "dedup.matching.align",
