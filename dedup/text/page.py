@@ -13,7 +13,6 @@ indentation, bullets, quotation marks, the first separator line, and which text 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -149,11 +148,19 @@ def _headline_length(lines: Sequence[PageLine], first_block: int) -> int:
 
 def _body_indent(lines: Sequence[PageLine]) -> str | None:
     """The indentation most body-shaped paragraphs share (``None``: the page has no such habit)."""
-    indents = Counter(line.indent for line in lines if line.shape == "body" and not line.bulleted)
-    if not indents:
-        return None
-    indent, count = indents.most_common(1)[0]
-    return indent if count * 2 > sum(indents.values()) else None
+    # counted in a plain dict, not a ``Counter``: its ``most_common`` (``heapq.nlargest``) took a
+    # third of the page structure's time for pages of a few paragraphs.  Of two indents as common,
+    # the first seen, as ``most_common`` gives it.
+    counts: dict[str, int] = {}
+    for line in lines:
+        if line.shape == "body" and not line.bulleted:
+            counts[line.indent] = counts.get(line.indent, 0) + 1
+    indent, most, total = "", 0, 0
+    for seen, count in counts.items():
+        total += count
+        if count > most:
+            indent, most = seen, count
+    return indent if most * 2 > total else None
 
 
 #: stands between the keys of a page's lines joined into one string (``LaterKeys``)
@@ -192,9 +199,19 @@ def _repeated_later(lines: Sequence[PageLine], position: int, later: LaterKeys) 
     if later.held(key, first):
         return True
     sentences = lines[position].sentences
-    if sentences is None:
-        sentences = sentence_keys(lines[position].source)
-    return bool(sentences) and all(later.held(s, first) for s in sentences)
+    if sentences is not None:
+        return bool(sentences) and all(later.held(s, first) for s in sentences)
+    # ``sentence_keys`` made one sentence at a time, up to the first no later line holds (most
+    # paragraphs' first): a lead's other sentences are never folded
+    found = 0
+    for part in _SENTENCE_END.split(lines[position].source):
+        sentence = fold(part)
+        if len(sentence) < _MIN_SENTENCE:
+            continue
+        if not later.held(sentence, first):
+            return False
+        found += 1
+    return found > 1  # (one sentence is the paragraph: not stitched from the body)
 
 
 def _lead(lines: Sequence[PageLine], start: int, body_indent: str | None, later: LaterKeys) -> int | None:

@@ -7,6 +7,8 @@ through extraction (``Extractor``) to check the ``Item`` fields it sets.  Every 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dedup.config import Config
 from dedup.matching.features import Extractor
@@ -295,3 +297,61 @@ def test_a_lead_whose_sentences_are_not_all_repeated_stays_the_lead() -> None:
     page = structure(["湖南春耕忙", "", lead, SEP, body, SOW])
     assert page.front_matter == set()
     assert structure(["湖南春耕忙", "", lead, SEP, body, SOW], asked=True) == page
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["body", "heading"]), st.booleans(), st.sampled_from(["", IND, "\u3000", "  "])
+        ),
+        max_size=12,
+    )
+)
+def test_the_body_indent_is_the_one_most_body_lines_share(traits: list[tuple[str, bool, str]]) -> None:
+    # the definition: the commonest indent of unbulleted body lines (of equals, the first seen),
+    # when more than half of them share it
+    from collections import Counter
+
+    from dedup.text.page import _body_indent
+
+    lines = [
+        PageLine(n, f"k{n}", shape, bulleted, indent)  # type: ignore[arg-type]
+        for n, (shape, bulleted, indent) in enumerate(traits)
+    ]
+    counts = Counter(indent for shape, bulleted, indent in traits if shape == "body" and not bulleted)
+    expected = None
+    if counts:
+        indent, count = counts.most_common(1)[0]
+        expected = indent if count * 2 > sum(counts.values()) else None
+    assert _body_indent(lines) == expected
+
+
+_SENTENCES = [
+    "连日来湖南各地抢抓农时",
+    "春耕生产有序推进",
+    "记者在田间看到",
+    "农机来回穿梭",
+    "短句",
+    "一派繁忙景象",
+]
+
+
+@given(st.lists(st.lists(st.sampled_from(_SENTENCES), min_size=1, max_size=4), min_size=1, max_size=6))
+def test_a_paragraph_repeated_later_sentence_by_sentence_is_read_one_sentence_at_a_time(
+    pages: list[list[str]],
+) -> None:
+    # its sentences folded as needed give what all of them folded at once (``sentence_keys``) give
+    from dedup.text.page import LaterKeys, _repeated_later
+
+    sources = ["。".join(sentences) + "。" for sentences in pages]
+    lazy = [
+        PageLine(n, fold(source), "body", False, IND, sentences=None, source=source)
+        for n, source in enumerate(sources)
+    ]
+    eager = [
+        PageLine(n, fold(source), "body", False, IND, sentences=sentence_keys(source), source=source)
+        for n, source in enumerate(sources)
+    ]
+    later = LaterKeys(lazy)
+    for position in range(len(sources)):
+        assert _repeated_later(lazy, position, later) == _repeated_later(eager, position, later)
