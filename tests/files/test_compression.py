@@ -48,6 +48,32 @@ def test_gzip_written_and_read_by_zlib_ng_is_the_standard_librarys_gzip(tmp_path
         list(read_documents([broken]))
 
 
+def test_without_zlib_ng_the_standard_librarys_gzip_reads_and_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gzip
+    import importlib
+    import sys
+
+    from dedup.files import compression
+
+    monkeypatch.setitem(sys.modules, "zlib_ng", None)  # (an import of it raises ImportError)
+    try:
+        plain = importlib.reload(compression)
+        assert plain.GzipFile is gzip.GzipFile
+        path = tmp_path / "rows.jsonl.gz"
+        raw = path.open("wb")
+        with plain.open_write(raw, str(path)) as out:
+            out.write(DATA)
+        raw.close()
+        assert gzip.decompress(path.read_bytes()) == DATA
+        assert plain.read_all(str(path)) == DATA
+    finally:
+        monkeypatch.undo()  # zlib-ng back in ``sys.modules``, then the module as it was
+        importlib.reload(compression)
+    assert compression.GzipFile is not gzip.GzipFile
+
+
 def test_plain_files_and_names() -> None:
     assert codec_of_bytes(b'{"id": 1}') is None
     assert inner_name("a/b.jsonl.ZST") == "a/b.jsonl"
