@@ -147,15 +147,16 @@ def show(name: str, corpus: Corpus, rows: dict[str, dict[str, float]]) -> None:
     )
     bound, ratio = balanced_bound(dedup, rensa)
     console.print(
-        f"  dedup's CPU s spread evenly over its {dedup['workers']} processes: {bound:.2f} s at best, "
+        f"  dedup's CPU s spread evenly over {dedup['workers']} busy processes: {bound:.2f} s at best, "
         f"at most {ratio:.2f}× rensa's throughput (its wall time is {dedup['wall_s'] / bound:.2f}× that)"
     )
 
 
 def balanced_bound(dedup: dict[str, float], rensa: dict[str, float]) -> tuple[float, float]:
-    """The wall time dedup's work would take were every one of its processes busy the whole run
-    (its CPU s over their number: no run of that work on those cores is faster), and dedup's
-    throughput then as a multiple of rensa's."""
+    """The wall time dedup's work would take were ``--workers`` processes busy the whole run (its
+    CPU s over their number: no run of that work on that many cores is faster; the main process,
+    which reads and writes beside them, counts in the CPU s), and dedup's throughput then as a
+    multiple of rensa's."""
     bound = dedup["cpu_s"] / max(1, dedup["workers"])
     return bound, rensa["wall_s"] / bound
 
