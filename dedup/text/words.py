@@ -30,7 +30,7 @@ Cut = Callable[[str], list[str]]
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
 #: bump when the compiled word table's layout changes
-TABLE_FORMAT = 1
+TABLE_FORMAT = 2
 
 
 def table_path(dictionary: Path) -> Path:

@@ -102,6 +102,21 @@ def test_a_damaged_table_is_refused(table: bytes) -> None:
         _core().Words.load(table)
 
 
+def test_a_table_damaged_past_its_header_cuts_within_it(texts: list[str]) -> None:
+    # a slot is always masked and a frequency's number always in range: wrong words at worst,
+    # never a read outside the table
+    table = bytearray(_core().Words(wordcut.dictionary_path().read_bytes()).table())
+    rng = random.Random(5)
+    body = range(40, len(table))
+    for at in rng.sample(body, 20_000):
+        table[at] = rng.randrange(256)
+    for at in rng.sample(body, 200):  # whole words of ones, as a free slot, and of anything
+        table[at - at % 8 : at - at % 8 + 8] = rng.choice([b"\xff" * 8, rng.randbytes(8)])
+    damaged = _core().Words.load(bytes(table))
+    for text in texts[:500]:
+        assert "".join(damaged.cut(text)) == text
+
+
 @pytest.mark.parametrize(
     "line", [b"word", b"word +3", b"word 3_0", b"word \xd9\xa3", b"", b"word  3", b"word 3x n"]
 )
