@@ -32,15 +32,16 @@ from collections.abc import Sequence
 from importlib.machinery import ModuleSpec
 from types import ModuleType
 
-#: the modules mypyc compiles: the main process's resolution and what it calls per paragraph.
+#: the modules mypyc compiles: resolution and what it calls per paragraph, and extraction's glue.
 #: A class here must extend only classes of these modules, builtins and the typing ABCs (mypyc lays
-#: out a native class's fields itself: ``run/parallel.py``'s ``Sent``, over ``features.Recent``,
+#: out a native class's fields itself: ``run/parallel.py``'s ``Sent``, over ``recent.Recent``,
 #: an ``OrderedDict``, crashed compiled, and stays out); nor may callers monkeypatch these modules.
 MODULES: tuple[str, ...] = (
     "dedup.matching.align",
     "dedup.matching.bits",
     "dedup.matching.candidates",
     "dedup.matching.facts",
+    "dedup.matching.features",
     "dedup.matching.index",
     "dedup.matching.item",
     "dedup.matching.lexicon",
@@ -58,6 +59,7 @@ MODULES: tuple[str, ...] = (
     "dedup.text.joins",
     "dedup.text.page",
     "dedup.text.rewrite",
+    "dedup.text.segment",
     "dedup.text.shape",
 )
 

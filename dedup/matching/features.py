@@ -6,16 +6,18 @@ Paragraphs (``text.segment``) -> keys (``text.normalize``) -> words
 pairs of the document's own paragraphs that share a shingle.  It depends on
 nothing but the document, so any number of worker processes gives the same
 features; ``run.parallel`` moves them between processes.
+
+Compiled with the typed core (``typed_core.MODULES``): in a worker, the interpreted glue between the
+compiled steps (a paragraph's traits, its item, its place on the page, the caches) was half of
+extraction's time once segmentation was fast.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
 import xxhash
@@ -25,6 +27,8 @@ from dedup.matching.candidates import DocumentPostings
 from dedup.matching.core import compiled_core
 from dedup.matching.index import band_keys, band_layout
 from dedup.matching.item import Item
+from dedup.matching.recent import CACHED_KEYS as CACHED_KEYS
+from dedup.matching.recent import Recent as Recent
 from dedup.matching.shingle import shingles as make_shingles
 from dedup.matching.signature import sign
 from dedup.records import Document, Key, Paragraph, Shingles
@@ -35,9 +39,6 @@ from dedup.text.page import PageLine, is_bulleted, is_label, is_quotation, page_
 from dedup.text.segment import split_paragraphs
 from dedup.text.shape import ends_open
 from dedup.text.words import tokenize
-
-#: distinct keys whose features a process remembers
-CACHED_KEYS = 100_000
 
 #: a key's shingles and LSH band keys (``None``: too short to sign)
 Features = tuple[Shingles, np.ndarray | None]
@@ -121,28 +122,6 @@ class Extracted:
     local: dict[int, list[int]]
 
 
-_K = TypeVar("_K")
-_V = TypeVar("_V")
-
-
-class Recent(OrderedDict[_K, _V]):
-    """A dict that forgets its oldest entries beyond ``size`` (the caches by
-    key of extraction, and what workers sent and the main process received).
-
-    An ``OrderedDict``: a plain dict's oldest entry is found by scanning past
-    the slots its earlier deletions left, which made each insertion into a full
-    cache cost 30 times as much (a corpus past ``CACHED_KEYS`` distinct keys)."""
-
-    def __init__(self, size: int = CACHED_KEYS) -> None:
-        super().__init__()
-        self.size = size
-
-    def remember(self, key: _K, value: _V) -> None:
-        self[key] = value
-        if len(self) > self.size:
-            self.popitem(last=False)
-
-
 class Extractor:
     """Per-process state of extraction: caches of shingles and signatures by
     key, so exact copies (boilerplate, syndicated text: most paragraphs of a
@@ -165,7 +144,8 @@ class Extractor:
         # signatures only find candidates in other documents: one document alone needs none
         self._sign = sign and config.scope == "corpus"
         self._shingles: Recent[str, Shingles] = Recent(CACHED_KEYS)
-        self._signed: Recent[str, tuple[np.ndarray, np.ndarray]] = Recent(CACHED_KEYS)
+        # (not ``_signed``: mypyc names its field ``__signed``, a keyword of GCC's C)
+        self._signed_keys: Recent[str, tuple[np.ndarray, np.ndarray]] = Recent(CACHED_KEYS)
         # most paragraphs of a scraped corpus are exact copies: what depends on
         # the raw text alone is computed once per text
         self._traits: Recent[str, Traits] = Recent(CACHED_KEYS)
@@ -185,14 +165,14 @@ class Extractor:
     def _signatures(self, wanted: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Signature and band keys of each key (given its distinct shingles):
         remembered, or signed together in one bulk call."""
-        found = {key: self._signed[key] for key in wanted if key in self._signed}
+        found = {key: self._signed_keys[key] for key in wanted if key in self._signed_keys}
         fresh = [key for key in wanted if key not in found]
         if fresh:
             signatures = sign([wanted[key] for key in fresh], self.config)
             rows = band_keys(signatures, self.bands, self.rows)
             for key, signature, row in zip(fresh, signatures, rows, strict=True):
                 found[key] = (signature, row)
-                self._signed.remember(key, found[key])
+                self._signed_keys.remember(key, found[key])
         return found
 
     def _signable(self, key: str, shingled: Shingles) -> bool:

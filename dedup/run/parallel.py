@@ -26,8 +26,9 @@ from itertools import chain, islice
 import numpy as np
 
 from dedup.config import Config
-from dedup.matching.features import CACHED_KEYS as CACHED_KEYS  # (read here by the resolving process)
-from dedup.matching.features import Extracted, Extractor, Features, Recent
+from dedup.matching.features import Extracted, Extractor, Features
+from dedup.matching.recent import CACHED_KEYS as CACHED_KEYS  # (read here by the resolving process)
+from dedup.matching.recent import Recent
 from dedup.records import Document
 from dedup.run.packing import ItemRow, ParagraphRow, pack_chunk, unpack_items, unpack_paragraphs
 from dedup.run.workers import Ticket, Workers

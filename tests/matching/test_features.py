@@ -57,7 +57,7 @@ def test_known_shingles_are_taken_as_they_are() -> None:
 def test_recent_forgets_its_oldest_entries_beyond_its_size_and_pickles() -> None:
     import pickle
 
-    from dedup.matching.features import Recent
+    from dedup.matching.recent import Recent
 
     recent: Recent[int, str] = Recent(3)
     for number in range(10):
