@@ -3,9 +3,11 @@
 A run records the versions its results depend on (``Config.fingerprint``, the fold table's check),
 but importing ``importlib.metadata`` costs about 30 ms, a twentieth of a one-article run.  So the
 common case is read directly, the way importlib.metadata finds it: the first ``sys.path`` entry
-holding a ``NAME-VERSION.dist-info`` (or ``.egg-info``) folder of the name, and the ``Version``
-header of its ``METADATA``.  Anything less plain (an egg-info, two candidates in one folder, a zip
-on the path, another distribution finder, nothing found) is left to importlib.metadata itself.
+holding a ``NAME-VERSION.dist-info`` or ``NAME.egg-info`` folder of the name, and the ``Version``
+header of its ``METADATA``, else of its ``PKG-INFO`` (an egg-info's; a checkout installed in place
+has one in its working directory, the first entry of ``sys.path``).  Anything less plain (an
+egg-info file, two candidates in one folder, a zip on the path, another distribution finder,
+nothing found) is left to importlib.metadata itself.
 """
 
 from __future__ import annotations
@@ -24,9 +26,13 @@ def installed_version(name: str) -> str:
     """``importlib.metadata.version(name)``, or :data:`ABSENT` where it is not installed."""
     found = _dist_info(name)
     if found is not None:
-        version = _metadata_version(found / "METADATA")
-        if version is not None:
-            return version
+        # as importlib.metadata's ``PathDistribution`` reads its metadata
+        for file in ("METADATA", "PKG-INFO"):
+            if (found / file).is_file():
+                version = _metadata_version(found / file)
+                if version is not None:
+                    return version
+                break
     from importlib.metadata import PackageNotFoundError
     from importlib.metadata import version as metadata_version
 
@@ -42,8 +48,8 @@ def _normalized(name: str) -> str:
 
 
 def _dist_info(name: str) -> Path | None:
-    """The ``.dist-info`` folder importlib.metadata would read ``name``'s version from, where that
-    is plain to see; ``None`` otherwise."""
+    """The ``.dist-info`` or ``.egg-info`` folder importlib.metadata would read ``name``'s version
+    from, where that is plain to see; ``None`` otherwise."""
     if any(
         hasattr(finder, "find_distributions") and finder.__name__ != "PathFinder"  # type: ignore[union-attr]
         if isinstance(finder, type)
@@ -58,7 +64,7 @@ def _dist_info(name: str) -> Path | None:
             return None  # a zip: importlib.metadata reads it
         found = _distributions(root).get(wanted)
         if found:
-            plain = len(found) == 1 and found[0].lower().endswith(".dist-info")
+            plain = len(found) == 1 and os.path.isdir(os.path.join(root, found[0]))
             return Path(root, found[0]) if plain else None
     return None
 
