@@ -168,7 +168,7 @@ def route(sentence: str, frequency: Callable[[str], int | None], total: int) -> 
 @cache
 def compiled_route() -> Callable[[str], list[int]] | None:
     """``route`` compiled: ``Words.route`` over the word cut's trie of jieba's dictionary
-    (``dedup/text/compiled_words.pyx``: each node holds ``log(freq) - log(total)``, the double
+    (``dedup/text/compiled_words.pyx``: each node gives ``log(freq) - log(total)``, the double
     ``route`` adds), or ``None`` where it is not built, ``DEDUP_PURE=1``, or its dictionary is not
     the one of the tagger's tables (another total)."""
     from dedup.text.words import word_table

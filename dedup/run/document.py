@@ -113,12 +113,13 @@ def clean_document(
         joins=tuple(joins),
         flags=tuple(_orphans(document.text, paragraphs, whole, joins)),
         near_copy_of=copy,
-        made_by=_made_by(config),
+        made_by=made_by(config),
     )
     return Resolution(result, decisions, made)
 
 
-def _made_by(config: Config) -> str:
+def made_by(config: Config) -> str:
+    """What made a result: ``config.stamp`` of the config's fingerprint (versions included)."""
     # asked once per document: the config of the last call is recognised by identity
     # (hashing a frozen Config walks all its fields)
     last = _last_stamp.get("last")

@@ -34,9 +34,11 @@ from dedup.matching.features import Extractor
 from dedup.records import Document, Result
 from dedup.run import parallel
 from dedup.run.corpus import Corpus
+from dedup.run.document import made_by
 from dedup.run.packing import ResultRow, pack_results, unpack_results
 from dedup.run.tuning import tune_for_a_run
 from dedup.run.workers import Pickled, Ticket, Workers, failure, unpickled
+from dedup.text.words import tokenize
 
 #: what the main process sends the resolving process for a chunk: its documents (pickled once, for
 #: the worker that extracts them too), the chunk packed by the process that extracted it (pickled as
@@ -203,6 +205,22 @@ def start_resolver(config: Config, offsets: bool, parent: int, spill_dir: str) -
     tune_for_a_run()
     _corpus = Corpus(config, offsets, spill_dir=spill_dir)
     _received.clear()
+    _load_ahead(config)
+
+
+def _load_ahead(config: Config) -> None:
+    """Load now what resolving the first chunk would load first, while this process waits for that
+    chunk (a worker's start and its first chunk: about a tenth of a second), rather than after it
+    came, on the run's critical path: the fact guard's tagger (its tables, its compiled Viterbi and
+    route), the segmenter that signs the paragraphs joins make, and the stamp every result carries.
+    0.02-0.03 CPU s; the first chunk's resolution took 0.09-0.10 s before, 0.07 after."""
+    # (imported here: the main process, which never tags, need not import the tagger first)
+    from dedup.matching.tagger import compiled_hmm, compiled_route
+
+    compiled_hmm()
+    compiled_route()
+    tokenize("预热", config.segmenter)
+    made_by(config)
 
 
 def resolve_chunk(task: _Task) -> list[ResultRow]:
