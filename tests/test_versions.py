@@ -34,7 +34,8 @@ def test_the_working_directory_counts_as_importlib_metadata_counts_it(
     (tmp_path / "jieba-9.egg-info").mkdir()  # an egg-info without metadata: left to importlib.metadata
     # a checkout installed in place: an egg-info folder of its own, its PKG-INFO the metadata
     (tmp_path / "xxhash.egg-info").mkdir()
-    (tmp_path / "xxhash.egg-info" / "PKG-INFO").write_text("Metadata-Version: 2.1\nName: xxhash\nVersion: 7.1\n")
+    info = "Metadata-Version: 2.1\nName: xxhash\nVersion: 7.1\n"
+    (tmp_path / "xxhash.egg-info" / "PKG-INFO").write_text(info)
     (tmp_path / "rjieba.egg-info").write_text("Name: rjieba\nVersion: 3\n")  # an egg-info file: left to it
     monkeypatch.chdir(tmp_path)
     monkeypatch.syspath_prepend("")
