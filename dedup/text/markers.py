@@ -56,11 +56,11 @@ def content_bounds(text: str) -> tuple[int, int]:
     """
     start, end = 0, len(text)
     lines = text.split("\n")
-    # whole marker lines at the top and bottom of the block
-    while lines and is_marker(lines[0]) and len(lines) > 1:
+    # whole marker lines at the top and bottom of the block (one line: the whole test below)
+    while len(lines) > 1 and is_marker(lines[0]):
         start += len(lines[0]) + 1
         lines.pop(0)
-    while lines and is_marker(lines[-1]) and len(lines) > 1:
+    while len(lines) > 1 and is_marker(lines[-1]):
         end -= len(lines[-1]) + 1
         lines.pop()
     if is_marker(text[start:end]):
