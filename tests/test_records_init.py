@@ -14,6 +14,7 @@ import pytest
 
 from dedup.matching.align import Alignment
 from dedup.matching.facts import _Run
+from dedup.matching.features import Extracted
 from dedup.matching.item import Item, PureOverlap
 from dedup.matching.verify import Decision, _Cover
 from dedup.records import (
@@ -76,6 +77,7 @@ CASES: list[tuple[type, tuple[Any, ...]]] = [
     (PageLine, (3, "key", "body", False, "\u3000\u3000", True, ("a", "b"), True, "raw")),
     (Structure, (frozenset({0}), frozenset({2, 3}), frozenset({2}))),
     (Resolution, (_RESULT, {1: _DECISION}, [_ITEM])),
+    (Extracted, (3, Document("d", "正文"), "lines", [_PARAGRAPH], [_ITEM], {3: [4]})),
     (
         Item,
         (

@@ -31,7 +31,7 @@ from dedup.matching.recent import CACHED_KEYS as CACHED_KEYS
 from dedup.matching.recent import Recent as Recent
 from dedup.matching.shingle import shingles as make_shingles
 from dedup.matching.signature import sign
-from dedup.records import Document, Key, Paragraph, Shingles
+from dedup.records import Document, Key, Paragraph, PickledByInit, Shingles
 from dedup.text.joins import BARE_NUMERAL, CLAUSE, DANGLING_WORDS, NOT_OPENING
 from dedup.text.layout import Layout, first_blank, layout_of
 from dedup.text.normalize import fold
@@ -107,8 +107,10 @@ def key_shingles(key: str, config: Config) -> Shingles:
 
 
 @dataclass(frozen=True, slots=True)
-class Extracted:
-    """What extraction computes for one document: its paragraphs and their features."""
+class Extracted(PickledByInit):
+    """What extraction computes for one document: its paragraphs and their features.  Pickled as a
+    call of itself (``records.PickledByInit``): compiled, the default way could not load a frozen
+    record (Spark's parts carry them)."""
 
     #: the document's position in the input
     index: int
@@ -120,6 +122,23 @@ class Extracted:
     items: list[Item]
     #: paragraph index -> indices of the paragraphs of the same document sharing a shingle
     local: dict[int, list[int]]
+
+    # written out, not left to ``dataclass``: compiled, it is C (``records`` says why)
+    def __init__(
+        self,
+        index: int,
+        document: Document,
+        layout: Layout,
+        paragraphs: list[Paragraph],
+        items: list[Item],
+        local: dict[int, list[int]],
+    ) -> None:
+        object.__setattr__(self, "index", index)
+        object.__setattr__(self, "document", document)
+        object.__setattr__(self, "layout", layout)
+        object.__setattr__(self, "paragraphs", paragraphs)
+        object.__setattr__(self, "items", items)
+        object.__setattr__(self, "local", local)
 
 
 class Extractor:
