@@ -12,7 +12,7 @@ which a small array gives ``log(freq) - log(total)``, the very double jieba's ro
 first character of a walk is looked up in an array by character instead of probed for.  The
 walks are bound by memory, not arithmetic: with 16-byte nodes holding the double, and every
 character and every walk's end probed for, cutting the low-redundancy corpus's keys took half as
-long again (8 MB of table instead of 16, and about one probe less per character).
+long again (9 MB of table instead of 16, and about one probe less per character).
 
 Built by ``pip install .`` where a C compiler exists (setup.py, ``optional``), beside the
 matching core (``dedup/matching/compiled.pyx``); without it the segmenter falls back to rjieba
@@ -24,8 +24,6 @@ from libc.math cimport log
 from libc.stdlib cimport calloc, free, malloc, qsort
 from libc.string cimport memchr, memcmp
 from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, PyUnicode_Substring
-
-import numpy as np
 
 #: a table's header: magic, slots, keys, total frequency, distinct frequencies (uint64 each); then
 #: a word per slot, a word per first character below ``FIRST``, and ``FREQUENCIES`` doubles
