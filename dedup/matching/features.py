@@ -27,8 +27,7 @@ from dedup.matching.candidates import DocumentPostings
 from dedup.matching.core import compiled_core
 from dedup.matching.index import band_keys, band_layout
 from dedup.matching.item import Item
-from dedup.matching.recent import CACHED_KEYS as CACHED_KEYS
-from dedup.matching.recent import Recent as Recent
+from dedup.matching.recent import CACHED_KEYS, Recent
 from dedup.matching.shingle import shingles as make_shingles
 from dedup.matching.signature import sign
 from dedup.records import Document, Key, Paragraph, PickledByInit, Shingles
