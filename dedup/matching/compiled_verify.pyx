@@ -22,11 +22,12 @@ from libc.string cimport memset
 cdef extern from "Python.h":
     object _PyLong_FromByteArray(const unsigned char* data, size_t n, int little_endian, int is_signed)
 
-from dedup.matching.arrays cimport arrays_ready, uint32_values, view_of
+from dedup.matching.arrays cimport Held, arrays_ready, four_byte_values, let_go, uint32_values
 
 import numpy as np
 
 cdef object U32 = np.dtype(np.uint32)
+cdef object I32 = np.dtype(np.int32)
 arrays_ready(np.arange(7, dtype=np.uint32))
 
 
@@ -69,19 +70,17 @@ cdef class Overlap:
 
     cdef int build(self) except -1:
         """The lookup table of the paragraph's shingles."""
-        cdef Py_buffer hv, sv
-        cdef Py_ssize_t count = view_of(self.hashes, &hv, 4), i, slots = 8
-        cdef const uint32_t* h
+        cdef Held hv, sv
+        cdef Py_ssize_t count = 0, spans = 0, i, slots = 8
+        cdef const uint32_t* h = <const uint32_t*>four_byte_values(self.hashes, U32, I32, &hv, &count)
         cdef const int32_t* s
         cdef uint32_t at, value
         cdef char* block
         try:
-            if view_of(self.spans, &sv, 4) != 2 * count:
-                PyBuffer_Release(&sv)
-                raise ValueError("spans must hold two offsets per hash")
+            s = <const int32_t*>four_byte_values(self.spans, U32, I32, &sv, &spans)
             try:
-                h = <const uint32_t*>hv.buf
-                s = <const int32_t*>sv.buf
+                if spans != 2 * count:
+                    raise ValueError("spans must hold two offsets per hash")
                 for i in range(count):
                     if not 0 <= s[2 * i] <= s[2 * i + 1] <= self.size:
                         raise ValueError("a span lies outside the paragraph")
@@ -111,9 +110,9 @@ cdef class Overlap:
                     self.shingle_spans[2 * i] = s[2 * i]
                     self.shingle_spans[2 * i + 1] = s[2 * i + 1]
             finally:
-                PyBuffer_Release(&sv)
+                let_go(&sv)
         finally:
-            PyBuffer_Release(&hv)
+            let_go(&hv)
         return 0
 
     cdef inline int32_t first(self, uint32_t value) noexcept nogil:
@@ -206,8 +205,8 @@ cdef class Overlap:
         has (``PureOverlap.back``)."""
         shingled = item.shingles
         cdef Py_ssize_t size = item.size
-        cdef Py_buffer hv, sv
-        cdef Py_ssize_t count = view_of(shingled.hashes, &hv, 4), i, room = (size + 8) // 8
+        cdef Held hv, sv
+        cdef Py_ssize_t count = 0, spans = 0, i, room = (size + 8) // 8
         cdef int32_t c
         cdef const uint32_t* h
         cdef const int32_t* s
@@ -215,17 +214,16 @@ cdef class Overlap:
         cdef bint any_set = False
         if self.keys == NULL:
             self.build()
+        h = <const uint32_t*>four_byte_values(shingled.hashes, U32, I32, &hv, &count)
         try:
-            if view_of(shingled.spans, &sv, 4) != 2 * count:
-                PyBuffer_Release(&sv)
-                raise ValueError("spans must hold two offsets per hash")
+            s = <const int32_t*>four_byte_values(shingled.spans, U32, I32, &sv, &spans)
             try:
+                if spans != 2 * count:
+                    raise ValueError("spans must hold two offsets per hash")
                 out = <unsigned char*>malloc(room)
                 if out == NULL:
                     raise MemoryError()
                 memset(out, 0, room)
-                h = <const uint32_t*>hv.buf
-                s = <const int32_t*>sv.buf
                 for i in range(count):
                     if not 0 <= s[2 * i] <= s[2 * i + 1] <= size:
                         raise ValueError("a span lies outside the paragraph")
@@ -240,9 +238,9 @@ cdef class Overlap:
                 return _PyLong_FromByteArray(out, room, 1, 0)
             finally:
                 free(out)
-                PyBuffer_Release(&sv)
+                let_go(&sv)
         finally:
-            PyBuffer_Release(&hv)
+            let_go(&hv)
 
 
 # ---------------------------------------------------------------------------

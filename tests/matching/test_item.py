@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -168,7 +170,8 @@ def test_compiled_same_key_is_the_pure_one() -> None:
 
 def test_compiled_overlap_reads_any_contiguous_uint32_array_and_refuses_the_rest() -> None:
     """Plain arrays are read from numpy's struct, anything else through the buffer protocol: a
-    view, a little-endian dtype spelt out and a read-only array give the same counts and masks; a
+    view, a little-endian dtype spelt out, a read-only array and an unpickled one (a dtype object
+    equal to numpy's, not it: what a worker sends) give the same counts, masks and back; a
     big-endian or strided array is refused rather than misread."""
     core = built(compiled_verify(), "compiled_verify")
     rng = random.Random(12)
@@ -178,21 +181,30 @@ def test_compiled_overlap_reads_any_contiguous_uint32_array_and_refuses_the_rest
     sh = p.shingles
     overlap = core.Overlap(p.distinct, sh.hashes, sh.spans, p.size)
     expected = (overlap.shared(items), overlap.masks(items))
+    backs = [overlap.back(q) for q in items]
+    assert pickle.loads(pickle.dumps(sh.spans, 5)).dtype is not np.dtype(np.int32)
     for remake in (
         lambda d: np.concatenate([d, d])[: len(d)],
         lambda d: d.astype("<u4"),
-        lambda d: np.frombuffer(d.tobytes(), dtype=np.uint32),
+        lambda d: np.frombuffer(d.tobytes(), dtype=d.dtype),
+        lambda d: pickle.loads(pickle.dumps(d, pickle.HIGHEST_PROTOCOL)),
     ):
         others = [_with_distinct(q, remake(q.distinct)) for q in items]
-        again = core.Overlap(remake(p.distinct), sh.hashes, sh.spans, p.size)
+        again = core.Overlap(remake(p.distinct), remake(sh.hashes), remake(sh.spans), p.size)
         assert (again.shared(others), again.masks(others)) == expected
         assert (overlap.shared(others), overlap.masks(others)) == expected
+        remade = [Item(q.doc_id, q.paragraph, q.key, _remade(q.shingles, remake), q.distinct, q.noise) for q in items]
+        assert [again.back(q) for q in remade] == [overlap.back(q) for q in remade] == backs
     for bad in (lambda d: d.astype(">u4"), lambda d: np.repeat(d, 2)[::2]):
         odd = [_with_distinct(q, bad(q.distinct)) for q in items if len(q.distinct) > 1]
         with pytest.raises((ValueError, BufferError)):
             overlap.shared(odd)
         with pytest.raises((ValueError, BufferError)):
             overlap.masks(odd)
+
+
+def _remade(sh: Shingles, remake: Callable[[np.ndarray], np.ndarray]) -> Shingles:
+    return Shingles(remake(sh.hashes), remake(sh.spans), sh.tokens, remake(sh.distinct))
 
 
 def _with_distinct(q: Item, values: np.ndarray) -> Item:
