@@ -235,6 +235,8 @@ class _Feed:
         yield from self.own.many(first)
         while True:
             self._hand_out()
+            if self.exhausted:
+                self.pool.finish()  # every chunk handed out: each worker exits after its last
             if not self.in_flight:
                 return
             chunk, job = self.in_flight[0]

@@ -132,6 +132,12 @@ class _Pipeline:
         extracting, resolving = self.extracting, self.resolving
         while True:
             self._hand_out()
+            if self.exhausted and not extracting:
+                # every chunk is extracted and handed on: the processes exit as soon as they are
+                # done (the resolving process right after its last results), tearing down their
+                # memory while this one writes those results (a few tens of milliseconds)
+                self.extractors.finish()
+                self.resolver.finish()
             if not extracting and not resolving:
                 return
             if resolving and (not extracting or resolving[0][1].ready() or len(resolving) >= self.limit):

@@ -145,6 +145,7 @@ class Workers(Generic[_T, _R]):
         args: tuple[Any, ...],
     ) -> None:
         self._workers: list[_Worker[_T]] = []
+        self._finished = False
         launched: list[tuple[Process, Connection, Connection]] = []
         try:
             for _ in range(count):
@@ -158,6 +159,8 @@ class Workers(Generic[_T, _R]):
         self._workers = [_Worker(*ends, number) for number, ends in enumerate(launched)]
 
     def give(self, task: _T | Pickled) -> Ticket:
+        if self._finished:
+            raise RuntimeError("a task given to workers told there is nothing more to do")
         worker = min(self._workers, key=lambda w: w.given - w.taken)
         return Ticket(worker, worker.give(task))
 
@@ -169,10 +172,17 @@ class Workers(Generic[_T, _R]):
         for worker in self._workers:
             worker.process.join(EXIT_WAIT)
 
+    def finish(self) -> None:
+        """Tell the workers there is nothing more to do: each exits once its tasks are done and
+        their results sent (once told, more tasks are an error)."""
+        if not self._finished:
+            self._finished = True
+            for worker in self._workers:
+                worker.finish()
+
     def close(self) -> None:
-        """Tell the workers there is nothing more to do and wait for them (stopping stragglers)."""
-        for worker in self._workers:
-            worker.finish()
+        """``finish``, and wait for the workers (stopping stragglers)."""
+        self.finish()
         for worker in self._workers:
             worker.process.join(EXIT_WAIT)
         self.stop()

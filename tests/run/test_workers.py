@@ -75,3 +75,19 @@ def test_workers_are_gone_once_the_block_is_left() -> None:
             time.sleep(0.01)
         assert ticket.get()[0] == 4
     assert not _context.active_children()
+
+
+def test_finished_workers_do_the_tasks_given_then_exit_before_the_block_is_left() -> None:
+    """``finish``, told as soon as the last task is given (a run's end): each worker does what it
+    was given, sends it, and exits without waiting to be joined; no task may follow."""
+    with Workers(_context, 2, _square_with_pid, _start, ("x",)) as pool:
+        tickets = [pool.give(n) for n in range(6)]
+        pool.finish()
+        pool.finish()  # (once told, told)
+        assert [ticket.get()[0] for ticket in tickets] == [n * n for n in range(6)]
+        deadline = time.monotonic() + 30
+        while _context.active_children() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not _context.active_children()
+        with pytest.raises(RuntimeError, match="nothing more to do"):
+            pool.give(7)
