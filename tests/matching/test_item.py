@@ -193,7 +193,10 @@ def test_compiled_overlap_reads_any_contiguous_uint32_array_and_refuses_the_rest
         again = core.Overlap(remake(p.distinct), remake(sh.hashes), remake(sh.spans), p.size)
         assert (again.shared(others), again.masks(others)) == expected
         assert (overlap.shared(others), overlap.masks(others)) == expected
-        remade = [Item(q.doc_id, q.paragraph, q.key, _remade(q.shingles, remake), q.distinct, q.noise) for q in items]
+        remade = [
+            Item(q.doc_id, q.paragraph, q.key, _remade(q.shingles, remake), q.distinct, q.noise)
+            for q in items
+        ]
         assert [again.back(q) for q in remade] == [overlap.back(q) for q in remade] == backs
     for bad in (lambda d: d.astype(">u4"), lambda d: np.repeat(d, 2)[::2]):
         odd = [_with_distinct(q, bad(q.distinct)) for q in items if len(q.distinct) > 1]
