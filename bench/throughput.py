@@ -183,22 +183,29 @@ def measure(
     stats: Path | None = None,
     produces: tuple[Path, ...] = (),
     ok_codes: tuple[int, ...] = (0,),
+    sample: bool = True,
 ) -> Run:
-    """Run ``command`` as a child, wait for it with ``os.wait4``, sample its tree meanwhile.
+    """Run ``command`` as a child, wait for it with ``os.wait4``, sample its tree meanwhile
+    (unless not ``sample``: then only ``max_process_mb`` is known of its memory).
 
     The run failed if it exits with another code than ``ok_codes``, prints a
     traceback, or leaves out one of the files it ``produces`` (or its stats).
     """
-    console.print(f"[dim]running {name} (workers={workers}, {work.articles:,} articles)…[/dim]")
+    console.print(
+        f"[dim]running {name} (workers={workers}, {work.articles:,} articles"
+        f"{'' if sample else ', timed, memory not sampled'})…[/dim]"
+    )
     log = scratch / f"{re.sub(r'[^a-z0-9]+', '-', name.lower())}-{workers}.log"
     with log.open("wb") as out:
         started = time.perf_counter()
         child = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
         sampler = TreeMemory(child.pid)
-        sampler.start()
+        if sample:
+            sampler.start()
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - started
-        sampler.stop()
+        if sample:
+            sampler.stop()
     child.returncode = os.waitstatus_to_exitcode(status)
     output = log.read_text(encoding="utf-8", errors="replace")
     missing = [path.name for path in (*produces, *([stats] if stats else [])) if not path.is_file()]

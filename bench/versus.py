@@ -22,7 +22,12 @@ Keys (``dedup.text.normalize.fold`` of each blank-line paragraph) are made
 beforehand and not charged to rensa or the floor.  Each contender runs
 BENCH_REPEAT (3) times, interleaved; the fastest run counts and the spread
 (slowest / fastest) is printed.  MB are MiB of JSONL input.  Peak RSS is the
-highest sum over the contender's process tree (``throughput.measure``).
+highest sum over the contender's process tree (``throughput.measure``), from one
+more run of each, after the timed ones: sampling the tree's memory (psutil reads
+``/proc`` every 50 ms, 1 ms of CPU each time, and takes each process's memory map
+lock) slowed the contenders that keep both cores busy and not the one-process one
+(dedup on the low-redundancy corpus: fastest of six 2.410 s sampled against 2.312
+unsampled), so the timed runs are not sampled.
 Before the corpora, the one-article start-up of issue 15: CPU s of seven runs of
 ``dedup clean fixtures/seed/article.txt -o OUT`` (whole process, start-up included), as installed
 and with ``DEDUP_PURE=1``, interleaved.
@@ -89,13 +94,25 @@ def bench_corpus(name: str, corpus: Corpus, workers: int, repeat: int, scratch: 
     processes = {"dedup": workers, "rensa": 1, "floor": workers}
     for _ in range(repeat):
         for who, command in todo.items():
-            stats = scratch / f"{who}.json" if who != "dedup" else None
-            ok = (0, 1) if who == "dedup" else (0,)
-            run = measure(
-                f"{name}: {who}", command, processes[who], corpus.work(), scratch, stats=stats, ok_codes=ok
-            )
-            runs.setdefault(who, []).append(run)
+            runs.setdefault(who, []).append(_run(name, who, command, processes[who], corpus, scratch, False))
+    for who, command in todo.items():
+        # the memory of each (its wall time not counted: see the module)
+        memory = _run(name, who, command, processes[who], corpus, scratch, True)
+        for run in runs[who]:
+            run.tree_peak_mb = max(run.tree_peak_mb, memory.tree_peak_mb)
+            run.hwm_sum_mb = max(run.hwm_sum_mb, memory.hwm_sum_mb)
+            run.failed = run.failed or memory.failed
     return runs
+
+
+def _run(
+    name: str, who: str, command: list[str], processes: int, corpus: Corpus, scratch: Path, sample: bool
+) -> Run:
+    stats = scratch / f"{who}.json" if who != "dedup" else None
+    ok = (0, 1) if who == "dedup" else (0,)
+    return measure(
+        f"{name}: {who}", command, processes, corpus.work(), scratch, stats=stats, ok_codes=ok, sample=sample
+    )
 
 
 def summary(runs: dict[str, list[Run]]) -> dict[str, dict[str, float]]:

@@ -148,6 +148,12 @@ class Corpus:
             return []
         return offered(extracted, resolution, self.config, self._joins_extractor)
 
+    def load_ahead(self) -> None:
+        """Make now what resolving the first documents would make on first use (the extractor that
+        signs the paragraphs joins make: 12 ms), for a process that waits for them anyway."""
+        if self.config.scope == "corpus" and not self._single:
+            self._joins_extractor()
+
     def _joins_extractor(self) -> Extractor:
         if self._extractor is None:
             self._extractor = Extractor(self.config)

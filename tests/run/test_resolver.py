@@ -40,6 +40,22 @@ def test_resolved_elsewhere_as_in_one_process(case_texts: list[str], offsets: bo
     assert any(result.joins for result in alone) and any(result.near_copy_of for result in alone)
 
 
+def test_a_corpus_loaded_ahead_resolves_as_one_that_was_not(case_texts: list[str]) -> None:
+    """``Corpus.load_ahead`` (what the resolving process does while it waits for its first chunk)
+    only makes sooner what the first joins would make: the same results, joins included."""
+    from dedup.run.corpus import Corpus
+
+    config = Config()
+    numbered = list(enumerate(_documents(case_texts)))
+    with Corpus(config) as plain, Corpus(config) as ahead:
+        ahead.load_ahead()
+        assert ahead._extractor is not None and plain._extractor is None
+        # (extracted for each: a corpus takes the signatures of what it keeps)
+        results = [plain.clean(it) for it in Extractor(config).many(numbered)]
+        assert [ahead.clean(it) for it in Extractor(config).many(numbered)] == results
+    assert any(result.joins for result in results)
+
+
 def test_results_travel_as_rows_and_come_back_the_same(case_texts: list[str]) -> None:
     documents = _documents(case_texts)
     results = list(resolve_all(documents, Config(), 1))
