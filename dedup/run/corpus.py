@@ -85,6 +85,9 @@ class Corpus:
         self._store: SpillStore | None = None
         #: signs the paragraphs that joins make (a worker extracted the rest)
         self._extractor: Extractor | None = None
+        #: kept paragraphs whose arrays are views into the same flat arrays (``_settle``), and those
+        self._viewing: list[Item] = []
+        self._viewed: _Flat | None = None
 
     @property
     def spilled(self) -> int:
@@ -174,7 +177,7 @@ class Corpus:
                 # across articles) would only be found next to the first copy,
                 # taking a candidate's place: the first stands for both.
                 continue
-            _own_arrays(it)
+            self._viewed_by(it)
             if bands is not None:
                 held += BAND_BYTES * len(bands)
             held += _item_bytes(it)
@@ -185,8 +188,43 @@ class Corpus:
         self.held += held + ANCHOR_BYTES * points
         return indexed
 
+    def _viewed_by(self, it: Item) -> None:
+        """Note a kept paragraph whose arrays are views into flat arrays (``_settle``), settling
+        the paragraphs noted before when these are other arrays (the next chunk's)."""
+        flat = _flat_arrays(it)
+        if flat is None:
+            _own_arrays(it)  # (views of some other kind, or none: then nothing to do)
+            return
+        if self._viewed is None or any(a is not b for a, b in zip(flat, self._viewed, strict=True)):
+            self._settle()
+            self._viewed = flat
+        self._viewing.append(it)
+
+    def _settle(self) -> None:
+        """Items extracted together hold views into their chunk's flat arrays (``parallel``); one
+        kept paragraph would keep them all alive (about a megabyte) for the run.  The kept
+        paragraphs of a chunk keep their views when they use at least half of those arrays (the
+        rest counts as held), and are given arrays of their own otherwise.  Most paragraphs
+        new to a corpus are kept: copying each took 2 % of the resolving process on a corpus
+        of new paragraphs (and the arrays stayed held anyway while ``parallel.Received``
+        remembered their keys)."""
+        items, flat = self._viewing, self._viewed
+        self._viewing, self._viewed = [], None
+        if flat is None or not items:
+            return
+        whole = sum(array.nbytes for array in flat)
+        used = 0
+        for it in items:
+            used += it.shingles.hashes.nbytes + it.shingles.spans.nbytes + it.shingles.distinct.nbytes
+        if 2 * used >= whole:
+            self.held += whole - used
+            return
+        for it in items:
+            _own_arrays(it)
+
     def _spill(self) -> None:
         """Move every kept paragraph held in memory to the spill store."""
+        self._viewing, self._viewed = [], None  # (spilled: no longer held here)
         if self._store is None:
             self._store = SpillStore(self._spill_dir)
         self._store.spill(self.exact.values(), self.near, self.contain)
@@ -224,10 +262,21 @@ def offered(
     return [(it, not (it.paragraph.index in pieces and not it.key.breaks)) for it in [*kept, *made]]
 
 
+#: the flat arrays a paragraph's hashes, spans and distinct hashes are views into
+_Flat = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _flat_arrays(it: Item) -> _Flat | None:
+    """The arrays ``it``'s shingle arrays are views into (``None``: one at least is its own)."""
+    shingles = it.shingles
+    hashes, spans, distinct = shingles.hashes.base, shingles.spans.base, shingles.distinct.base
+    if hashes is None or spans is None or distinct is None or it.distinct is not shingles.distinct:
+        return None
+    return hashes, spans, distinct
+
+
 def _own_arrays(it: Item) -> None:
-    """Give a kept paragraph arrays of its own.  Items extracted by a worker hold
-    views into their chunk's flat arrays (``parallel``): one kept paragraph would
-    keep the arrays of its whole chunk (about a megabyte) alive for the run."""
+    """Give a kept paragraph arrays of its own (``Corpus._settle``)."""
     shingles = it.shingles
     if shingles.hashes.base is None and shingles.spans.base is None and shingles.distinct.base is None:
         return
