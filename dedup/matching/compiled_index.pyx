@@ -24,6 +24,28 @@ cdef extern from *:
     """
     void DEDUP_PREFETCH(const void* p) noexcept nogil
 
+cdef extern from *:
+    """
+    #if defined(__linux__)
+    #include <sys/mman.h>
+    #include <stdint.h>
+    #ifndef MADV_POPULATE_WRITE
+    #define MADV_POPULATE_WRITE 23
+    #endif
+    /* ask the kernel for all the pages of a large block at once (Linux 5.14 on; elsewhere, or on
+       an older kernel, nothing happens and the pages come one fault at a time) */
+    static void dedup_populate(void *start, size_t size) {
+        uintptr_t page = 4096, first = ((uintptr_t)start + page - 1) & ~(page - 1);
+        uintptr_t last = ((uintptr_t)start + size) & ~(page - 1);
+        if (size >= (1u << 20) && last > first)
+            (void)madvise((void *)first, last - first, MADV_POPULATE_WRITE);
+    }
+    #else
+    static void dedup_populate(void *start, size_t size) { (void)start; (void)size; }
+    #endif
+    """
+    void dedup_populate(void* start, size_t size) noexcept nogil
+
 
 cdef inline Py_ssize_t _slot_of(uint64_t key, Py_ssize_t mask) noexcept nogil:
     return <Py_ssize_t>((key * 0x9E3779B97F4A7C15ULL) >> 17) & mask
@@ -88,6 +110,7 @@ cdef class Postings:
         self.order = <uint64_t*>realloc(self.order, self.capacity * sizeof(uint64_t))
         if not (self.slots and self.order):
             raise MemoryError()
+        dedup_populate(self.slots, self.capacity * sizeof(Slot))
         memset(self.slots, 0xFF, self.capacity * sizeof(Slot))  # every head -1: empty
         for i in range(old):
             # the slots a few moves ahead are asked for now, so the misses overlap

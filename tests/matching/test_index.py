@@ -217,6 +217,20 @@ def test_a_long_bucket_answers_in_insertion_order() -> None:
     assert list(bands.entries()) == [(9 * 2**40, thirds), (7 * 2**40, list(range(3000)))]
 
 
+def test_a_table_past_a_megabyte_holds_every_key() -> None:
+    """Past 65,536 keys the compiled table's slots take megabytes, which it asks the kernel for in
+    one go (``dedup_populate``): every key and bucket is still there, in order."""
+    rng = np.random.default_rng(5)
+    keys = np.unique(rng.integers(1, 2**63, size=150_000, dtype=np.uint64))
+    rng.shuffle(keys)
+    bands = BandIndex[int]()
+    for ref in range(0, len(keys), 50):
+        bands.add(ref, keys[ref : ref + 50])
+    assert [key for key, _ in bands.entries()] == keys.tolist()
+    for ref in range(0, len(keys), 5000):
+        assert bands.query(keys[ref : ref + 3]) == [ref]
+
+
 def test_anchor_list_is_the_anchors_as_a_list() -> None:
     rng = np.random.default_rng(3)
     core = compiled_core()
