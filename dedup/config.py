@@ -8,7 +8,6 @@ import difflib
 import hashlib
 import json
 import re
-import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from types import ModuleType
@@ -246,6 +245,8 @@ def find_config_file(start: Path) -> Path | None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # (here: most runs find no file to read, and its import is 5 ms of every start)
+
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
