@@ -17,7 +17,6 @@ cdef class Postings:
     cdef int32_t* refs
     cdef int32_t* nexts
     cdef Py_ssize_t entries, entry_room
-    cdef uint64_t* order
     cdef int32_t* seen
     cdef int32_t* counts
     cdef Py_ssize_t numbers
