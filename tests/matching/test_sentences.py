@@ -48,3 +48,26 @@ def test_compiled_trigram_hits_are_the_pure_ones() -> None:
         pieces = rng.sample(sentences, 6)
         assert module.trigram_hits(sentence, pieces) == trigram_hits(sentence, pieces), sentence
         assert module.trigram_hits(sentence, []) == trigram_hits(sentence, [])
+
+
+def test_sentences_skip_the_pattern_only_where_it_would_drop_nothing() -> None:
+    """``_sentences`` runs its pattern only on text folding left a symbol in (℃, +, ○, →): the same
+    sentences either way."""
+    from dedup.matching.sentences import _NOT_CONTENT_NOR_END, SENTENCE_ENDS, _sentences
+    from dedup.text.normalize import PIECE_END, fold_marked
+
+    texts = [
+        "今天气温25℃。明天+3度！",
+        "第一句话。第二句话？",
+        "○ 要点一：完成了。→ 下一步",
+        "Ａ股上涨1.5%。",
+        "",
+        "。。",
+        "a_b 测试。",
+    ]
+    rng = random.Random(4)
+    alphabet = "天地人和平安。！？，+○→℃_ 0Aa"
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(30))) for _ in range(300)]
+    for text in texts:
+        expected = tuple(_NOT_CONTENT_NOR_END.sub("", fold_marked(text, SENTENCE_ENDS)).split(PIECE_END))
+        assert _sentences(text) == expected, text
