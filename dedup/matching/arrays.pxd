@@ -175,14 +175,14 @@ cdef inline void let_go(Held* hold) noexcept:
         hold.held = False
 
 
-cdef inline const uint32_t* uint32_values(object array, object dtype, Py_buffer* view, bint* held,
+cdef inline const uint32_t* uint32_values(object array, object dtype, Held* hold,
                                           Py_ssize_t* size) except? NULL:
-    """The uint32 values of ``array`` read in place (``values_of``), or through a buffer, then
-    ``held[0]`` is set and the caller releases ``view``."""
+    """The uint32 values of ``array`` read in place (``values_of``), or through a buffer, which
+    ``hold`` keeps until ``let_go``."""
     cdef const void* data
+    hold.held = False
     if values_of(array, dtype, &data, size):
-        held[0] = False
         return <const uint32_t*>data
-    size[0] = view_of(array, view, 4)
-    held[0] = True
-    return <const uint32_t*>view.buf
+    size[0] = view_of(array, &hold.view, 4)
+    hold.held = True
+    return <const uint32_t*>hold.view.buf

@@ -11,7 +11,6 @@ it: a probe a value, instead of a binary search or a merge per pair.  Tests comp
 random paragraphs and on the fixtures.
 """
 
-from cpython.buffer cimport PyBuffer_Release
 from cpython.unicode cimport (
     PyUnicode_DATA, PyUnicode_Find, PyUnicode_GET_LENGTH, PyUnicode_KIND, PyUnicode_READ
 )
@@ -38,8 +37,7 @@ cdef class Overlap:
     paragraphs are settled by ``shared`` alone."""
 
     cdef object hashes, spans, distinct_values
-    cdef Py_buffer distinct
-    cdef bint distinct_held
+    cdef Held distinct
     cdef const uint32_t* distinct_data
     cdef Py_ssize_t distinct_count
     #: the table: a hash per slot, and the first of its shingles (+1; 0: an empty slot)
@@ -59,13 +57,10 @@ cdef class Overlap:
         self.hashes = hashes
         self.spans = spans
         self.distinct_values = distinct
-        self.distinct_data = uint32_values(
-            distinct, U32, &self.distinct, &self.distinct_held, &self.distinct_count
-        )
+        self.distinct_data = uint32_values(distinct, U32, &self.distinct, &self.distinct_count)
 
     def __dealloc__(self):
-        if self.distinct_held:
-            PyBuffer_Release(&self.distinct)
+        let_go(&self.distinct)
         free(self.keys)
 
     cdef int build(self) except -1:
@@ -127,13 +122,12 @@ cdef class Overlap:
     cdef Py_ssize_t shared_with(self, object values) except -1:
         """How many values of ``values`` (sorted, distinct: an item's ``distinct``) this
         paragraph's ``distinct`` holds, the two merged."""
-        cdef Py_buffer qv
+        cdef Held qv
         cdef Py_ssize_t n = self.distinct_count, i = 0, j = 0, m, count = 0
         cdef const uint32_t* f = self.distinct_data
         cdef const uint32_t* q
         cdef uint32_t a, b
-        cdef bint held
-        q = uint32_values(values, U32, &qv, &held, &m)
+        q = uint32_values(values, U32, &qv, &m)
         with nogil:
             # without branches: the next values' order is a coin toss
             while i < n and j < m:
@@ -142,8 +136,7 @@ cdef class Overlap:
                 count += a == b
                 i += a <= b
                 j += b <= a
-        if held:
-            PyBuffer_Release(&qv)
+        let_go(&qv)
         return count
 
     def shared(self, list items):
@@ -167,21 +160,20 @@ cdef class Overlap:
     def masks(self, list items):
         """The characters of this paragraph covered by its shingles whose hash is in each item's
         ``distinct``, as a bit set (``PureOverlap.masks``)."""
-        cdef Py_buffer qv
+        cdef Held qv
         cdef Py_ssize_t k, j, m
         cdef int32_t i, c
         cdef const uint32_t* q
         cdef unsigned char* out
         cdef bint any_set
         cdef object values
-        cdef bint held
         if self.keys == NULL:
             self.build()
         out = self.bits
         masks = []
         for k in range(len(items)):
             values = items[k].distinct
-            q = uint32_values(values, U32, &qv, &held, &m)
+            q = uint32_values(values, U32, &qv, &m)
             any_set = False
             with nogil:
                 for j in range(m):
@@ -191,8 +183,7 @@ cdef class Overlap:
                         for c in range(self.shingle_spans[2 * i], self.shingle_spans[2 * i + 1]):
                             out[c >> 3] |= <unsigned char>(1 << (c & 7))
                         i = self.chain[i]
-            if held:
-                PyBuffer_Release(&qv)
+            let_go(&qv)
             if any_set:
                 masks.append(_PyLong_FromByteArray(out, self.bits_room, 1, 0))
                 memset(out, 0, self.bits_room)
